@@ -1,0 +1,54 @@
+import DockwrightSyntax
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `dockwright bench-parse [--repeat N] FILE...`: parses files in-process and prints
+/// how long it took, for the benchmark scripts. Not part of the documented interface.
+struct BenchParseCommand {
+    let output: OutputStream
+    let errors: OutputStream
+
+    func run(_ arguments: [String]) -> ExitCode {
+        var repeats = 1
+        var paths: [String] = []
+        var index = 0
+        while index < arguments.count {
+            if arguments[index] == "--repeat", index + 1 < arguments.count, let count = Int(arguments[index + 1]) {
+                repeats = Swift.max(1, count)
+                index += 2
+                continue
+            }
+            paths.append(arguments[index])
+            index += 1
+        }
+        var sources: [SourceFile] = []
+        for path in paths {
+            guard let bytes = try? FileReader.read(path: path) else {
+                errors.write("\(path): cannot read\n")
+                return .failure
+            }
+            sources.append(SourceFile(path: path, bytes: bytes))
+        }
+        var instructionCount = 0
+        let start = monotonicSeconds()
+        for _ in 0..<repeats {
+            for source in sources {
+                instructionCount &+= DockerfileSyntax.parse(source).items.count
+            }
+        }
+        let seconds = monotonicSeconds() - start
+        let byteCount = sources.reduce(0) { $0 + $1.bytes.count } * repeats
+        output.write("bytes=\(byteCount) files=\(sources.count * repeats) seconds=\(seconds) items=\(instructionCount)\n")
+        return .success
+    }
+
+    private func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1_000_000_000
+    }
+}

@@ -1,0 +1,95 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a command reads and writes; tests pass buffers, `main` passes the real streams.
+public protocol OutputStream: AnyObject {
+    /// Writes text as UTF-8.
+    func write(_ text: String)
+}
+
+/// Text collected in memory, for tests.
+public final class BufferedOutput: OutputStream {
+    /// Everything written so far.
+    public private(set) var text = ""
+
+    /// Creates an empty buffer.
+    public init() {}
+
+    public func write(_ text: String) { self.text += text }
+}
+
+/// A file descriptor (standard output or standard error), written through a buffer.
+final class FileOutput: OutputStream {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    deinit { flush() }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 64 * 1024 { flush() }
+    }
+
+    /// Writes out everything buffered, retrying short writes.
+    func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written <= 0 {
+                if written < 0 && errno == EINTR { continue }
+                break
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Reads files and standard input as raw bytes.
+enum FileReader {
+    /// A reason a file could not be read, worded for a one-line error message.
+    struct ReadError: Error {
+        let reason: String
+    }
+
+    static func read(path: String) throws(ReadError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+            throw ReadError(reason: "is a directory")
+        }
+        return try readAll(descriptor)
+    }
+
+    static func readStandardInput() throws(ReadError) -> [UInt8] {
+        try readAll(STDIN_FILENO)
+    }
+
+    private static func readAll(_ descriptor: Int32) throws(ReadError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,106 @@
+/// Renders a parsed Dockerfile in the two shapes BuildKit's parser is checked against.
+public enum BuildKitDump {
+    /// The `dockerfile` Python package's fields for one instruction, as a JSON object.
+    ///
+    /// `cmd` and `sub_cmd` are the keywords as written; `flags` are the outer
+    /// instruction's (BuildKit keeps an ONBUILD trigger's flags on the inner node,
+    /// which the package does not report); `value` gives ENV and LABEL as
+    /// alternating keys and values; `original` is the joined line, followed for
+    /// heredocs by a line end and, for each, its body and delimiter line.
+    public static func jsonObject(_ instruction: InstructionSyntax) -> String {
+        let subcommand = instruction.trigger?.keyword.text
+        let isJSON = instruction.trigger?.isExecForm ?? instruction.isExecForm
+        var original = instruction.logicalText.string
+        if !instruction.heredocs.isEmpty {
+            original += "\n"
+            for heredoc in instruction.heredocs { original += heredoc.content + heredoc.name + "\n" }
+        }
+        let heredocs = instruction.heredocs.map { heredoc in
+            "{\"name\": \(jsonString(heredoc.name)), \"file_descriptor\": \(heredoc.fileDescriptor), "
+                + "\"content\": \(jsonString(heredoc.content))}"
+        }
+        let fields = [
+            "\"cmd\": \(jsonString(instruction.keyword.text))",
+            "\"sub_cmd\": \(subcommand.map(jsonString) ?? "null")",
+            "\"json\": \(isJSON)",
+            "\"original\": \(jsonString(original))",
+            "\"start_line\": \(instruction.startLine)",
+            "\"end_line\": \(instruction.endLine)",
+            "\"flags\": [\(instruction.flags.map { jsonString($0.text) }.joined(separator: ", "))]",
+            "\"value\": [\(instruction.values.map(jsonString).joined(separator: ", "))]",
+            "\"heredocs\": [\(heredocs.joined(separator: ", "))]",
+        ]
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    /// The instructions as a JSON array, one object per line.
+    public static func json(_ syntax: DockerfileSyntax) -> String {
+        let objects = syntax.instructions.map(jsonObject)
+        if objects.isEmpty { return "[]" }
+        return "[\n  " + objects.joined(separator: ",\n  ") + "\n]"
+    }
+
+    /// BuildKit's `Node.Dump()` of the whole file: one s-expression per instruction,
+    /// as in the `result` files of BuildKit's parser tests.
+    ///
+    /// This follows current BuildKit, where ENV and LABEL pairs carry a third value,
+    /// the separator (`=` or empty for the legacy form).
+    public static func sExpressions(_ syntax: DockerfileSyntax) -> String {
+        syntax.instructions.map { "(" + sExpression($0) + ")\n" }.joined()
+    }
+
+    private static func sExpression(_ instruction: InstructionSyntax) -> String {
+        var text = instruction.keyword.text.lowercased()
+        if !instruction.flags.isEmpty {
+            text += " [" + instruction.flags.map { GoQuote.quote($0.text) }.joined(separator: " ") + "]"
+        }
+        for part in sExpressionParts(instruction.arguments) { text += " " + part }
+        return text.trimmingGoSpace()
+    }
+
+    private static func sExpressionParts(_ arguments: InstructionArguments) -> [String] {
+        switch arguments {
+        case .none: return []
+        case .ignored: return [GoQuote.quote("")]
+        case .execForm(let tokens), .words(let tokens): return tokens.map { GoQuote.quote($0.text) }
+        case .shellForm(let token), .text(let token): return [GoQuote.quote(token.text)]
+        case .keyValuePairs(let pairs, _):
+            return pairs.flatMap { [GoQuote.quote($0.key.text), GoQuote.quote($0.value.text), GoQuote.quote($0.separator)] }
+        case .healthcheck(let type, let command): return [GoQuote.quote(type.text)] + sExpressionParts(command)
+        case .trigger(let inner): return ["(" + sExpression(inner) + ")"]
+        }
+    }
+
+    /// A JSON string literal with the escapes every JSON reader accepts.
+    public static func jsonString(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    let hex = String(scalar.value, radix: 16)
+                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    output.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return output + "\""
+    }
+}
+
+extension String {
+    /// `strings.TrimSpace` on a Swift string.
+    func trimmingGoSpace() -> String {
+        let bytes = Array(utf8)
+        let range = GoText.trimSpace(bytes, 0..<bytes.count)
+        return String(decoding: bytes[range], as: UTF8.self)
+    }
+}

@@ -1,0 +1,70 @@
+/// A 1-based line and column in a source file; the column counts Unicode scalars.
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The 1-based line number.
+    public var line: Int
+    /// The 1-based column, counted in Unicode scalars from the start of the line.
+    public var column: Int
+
+    /// Creates a location from a 1-based line and column.
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+    }
+
+    public var description: String { "\(line):\(column)" }
+}
+
+/// Maps byte offsets to lines and columns.
+///
+/// Lines end at `\n` only, as in BuildKit's scanner, so a lone `\r` does not
+/// start a new line and line numbers agree with `docker build`.
+public struct LineIndex: Sendable {
+    /// The byte offset at which each line starts; the first entry is 0.
+    public let lineStarts: [Int]
+
+    /// Builds the index in one pass over `bytes`.
+    public init(_ bytes: [UInt8]) {
+        var starts = [0]
+        starts.reserveCapacity(bytes.count / 32 + 1)
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
+            starts.append(offset + 1)
+        }
+        lineStarts = starts
+    }
+
+    /// The number of lines, counting a final line without a terminator.
+    public var lineCount: Int { lineStarts.count }
+
+    /// The 0-based index of the line containing `offset`.
+    public func lineIndex(containing offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset {
+                low = middle
+            } else {
+                high = middle - 1
+            }
+        }
+        return low
+    }
+
+    /// The line and column of `offset` in `bytes`, the same bytes the index was built from.
+    public func location(of offset: Int, in bytes: [UInt8]) -> SourceLocation {
+        let clamped = Swift.max(0, Swift.min(offset, bytes.count))
+        let line = lineIndex(containing: clamped)
+        var column = 1
+        var position = lineStarts[line]
+        while position < clamped {
+            // Count scalar starts: every byte that is not a UTF-8 continuation byte.
+            if bytes[position] & 0xC0 != 0x80 { column += 1 }
+            position += 1
+        }
+        return SourceLocation(line: line + 1, column: column)
+    }
+}

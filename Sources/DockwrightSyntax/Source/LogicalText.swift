@@ -1,0 +1,65 @@
+/// An instruction's text with its continuation lines joined, as BuildKit joins them,
+/// plus a map from every logical byte back to its byte in the source file.
+///
+/// BuildKit drops the escape character that ends a continued line, skips comment
+/// lines and empty lines inside the instruction, and concatenates what is left.
+/// Each kept piece is a contiguous slice of one physical line, so the map is a
+/// short list of segments.
+public struct LogicalText: Hashable, Sendable {
+    /// One contiguous slice of the source that appears in the joined text.
+    public struct Segment: Sendable, Hashable {
+        /// Where the slice starts in the joined text.
+        public let logicalStart: Int
+        /// Where the slice starts in the source file.
+        public let sourceStart: Int
+        /// How many bytes the slice has.
+        public let length: Int
+    }
+
+    /// The joined bytes.
+    public let bytes: [UInt8]
+    /// The slices that make up ``bytes``, in order.
+    public let segments: [Segment]
+
+    /// Creates joined text from its segments.
+    init(bytes: [UInt8], segments: [Segment]) {
+        self.bytes = bytes
+        self.segments = segments
+    }
+
+    /// The joined text, with invalid UTF-8 replaced by U+FFFD.
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The source offset of the logical byte at `logicalOffset`.
+    ///
+    /// The offset one past the last logical byte maps to the end of the last segment.
+    public func sourceOffset(of logicalOffset: Int) -> Int {
+        guard let last = segments.last else { return 0 }
+        if logicalOffset >= last.logicalStart + last.length {
+            return last.sourceStart + last.length + (logicalOffset - last.logicalStart - last.length)
+        }
+        var low = 0
+        var high = segments.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if segments[middle].logicalStart <= logicalOffset {
+                low = middle
+            } else {
+                high = middle - 1
+            }
+        }
+        let segment = segments[low]
+        return segment.sourceStart + (logicalOffset - segment.logicalStart)
+    }
+
+    /// The source range covering the logical bytes `logicalRange`.
+    ///
+    /// A range that spans a continuation covers the continuation characters and any
+    /// comment lines between, since those sit between its first and last bytes.
+    public func sourceRange(of logicalRange: Range<Int>) -> TextRange {
+        let start = sourceOffset(of: logicalRange.lowerBound)
+        if logicalRange.isEmpty { return .empty(at: start) }
+        let end = sourceOffset(of: logicalRange.upperBound - 1) + 1
+        return TextRange(start: start, end: Swift.max(start, end))
+    }
+}

@@ -1,0 +1,106 @@
+/// A parser directive (`# syntax=`, `# escape=`, `# check=`) at the top of the file.
+public struct ParserDirective: Hashable, Sendable {
+    /// The directive's name in lower case.
+    public let name: String
+    /// Its value, trimmed as BuildKit trims it.
+    public let value: String
+    /// The whole comment line, without its line end.
+    public let range: TextRange
+    /// Where the value is written.
+    public let valueRange: TextRange
+}
+
+/// A line outside any instruction.
+public struct TriviaLine: Hashable, Sendable {
+    /// What the line holds.
+    public enum Kind: Hashable, Sendable {
+        /// Only whitespace.
+        case blank
+        /// A `#` comment.
+        case comment
+        /// A parser directive.
+        case directive
+    }
+
+    /// What the line holds.
+    public let kind: Kind
+    /// The whole line, including its line end.
+    public let range: TextRange
+}
+
+/// One top-level piece of a Dockerfile. In order, the items cover every byte of the file.
+public enum SyntaxItem: Hashable, Sendable {
+    /// A UTF-8 byte-order mark at the very start.
+    case byteOrderMark(TextRange)
+    /// A blank, comment or directive line.
+    case trivia(TriviaLine)
+    /// An instruction, with all its lines.
+    case instruction(InstructionSyntax)
+
+    /// The bytes the item covers.
+    public var range: TextRange {
+        switch self {
+        case .byteOrderMark(let range): return range
+        case .trivia(let line): return line.range
+        case .instruction(let instruction): return instruction.range
+        }
+    }
+}
+
+/// A parsed Dockerfile: a lossless syntax tree over the original bytes.
+public struct DockerfileSyntax: Sendable {
+    /// The file the tree was parsed from.
+    public let source: SourceFile
+    /// Every byte of the file, split into items, in order and without gaps.
+    public let items: [SyntaxItem]
+    /// The parser directives found at the top of the file.
+    public let directives: [ParserDirective]
+    /// The escape character in effect: `\` or `` ` ``.
+    public let escapeCharacter: Character
+    /// Problems found, ordered by position.
+    public let errors: [SyntaxError]
+
+    /// The instructions, in file order.
+    public var instructions: [InstructionSyntax] {
+        items.compactMap { item in
+            if case .instruction(let instruction) = item { return instruction }
+            return nil
+        }
+    }
+
+    /// Whether BuildKit's parser would reject the file.
+    public var hasParserErrors: Bool { errors.contains { $0.stage == .parser } }
+
+    /// The source bytes, rebuilt from the tree's pieces.
+    ///
+    /// Instructions contribute their physical lines; equality with the input
+    /// is the lossless invariant the round-trip tests check.
+    public func printedBytes() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(source.bytes.count)
+        for item in items {
+            switch item {
+            case .byteOrderMark(let range):
+                output.append(contentsOf: source.bytes[range.start..<range.end])
+            case .trivia(let line):
+                output.append(contentsOf: source.bytes[line.range.start..<line.range.end])
+            case .instruction(let instruction):
+                for line in instruction.lines {
+                    output.append(contentsOf: source.bytes[line.range.start..<line.range.end])
+                }
+            }
+        }
+        return output
+    }
+
+    /// Parses `source`. Never throws and never traps: problems become ``errors``.
+    public static func parse(_ source: SourceFile) -> DockerfileSyntax {
+        var parser = Parser(source: source)
+        return parser.parse()
+    }
+
+    /// Parses UTF-8 text; a convenience for tests and tools.
+    public static func parse(_ text: String, path: String = "<memory>") -> DockerfileSyntax {
+        parse(SourceFile(path: path, text: text))
+    }
+}

@@ -1,0 +1,40 @@
+/// An instruction's arguments, in the shape BuildKit's parser gives them.
+public indirect enum InstructionArguments: Hashable, Sendable {
+    /// Nothing after the keyword and flags.
+    case none
+    /// An unknown instruction: BuildKit keeps it with one empty value.
+    case ignored
+    /// A JSON array of strings (exec form), one token per element.
+    case execForm([Token])
+    /// The rest of the line as one string (shell form of RUN, CMD, ENTRYPOINT, SHELL).
+    case shellForm(Token)
+    /// The rest of the line as one string (WORKDIR, USER, STOPSIGNAL, MAINTAINER).
+    case text(Token)
+    /// Separate words (FROM, EXPOSE, ARG, and COPY, ADD, VOLUME when not JSON).
+    case words([Token])
+    /// ENV and LABEL pairs; `isLegacyForm` for the old `ENV key value` spelling.
+    case keyValuePairs([KeyValuePair], isLegacyForm: Bool)
+    /// HEALTHCHECK: its type (`CMD`, `NONE`, …) and the command after it.
+    case healthcheck(type: Token, command: InstructionArguments)
+    /// ONBUILD: the instruction it wraps.
+    case trigger(InstructionSyntax)
+
+    /// Whether the arguments are a JSON array, BuildKit's `json` attribute.
+    public var isExecForm: Bool {
+        switch self {
+        case .execForm: return true
+        case .healthcheck(_, let command): return command.isExecForm
+        default: return false
+        }
+    }
+}
+
+/// One `key=value` (or legacy `key value`) pair of an ENV or LABEL.
+public struct KeyValuePair: Hashable, Sendable {
+    /// The key as written (quotes kept, as BuildKit's parser keeps them).
+    public let key: Token
+    /// The value as written (quotes kept).
+    public let value: Token
+    /// `=` for `key=value`, empty for the legacy form.
+    public let separator: String
+}

@@ -1,5 +1,5 @@
 /// A 1-based line and column in a source file; the column counts Unicode scalars.
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct SourcePosition: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The 1-based line number.
     public var line: Int
     /// The 1-based column, counted in Unicode scalars from the start of the line.
@@ -11,7 +11,7 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
         self.column = column
     }
 
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
         (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 
@@ -55,7 +55,7 @@ public struct LineIndex: Sendable {
     }
 
     /// The line and column of `offset` in `bytes`, the same bytes the index was built from.
-    public func location(of offset: Int, in bytes: [UInt8]) -> SourceLocation {
+    public func location(of offset: Int, in bytes: [UInt8]) -> SourcePosition {
         let clamped = Swift.max(0, Swift.min(offset, bytes.count))
         let line = lineIndex(containing: clamped)
         var column = 1
@@ -65,6 +65,6 @@ public struct LineIndex: Sendable {
             if bytes[position] & 0xC0 != 0x80 { column += 1 }
             position += 1
         }
-        return SourceLocation(line: line + 1, column: column)
+        return SourcePosition(line: line + 1, column: column)
     }
 }

@@ -23,7 +23,7 @@ public struct SourceFile: Sendable {
     }
 
     /// The 1-based line and column of a byte offset.
-    public func location(of offset: Int) -> SourceLocation {
+    public func location(of offset: Int) -> SourcePosition {
         lineIndex.location(of: offset, in: bytes)
     }
 

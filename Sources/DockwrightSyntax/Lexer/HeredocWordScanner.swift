@@ -186,63 +186,75 @@ struct ShellWordSplitter {
     }
 
     /// The offset after a `$` expansion starting at `start`, or nil on a lexer error.
+    ///
+    /// Nested expansions (`${a:-${b:-"$c"}}`) are followed with an explicit stack,
+    /// so hostile nesting cannot exhaust the call stack.
     private func dollarEnd(from start: Int, end: Int) -> Int? {
-        var position = start + 1
-        guard position < end else { return position }
-        if bytes[position] != UInt8(ascii: "{") {
-            return nameEnd(from: position, end: end)
-        }
-        position += 1
-        guard position < end else { return nil }
-        let first = bytes[position]
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "}") || first == UInt8(ascii: ":") { return nil }
-        position = nameEnd(from: position, end: end)
-        guard position < end else { return nil }
-        let operatorByte = bytes[position]
-        position += 1
-        switch operatorByte {
-        case UInt8(ascii: "}"):
-            return position
-        case UInt8(ascii: ":"):
-            guard position < end else { return nil }
-            let modifier = bytes[position]
-            guard modifier == UInt8(ascii: "-") || modifier == UInt8(ascii: "+") || modifier == UInt8(ascii: "?") else {
-                return nil
-            }
-            return wordEnd(from: position + 1, end: end)
-        case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "%"),
-             UInt8(ascii: "/"):
-            return wordEnd(from: position, end: end)
-        default:
-            return nil
-        }
-    }
-
-    /// The offset after the `}` that closes a `${name…word}`, honouring nested
-    /// quotes and expansions, or nil when there is none.
-    private func wordEnd(from start: Int, end: Int) -> Int? {
+        enum Context { case braceWord, doubleQuote }
+        var contexts: [Context] = []
         var position = start
-        while position < end {
-            let byte = bytes[position]
-            switch byte {
+        // Reads the head of an expansion at `position` (a `$`): returns false on a
+        // lexer error; pushes a context when a `${name<op>word}` body follows.
+        func readHead() -> Bool {
+            position += 1
+            guard position < end else { return true }
+            if bytes[position] != UInt8(ascii: "{") {
+                position = nameEnd(from: position, end: end)
+                return true
+            }
+            position += 1
+            guard position < end else { return false }
+            let first = bytes[position]
+            if first == UInt8(ascii: "{") || first == UInt8(ascii: "}") || first == UInt8(ascii: ":") { return false }
+            position = nameEnd(from: position, end: end)
+            guard position < end else { return false }
+            let operatorByte = bytes[position]
+            position += 1
+            switch operatorByte {
             case UInt8(ascii: "}"):
-                return position + 1
-            case UInt8(ascii: "'"):
+                return true
+            case UInt8(ascii: ":"):
+                guard position < end else { return false }
+                let modifier = bytes[position]
+                guard modifier == UInt8(ascii: "-") || modifier == UInt8(ascii: "+") || modifier == UInt8(ascii: "?") else {
+                    return false
+                }
+                position += 1
+            case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "%"),
+                 UInt8(ascii: "/"):
+                break
+            default:
+                return false
+            }
+            contexts.append(.braceWord)
+            return true
+        }
+        guard readHead() else { return nil }
+        while let context = contexts.last {
+            guard position < end else { return nil }
+            let byte = bytes[position]
+            switch (context, byte) {
+            case (.braceWord, UInt8(ascii: "}")):
+                contexts.removeLast()
+                position += 1
+            case (.braceWord, UInt8(ascii: "'")):
                 guard let close = bytes[(position + 1)..<end].firstIndex(of: UInt8(ascii: "'")) else { return nil }
                 position = close + 1
-            case UInt8(ascii: "\""):
-                guard let (_, next) = doubleQuoted(from: position, end: end) else { return nil }
-                position = next
-            case UInt8(ascii: "$"):
-                guard let next = dollarEnd(from: position, end: end) else { return nil }
-                position = next
-            case UInt8(ascii: "\\"):
+            case (.braceWord, UInt8(ascii: "\"")):
+                contexts.append(.doubleQuote)
+                position += 1
+            case (.doubleQuote, UInt8(ascii: "\"")):
+                contexts.removeLast()
+                position += 1
+            case (_, UInt8(ascii: "$")):
+                guard readHead() else { return nil }
+            case (_, UInt8(ascii: "\\")):
                 position += 2
             default:
                 position += 1
             }
         }
-        return nil
+        return position
     }
 
     /// The offset after a variable name (`processName`): digits, one special

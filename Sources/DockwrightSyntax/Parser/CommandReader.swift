@@ -30,7 +30,14 @@ struct CommandReader {
     private var bytes: [UInt8] { logical.bytes }
     private var lexer: ArgumentLexer { ArgumentLexer(bytes: logical.bytes) }
 
-    mutating func read(_ range: Range<Int>) -> Command {
+    /// How deep `ONBUILD ONBUILD …` chains are read as nested triggers.
+    ///
+    /// BuildKit recurses without limit (and its instruction stage rejects any
+    /// chain); past this depth the rest is kept as text, so a hostile line of
+    /// a million ONBUILDs cannot exhaust the stack here or when the tree is freed.
+    static let maximumTriggerDepth = 32
+
+    mutating func read(_ range: Range<Int>, depth: Int = 0) -> Command {
         let (keywordRange, remainder) = lexer.splitCommand(range)
         let keyword = token(keywordRange)
         let kind = InstructionKind(keyword: keyword.text)
@@ -41,13 +48,11 @@ struct CommandReader {
             flags = lexedFlags.map { FlagSyntax(text: string($0.bytes), range: sourceRange($0.range)) }
             rest = GoText.trimSpace(bytes, argumentsStart..<remainder.upperBound)
         }
-        let arguments = readArguments(rest, kind: kind, keyword: keyword)
+        let arguments = readArguments(rest, kind: kind, depth: depth)
         return Command(keyword: keyword, kind: kind, flags: flags, arguments: arguments)
     }
 
-    private mutating func readArguments(
-        _ rest: Range<Int>, kind: InstructionKind?, keyword: Token
-    ) -> InstructionArguments {
+    private mutating func readArguments(_ rest: Range<Int>, kind: InstructionKind?, depth: Int) -> InstructionArguments {
         guard let kind else { return .ignored }
         switch kind.argumentParsing {
         case .jsonOrShell:
@@ -71,7 +76,8 @@ struct CommandReader {
             return readHealthcheck(rest)
         case .subcommand:
             guard !rest.isEmpty else { return .none }
-            let inner = read(rest)
+            guard depth < Self.maximumTriggerDepth else { return .text(token(rest)) }
+            let inner = read(rest, depth: depth + 1)
             let innerRange = sourceRange(rest)
             return .trigger(InstructionSyntax(
                 range: innerRange, keyword: inner.keyword, kind: inner.kind, flags: inner.flags,

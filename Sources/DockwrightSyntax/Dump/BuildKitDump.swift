@@ -6,8 +6,13 @@ public enum BuildKitDump {
     /// instruction's (BuildKit keeps an ONBUILD trigger's flags on the inner node,
     /// which the package does not report); `value` gives ENV and LABEL as
     /// alternating keys and values; `original` is the joined line, followed for
-    /// heredocs by a line end and, for each, its body and delimiter line.
+    /// heredocs by a line end and, for each, its body and delimiter line. Like the
+    /// package, an empty `cmd`, `sub_cmd` or `original` is null.
     public static func jsonObject(_ instruction: InstructionSyntax) -> String {
+        func stringOrNull(_ text: String?) -> String {
+            guard let text, !text.isEmpty else { return "null" }
+            return jsonString(text)
+        }
         let subcommand = instruction.trigger?.keyword.text
         let isJSON = instruction.trigger?.isExecForm ?? instruction.isExecForm
         var original = instruction.logicalText.string
@@ -20,10 +25,10 @@ public enum BuildKitDump {
                 + "\"content\": \(jsonString(heredoc.content))}"
         }
         let fields = [
-            "\"cmd\": \(jsonString(instruction.keyword.text))",
-            "\"sub_cmd\": \(subcommand.map(jsonString) ?? "null")",
+            "\"cmd\": \(stringOrNull(instruction.keyword.text))",
+            "\"sub_cmd\": \(stringOrNull(subcommand))",
             "\"json\": \(isJSON)",
-            "\"original\": \(jsonString(original))",
+            "\"original\": \(stringOrNull(original))",
             "\"start_line\": \(instruction.startLine)",
             "\"end_line\": \(instruction.endLine)",
             "\"flags\": [\(instruction.flags.map { jsonString($0.text) }.joined(separator: ", "))]",

@@ -17,7 +17,8 @@ Options:
 Instruction objects: {"cmd", "sub_cmd", "json", "original", "start_line",
 "end_line", "flags", "value", "heredocs": [{"name", "file_descriptor",
 "content"}]}. `cmd` keeps the file's spelling (BuildKit's oracle does not
-lowercase it); `sub_cmd` is null unless the instruction is ONBUILD.
+lowercase it); `sub_cmd` is null unless the instruction is ONBUILD; the
+binding turns an empty cmd / sub_cmd / original into None, dumped as null.
 
 Exit status: 0 all files parsed, 1 some file rejected by the oracle
 (message on stderr as `path: error: message`; the oracle gives no
@@ -43,7 +44,7 @@ import sys
 import tempfile
 
 ORACLE_REQ = "dockerfile==3.4.0"
-FORMAT_VERSION = "1"  # bump when the shape / byte handling here changes
+FORMAT_VERSION = "2"  # bump when the shape / byte handling here changes
 NUL_PLACEHOLDER = "\U0010FFFD"
 
 try:
@@ -60,10 +61,12 @@ class OracleIOError(Exception):
 
 def _cmd_to_obj(c, fix):
     return {
-        "cmd": fix(c.cmd or ""),
+        # cmd / sub_cmd / original come back as None when empty (the binding
+        # maps "" to None); kept as null.
+        "cmd": None if c.cmd is None else fix(c.cmd),
         "sub_cmd": None if c.sub_cmd is None else fix(c.sub_cmd),
         "json": bool(c.json),
-        "original": fix(c.original or ""),
+        "original": None if c.original is None else fix(c.original),
         "start_line": int(c.start_line),
         "end_line": int(c.end_line),
         "flags": [fix(f) for f in c.flags],

@@ -35,6 +35,16 @@ import Testing
         #expect(syntax.instruction(2)?.values == ["next"])
     }
 
+    @Test func theLineLengthLimitFallsExactlyWhereBuildKitsScannerFails() {
+        func lineOfLength(_ length: Int, terminated: Bool) -> String {
+            "FROM a\nRUN " + String(repeating: "x", count: length - 4) + (terminated ? "\n" : "")
+        }
+        #expect(!parse(lineOfLength(65_535, terminated: true)).hasParserErrors)
+        #expect(parse(lineOfLength(65_536, terminated: true)).hasParserErrors)
+        #expect(!parse(lineOfLength(65_535, terminated: false)).hasParserErrors)
+        #expect(parse(lineOfLength(65_536, terminated: false)).hasParserErrors)
+    }
+
     @Test func aOneMegabyteContinuedLineParses() {
         let line = "  echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa && \\\n"
         let count = (1 << 20) / line.utf8.count

@@ -77,8 +77,10 @@ struct Parser {
         while contentEnd > start && (bytes[contentEnd - 1] == 0x0A || bytes[contentEnd - 1] == 0x0D) { contentEnd -= 1 }
         position = end
         lineNumber += 1
-        // Mirrors bufio.Scanner's 64 KiB token limit: BuildKit fails on longer lines.
-        if end - start > Self.maximumLineLength {
+        // Mirrors bufio.Scanner's 64 KiB buffer: BuildKit fails when a line, with its
+        // `\n`, does not fit; a last line without one fails once it fills the buffer.
+        let hasTerminator = end > start && bytes[end - 1] == UInt8(ascii: "\n")
+        if end - start > Self.maximumLineLength || (!hasTerminator && end - start == Self.maximumLineLength) {
             errors.append(SyntaxError(
                 "dockerfile line greater than max allowed size of \(Self.maximumLineLength - 1)",
                 range: TextRange(start: start, end: contentEnd), stage: .parser))

@@ -1,0 +1,360 @@
+/// The values ARG and ENV give to variables at each point of a Dockerfile, resolved
+/// as BuildKit's Dockerfile frontend resolves them.
+///
+/// - Global ARGs (before the first FROM) start from the predefined platform ARGs; each
+///   takes its `--build-arg` value, else its default expanded against the ARGs before
+///   it, else stays unset. FROM lines, image and `--platform`, see only these.
+/// - A stage starts from the environment of its base stage, or from `PATH` alone for
+///   an image (whose own ENV we cannot know; see ``inheritsImageEnvironment(stageIndex:)``).
+/// - In a stage, `ARG name=default` takes the `--build-arg` value, else the default
+///   expanded against the stage so far; `ARG name` takes the `--build-arg` value, else
+///   the global value (which includes the predefined ARGs), else stays unset.
+/// - ARG and ENV write the same environment, so the later of the two wins for a name:
+///   an ENV after an ARG overrides it, as Docker documents, and BuildKit also lets an
+///   ARG after an ENV override it.
+/// - One instruction's words all see the environment before it (`ENV a=1 b=$a` sees
+///   the old `a`), except ARG, whose names are set one after the other.
+public struct ArgScope: Sendable {
+    /// One name declared by an ARG instruction.
+    public struct Declaration: Hashable, Sendable {
+        /// The name, e.g. `VERSION`.
+        public let name: String
+        /// The default as written after `=` (quotes kept), or nil for `ARG name`.
+        public let defaultValue: String?
+        /// The `name[=default]` word.
+        public let token: Token
+        /// The stage the ARG is in, or nil for a global ARG.
+        public let stageIndex: Int?
+
+        /// Creates a declaration.
+        public init(name: String, defaultValue: String?, token: Token, stageIndex: Int?) {
+            self.name = name
+            self.defaultValue = defaultValue
+            self.token = token
+            self.stageIndex = stageIndex
+        }
+
+        /// Whether the ARG comes before the first FROM.
+        public var isGlobal: Bool { stageIndex == nil }
+    }
+
+    /// A word whose expansion failed, where BuildKit would stop the build.
+    public struct ExpansionFailure: Hashable, Sendable {
+        /// Where the word is written.
+        public let range: TextRange
+        /// Why it failed.
+        public let error: VariableExpansionError
+
+        /// Creates a failure.
+        public init(range: TextRange, error: VariableExpansionError) {
+            self.range = range
+            self.error = error
+        }
+    }
+
+    /// The ARGs BuildKit defines in global scope without any ARG instruction.
+    public static let platformArgumentNames = [
+        "BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT",
+        "TARGETPLATFORM", "TARGETOS", "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE",
+    ]
+
+    /// The proxy build args, which reach every RUN without an ARG instruction.
+    public static let proxyArgumentNames = [
+        "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+        "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy",
+    ]
+
+    /// The `PATH` BuildKit gives a Linux stage whose base image defines none.
+    public static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    /// Whether Docker defines `name` without an ARG instruction (platform or proxy ARGs).
+    public static func isPredefinedArgument(_ name: String) -> Bool {
+        platformArgumentNames.contains(name) || proxyArgumentNames.contains(name)
+    }
+
+    /// The predefined platform ARGs for the given platforms (`os/arch[/variant]`) and target stage.
+    public static func predefinedValues(
+        targetPlatform: String, buildPlatform: String, targetStage: String
+    ) -> [String: String] {
+        func parts(_ platform: String) -> (os: String, architecture: String, variant: String) {
+            let pieces = platform.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            return (pieces.first ?? "", pieces.count > 1 ? pieces[1] : "", pieces.count > 2 ? pieces[2] : "")
+        }
+        let build = parts(buildPlatform)
+        let target = parts(targetPlatform)
+        return [
+            "BUILDPLATFORM": buildPlatform, "BUILDOS": build.os, "BUILDOSVERSION": "",
+            "BUILDARCH": build.architecture, "BUILDVARIANT": build.variant,
+            "TARGETPLATFORM": targetPlatform, "TARGETOS": target.os, "TARGETOSVERSION": "",
+            "TARGETARCH": target.architecture, "TARGETVARIANT": target.variant, "TARGETSTAGE": targetStage,
+        ]
+    }
+
+    /// The expander, with the file's escape character.
+    public let expander: VariableExpander
+    /// The `--build-arg` values the scope was resolved with.
+    public let buildArguments: [String: String]
+    /// The predefined platform ARGs, after `--build-arg` overrides.
+    public let predefinedValues: [String: String]
+    /// The ARGs before the first FROM, in order.
+    public let globalDeclarations: [Declaration]
+    /// The ARGs inside stages, in order.
+    public let stageDeclarations: [Declaration]
+    /// What FROM lines see: the predefined ARGs and the resolved global ARGs.
+    public let globalEnvironment: [String: String]
+    /// Words whose expansion failed (global ARG defaults, stage ARG defaults, ENV).
+    public let expansionFailures: [ExpansionFailure]
+
+    /// The file's instructions, in order.
+    let instructions: [InstructionSyntax]
+    /// For each stage, the index in ``instructions`` of its FROM.
+    let stageStarts: [Int]
+    /// For each stage, its `AS` name in lower case.
+    let stageNames: [String?]
+    /// For each stage, the expansion of its image word (nil when there is none).
+    let baseExpansions: [VariableExpansion?]
+    /// For each stage, the earlier stage it is based on.
+    let baseStageIndices: [Int?]
+
+    private let environments: [Int: [String: String]]
+    private let declaredNames: [Int: Set<String>]
+    private let stageEndEnvironments: [[String: String]]
+
+    /// Resolves the variables of `syntax`.
+    ///
+    /// - Parameters:
+    ///   - buildArguments: `--build-arg` values; they win over ARG defaults.
+    ///   - targetPlatform: the platform the predefined `TARGET*` ARGs describe.
+    ///   - buildPlatform: the platform of `BUILD*`; the target platform when nil.
+    ///   - target: the `--target` stage, for `TARGETSTAGE`; the last stage when nil.
+    public init(
+        syntax: DockerfileSyntax, buildArguments: [String: String] = [:], targetPlatform: String = "linux/amd64",
+        buildPlatform: String? = nil, target: String? = nil
+    ) {
+        var builder = Builder(syntax: syntax, buildArguments: buildArguments)
+        let lastStageName = builder.stageNames.last ?? nil
+        var predefined = Self.predefinedValues(
+            targetPlatform: targetPlatform, buildPlatform: buildPlatform ?? targetPlatform,
+            targetStage: target ?? lastStageName ?? "default")
+        for name in Self.platformArgumentNames {
+            if let value = buildArguments[name] { predefined[name] = value }
+        }
+        builder.resolve(predefined: predefined)
+
+        expander = builder.expander
+        self.buildArguments = buildArguments
+        predefinedValues = predefined
+        globalDeclarations = builder.globalDeclarations
+        stageDeclarations = builder.stageDeclarations
+        globalEnvironment = builder.globalEnvironment
+        expansionFailures = builder.failures
+        instructions = builder.instructions
+        stageStarts = builder.stageStarts
+        stageNames = builder.stageNames
+        baseExpansions = builder.baseExpansions
+        baseStageIndices = builder.baseStageIndices
+        environments = builder.environments
+        declaredNames = builder.declaredNames
+        stageEndEnvironments = builder.stageEndEnvironments
+    }
+
+    // MARK: - Lookups
+
+    /// The variables an instruction's words are expanded against: for a FROM, the
+    /// global environment; in a stage, its environment just before the instruction.
+    /// Nil for an instruction that is not a top-level instruction of this file.
+    public func environment(before instruction: InstructionSyntax) -> [String: String]? {
+        environments[instruction.range.start]
+    }
+
+    /// The ARG names declared (with or without a value) before `instruction` in its
+    /// scope: the global ARGs for a FROM or a global ARG, otherwise the stage's ARGs
+    /// and those of the stages it is based on. BuildKit's `UndefinedVar` check does
+    /// not report these names.
+    public func declaredArgumentNames(before instruction: InstructionSyntax) -> Set<String>? {
+        declaredNames[instruction.range.start]
+    }
+
+    /// The environment at the end of a stage, which stages based on it start from.
+    public func environment(atEndOfStage stageIndex: Int) -> [String: String]? {
+        stageEndEnvironments.indices.contains(stageIndex) ? stageEndEnvironments[stageIndex] : nil
+    }
+
+    /// The names of the global ARGs.
+    public var globalArgumentNames: Set<String> { Set(globalDeclarations.map(\.name)) }
+
+    /// Expands `word` against the global environment, as BuildKit expands a FROM line.
+    public func expandInGlobalScope(_ word: String) -> VariableExpansion {
+        expander.evaluate(word, environment: globalEnvironment)
+    }
+
+    /// Whether the stage's environment starts from an image's ENV, which we cannot see,
+    /// rather than from `scratch`; variables that look undefined may then be defined.
+    public func inheritsImageEnvironment(stageIndex: Int) -> Bool {
+        var index = stageIndex
+        while baseStageIndices.indices.contains(index), let base = baseStageIndices[index] {
+            index = base
+        }
+        guard baseExpansions.indices.contains(index) else { return true }
+        return baseExpansions[index]?.value != "scratch"
+    }
+}
+
+// MARK: - Resolution
+
+/// Walks the instructions once, keeping the running environment.
+private struct Builder {
+    let instructions: [InstructionSyntax]
+    let expander: VariableExpander
+    let buildArguments: [String: String]
+    let stageStarts: [Int]
+    let stageNames: [String?]
+    var globalDeclarations: [ArgScope.Declaration] = []
+    var stageDeclarations: [ArgScope.Declaration] = []
+    var globalEnvironment: [String: String] = [:]
+    var failures: [ArgScope.ExpansionFailure] = []
+    var baseExpansions: [VariableExpansion?] = []
+    var baseStageIndices: [Int?] = []
+    var environments: [Int: [String: String]] = [:]
+    var declaredNames: [Int: Set<String>] = [:]
+    var stageEndEnvironments: [[String: String]] = []
+    var stageDeclaredAtEnd: [Set<String>] = []
+
+    init(syntax: DockerfileSyntax, buildArguments: [String: String]) {
+        let all = syntax.instructions
+        let starts = all.indices.filter { all[$0].kind == .from }
+        instructions = all
+        expander = VariableExpander(syntax: syntax)
+        self.buildArguments = buildArguments
+        stageStarts = starts
+        stageNames = starts.map { Builder.stageName(of: all[$0]) }
+    }
+
+    /// BuildKit's `parseBuildStageName`: the third word, lowered, after `AS` in any case.
+    static func stageName(of from: InstructionSyntax) -> String? {
+        let values = from.values
+        guard values.count == 3, values[1].lowercased() == "as" else { return nil }
+        return values[2].lowercased()
+    }
+
+    mutating func resolve(predefined: [String: String]) {
+        let firstFrom = stageStarts.first ?? instructions.count
+        var environment = predefined
+        var declared: Set<String> = []
+        for instruction in instructions[..<firstFrom] {
+            record(instruction, environment: environment, declared: declared)
+            guard instruction.kind == .arg else { continue }
+            for (name, value, token) in Self.arguments(of: instruction) {
+                declared.insert(name)
+                globalDeclarations.append(
+                    ArgScope.Declaration(name: name, defaultValue: value, token: token, stageIndex: nil))
+                if let override = buildArguments[name] {
+                    environment[name] = override
+                } else if let value {
+                    if let expanded = expand(value, at: token.range, environment: environment) {
+                        environment[name] = expanded
+                    }
+                }
+            }
+        }
+        globalEnvironment = environment
+        let globalDeclared = declared
+
+        // Stage names known so far, for FROM lines (BuildKit's `statesByName` while
+        // stages are added: only earlier stages, the last of a duplicated name).
+        var earlierStages: [String: Int] = [:]
+        for (stageIndex, start) in stageStarts.enumerated() {
+            let from = instructions[start]
+            record(from, environment: globalEnvironment, declared: globalDeclared)
+            let baseWord = Self.firstWord(of: from)
+            let expansion = baseWord.map { expander.evaluate($0.text, environment: globalEnvironment) }
+            baseExpansions.append(expansion)
+            // BuildKit compares the expanded name as written with the lowered stage names.
+            let baseStage = expansion?.value.flatMap { earlierStages[$0] }
+            baseStageIndices.append(baseStage)
+            if let name = stageNames[stageIndex] { earlierStages[name] = stageIndex }
+
+            var stageEnvironment = baseStage.map { stageEndEnvironments[$0] } ?? ["PATH": ArgScope.defaultPath]
+            // A stage based on another inherits its ARGs (BuildKit's `dispatchState.init`).
+            var stageDeclared = baseStage.map { stageDeclaredAtEnd[$0] } ?? []
+            let end = stageIndex + 1 < stageStarts.count ? stageStarts[stageIndex + 1] : instructions.count
+            for instruction in instructions[(start + 1)..<end] {
+                record(instruction, environment: stageEnvironment, declared: stageDeclared)
+                apply(instruction, stageIndex: stageIndex, to: &stageEnvironment, declared: &stageDeclared)
+            }
+            stageEndEnvironments.append(stageEnvironment)
+            stageDeclaredAtEnd.append(stageDeclared)
+        }
+    }
+
+    private mutating func apply(
+        _ instruction: InstructionSyntax, stageIndex: Int, to environment: inout [String: String],
+        declared: inout Set<String>
+    ) {
+        switch instruction.kind {
+        case .arg:
+            for (name, value, token) in Self.arguments(of: instruction) {
+                declared.insert(name)
+                stageDeclarations.append(
+                    ArgScope.Declaration(name: name, defaultValue: value, token: token, stageIndex: stageIndex))
+                if let override = buildArguments[name] {
+                    environment[name] = override
+                } else if let value {
+                    // BuildKit fails the build here; we leave the name unset and go on.
+                    if let expanded = expand(value, at: token.range, environment: environment) {
+                        environment[name] = expanded
+                    }
+                } else if let global = globalEnvironment[name] {
+                    environment[name] = global
+                }
+            }
+        case .env:
+            guard case .keyValuePairs(let pairs, _) = instruction.arguments else { return }
+            // Every word of the instruction is expanded before any is applied.
+            let before = environment
+            for pair in pairs {
+                guard let key = expand(pair.key.text, at: pair.key.range, environment: before),
+                    let value = expand(pair.value.text, at: pair.value.range, environment: before)
+                else { continue }
+                environment[key] = value
+            }
+        default:
+            break
+        }
+    }
+
+    private mutating func record(_ instruction: InstructionSyntax, environment: [String: String], declared: Set<String>) {
+        environments[instruction.range.start] = environment
+        declaredNames[instruction.range.start] = declared
+    }
+
+    private mutating func expand(_ word: String, at range: TextRange, environment: [String: String]) -> String? {
+        switch expander.expand(word, environment: environment) {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            failures.append(ArgScope.ExpansionFailure(range: range, error: error))
+            return nil
+        }
+    }
+
+    /// The `name[=default]` words of an ARG, split at the first `=` (BuildKit's `parseArg`);
+    /// words with a blank name are skipped, BuildKit rejects them.
+    static func arguments(of instruction: InstructionSyntax) -> [(String, String?, Token)] {
+        guard case .words(let tokens) = instruction.arguments else { return [] }
+        return tokens.compactMap { token in
+            guard let equals = token.text.firstIndex(of: "=") else {
+                return token.text.isEmpty ? nil : (token.text, nil, token)
+            }
+            let name = String(token.text[..<equals])
+            guard !name.isEmpty else { return nil }
+            return (name, String(token.text[token.text.index(after: equals)...]), token)
+        }
+    }
+
+    /// The image word of a FROM.
+    static func firstWord(of from: InstructionSyntax) -> Token? {
+        guard case .words(let tokens) = from.arguments else { return nil }
+        return tokens.first
+    }
+}

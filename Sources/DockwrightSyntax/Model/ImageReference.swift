@@ -1,0 +1,368 @@
+/// An image reference such as `alpine:3.20`, `ghcr.io/org/app@sha256:…` or
+/// `localhost:5000/tools/x:tag`, split and normalised as Docker does it.
+///
+/// Parsing mirrors `reference.ParseNormalizedNamed` (distribution/reference), which
+/// BuildKit calls on a FROM image:
+/// - the first path component is a registry (domain) when it contains `.` or `:`, is
+///   `localhost`, or has an upper-case letter; otherwise the registry is `docker.io`;
+/// - `index.docker.io` is `docker.io`, and a single-component Docker Hub name gets the
+///   `library/` prefix of official images;
+/// - the tag follows the `:` after the path, the digest (`algorithm:hex`) follows `@`.
+///
+/// An invalid reference is still returned, with ``error`` set and its parts split as
+/// well as the text allows, so rules can both report the error and look at the tag.
+public struct ImageReference: Hashable, Sendable {
+    /// The reference as parsed, e.g. `alpine:3.20` (after any ARG substitution).
+    public let text: String
+    /// Where the reference is written, when it comes from the source.
+    public let range: TextRange?
+    /// The registry after normalisation, e.g. `docker.io` or `localhost:5000`.
+    public let domain: String
+    /// The repository path after normalisation, e.g. `library/alpine`.
+    public let path: String
+    /// The tag, e.g. `3.20`, or nil when none is written.
+    public let tag: String?
+    /// The digest, e.g. `sha256:…`, or nil when none is written.
+    public let digest: String?
+    /// Whether the text names its registry (`ghcr.io/x`) rather than implying Docker Hub.
+    public let hasExplicitDomain: Bool
+    /// Why the reference is invalid, or nil when Docker accepts it.
+    public let error: ImageReferenceError?
+
+    /// Docker Hub's registry name.
+    public static let defaultDomain = "docker.io"
+    /// The prefix of Docker Hub's official images.
+    public static let officialRepositoryPrefix = "library/"
+
+    /// Creates a reference from its parts; ``parse(_:range:)`` is the usual way in.
+    public init(
+        text: String, range: TextRange?, domain: String, path: String, tag: String?, digest: String?,
+        hasExplicitDomain: Bool, error: ImageReferenceError?
+    ) {
+        self.text = text
+        self.range = range
+        self.domain = domain
+        self.path = path
+        self.tag = tag
+        self.digest = digest
+        self.hasExplicitDomain = hasExplicitDomain
+        self.error = error
+    }
+
+    // MARK: - Derived names
+
+    /// Whether Docker accepts the reference.
+    public var isValid: Bool { error == nil }
+
+    /// Whether this is `scratch`, the empty image, which BuildKit recognises by exact
+    /// spelling before it parses references.
+    public var isScratch: Bool { text == "scratch" }
+
+    /// Registry and path, e.g. `docker.io/library/alpine`.
+    public var fullName: String { domain.isEmpty ? path : "\(domain)/\(path)" }
+
+    /// The short name Docker shows, e.g. `alpine`, `user/app` or `ghcr.io/org/app`
+    /// (distribution's `FamiliarName`).
+    public var familiarName: String {
+        guard domain == Self.defaultDomain else { return fullName }
+        if path.hasPrefix(Self.officialRepositoryPrefix) {
+            let remainder = path.dropFirst(Self.officialRepositoryPrefix.count)
+            if !remainder.contains("/") { return String(remainder) }
+        }
+        return path
+    }
+
+    /// The full reference BuildKit pulls: the full name with the tag (`latest` when
+    /// neither tag nor digest is written) and digest, e.g. `docker.io/library/alpine:latest`.
+    public var normalizedString: String {
+        var output = fullName
+        if let tag {
+            output += ":" + tag
+        } else if digest == nil {
+            output += ":latest"
+        }
+        if let digest { output += "@" + digest }
+        return output
+    }
+
+    /// The familiar name with the tag and digest as written, e.g. `alpine:3.20`.
+    public var familiarString: String {
+        var output = familiarName
+        if let tag { output += ":" + tag }
+        if let digest { output += "@" + digest }
+        return output
+    }
+
+    /// Whether this is a Docker Hub official image (`docker.io/library/…`).
+    public var isOfficialImage: Bool {
+        domain == Self.defaultDomain && path.hasPrefix(Self.officialRepositoryPrefix)
+    }
+
+    // MARK: - Parsing
+
+    /// Parses `text` as `ParseNormalizedNamed` does; never fails, see ``error``.
+    public static func parse(_ text: String, range: TextRange? = nil) -> ImageReference {
+        let split = splitDockerDomain(text)
+        let parts = splitRemainder(split.remainder[...])
+        var reference = ImageReference(
+            text: text, range: range, domain: split.domain, path: parts.path, tag: parts.tag, digest: parts.digest,
+            hasExplicitDomain: split.hasExplicitDomain, error: nil)
+        if text.isEmpty {
+            reference = reference.with(error: ImageReferenceError(.empty, message: "invalid reference format"))
+            return reference
+        }
+        if text.utf8.count == 64 && text.utf8.allSatisfy(isLowercaseHexDigit) {
+            return reference.with(error: ImageReferenceError(
+                .hexadecimalIdentifier,
+                message: "invalid repository name (\(text)), cannot specify 64-byte hexadecimal strings"))
+        }
+        let remote = split.remainder.prefix { $0 != ":" }
+        if remote.lowercased() != remote {
+            return reference.with(error: ImageReferenceError(
+                .uppercaseRepository,
+                message: "invalid reference format: repository name (\(remote)) must be lowercase"))
+        }
+        switch parseFull(split.domain + "/" + split.remainder) {
+        case .success(let parsed):
+            return ImageReference(
+                text: text, range: range, domain: parsed.domain, path: parsed.path, tag: parsed.tag,
+                digest: parsed.digest, hasExplicitDomain: split.hasExplicitDomain, error: nil)
+        case .failure(let error):
+            return reference.with(error: error)
+        }
+    }
+
+    private func with(error: ImageReferenceError) -> ImageReference {
+        ImageReference(
+            text: text, range: range, domain: domain, path: path, tag: tag, digest: digest,
+            hasExplicitDomain: hasExplicitDomain, error: error)
+    }
+
+    /// `splitDockerDomain`: the registry and the rest, with Docker Hub's defaults applied.
+    private static func splitDockerDomain(
+        _ name: String
+    ) -> (domain: String, remainder: String, hasExplicitDomain: Bool) {
+        var domain = defaultDomain
+        var remainder = name
+        var hasExplicitDomain = false
+        if let slash = name.firstIndex(of: "/") {
+            let first = name[..<slash]
+            if first.contains(".") || first.contains(":") || first == "localhost" || first.lowercased() != first {
+                domain = String(first)
+                remainder = String(name[name.index(after: slash)...])
+                hasExplicitDomain = true
+            }
+        }
+        if domain == "index.docker.io" { domain = defaultDomain }
+        if domain == defaultDomain && !remainder.contains("/") {
+            remainder = officialRepositoryPrefix + remainder
+        }
+        return (domain, remainder, hasExplicitDomain)
+    }
+
+    /// Splits `path[:tag][@digest]` at the first `@` and the first `:` before it.
+    private static func splitRemainder(_ text: Substring) -> (path: String, tag: String?, digest: String?) {
+        var nameAndTag = text
+        var digest: String?
+        if let at = text.firstIndex(of: "@") {
+            nameAndTag = text[..<at]
+            digest = String(text[text.index(after: at)...])
+        }
+        guard let colon = nameAndTag.firstIndex(of: ":") else { return (String(nameAndTag), nil, digest) }
+        return (String(nameAndTag[..<colon]), String(nameAndTag[nameAndTag.index(after: colon)...]), digest)
+    }
+
+    private struct ParsedReference {
+        let domain: String
+        let path: String
+        let tag: String?
+        let digest: String?
+    }
+
+    /// distribution's `Parse` on `domain/remainder`: the anchored reference grammar,
+    /// then the length limit and the digest check.
+    private static func parseFull(_ text: String) -> Result<ParsedReference, ImageReferenceError> {
+        guard let parsed = matchReference(text[...]) else {
+            if matchReference(text.lowercased()[...]) != nil {
+                return .failure(ImageReferenceError(.uppercaseRepository, message: "repository name must be lowercase"))
+            }
+            return .failure(ImageReferenceError(.invalidFormat, message: "invalid reference format"))
+        }
+        let name = parsed.domain.isEmpty ? parsed.path : parsed.domain + "/" + parsed.path
+        if name.utf8.count > 255 {
+            return .failure(ImageReferenceError(
+                .nameTooLong, message: "repository name must not be more than 255 characters"))
+        }
+        if let digest = parsed.digest, let error = validateDigest(digest) {
+            return .failure(error)
+        }
+        return .success(parsed)
+    }
+
+    /// `ReferenceRegexp`: `[domain/]path[:tag][@digest]`. Like the regular expression,
+    /// it first tries the first component as the domain, then the whole name as a path.
+    private static func matchReference(_ text: Substring) -> ParsedReference? {
+        if let slash = text.firstIndex(of: "/"), isDomainAndPort(text[..<slash]) {
+            let parts = splitRemainder(text[text.index(after: slash)...])
+            if isValid(parts) {
+                return ParsedReference(domain: String(text[..<slash]), path: parts.path, tag: parts.tag, digest: parts.digest)
+            }
+        }
+        let parts = splitRemainder(text)
+        guard isValid(parts) else { return nil }
+        return ParsedReference(domain: "", path: parts.path, tag: parts.tag, digest: parts.digest)
+    }
+
+    private static func isValid(_ parts: (path: String, tag: String?, digest: String?)) -> Bool {
+        let components = parts.path.split(separator: "/", omittingEmptySubsequences: false)
+        guard components.allSatisfy({ isPathComponent(Array($0.utf8)) }) else { return false }
+        if let tag = parts.tag, !isTag(Array(tag.utf8)) { return false }
+        if let digest = parts.digest, !isDigestPattern(Array(digest.utf8)) { return false }
+        return true
+    }
+
+    // MARK: - Grammar
+
+    /// `alpha-numeric (separator alpha-numeric)*`, where alpha-numeric is `[a-z0-9]+`
+    /// and a separator is `.`, `_`, `__` or a run of `-`.
+    private static func isPathComponent(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        func skipAlphanumerics() -> Bool {
+            let start = index
+            while index < bytes.count && isLowerAlphanumeric(bytes[index]) { index += 1 }
+            return index > start
+        }
+        guard skipAlphanumerics() else { return false }
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "."):
+                index += 1
+            case UInt8(ascii: "_"):
+                index += 1
+                if index < bytes.count && bytes[index] == UInt8(ascii: "_") { index += 1 }
+            case UInt8(ascii: "-"):
+                while index < bytes.count && bytes[index] == UInt8(ascii: "-") { index += 1 }
+            default:
+                return false
+            }
+            guard skipAlphanumerics() else { return false }
+        }
+        return true
+    }
+
+    /// `[\w][\w.-]{0,127}`.
+    private static func isTag(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first, isWordCharacter(first), bytes.count <= 128 else { return false }
+        return bytes.dropFirst().allSatisfy { isWordCharacter($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// `[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[[:xdigit:]]{32,}`.
+    private static func isDigestPattern(_ bytes: [UInt8]) -> Bool {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let encoded = bytes[(colon + 1)...]
+        guard encoded.count >= 32, encoded.allSatisfy(isHexDigit) else { return false }
+        let algorithm = bytes[..<colon]
+        // Each component starts with a letter; an empty algorithm or a trailing
+        // separator leaves a component expected.
+        var expectsComponent = true
+        for byte in algorithm {
+            if expectsComponent {
+                guard GoText.isASCIILetter(byte) else { return false }
+                expectsComponent = false
+            } else if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: ".") {
+                expectsComponent = true
+            } else if !(GoText.isASCIILetter(byte) || GoText.isASCIIDigit(byte)) {
+                return false
+            }
+        }
+        return !expectsComponent
+    }
+
+    /// `host [':' port]`, where host is a domain name (`[a-zA-Z0-9]` components with
+    /// inner `-`, joined by `.`) or a bracketed IPv6 address.
+    private static func isDomainAndPort(_ text: Substring) -> Bool {
+        let bytes = Array(text.utf8)
+        var hostEnd = bytes.count
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1 else { return false }
+            let inner = bytes[1..<close]
+            guard inner.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") }) else { return false }
+            hostEnd = close + 1
+        } else {
+            hostEnd = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.count
+            let components = bytes[..<hostEnd].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            guard components.allSatisfy(isDomainComponent) else { return false }
+        }
+        if hostEnd == bytes.count { return true }
+        guard bytes[hostEnd] == UInt8(ascii: ":") else { return false }
+        let port = bytes[(hostEnd + 1)...]
+        return !port.isEmpty && port.allSatisfy(GoText.isASCIIDigit)
+    }
+
+    /// `[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]`.
+    private static func isDomainComponent(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        func isAlphanumeric(_ byte: UInt8) -> Bool { GoText.isASCIILetter(byte) || GoText.isASCIIDigit(byte) }
+        return isAlphanumeric(first) && isAlphanumeric(last)
+            && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// go-digest's `Digest.Validate`: a known algorithm with a lower-case hex value of
+    /// its exact length.
+    private static func validateDigest(_ digest: String) -> ImageReferenceError? {
+        let bytes = Array(digest.utf8)
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else {
+            return ImageReferenceError(.invalidDigestFormat, message: "invalid checksum digest format")
+        }
+        let algorithm = String(decoding: bytes[..<colon], as: UTF8.self)
+        let encoded = bytes[(colon + 1)...]
+        let lengths = ["sha256": 64, "sha384": 96, "sha512": 128]
+        guard let length = lengths[algorithm] else {
+            if isKnownDigestShape(bytes, colon: colon) {
+                return ImageReferenceError(.unsupportedDigestAlgorithm, message: "unsupported digest algorithm")
+            }
+            return ImageReferenceError(.invalidDigestFormat, message: "invalid checksum digest format")
+        }
+        if encoded.count != length {
+            return ImageReferenceError(.invalidDigestLength, message: "invalid checksum digest length")
+        }
+        if !encoded.allSatisfy(isLowercaseHexDigit) {
+            return ImageReferenceError(.invalidDigestFormat, message: "invalid checksum digest format")
+        }
+        return nil
+    }
+
+    /// go-digest's `DigestRegexp`: `[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+`.
+    private static func isKnownDigestShape(_ bytes: [UInt8], colon: Int) -> Bool {
+        let algorithm = bytes[..<colon]
+        let components = algorithm.split(omittingEmptySubsequences: false) {
+            $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
+        guard components.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isLowerAlphanumeric) }) else { return false }
+        let encoded = bytes[(colon + 1)...]
+        return !encoded.isEmpty && encoded.allSatisfy {
+            GoText.isASCIILetter($0) || GoText.isASCIIDigit($0) || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "_")
+                || $0 == UInt8(ascii: "-")
+        }
+    }
+
+    // MARK: - Character classes
+
+    private static func isLowerAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || GoText.isASCIIDigit(byte)
+    }
+
+    private static func isWordCharacter(_ byte: UInt8) -> Bool {
+        GoText.isASCIILetter(byte) || GoText.isASCIIDigit(byte) || byte == UInt8(ascii: "_")
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        GoText.isASCIIDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
+    }
+
+    private static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
+        GoText.isASCIIDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+    }
+}

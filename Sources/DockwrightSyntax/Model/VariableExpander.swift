@@ -1,0 +1,471 @@
+/// Docker's variable substitution, as BuildKit's shell lexer (`shell.Lex`) performs it
+/// on the words of ADD, COPY, ENV, EXPOSE, FROM, LABEL, STOPSIGNAL, USER, VOLUME,
+/// WORKDIR and ARG defaults.
+///
+/// It mirrors `ProcessWord` and `ProcessWords`:
+/// - `$name`, `${name}`, and `${name:-w}`, `${name-w}`, `${name:+w}`, `${name+w}`,
+///   `${name:?w}`, `${name?w}`, `${name#p}`, `${name##p}`, `${name%p}`, `${name%%p}`,
+///   `${name/p/r}`, `${name//p/r}`, nested to any depth inside the word;
+/// - a name is letters, digits and `_`, or a run of digits, or one special parameter
+///   (`@ * # ? - $ !`); a `$` before anything else stays a `$`;
+/// - the escape character (`\`, or `` ` `` under `# escape=``) makes the next
+///   character literal and is dropped; single quotes are literal; inside double
+///   quotes it escapes only `"`, `$` and itself;
+/// - quotes are removed.
+///
+/// Every call reads the word once, so time is linear in its length (pattern
+/// operators add a factor of the pattern's length).
+public struct VariableExpander: Hashable, Sendable {
+    /// The escape character: `\`, or `` ` `` under `# escape=``.
+    public let escape: Character
+
+    /// How deeply `${…}` may nest before expansion stops with an error.
+    public static let maximumNestingDepth = 200
+
+    /// Creates an expander that uses `escape` as the escape character.
+    public init(escape: Character = "\\") {
+        self.escape = escape
+    }
+
+    /// Creates an expander that uses the escape character of `syntax`.
+    public init(syntax: DockerfileSyntax) {
+        self.init(escape: syntax.escapeCharacter)
+    }
+
+    /// Expands `word` against `environment` and removes quotes (BuildKit's `ProcessWord`).
+    public func expand(_ word: String, environment: [String: String]) -> Result<String, VariableExpansionError> {
+        evaluate(word, environment: environment).result
+    }
+
+    /// Expands `word`, then splits it into words on unquoted, unescaped whitespace,
+    /// removing quotes (BuildKit's `ProcessWords`, as EXPOSE uses it).
+    public func expandWords(_ word: String, environment: [String: String]) -> Result<[String], VariableExpansionError> {
+        let expansion = evaluate(word, environment: environment)
+        return expansion.result.map { _ in expansion.words }
+    }
+
+    /// Expands `word` and reports the value, the words and the variables it looked up.
+    public func evaluate(_ word: String, environment: [String: String]) -> VariableExpansion {
+        var evaluator = Evaluator(word: word, escape: escapeScalar, environment: environment, raisesRequiredErrors: true)
+        return evaluator.run()
+    }
+
+    /// The variable names `word` refers to, in the order first used, whatever their
+    /// values; `${name:?…}` checks are not applied. A malformed word yields the names
+    /// before the error.
+    public func referencedNames(in word: String) -> [String] {
+        var evaluator = Evaluator(word: word, escape: escapeScalar, environment: [:], raisesRequiredErrors: false)
+        return evaluator.run().referencedNames
+    }
+
+    private var escapeScalar: Unicode.Scalar {
+        escape.unicodeScalars.first ?? "\\"
+    }
+
+    // MARK: - Character classes
+
+    /// Go's `unicode.IsLetter`: the letter categories.
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    /// Go's `unicode.IsDigit`: decimal digits in any script.
+    static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .decimalNumber
+    }
+
+    /// BuildKit's `isSpecialParam`: POSIX special parameters, read as one-character names.
+    static func isSpecialParameter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "@", "*", "#", "?", "-", "$", "!", "0": return true
+        default: return false
+        }
+    }
+}
+
+// MARK: - Evaluation
+
+/// One run of BuildKit's `shellWord` over a word.
+private struct Evaluator {
+    typealias Failure = VariableExpansionError
+
+    let scalars: [Unicode.Scalar]
+    let word: String
+    let escape: Unicode.Scalar
+    let environment: [String: String]
+    /// False when only collecting names: `${name?…}` then never fails.
+    let raisesRequiredErrors: Bool
+    var position = 0
+    var depth = 0
+    var referencedNames: [String] = []
+    var undefinedNames: [String] = []
+    var seenNames: Set<String> = []
+
+    init(word: String, escape: Unicode.Scalar, environment: [String: String], raisesRequiredErrors: Bool) {
+        self.word = word
+        self.scalars = Array(word.unicodeScalars)
+        self.escape = escape
+        self.environment = environment
+        self.raisesRequiredErrors = raisesRequiredErrors
+        // Go's text/scanner skips a byte-order mark at the start of its input.
+        if scalars.first == "\u{FEFF}" { position = 1 }
+    }
+
+    mutating func run() -> VariableExpansion {
+        let result: Result<String, VariableExpansionError>
+        var words: [String] = []
+        do {
+            let (value, splitWords) = try processStopOn(nil, rawEscapes: false, collectsWords: true)
+            result = .success(value)
+            words = splitWords
+        } catch {
+            result = .failure(error)
+        }
+        return VariableExpansion(
+            result: result, words: words, referencedNames: referencedNames, undefinedNames: undefinedNames)
+    }
+
+    // MARK: Scanner
+
+    private func failure(_ kind: VariableExpansionError.Kind) -> VariableExpansionError {
+        VariableExpansionError(kind, word: word)
+    }
+
+    private func peek() -> Unicode.Scalar? {
+        position < scalars.count ? scalars[position] : nil
+    }
+
+    private mutating func next() -> Unicode.Scalar? {
+        guard position < scalars.count else { return nil }
+        position += 1
+        return scalars[position - 1]
+    }
+
+    private var isAtEnd: Bool { position >= scalars.count }
+
+    // MARK: Words
+
+    /// `processStopOn`: reads up to `stop` (consumed) or the end of the word.
+    ///
+    /// With `rawEscapes` the escape character is kept in the output, as BuildKit keeps
+    /// it for patterns so that `\*` still means a literal star.
+    private mutating func processStopOn(
+        _ stop: Unicode.Scalar?, rawEscapes: Bool, collectsWords: Bool
+    ) throws(Failure) -> (String, [String]) {
+        var result = String.UnicodeScalarView()
+        var words = WordSplitter(isEnabled: collectsWords)
+        scanning: while let scalar = peek() {
+            if let stop, scalar == stop {
+                position += 1
+                return (String(result), words.finish())
+            }
+            switch scalar {
+            case "$":
+                let value = try processDollar()
+                result.append(contentsOf: value.unicodeScalars)
+                words.append(splitting: value)
+            case "'":
+                let value = try processSingleQuote()
+                result.append(contentsOf: value.unicodeScalars)
+                words.append(quoted: value)
+            case "\"":
+                let value = try processDoubleQuote(rawEscapes: rawEscapes)
+                result.append(contentsOf: value.unicodeScalars)
+                words.append(quoted: value)
+            default:
+                position += 1
+                if scalar == escape {
+                    if rawEscapes {
+                        words.append(literal: scalar)
+                        result.append(scalar)
+                    }
+                    // The escape character makes the next character literal; at the
+                    // very end of the word it is dropped.
+                    guard let escaped = next() else { break scanning }
+                    words.append(literal: escaped)
+                    result.append(escaped)
+                } else {
+                    words.append(scalar)
+                    result.append(scalar)
+                }
+            }
+        }
+        // Callers turn this into their own message (`missing '}'`, `missing '/'`).
+        if stop != nil { throw failure(.missingClosingBrace) }
+        return (String(result), words.finish())
+    }
+
+    /// Everything up to the next `'` is literal; nothing escapes inside.
+    private mutating func processSingleQuote() throws(Failure) -> String {
+        position += 1
+        var result = String.UnicodeScalarView()
+        while true {
+            guard let scalar = next() else { throw failure(.unterminatedSingleQuote) }
+            if scalar == "'" { return String(result) }
+            result.append(scalar)
+        }
+    }
+
+    /// Up to the next unescaped `"`; `$` expands, and the escape character escapes
+    /// only `"`, `$` and itself (it stays before anything else).
+    private mutating func processDoubleQuote(rawEscapes: Bool) throws(Failure) -> String {
+        position += 1
+        var result = String.UnicodeScalarView()
+        while true {
+            guard let scalar = peek() else { throw failure(.unterminatedDoubleQuote) }
+            if scalar == "\"" {
+                position += 1
+                return String(result)
+            }
+            if scalar == "$" {
+                result.append(contentsOf: try processDollar().unicodeScalars)
+                continue
+            }
+            position += 1
+            var output = scalar
+            if scalar == escape {
+                if rawEscapes { result.append(scalar) }
+                guard let following = peek() else { continue }
+                if following == "\"" || following == "$" || following == escape {
+                    output = following
+                    position += 1
+                }
+            }
+            result.append(output)
+        }
+    }
+
+    // MARK: Substitutions
+
+    /// `processDollar`: a `$` and what follows it.
+    private mutating func processDollar() throws(Failure) -> String {
+        position += 1
+        guard peek() == "{" else {
+            let name = processName()
+            if name.isEmpty { return "$" }
+            return lookUp(name).value
+        }
+        position += 1
+        switch peek() {
+        case nil: throw failure(.missingClosingBrace)
+        case "{", "}", ":": throw failure(.badSubstitution)
+        default: break
+        }
+        let name = processName()
+        guard let operatorScalar = next() else {
+            // BuildKit reports `unsupported modifier (\u{FFFD})` here, printing its
+            // end-of-input marker as a character; we report the missing brace.
+            throw failure(.missingClosingBrace)
+        }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= VariableExpander.maximumNestingDepth else { throw failure(.nestingTooDeep) }
+        switch operatorScalar {
+        case "}":
+            return lookUp(name).value
+        case ":", "+", "-", "?", "#", "%":
+            return try processModifier(operatorScalar, name: name)
+        case "/":
+            return try processReplacement(name: name)
+        default:
+            throw failure(.unsupportedModifier(String(operatorScalar)))
+        }
+    }
+
+    /// `${name<op>word}` for `:` followed by an operator, `+`, `-`, `?`, `#` and `%`.
+    private mutating func processModifier(_ first: Unicode.Scalar, name: String) throws(Failure) -> String {
+        var modifier: Unicode.Scalar? = first
+        var modifierText = String(first)
+        var nullIsUnset = false
+        if first == ":" {
+            nullIsUnset = true
+            modifier = next()
+            modifierText.unicodeScalars.append(modifier ?? "\u{FFFD}")
+        }
+        let isPattern = modifier == "#" || modifier == "%"
+        let operand: String
+        do {
+            operand = try processStopOn("}", rawEscapes: isPattern, collectsWords: false).0
+        } catch {
+            if isAtEnd { throw failure(.missingClosingBrace) }
+            throw error
+        }
+        let (value, isSet) = lookUp(name)
+        let isMissing = !isSet || (nullIsUnset && value.isEmpty)
+        switch modifier {
+        case "-":
+            return isMissing ? operand : value
+        case "+":
+            return isMissing ? "" : operand
+        case "?":
+            guard raisesRequiredErrors else { return value }
+            if !isSet {
+                throw failure(.requiredVariable(name: name, message: operand.isEmpty ? "is not allowed to be unset" : operand))
+            }
+            if nullIsUnset && value.isEmpty {
+                throw failure(.requiredVariable(name: name, message: operand.isEmpty ? "is not allowed to be empty" : operand))
+            }
+            return value
+        case "#", "%":
+            // `#`/`%` remove the shortest match, `##`/`%%` the longest.
+            var pattern = Array(operand.unicodeScalars)
+            let isGreedy = pattern.first == modifier
+            if isGreedy { pattern.removeFirst() }
+            return modifier == "%"
+                ? try trimSuffix(pattern, from: value, isGreedy: isGreedy)
+                : try trimPrefix(pattern, from: value, isGreedy: isGreedy)
+        default:
+            throw failure(.unsupportedModifier(modifierText))
+        }
+    }
+
+    /// `${name/pattern/replacement}` and `${name//pattern/replacement}`.
+    private mutating func processReplacement(name: String) throws(Failure) -> String {
+        let replacesAll = peek() == "/"
+        if replacesAll { position += 1 }
+        let pattern: String
+        do {
+            pattern = try processStopOn("/", rawEscapes: true, collectsWords: false).0
+        } catch {
+            if isAtEnd { throw failure(.missingSlash) }
+            throw error
+        }
+        let replacement: String
+        do {
+            replacement = try processStopOn("}", rawEscapes: true, collectsWords: false).0
+        } catch {
+            if isAtEnd { throw failure(.missingClosingBrace) }
+            throw error
+        }
+        let value = lookUp(name).value
+        let patternScalars = Array(pattern.unicodeScalars)
+        let elements: [ShellPattern.Element]
+        switch ShellPattern.elements(of: patternScalars) {
+        case .valid(let parsed): elements = parsed
+        case .invalid(let reason): throw failure(.invalidPattern(pattern: pattern, reason: reason))
+        }
+        let matcher = ShellPattern(elements, isGreedy: true, isAnchored: false)
+        let text = Array(value.unicodeScalars)
+        return replacesAll
+            ? matcher.replacingAllMatches(in: text, template: replacement)
+            : matcher.replacingFirstMatch(in: text, with: replacement)
+    }
+
+    /// BuildKit's `trimPrefix`: drops the shortest (or longest) prefix matching `pattern`.
+    private func trimPrefix(
+        _ pattern: [Unicode.Scalar], from value: String, isGreedy: Bool
+    ) throws(Failure) -> String {
+        let elements: [ShellPattern.Element]
+        switch ShellPattern.elements(of: pattern) {
+        case .valid(let parsed): elements = parsed
+        case .invalid(let reason):
+            throw failure(.invalidPattern(pattern: String(String.UnicodeScalarView(pattern)), reason: reason))
+        }
+        let text = Array(value.unicodeScalars)
+        guard let match = ShellPattern(elements, isGreedy: isGreedy, isAnchored: true).firstMatch(in: text, from: 0)
+        else { return value }
+        return String(String.UnicodeScalarView(text[match.upperBound...]))
+    }
+
+    /// BuildKit's `trimSuffix`: a prefix trim of the reversed pattern on the reversed
+    /// value, reversed back (so errors show the reversed pattern, as BuildKit's do).
+    private func trimSuffix(
+        _ pattern: [Unicode.Scalar], from value: String, isGreedy: Bool
+    ) throws(Failure) -> String {
+        let reversedValue = String(String.UnicodeScalarView(value.unicodeScalars.reversed()))
+        let trimmed = try trimPrefix(ShellPattern.reversed(pattern), from: reversedValue, isGreedy: isGreedy)
+        return String(String.UnicodeScalarView(trimmed.unicodeScalars.reversed()))
+    }
+
+    /// `processName`: a run of digits, one special parameter, or letters, digits and `_`.
+    private mutating func processName() -> String {
+        var name = String.UnicodeScalarView()
+        while let scalar = peek() {
+            if name.isEmpty && VariableExpander.isDigit(scalar) {
+                while let digit = peek(), VariableExpander.isDigit(digit) {
+                    name.append(digit)
+                    position += 1
+                }
+                return String(name)
+            }
+            if name.isEmpty && VariableExpander.isSpecialParameter(scalar) {
+                position += 1
+                return String(scalar)
+            }
+            guard VariableExpander.isLetter(scalar) || VariableExpander.isDigit(scalar) || scalar == "_" else { break }
+            name.append(scalar)
+            position += 1
+        }
+        return String(name)
+    }
+
+    /// Looks `name` up and records it, as BuildKit's `getEnv` records matches.
+    private mutating func lookUp(_ name: String) -> (value: String, isSet: Bool) {
+        let value = environment[name]
+        if seenNames.insert(name).inserted {
+            referencedNames.append(name)
+            if value == nil { undefinedNames.append(name) }
+        }
+        return (value ?? "", value != nil)
+    }
+}
+
+// MARK: - Word splitting
+
+/// BuildKit's `wordsStruct`: splits the expanded text on whitespace that came from
+/// plain characters or variable values, never on quoted or escaped text.
+private struct WordSplitter {
+    let isEnabled: Bool
+    var words: [String] = []
+    var word = String.UnicodeScalarView()
+    var isInWord = false
+
+    init(isEnabled: Bool) { self.isEnabled = isEnabled }
+
+    /// `addChar`: whitespace ends the current word; other characters extend it.
+    mutating func append(_ scalar: Unicode.Scalar) {
+        guard isEnabled else { return }
+        let isSpace = GoText.isSpace(scalar.value)
+        if isSpace && isInWord {
+            if !word.isEmpty {
+                words.append(String(word))
+                word = String.UnicodeScalarView()
+                isInWord = false
+            }
+        } else if !isSpace {
+            append(literal: scalar)
+        }
+    }
+
+    /// `addRawChar`: an escaped character, kept even when it is whitespace.
+    mutating func append(literal scalar: Unicode.Scalar) {
+        guard isEnabled else { return }
+        word.append(scalar)
+        isInWord = true
+    }
+
+    /// `addString`: a variable's value, split like plain characters.
+    mutating func append(splitting text: String) {
+        guard isEnabled else { return }
+        for scalar in text.unicodeScalars { append(scalar) }
+    }
+
+    /// `addRawString`: quoted text, kept whole.
+    mutating func append(quoted text: String) {
+        guard isEnabled else { return }
+        word.append(contentsOf: text.unicodeScalars)
+        isInWord = true
+    }
+
+    mutating func finish() -> [String] {
+        if !word.isEmpty {
+            words.append(String(word))
+            word = String.UnicodeScalarView()
+            isInWord = false
+        }
+        return words
+    }
+}

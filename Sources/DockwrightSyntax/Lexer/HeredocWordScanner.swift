@@ -20,8 +20,20 @@ struct HeredocWordScanner {
 
     /// The heredoc markers on the line, in order.
     func markers(in range: Range<Int>) -> [Marker] {
+        // Every marker contains `<<`; without one the answer is empty whatever the
+        // lexer would say, so most lines skip the word split.
+        guard containsDoubleLessThan(range) else { return [] }
         guard let words = ShellWordSplitter(bytes: bytes, keepsQuotes: true).split(range) else { return [] }
         return words.compactMap(marker(from:))
+    }
+
+    private func containsDoubleLessThan(_ range: Range<Int>) -> Bool {
+        var position = range.lowerBound
+        while position + 1 < range.upperBound {
+            if bytes[position] == UInt8(ascii: "<") && bytes[position + 1] == UInt8(ascii: "<") { return true }
+            position += 1
+        }
+        return false
     }
 
     private func marker(from word: LexedWord) -> Marker? {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads a Dockerfile line by line exactly as BuildKit's `parser.Parse` does, but
 /// keeps every byte, records positions, and recovers from errors instead of stopping.
 struct Parser {
@@ -70,9 +76,12 @@ struct Parser {
     /// Reads the next physical line; BuildKit splits on `\n` only.
     mutating func readLine() -> PhysicalLine {
         let start = position
-        var end = start
-        while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-        if end < bytes.count { end += 1 }
+        let newline = bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress, start < buffer.count,
+                  let found = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start) else { return nil }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+        let end = newline.map { $0 + 1 } ?? bytes.count
         var contentEnd = end
         while contentEnd > start && (bytes[contentEnd - 1] == 0x0A || bytes[contentEnd - 1] == 0x0D) { contentEnd -= 1 }
         position = end

@@ -223,7 +223,8 @@ struct VariableExpanderTests {
             Issue.record("expected an error")
             return
         }
-        #expect(error.description == #"failed to process "a\"b": unexpected end of statement while looking for matching double-quote"#)
+        #expect(error.description == #"failed to process "a\"b": "#
+            + "unexpected end of statement while looking for matching double-quote")
         #expect("\(error)" == error.description)
     }
 

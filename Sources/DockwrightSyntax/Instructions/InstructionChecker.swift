@@ -22,11 +22,14 @@ struct InstructionChecker {
     func check() -> [SyntaxError] {
         var errors: [SyntaxError] = []
         var sawFrom = false
+        var reportedMissingStage = false
         for item in items {
             guard case .instruction(let instruction) = item else { continue }
             if instruction.kind == .from { sawFrom = true }
-            if let kind = instruction.kind, kind != .arg, !sawFrom {
+            if let kind = instruction.kind, kind != .arg, !sawFrom, !reportedMissingStage {
+                // BuildKit stops at the first such instruction; one report says it all.
                 errors.append(error("no build stage in current context", instruction.keyword.range))
+                reportedMissingStage = true
             }
             check(instruction, isTrigger: false, into: &errors)
         }
@@ -57,7 +60,8 @@ struct InstructionChecker {
                 if values[1].lowercased() != "as" {
                     errors.append(error("When using FROM with AS, the second argument must be 'AS'",
                                         argumentRange(instruction, 1) ?? range))
-                } else if !values[2].contains("$") && !isValidStageName(values[2]) {
+                } else if !isValidStageName(values[2]) {
+                    // BuildKit never expands stage names, so `AS $NAME` is invalid too.
                     errors.append(error(
                         "invalid name for build stage: \(GoQuote.quote(values[2])), name can't start with a number or contain symbols",
                         argumentRange(instruction, 2) ?? range))

@@ -14,6 +14,8 @@
 ///   ARG after an ENV override it.
 /// - One instruction's words all see the environment before it (`ENV a=1 b=$a` sees
 ///   the old `a`), except ARG, whose names are set one after the other.
+/// - ONBUILD is not applied where it is written; a stage based on that stage runs the
+///   trigger's ARG or ENV before its own instructions.
 public struct ArgScope: Sendable {
     /// One name declared by an ARG instruction.
     public struct Declaration: Hashable, Sendable {
@@ -278,25 +280,39 @@ private struct Builder {
             // A stage based on another inherits its ARGs (BuildKit's `dispatchState.init`).
             var stageDeclared = baseStage.map { stageDeclaredAtEnd[$0] } ?? []
             let end = stageIndex + 1 < stageStarts.count ? stageStarts[stageIndex + 1] : instructions.count
+            if let baseStage {
+                // BuildKit runs the base stage's ONBUILD triggers before the stage's own
+                // instructions (`initOnBuildTriggers`).
+                let baseEnd = stageStarts[baseStage + 1]
+                for trigger in instructions[(stageStarts[baseStage] + 1)..<baseEnd].compactMap(\.trigger) {
+                    apply(trigger, stageIndex: stageIndex, to: &stageEnvironment, declared: &stageDeclared,
+                          isTrigger: true)
+                }
+            }
             for instruction in instructions[(start + 1)..<end] {
                 record(instruction, environment: stageEnvironment, declared: stageDeclared)
-                apply(instruction, stageIndex: stageIndex, to: &stageEnvironment, declared: &stageDeclared)
+                apply(instruction, stageIndex: stageIndex, to: &stageEnvironment, declared: &stageDeclared,
+                      isTrigger: false)
             }
             stageEndEnvironments.append(stageEnvironment)
             stageDeclaredAtEnd.append(stageDeclared)
         }
     }
 
+    /// Applies an ARG or ENV to the running environment. ARGs of an ONBUILD trigger are
+    /// declared in the stage that runs them but not listed in `stageDeclarations`.
     private mutating func apply(
         _ instruction: InstructionSyntax, stageIndex: Int, to environment: inout [String: String],
-        declared: inout Set<String>
+        declared: inout Set<String>, isTrigger: Bool
     ) {
         switch instruction.kind {
         case .arg:
             for (name, value, token) in Self.arguments(of: instruction) {
                 declared.insert(name)
-                stageDeclarations.append(
-                    ArgScope.Declaration(name: name, defaultValue: value, token: token, stageIndex: stageIndex))
+                if !isTrigger {
+                    stageDeclarations.append(
+                        ArgScope.Declaration(name: name, defaultValue: value, token: token, stageIndex: stageIndex))
+                }
                 if let override = buildArguments[name] {
                     environment[name] = override
                 } else if let value {
@@ -323,7 +339,9 @@ private struct Builder {
         }
     }
 
-    private mutating func record(_ instruction: InstructionSyntax, environment: [String: String], declared: Set<String>) {
+    private mutating func record(
+        _ instruction: InstructionSyntax, environment: [String: String], declared: Set<String>
+    ) {
         environments[instruction.range.start] = environment
         declaredNames[instruction.range.start] = declared
     }

@@ -205,7 +205,8 @@ public struct ImageReference: Hashable, Sendable {
         if let slash = text.firstIndex(of: "/"), isDomainAndPort(text[..<slash]) {
             let parts = splitRemainder(text[text.index(after: slash)...])
             if isValid(parts) {
-                return ParsedReference(domain: String(text[..<slash]), path: parts.path, tag: parts.tag, digest: parts.digest)
+                return ParsedReference(
+                    domain: String(text[..<slash]), path: parts.path, tag: parts.tag, digest: parts.digest)
             }
         }
         let parts = splitRemainder(text)
@@ -253,7 +254,9 @@ public struct ImageReference: Hashable, Sendable {
     /// `[\w][\w.-]{0,127}`.
     private static func isTag(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first, isWordCharacter(first), bytes.count <= 128 else { return false }
-        return bytes.dropFirst().allSatisfy { isWordCharacter($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        return bytes.dropFirst().allSatisfy {
+            isWordCharacter($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// `[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[[:xdigit:]]{32,}`.

@@ -50,7 +50,8 @@ struct ShellPattern {
             case .star:
                 let loop = program.count
                 let after = loop + 3
-                program.append(isGreedy ? .split(preferred: loop + 1, other: after) : .split(preferred: after, other: loop + 1))
+                program.append(
+                    isGreedy ? .split(preferred: loop + 1, other: after) : .split(preferred: after, other: loop + 1))
                 program.append(.anyButNewline)
                 program.append(.jump(loop))
             }

@@ -144,7 +144,8 @@ private struct StageBuilder {
                 base = .unresolved(StageResolutionError(.expansion(error), range: baseToken.range))
             case .success(let value) where value.isEmpty:
                 baseName = value
-                base = .unresolved(StageResolutionError(.blankBaseName(written: baseToken.text), range: baseToken.range))
+                base = .unresolved(
+                    StageResolutionError(.blankBaseName(written: baseToken.text), range: baseToken.range))
             case .success(let value):
                 baseName = value
                 if let stageIndex = argScope.baseStageIndices[index] {
@@ -170,8 +171,8 @@ private struct StageBuilder {
 
         return Stage(
             index: index, from: from, name: argScope.stageNames[index], nameToken: nameToken, baseToken: words.first,
-            baseName: baseName, base: base, platform: platform(of: from), instructions: Array(instructions[(start + 1)..<end]),
-            dependencies: dependencies)
+            baseName: baseName, base: base, platform: platform(of: from),
+            instructions: Array(instructions[(start + 1)..<end]), dependencies: dependencies)
     }
 
     /// `--platform`, expanded against the global ARGs.
@@ -179,7 +180,8 @@ private struct StageBuilder {
         guard let flag = from.flag(named: "platform"), let written = flag.value else { return nil }
         switch argScope.expandInGlobalScope(written).result {
         case .failure(let error):
-            return Stage.Platform(flag: flag, result: .failure(StageResolutionError(.expansion(error), range: flag.range)))
+            return Stage.Platform(
+                flag: flag, result: .failure(StageResolutionError(.expansion(error), range: flag.range)))
         case .success(let value) where value.isEmpty:
             return Stage.Platform(
                 flag: flag, result: .failure(StageResolutionError(.blankPlatform(written: written), range: flag.range)))
@@ -217,11 +219,17 @@ private struct StageBuilder {
         }
     }
 
-    /// Mirrors BuildKit's `toCommand`: a number is a stage index, anything else a stage
-    /// name or, failing that, an image.
+    /// Mirrors BuildKit's `toCommand`: a reference that the shell lexer would change is
+    /// refused, a number is a stage index, anything else a stage name or, failing that,
+    /// an image.
     private func copySource(_ reference: String, range: TextRange) -> Stage.Dependency.Source {
-        if reference.contains("$") {
+        switch argScope.expander.expand(reference, environment: [:]) {
+        case .failure(let error):
+            return .invalid(StageResolutionError(.expansion(error), range: range))
+        case .success(let expanded) where expanded != reference:
             return .invalid(StageResolutionError(.variableInCopyFrom, range: range))
+        case .success:
+            break
         }
         if let index = Self.goAtoi(reference) {
             guard index >= 0 && index < argScope.stageStarts.count else {

@@ -46,7 +46,8 @@ public struct VariableExpander: Hashable, Sendable {
 
     /// Expands `word` and reports the value, the words and the variables it looked up.
     public func evaluate(_ word: String, environment: [String: String]) -> VariableExpansion {
-        var evaluator = Evaluator(word: word, escape: escapeScalar, environment: environment, raisesRequiredErrors: true)
+        var evaluator = Evaluator(
+            word: word, escape: escapeScalar, environment: environment, raisesRequiredErrors: true)
         return evaluator.run()
     }
 
@@ -303,10 +304,12 @@ private struct Evaluator {
         case "?":
             guard raisesRequiredErrors else { return value }
             if !isSet {
-                throw failure(.requiredVariable(name: name, message: operand.isEmpty ? "is not allowed to be unset" : operand))
+                let message = operand.isEmpty ? "is not allowed to be unset" : operand
+                throw failure(.requiredVariable(name: name, message: message))
             }
             if nullIsUnset && value.isEmpty {
-                throw failure(.requiredVariable(name: name, message: operand.isEmpty ? "is not allowed to be empty" : operand))
+                let message = operand.isEmpty ? "is not allowed to be empty" : operand
+                throw failure(.requiredVariable(name: name, message: message))
             }
             return value
         case "#", "%":

@@ -8,6 +8,13 @@
 public struct LogicalText: Hashable, Sendable {
     /// One contiguous slice of the source that appears in the joined text.
     public struct Segment: Sendable, Hashable {
+        /// Creates a segment.
+        public init(logicalStart: Int, sourceStart: Int, length: Int) {
+            self.logicalStart = logicalStart
+            self.sourceStart = sourceStart
+            self.length = length
+        }
+
         /// Where the slice starts in the joined text.
         public let logicalStart: Int
         /// Where the slice starts in the source file.
@@ -21,8 +28,8 @@ public struct LogicalText: Hashable, Sendable {
     /// The slices that make up ``bytes``, in order.
     public let segments: [Segment]
 
-    /// Creates joined text from its segments.
-    init(bytes: [UInt8], segments: [Segment]) {
+    /// Creates joined text from its segments, which must cover `bytes` in order.
+    public init(bytes: [UInt8], segments: [Segment]) {
         self.bytes = bytes
         self.segments = segments
     }

@@ -61,8 +61,19 @@ public struct DockerfileSyntax: Sendable {
     public let errors: [SyntaxError]
 
     /// The instructions, in file order.
-    public var instructions: [InstructionSyntax] {
-        items.compactMap { item in
+    public let instructions: [InstructionSyntax]
+
+    /// Creates a tree; the parser is the only producer.
+    init(
+        source: SourceFile, items: [SyntaxItem], directives: [ParserDirective], escapeCharacter: Character,
+        errors: [SyntaxError]
+    ) {
+        self.source = source
+        self.items = items
+        self.directives = directives
+        self.escapeCharacter = escapeCharacter
+        self.errors = errors
+        self.instructions = items.compactMap { item in
             if case .instruction(let instruction) = item { return instruction }
             return nil
         }

@@ -1,0 +1,267 @@
+import Testing
+@testable import DockwrightSyntax
+
+@Suite("ArgScope")
+struct ArgScopeTests {
+    /// A parsed file with its scope, and its instructions for lookups.
+    private struct Fixture {
+        let syntax: DockerfileSyntax
+        let scope: ArgScope
+
+        init(_ text: String, buildArguments: [String: String] = [:], target: String? = nil) {
+            syntax = DockerfileSyntax.parse(text)
+            scope = ArgScope(syntax: syntax, buildArguments: buildArguments, target: target)
+        }
+
+        /// The `index`-th instruction of the file.
+        func instruction(_ index: Int) -> InstructionSyntax { syntax.instructions[index] }
+
+        /// The environment just before the `index`-th instruction.
+        func environment(before index: Int) -> [String: String] {
+            scope.environment(before: instruction(index)) ?? [:]
+        }
+    }
+
+    @Test("Global ARGs resolve in order, against the ARGs before them and the build args")
+    func globalArguments() {
+        let fixture = Fixture("""
+            ARG REGISTRY=docker.io
+            ARG IMAGE=${REGISTRY}/library/alpine
+            ARG TAG
+            ARG QUOTED="a b"
+            FROM ${IMAGE}:${TAG:-3.20}
+            """)
+        let global = fixture.scope.globalEnvironment
+        #expect(global["REGISTRY"] == "docker.io")
+        #expect(global["IMAGE"] == "docker.io/library/alpine")
+        #expect(global["TAG"] == nil)
+        #expect(global["QUOTED"] == "a b")
+        #expect(fixture.scope.globalDeclarations.map(\.name) == ["REGISTRY", "IMAGE", "TAG", "QUOTED"])
+        #expect(fixture.scope.globalDeclarations[1].defaultValue == "${REGISTRY}/library/alpine")
+        #expect(fixture.scope.globalDeclarations[2].defaultValue == nil)
+        #expect(fixture.scope.globalDeclarations.allSatisfy { $0.isGlobal })
+        #expect(fixture.scope.globalArgumentNames.contains("TAG"))
+        #expect(fixture.scope.expandInGlobalScope("${IMAGE}:${TAG:-3.20}").value == "docker.io/library/alpine:3.20")
+
+        let overridden = Fixture(
+            "ARG REGISTRY=docker.io\nARG IMAGE=${REGISTRY}/app\nFROM $IMAGE\n",
+            buildArguments: ["REGISTRY": "ghcr.io", "UNDECLARED": "x"])
+        #expect(overridden.scope.globalEnvironment["IMAGE"] == "ghcr.io/app")
+        #expect(overridden.scope.globalEnvironment["UNDECLARED"] == nil)
+    }
+
+    @Test("A FROM sees only the global ARGs, even after stage ARGs")
+    func fromSeesGlobalsOnly() {
+        let fixture = Fixture("""
+            ARG BASE=alpine
+            FROM $BASE AS one
+            ARG BASE=debian
+            ARG LOCAL=x
+            FROM $BASE
+            """)
+        let secondFrom = fixture.instruction(4)
+        #expect(fixture.scope.environment(before: secondFrom)?["BASE"] == "alpine")
+        #expect(fixture.scope.environment(before: secondFrom)?["LOCAL"] == nil)
+        #expect(StageGraph(syntax: fixture.syntax, argScope: fixture.scope).stages[1].baseName == "alpine")
+    }
+
+    @Test("A stage ARG without a default re-imports the global value; without it the global is invisible")
+    func stageReimportsGlobal() {
+        let text = """
+            ARG VERSION=1.0
+            FROM alpine
+            RUN echo $VERSION
+            ARG VERSION
+            RUN echo $VERSION
+            """
+        let fixture = Fixture(text)
+        #expect(fixture.environment(before: 2)["VERSION"] == nil)
+        #expect(fixture.environment(before: 4)["VERSION"] == "1.0")
+        #expect(fixture.scope.declaredArgumentNames(before: fixture.instruction(2)) == [])
+        #expect(fixture.scope.declaredArgumentNames(before: fixture.instruction(4)) == ["VERSION"])
+
+        let built = Fixture(text, buildArguments: ["VERSION": "2.0"])
+        #expect(built.environment(before: 4)["VERSION"] == "2.0")
+    }
+
+    @Test("A stage ARG default shadows the global default and expands against the stage")
+    func stageArgumentShadowsGlobal() {
+        let fixture = Fixture("""
+            ARG NAME=global
+            FROM alpine
+            ENV PREFIX=pre
+            ARG NAME=${PREFIX}-local
+            ARG OTHER=$NAME!
+            RUN true
+            """)
+        #expect(fixture.environment(before: 5)["NAME"] == "pre-local")
+        #expect(fixture.environment(before: 5)["OTHER"] == "pre-local!")
+        #expect(fixture.scope.stageDeclarations.map(\.name) == ["NAME", "OTHER"])
+        #expect(fixture.scope.stageDeclarations.first?.stageIndex == 0)
+
+        let built = Fixture("FROM alpine\nARG NAME=${UNSET:?boom}\nRUN true\n", buildArguments: ["NAME": "given"])
+        // With a build arg the default is not evaluated, so its `?` check never fails.
+        #expect(built.environment(before: 2)["NAME"] == "given")
+        #expect(built.scope.expansionFailures.isEmpty)
+    }
+
+    @Test("ENV takes part in substitution; the later of ARG and ENV wins for a name")
+    func envAndArgPrecedence() {
+        let fixture = Fixture("""
+            FROM alpine
+            ARG MODE=arg
+            ENV MODE=env
+            RUN one
+            ARG MODE=arg-again
+            RUN two
+            """)
+        #expect(fixture.environment(before: 3)["MODE"] == "env")
+        #expect(fixture.environment(before: 5)["MODE"] == "arg-again")
+    }
+
+    @Test("An ENV's words see the environment before it; an ARG's names are set one by one")
+    func instructionSnapshot() {
+        let fixture = Fixture("""
+            FROM alpine
+            ENV A=old
+            ENV A=new B=$A
+            ARG C=1 D=$C
+            RUN true
+            """)
+        let environment = fixture.environment(before: 4)
+        #expect(environment["A"] == "new")
+        #expect(environment["B"] == "old")
+        #expect(environment["D"] == "1")
+    }
+
+    @Test("ENV keys and values are expanded and unquoted, with the file's escape character")
+    func envExpansion() {
+        let fixture = Fixture("""
+            # escape=`
+            FROM alpine
+            ENV DIR="C:\\Program Files" SUFFIX=`$HOME
+            ENV legacy form with spaces
+            ENV ${SUFFIX}_KEY=1
+            RUN true
+            """)
+        let environment = fixture.environment(before: 4)
+        #expect(environment["DIR"] == #"C:\Program Files"#)
+        #expect(environment["SUFFIX"] == "$HOME")
+        #expect(environment["legacy"] == "form with spaces")
+        #expect(environment["$HOME_KEY"] == "1")
+    }
+
+    @Test("A stage based on another starts from its environment and declared ARGs")
+    func inheritedEnvironment() {
+        let fixture = Fixture("""
+            ARG TOOL=make
+            FROM alpine AS base
+            ARG TOOL
+            ENV CC=gcc
+            FROM base AS child
+            RUN $CC
+            FROM alpine
+            RUN $CC
+            """)
+        let child = fixture.environment(before: 5)
+        #expect(child["CC"] == "gcc")
+        #expect(child["TOOL"] == "make")
+        #expect(fixture.scope.declaredArgumentNames(before: fixture.instruction(5)) == ["TOOL"])
+        #expect(fixture.environment(before: 7)["CC"] == nil)
+        #expect(fixture.scope.environment(atEndOfStage: 0)?["CC"] == "gcc")
+        #expect(fixture.scope.environment(atEndOfStage: 9) == nil)
+    }
+
+    @Test("ONBUILD applies in stages based on its stage, not where it is written")
+    func onbuildTriggers() {
+        let fixture = Fixture("""
+            FROM alpine AS parent
+            ONBUILD ARG CHANNEL=stable
+            ONBUILD ENV FROM_PARENT=$CHANNEL
+            RUN true
+            FROM parent
+            RUN true
+            """)
+        #expect(fixture.environment(before: 3)["FROM_PARENT"] == nil)
+        #expect(fixture.environment(before: 5)["FROM_PARENT"] == "stable")
+        #expect(fixture.scope.declaredArgumentNames(before: fixture.instruction(5)) == ["CHANNEL"])
+        #expect(fixture.scope.stageDeclarations.isEmpty)
+    }
+
+    @Test("An image stage starts with the default PATH; only scratch stages have a known environment")
+    func imageEnvironment() {
+        let fixture = Fixture("""
+            FROM scratch AS empty
+            RUN true
+            FROM empty
+            FROM alpine
+            """)
+        #expect(fixture.environment(before: 1) == ["PATH": ArgScope.defaultPath])
+        #expect(!fixture.scope.inheritsImageEnvironment(stageIndex: 0))
+        #expect(!fixture.scope.inheritsImageEnvironment(stageIndex: 1))
+        #expect(fixture.scope.inheritsImageEnvironment(stageIndex: 2))
+    }
+
+    @Test("Predefined platform ARGs are global, importable into stages, and overridable")
+    func predefinedArguments() {
+        let fixture = Fixture("""
+            FROM --platform=$BUILDPLATFORM golang AS build
+            ARG TARGETOS TARGETARCH
+            RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build
+            FROM alpine AS runtime
+            """)
+        let global = fixture.scope.globalEnvironment
+        #expect(global["TARGETPLATFORM"] == "linux/amd64")
+        #expect(global["BUILDARCH"] == "amd64")
+        #expect(global["TARGETVARIANT"] == "")
+        #expect(global["TARGETSTAGE"] == "runtime")
+        #expect(fixture.environment(before: 2)["TARGETARCH"] == "amd64")
+        #expect(fixture.environment(before: 2)["TARGETOS"] == "linux")
+
+        let arm = ArgScope(
+            syntax: fixture.syntax, buildArguments: ["TARGETVARIANT": "v8"], targetPlatform: "linux/arm64/v8",
+            buildPlatform: "darwin/arm64", target: "build")
+        #expect(arm.globalEnvironment["TARGETARCH"] == "arm64")
+        #expect(arm.globalEnvironment["BUILDOS"] == "darwin")
+        #expect(arm.globalEnvironment["TARGETVARIANT"] == "v8")
+        #expect(arm.globalEnvironment["TARGETSTAGE"] == "build")
+
+        #expect(Fixture("FROM alpine\n").scope.globalEnvironment["TARGETSTAGE"] == "default")
+        #expect(ArgScope.isPredefinedArgument("HTTP_PROXY"))
+        #expect(ArgScope.isPredefinedArgument("TARGETPLATFORM"))
+        #expect(!ArgScope.isPredefinedArgument("VERSION"))
+    }
+
+    @Test("Global ARGs and FROM lines are recorded with the global environment at their point")
+    func globalLookups() {
+        let fixture = Fixture("ARG A=1\nARG B=$A\nFROM alpine\n")
+        #expect(fixture.environment(before: 0)["A"] == nil)
+        #expect(fixture.environment(before: 1)["A"] == "1")
+        #expect(fixture.environment(before: 2)["B"] == "1")
+        #expect(fixture.scope.declaredArgumentNames(before: fixture.instruction(2)) == ["A", "B"])
+        let trigger = DockerfileSyntax.parse("FROM a\nONBUILD RUN x\n").instructions[1].trigger
+        #expect(trigger.flatMap { fixture.scope.environment(before: $0) } == nil)
+    }
+
+    @Test("Expansion failures are reported with their range and leave the name unset")
+    func expansionFailures() {
+        let fixture = Fixture("""
+            ARG BROKEN=${
+            FROM alpine
+            ENV OK=1 BAD=${OK
+            ARG REQUIRED=${MISSING:?required}
+            RUN true
+            """)
+        let failures = fixture.scope.expansionFailures
+        #expect(failures.map(\.error.message) == [
+            "syntax error: missing '}'", "syntax error: missing '}'", "MISSING: required",
+        ])
+        #expect(fixture.syntax.source.text(in: failures[0].range) == "BROKEN=${")
+        #expect(fixture.syntax.source.text(in: failures[1].range) == "${OK")
+        let environment = fixture.environment(before: 4)
+        #expect(environment["OK"] == "1")
+        #expect(environment["BAD"] == nil)
+        #expect(environment["REQUIRED"] == nil)
+        #expect(fixture.scope.globalEnvironment["BROKEN"] == nil)
+    }
+}

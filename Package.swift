@@ -7,12 +7,15 @@ let package = Package(
     products: [
         .executable(name: "dockwright", targets: ["dockwright"]),
         .library(name: "DockwrightSyntax", targets: ["DockwrightSyntax"]),
+        .library(name: "DockwrightShell", targets: ["DockwrightShell"]),
     ],
     targets: [
         .target(name: "DockwrightSyntax"),
-        .target(name: "DockwrightCLI", dependencies: ["DockwrightSyntax"]),
+        .target(name: "DockwrightShell", dependencies: ["DockwrightSyntax"]),
+        .target(name: "DockwrightCLI", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
         .executableTarget(name: "dockwright", dependencies: ["DockwrightCLI"]),
         .testTarget(name: "DockwrightSyntaxTests", dependencies: ["DockwrightSyntax"]),
+        .testTarget(name: "DockwrightShellTests", dependencies: ["DockwrightShell", "DockwrightSyntax"]),
         .testTarget(name: "DockwrightCLITests", dependencies: ["DockwrightCLI", "DockwrightSyntax"]),
     ]
 )

@@ -60,6 +60,9 @@ public enum CommandLineTool {
             return .success
         case "dump":
             return DumpCommand(output: standardOutput, errors: standardError).run(rest, standardInput: standardInput)
+        case "shell-commands":
+            return ShellCommandsCommand(output: standardOutput, errors: standardError)
+                .run(rest, standardInput: standardInput)
         case "bench-parse":
             return BenchParseCommand(output: standardOutput, errors: standardError).run(rest)
         default:

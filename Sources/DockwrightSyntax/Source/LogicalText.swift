@@ -69,4 +69,37 @@ public struct LogicalText: Hashable, Sendable {
         let end = sourceOffset(of: logicalRange.upperBound - 1) + 1
         return TextRange(start: start, end: Swift.max(start, end))
     }
+
+    /// The logical offset of the source byte at `sourceOffset`, when that byte is
+    /// part of the joined text.
+    public func logicalOffset(ofSource sourceOffset: Int) -> Int? {
+        for segment in segments where sourceOffset >= segment.sourceStart
+            && sourceOffset <= segment.sourceStart + segment.length {
+            return segment.logicalStart + (sourceOffset - segment.sourceStart)
+        }
+        return nil
+    }
+
+    /// The joined text of `logicalRange` alone, still mapped to the source.
+    public func slice(_ logicalRange: Range<Int>) -> LogicalText {
+        var sliced: [Segment] = []
+        for segment in segments {
+            let start = Swift.max(segment.logicalStart, logicalRange.lowerBound)
+            let end = Swift.min(segment.logicalStart + segment.length, logicalRange.upperBound)
+            guard start < end else { continue }
+            sliced.append(Segment(
+                logicalStart: start - logicalRange.lowerBound,
+                sourceStart: segment.sourceStart + (start - segment.logicalStart), length: end - start))
+        }
+        return LogicalText(bytes: Array(bytes[logicalRange]), segments: sliced)
+    }
+
+    /// This text followed by `other`.
+    public func appending(_ other: LogicalText) -> LogicalText {
+        let shifted = other.segments.map {
+            Segment(logicalStart: $0.logicalStart + bytes.count, sourceStart: $0.sourceStart, length: $0.length)
+        }
+        return LogicalText(bytes: bytes + other.bytes, segments: segments + shifted)
+    }
 }
+

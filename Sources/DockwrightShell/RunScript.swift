@@ -1,0 +1,154 @@
+import DockwrightSyntax
+
+/// The shell script a RUN instruction hands to its shell, parsed once for every rule.
+public struct RunScript: Hashable, Sendable {
+    /// Where the script comes from.
+    public enum Origin: Hashable, Sendable {
+        /// The shell form of RUN (heredoc bodies included when the line has more
+        /// than a lone heredoc, as BuildKit reassembles them for the shell).
+        case shellForm
+        /// A RUN whose whole command is one heredoc: BuildKit runs its body.
+        case heredocBody
+    }
+
+    /// The outcome of reading the script.
+    public enum Outcome: Hashable, Sendable {
+        /// A POSIX script that parsed.
+        case parsed(ShellScript)
+        /// A POSIX script that did not parse; rules stay silent on it.
+        case invalid(ShellParseError)
+        /// A script for a shell dockwright does not parse (PowerShell, cmd, a
+        /// `#!` interpreter that is not a POSIX shell).
+        case opaque(ShellDialect)
+    }
+
+    /// The RUN instruction.
+    public let instruction: InstructionSyntax
+    /// The index of the stage the RUN belongs to.
+    public let stageIndex: Int
+    /// Where the script comes from.
+    public let origin: Origin
+    /// The shell that runs it.
+    public let dialect: ShellDialect
+    /// The script text, mapped to the Dockerfile.
+    public let text: LogicalText
+    /// What reading it gave.
+    public let outcome: Outcome
+
+    /// The parsed script, when there is one.
+    public var script: ShellScript? {
+        if case .parsed(let script) = outcome { return script }
+        return nil
+    }
+
+    /// The scripts of every shell-form RUN of a file, in order; exec-form RUNs have
+    /// none, and ONBUILD triggers run in another build.
+    public static func scripts(in syntax: DockerfileSyntax) -> [RunScript] {
+        let graph = StageGraph(syntax: syntax)
+        var dialects: [ShellDialect] = []
+        var scripts: [RunScript] = []
+        for stage in graph.stages {
+            var dialect = initialDialect(of: stage, inherited: dialects)
+            for instruction in stage.instructions {
+                switch instruction.kind {
+                case .shell:
+                    if case .execForm(let tokens) = instruction.arguments, let executable = tokens.first?.text {
+                        dialect = ShellDialect(executable: executable)
+                    }
+                case .run:
+                    if let script = script(of: instruction, stageIndex: stage.index, dialect: dialect) {
+                        scripts.append(script)
+                    }
+                default:
+                    break
+                }
+            }
+            dialects.append(dialect)
+        }
+        return scripts
+    }
+
+    /// A stage built on another stage keeps its shell; a Windows stage starts with cmd.
+    ///
+    /// A stage is taken as Windows when its base image names a Windows image, or
+    /// when it later switches SHELL to PowerShell or cmd, which only Windows stages do
+    /// (`FROM ${base}` hides the image, the SHELL gives it away).
+    private static func initialDialect(of stage: Stage, inherited: [ShellDialect]) -> ShellDialect {
+        if let parent = stage.baseStageIndex, parent < inherited.count { return inherited[parent] }
+        let base = (stage.baseName ?? "").lowercased()
+        let windowsMarkers = ["windows", "nanoserver", "servercore", "dotnet-framework", "dotnet/framework"]
+        if windowsMarkers.contains(where: { base.contains($0) }) { return .defaultWindows }
+        let switchesToWindowsShell = stage.instructions.contains { instruction in
+            guard instruction.kind == .shell, case .execForm(let tokens) = instruction.arguments,
+                  let executable = tokens.first?.text else { return false }
+            return ShellDialect(executable: executable).isWindowsShell
+        }
+        return switchesToWindowsShell ? .defaultWindows : .defaultLinux
+    }
+
+    private static func script(of run: InstructionSyntax, stageIndex: Int, dialect: ShellDialect) -> RunScript? {
+        guard case .shellForm(let rest) = run.arguments,
+              let restStart = run.logicalText.logicalOffset(ofSource: rest.range.start) else { return nil }
+        let restText = run.logicalText.slice(restStart..<(restStart + Array(rest.text.utf8).count))
+        var origin = Origin.shellForm
+        var text = restText
+        var scriptDialect = dialect
+        if let heredoc = run.heredocs.first, run.heredocs.count == 1, isLoneHeredocMarker(rest.text) {
+            // Mirrors BuildKit's dispatchRun: a RUN that is one heredoc runs its body;
+            // a body starting with `#!` runs under that interpreter instead of the shell.
+            origin = .heredocBody
+            text = contiguousText(Array(heredoc.content.utf8), at: heredoc.bodyRange.start)
+            if text.bytes.starts(with: Array("#!".utf8)) {
+                scriptDialect = ShellDialect(executable: interpreter(ofShebang: text.bytes))
+            }
+        } else {
+            // BuildKit reassembles the line and the bodies (`"\n" + body + name` each)
+            // for the shell to read; the `\n` is the line end just before each body.
+            for heredoc in run.heredocs {
+                text = text.appending(contiguousText([UInt8(ascii: "\n")], at: Swift.max(0, heredoc.bodyRange.start - 1)))
+                text = text.appending(contiguousText(Array(heredoc.content.utf8), at: heredoc.bodyRange.start))
+                let terminatorStart = heredoc.terminatorRange?.start ?? heredoc.bodyRange.end
+                text = text.appending(contiguousText(Array(heredoc.name.utf8), at: terminatorStart))
+            }
+        }
+        let outcome: Outcome
+        if scriptDialect.isPOSIX {
+            switch ShellParser.parse(text) {
+            case .success(let script): outcome = .parsed(script)
+            case .failure(let error): outcome = .invalid(error)
+            }
+        } else {
+            outcome = .opaque(scriptDialect)
+        }
+        return RunScript(
+            instruction: run, stageIndex: stageIndex, origin: origin, dialect: scriptDialect, text: text,
+            outcome: outcome)
+    }
+
+    /// Whether the whole command is one heredoc marker (`parser.MustParseHeredoc`).
+    private static func isLoneHeredocMarker(_ command: String) -> Bool {
+        let bytes = Array(command.utf8)
+        var index = 0
+        while index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 { index += 1 }
+        guard bytes[index...].starts(with: Array("<<".utf8)) else { return false }
+        index += 2
+        if index < bytes.count && bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let delimiter = bytes[index...]
+        return !delimiter.isEmpty && !delimiter.contains(UInt8(ascii: "<"))
+            && !delimiter.contains { $0 == 0x20 || $0 == 0x09 }
+    }
+
+    private static func interpreter(ofShebang bytes: [UInt8]) -> String {
+        let line = bytes.prefix { $0 != UInt8(ascii: "\n") }.dropFirst(2)
+        let words = String(decoding: line, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+        guard let first = words.first else { return "" }
+        // `#!/usr/bin/env bash` names the interpreter in its second word.
+        if first.hasSuffix("/env"), words.count > 1 { return String(words[1]) }
+        return String(first)
+    }
+
+    private static func contiguousText(_ bytes: [UInt8], at sourceStart: Int) -> LogicalText {
+        LogicalText(bytes: bytes, segments: [.init(logicalStart: 0, sourceStart: sourceStart, length: bytes.count)])
+    }
+}
+

@@ -1,0 +1,164 @@
+import DockwrightSyntax
+
+/// A parsed shell script: the body of a shell-form RUN or of a RUN heredoc.
+///
+/// Offsets in the tree (`Range<Int>`) are byte offsets into ``text``; ``sourceRange(_:)``
+/// maps them back to the Dockerfile, across continuations and heredoc bodies.
+public struct ShellScript: Hashable, Sendable {
+    /// The script as the shell receives it, with its map back to the Dockerfile.
+    public let text: LogicalText
+    /// The commands of the script.
+    public let body: ShellList
+    /// Where each `#` comment is, in script offsets.
+    public let comments: [Range<Int>]
+
+    /// The Dockerfile bytes that spell the script bytes `range`.
+    public func sourceRange(_ range: Range<Int>) -> TextRange {
+        text.sourceRange(of: range)
+    }
+
+    /// The script text of `range`.
+    public func text(_ range: Range<Int>) -> String {
+        String(decoding: text.bytes[range], as: UTF8.self)
+    }
+}
+
+/// Commands separated by `;`, `&` or newlines.
+public struct ShellList: Hashable, Sendable {
+    /// The and-or lists, in order.
+    public var items: [ShellListItem]
+    /// The bytes the list spans.
+    public var range: Range<Int>
+}
+
+/// One and-or list and how it is terminated.
+public struct ShellListItem: Hashable, Sendable {
+    /// The pipelines joined by `&&` and `||`.
+    public var andOr: ShellAndOrList
+    /// Whether it ends with `&` and runs in the background.
+    public var isBackground: Bool
+    /// The bytes of the and-or list, without its separator.
+    public var range: Range<Int>
+}
+
+/// `&&` or `||`.
+public enum ShellAndOrOperator: Hashable, Sendable {
+    /// `&&`: run the next pipeline when this one succeeds.
+    case and
+    /// `||`: run the next pipeline when this one fails.
+    case or
+}
+
+/// Pipelines joined by `&&` and `||`.
+public struct ShellAndOrList: Hashable, Sendable {
+    /// The pipelines, in order.
+    public var pipelines: [ShellPipeline]
+    /// The operator before each pipeline after the first.
+    public var operators: [ShellAndOrOperator]
+    /// The bytes of the whole list.
+    public var range: Range<Int>
+}
+
+/// Commands joined by `|` (or `|&`), optionally negated with `!`.
+public struct ShellPipeline: Hashable, Sendable {
+    /// The commands, in order.
+    public var commands: [ShellCommand]
+    /// Whether the pipeline starts with `!`.
+    public var isNegated: Bool
+    /// Whether it is prefixed by the `time` keyword.
+    public var isTimed: Bool
+    /// The bytes of the pipeline.
+    public var range: Range<Int>
+}
+
+/// A command and the redirections written after it.
+public struct ShellCommand: Hashable, Sendable {
+    /// What the command is.
+    public var kind: ShellCommandKind
+    /// Redirections after a compound command (a simple command keeps its own).
+    public var redirects: [ShellRedirect]
+    /// The bytes of the command, redirections included.
+    public var range: Range<Int>
+}
+
+/// The kinds of command the parser understands.
+public indirect enum ShellCommandKind: Hashable, Sendable {
+    /// A command name with arguments, assignments and redirections.
+    case simple(SimpleCommand)
+    /// `( list )`, run in a subshell.
+    case subshell(ShellList)
+    /// `{ list; }`, run in the current shell.
+    case braceGroup(ShellList)
+    /// `if … then … elif … else … fi`.
+    case ifClause(branches: [ShellConditionalBranch], elseBody: ShellList?)
+    /// `for name in words; do …; done` (words nil when `in` is absent).
+    case forLoop(variable: String, words: [ShellWord]?, body: ShellList)
+    /// `for ((…)); do …; done`.
+    case arithmeticForLoop(header: String, body: ShellList)
+    /// `while … do … done` or `until … do … done`.
+    case whileLoop(condition: ShellList, body: ShellList, isUntil: Bool)
+    /// `case word in pattern) … ;; esac`.
+    case caseClause(subject: ShellWord, arms: [ShellCaseArm])
+    /// `name() body` or `function name body`.
+    case functionDefinition(name: String, body: ShellCommand)
+    /// Bash's `[[ … ]]`.
+    case testClause([ShellWord])
+    /// Bash's `(( … ))`.
+    case arithmeticCommand(String)
+}
+
+/// A condition and the body it guards (`if`/`elif`).
+public struct ShellConditionalBranch: Hashable, Sendable {
+    /// The condition list.
+    public var condition: ShellList
+    /// The body run when it succeeds.
+    public var body: ShellList
+}
+
+/// One `pattern) list ;;` arm of a `case`.
+public struct ShellCaseArm: Hashable, Sendable {
+    /// The patterns separated by `|`.
+    public var patterns: [ShellWord]
+    /// The commands of the arm.
+    public var body: ShellList
+}
+
+/// A simple command: assignments, words and redirections.
+public struct SimpleCommand: Hashable, Sendable {
+    /// `NAME=value` prefixes.
+    public var assignments: [ShellAssignment]
+    /// The command name and its arguments, as written.
+    public var words: [ShellWord]
+    /// Redirections anywhere in the command.
+    public var redirects: [ShellRedirect]
+    /// The bytes of the command.
+    public var range: Range<Int>
+}
+
+/// A `NAME=value`, `NAME+=value` or `NAME=(array)` assignment.
+public struct ShellAssignment: Hashable, Sendable {
+    /// The variable name.
+    public var name: String
+    /// The value, nil for an empty `NAME=`.
+    public var value: ShellWord?
+    /// The elements of an array assignment, nil otherwise.
+    public var arrayElements: [ShellWord]?
+    /// Whether it appends (`+=`).
+    public var isAppend: Bool
+    /// The bytes of the assignment.
+    public var range: Range<Int>
+}
+
+/// A redirection such as `> file`, `2>&1` or `<<EOF`.
+public struct ShellRedirect: Hashable, Sendable {
+    /// The operator as written: `>`, `>>`, `<`, `<<`, `<<-`, `<<<`, `>&`, `&>`, …
+    public var operatorText: String
+    /// The file descriptor written before the operator, if any.
+    public var fileDescriptor: Int?
+    /// The target word, or the heredoc delimiter.
+    public var target: ShellWord
+    /// The heredoc body, for `<<` and `<<-`.
+    public var heredocBody: Range<Int>?
+    /// The bytes of the redirection.
+    public var range: Range<Int>
+}

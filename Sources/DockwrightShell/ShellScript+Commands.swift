@@ -27,6 +27,8 @@ public struct CommandContext: Hashable, Sendable {
     public var pipelineLength: Int
     /// Whether its and-or list runs in the background (`&`).
     public var isBackground: Bool
+    /// The bytes of the pipeline the command belongs to; commands of one pipeline share it.
+    public var pipelineRange: Range<Int>
 
     /// Whether the command runs directly in the script's shell, not in a subshell,
     /// substitution, function or pipeline (bash runs pipeline parts in subshells).
@@ -70,7 +72,8 @@ private struct CommandCollector {
                     let context = CommandContext(
                         enclosures: enclosures, operatorBefore: index == 0 ? nil : andOr.operators[index - 1],
                         isLastInAndOrList: index == andOr.pipelines.count - 1, pipelineIndex: commandIndex,
-                        pipelineLength: pipeline.commands.count, isBackground: item.isBackground)
+                        pipelineLength: pipeline.commands.count, isBackground: item.isBackground,
+                        pipelineRange: pipeline.range)
                     visit(command, context: context)
                 }
             }
@@ -115,7 +118,7 @@ private struct CommandCollector {
         case .functionDefinition(_, let body):
             visit(body, context: CommandContext(
                 enclosures: enclosures + [.function], operatorBefore: nil, isLastInAndOrList: true,
-                pipelineIndex: 0, pipelineLength: 1, isBackground: false))
+                pipelineIndex: 0, pipelineLength: 1, isBackground: false, pipelineRange: body.range))
         case .testClause(let words):
             for word in words { visit(word, enclosures: enclosures) }
         case .arithmeticCommand:

@@ -1,0 +1,152 @@
+/// A simple command as rules see it: the program that really runs (after `sudo`,
+/// `env`, `nice`, `xargs` and similar wrappers), its arguments and its flags.
+public struct CommandView: Hashable, Sendable {
+    /// The command as parsed.
+    public let command: SimpleCommand
+    /// Where it sits in the script.
+    public let context: CommandContext
+    /// The wrappers skipped before the program, outermost first (e.g. `["sudo", "env"]`).
+    public let wrappers: [String]
+    /// The index in `command.words` of the program's word.
+    public let nameIndex: Int
+
+    /// Creates the view of a command, unwrapping known wrappers.
+    public init(_ occurrence: CommandOccurrence) {
+        command = occurrence.command
+        context = occurrence.context
+        (wrappers, nameIndex) = Self.unwrap(occurrence.command.words)
+    }
+
+    /// The word naming the program.
+    public var nameWord: ShellWord { command.words[nameIndex] }
+
+    /// The program's name without its folder (`/usr/bin/apt-get` → `apt-get`), when literal.
+    public var name: String? {
+        guard let value = nameWord.literalValue else { return nil }
+        if let slash = value.lastIndex(of: "/") { return String(value[value.index(after: slash)...]) }
+        return value
+    }
+
+    /// The words after the program's name.
+    public var arguments: ArraySlice<ShellWord> { command.words[(nameIndex + 1)...] }
+
+    /// The arguments that are not flags, literal ones only; after `--` every word counts.
+    public var positionalArguments: [String] {
+        var values: [String] = []
+        var flagsEnded = false
+        for word in arguments {
+            guard let value = word.literalValue else { continue }
+            if !flagsEnded && value == "--" {
+                flagsEnded = true
+                continue
+            }
+            if flagsEnded || !Self.isFlag(value) { values.append(value) }
+        }
+        return values
+    }
+
+    /// The first positional argument, e.g. `install` in `apt-get -y install curl`.
+    public var subcommand: String? { positionalArguments.first }
+
+    /// The flags given, by name: `-qy` gives `q` and `y`, `--yes` and `--yes=1` give `yes`.
+    public var flagNames: Set<String> {
+        var names: Set<String> = []
+        for word in arguments {
+            guard let value = word.literalValue else { continue }
+            if value == "--" { break }
+            guard Self.isFlag(value) else { continue }
+            if value.hasPrefix("--") {
+                names.insert(String(value.dropFirst(2).prefix { $0 != "=" }))
+            } else {
+                for character in value.dropFirst() {
+                    if character == "=" { break }
+                    names.insert(String(character))
+                }
+            }
+        }
+        return names
+    }
+
+    /// Whether any of `names` is given as a flag (short names without `-`, long without `--`).
+    public func hasFlag(_ names: String...) -> Bool {
+        !flagNames.isDisjoint(with: names)
+    }
+
+    /// The value of a `--name=value` flag, or of `-n value` / `--name value` when the
+    /// flag is followed by a word.
+    public func flagValue(_ names: String...) -> String? {
+        let words = Array(arguments)
+        for (index, word) in words.enumerated() {
+            guard let value = word.literalValue else { continue }
+            if value == "--" { break }
+            for name in names {
+                let spelled = name.count == 1 ? "-" + name : "--" + name
+                if value.hasPrefix(spelled + "=") { return String(value.dropFirst(spelled.count + 1)) }
+                if value == spelled, index + 1 < words.count { return words[index + 1].literalValue }
+            }
+        }
+        return nil
+    }
+
+    /// Whether a word reads as a flag: a dash and more, but not a negative number.
+    static func isFlag(_ value: String) -> Bool {
+        guard value.count > 1, value.hasPrefix("-") else { return false }
+        let body = value.dropFirst()
+        return !body.allSatisfy { $0.isNumber || $0 == "." }
+    }
+
+    // MARK: - Wrappers
+
+    /// For each wrapper, the options that take a separate value.
+    private static let wrapperOptionsWithValues: [String: Set<String>] = [
+        "sudo": ["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"],
+        "env": ["-u", "-C", "-S"],
+        "nice": ["-n"],
+        "nohup": [],
+        "time": ["-f", "-o"],
+        "timeout": ["-s", "-k"],
+        "stdbuf": ["-i", "-o", "-e"],
+        "ionice": ["-c", "-n", "-p", "-P", "-u"],
+        "xargs": ["-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "-e", "-i", "-l"],
+        "exec": ["-a"],
+        "command": [],
+        "chronic": [],
+        "eatmydata": [],
+    ]
+
+    /// Skips wrappers and their options; returns them and the program's index.
+    private static func unwrap(_ words: [ShellWord]) -> ([String], Int) {
+        var wrappers: [String] = []
+        var index = 0
+        while index < words.count - 1, let value = words[index].literalValue {
+            let name = value.split(separator: "/").last.map(String.init) ?? value
+            guard let optionsWithValues = wrapperOptionsWithValues[name] else { break }
+            var next = index + 1
+            // `command -v x` looks a program up instead of running it.
+            if name == "command", let first = words[next].literalValue, first == "-v" || first == "-V" { break }
+            while next < words.count, let option = words[next].literalValue {
+                if option == "--" {
+                    next += 1
+                    break
+                }
+                if name == "env" && !option.hasPrefix("-") && option.contains("=") {
+                    next += 1
+                    continue
+                }
+                guard isFlag(option) || (name == "nice" && option.hasPrefix("-") && option.count > 1) else { break }
+                next += optionsWithValues.contains(option) ? 2 : 1
+            }
+            // `timeout` takes its duration before the program.
+            if name == "timeout" && next < words.count { next += 1 }
+            guard next < words.count else { break }
+            wrappers.append(name)
+            index = next
+        }
+        return (wrappers, index)
+    }
+}
+
+extension ShellScript {
+    /// Every simple command as a ``CommandView``, in pre-order.
+    public var commands: [CommandView] { commandOccurrences.map(CommandView.init) }
+}

@@ -1,0 +1,226 @@
+/// The package managers the command view recognises.
+public enum PackageManager: String, CaseIterable, Hashable, Sendable {
+    case aptGet = "apt-get", apt, aptitude, apk, yum, dnf, microdnf, tdnf, zypper
+    case pip, npm, yarn, pnpm, gem, go, cargo
+
+    /// Whether it installs operating-system packages (as opposed to language packages).
+    public var isSystemPackageManager: Bool {
+        switch self {
+        case .aptGet, .apt, .aptitude, .apk, .yum, .dnf, .microdnf, .tdnf, .zypper: return true
+        case .pip, .npm, .yarn, .pnpm, .gem, .go, .cargo: return false
+        }
+    }
+}
+
+/// A package named on an install command line, with its version pin if any.
+public struct PackageRequest: Hashable, Sendable {
+    /// The package name, without version or extras.
+    public let name: String
+    /// The pinned version, e.g. `1.2.3` in `curl=1.2.3`.
+    public let version: String?
+    /// How the version is pinned: `=`, `==`, `>=`, `@`, `~`, `-`, …
+    public let versionOperator: String?
+    /// The word as written.
+    public let word: ShellWord
+}
+
+/// A package manager invocation that installs something.
+public struct PackageInstallation: Hashable, Sendable {
+    /// The manager.
+    public let manager: PackageManager
+    /// The subcommand, e.g. `install`, `add`, `ci`.
+    public let subcommand: String
+    /// The packages named, in order (none for `npm ci`, `pip install -r file`, …).
+    public let packages: [PackageRequest]
+    /// Files the install reads its list from (`pip install -r requirements.txt`).
+    public let requirementFiles: [String]
+    /// The command.
+    public let command: CommandView
+}
+
+extension CommandView {
+    /// The package installation this command performs, if it is one.
+    public var packageInstallation: PackageInstallation? {
+        guard let (manager, argumentStart) = packageManager else { return nil }
+        let table = PackageManagerTable.entry(for: manager)
+        let words = Array(command.words[argumentStart...])
+        var subcommand: String?
+        var packages: [PackageRequest] = []
+        var requirementFiles: [String] = []
+        var index = 0
+        var flagsEnded = false
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            guard let value = word.literalValue else {
+                if subcommand != nil { packages.append(PackageRequest(name: "", version: nil, versionOperator: nil, word: word)) }
+                continue
+            }
+            if !flagsEnded && value == "--" {
+                flagsEnded = true
+                continue
+            }
+            if !flagsEnded && CommandView.isFlag(value) {
+                let flag = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
+                if table.requirementFlags.contains(flag) {
+                    if value.contains("=") {
+                        requirementFiles.append(String(value.drop { $0 != "=" }.dropFirst()))
+                    } else if index < words.count, let file = words[index].literalValue {
+                        requirementFiles.append(file)
+                        index += 1
+                    }
+                } else if table.flagsWithValues.contains(flag) && !value.contains("=") {
+                    index += 1
+                }
+                continue
+            }
+            guard subcommand != nil else {
+                // yarn/pnpm `global add …`: the verb follows `global`.
+                if value == "global" && (manager == .yarn || manager == .pnpm) { continue }
+                subcommand = value
+                guard table.installSubcommands.contains(value) else { return nil }
+                continue
+            }
+            packages.append(table.request(value, word))
+        }
+        // A bare `yarn` installs the project's dependencies.
+        if subcommand == nil && manager == .yarn { subcommand = "install" }
+        guard let subcommand else { return nil }
+        return PackageInstallation(
+            manager: manager, subcommand: subcommand, packages: packages, requirementFiles: requirementFiles,
+            command: self)
+    }
+
+    /// The manager and the index of the first word after its name
+    /// (`python3 -m pip install`: after `pip`).
+    private var packageManager: (PackageManager, Int)? {
+        guard let name else { return nil }
+        if let manager = PackageManager(rawValue: name) { return (manager, nameIndex + 1) }
+        if name.hasPrefix("pip"), name.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." }) {
+            return (.pip, nameIndex + 1)
+        }
+        let words = command.words
+        if name.hasPrefix("python"), nameIndex + 2 < words.count, words[nameIndex + 1].literalValue == "-m",
+           words[nameIndex + 2].literalValue == "pip" {
+            return (.pip, nameIndex + 3)
+        }
+        if name == "uv", nameIndex + 1 < words.count, words[nameIndex + 1].literalValue == "pip" {
+            return (.pip, nameIndex + 2)
+        }
+        return nil
+    }
+}
+
+/// What each package manager's command line looks like: data, kept in one place.
+enum PackageManagerTable {
+    struct Entry {
+        let installSubcommands: Set<String>
+        let flagsWithValues: Set<String>
+        let requirementFlags: Set<String>
+        /// Version operators, longest first.
+        let versionOperators: [String]
+        /// Whether versions follow rpm's `name-version` form instead.
+        var usesRPMVersions = false
+
+        func request(_ value: String, _ word: ShellWord) -> PackageRequest {
+            var name = value
+            // pip extras: `uvicorn[standard]==0.30`.
+            if let bracket = name.firstIndex(of: "["), let close = name.firstIndex(of: "]"), bracket < close {
+                name.removeSubrange(bracket...close)
+            }
+            let bytes = Array(name.utf8)
+            // npm scopes start with `@`, so a version `@` must come after the first character.
+            let searchStart = bytes.first == UInt8(ascii: "@") ? 1 : 0
+            var best: (offset: Int, operatorText: String)?
+            for candidate in versionOperators {
+                guard let offset = Self.firstOffset(of: Array(candidate.utf8), in: bytes, from: searchStart) else { continue }
+                if best.map({ offset < $0.offset }) ?? true { best = (offset, candidate) }
+            }
+            if usesRPMVersions { best = Self.rpmVersionOffset(in: bytes).map { ($0, "-") } }
+            guard let best else {
+                return PackageRequest(name: name, version: nil, versionOperator: nil, word: word)
+            }
+            let versionStart = best.offset + best.operatorText.utf8.count
+            return PackageRequest(
+                name: String(decoding: bytes[..<best.offset], as: UTF8.self),
+                version: String(decoding: bytes[versionStart...], as: UTF8.self), versionOperator: best.operatorText,
+                word: word)
+        }
+
+        private static func firstOffset(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+            guard !needle.isEmpty, bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
+            for offset in start...(bytes.count - needle.count) where bytes[offset..<(offset + needle.count)].elementsEqual(needle) {
+                return offset
+            }
+            return nil
+        }
+
+        /// rpm's `name-version`: a dash followed by a digit, with a dot later, so that
+        /// `java-11-openjdk` stays a name and `nginx-1.20.1` has a version.
+        private static func rpmVersionOffset(in bytes: [UInt8]) -> Int? {
+            for offset in bytes.indices.dropLast() where bytes[offset] == UInt8(ascii: "-")
+                && bytes[offset + 1] >= UInt8(ascii: "0") && bytes[offset + 1] <= UInt8(ascii: "9")
+                && bytes[(offset + 1)...].contains(UInt8(ascii: ".")) {
+                return offset
+            }
+            return nil
+        }
+    }
+
+    static func entry(for manager: PackageManager) -> Entry {
+        switch manager {
+        case .aptGet, .apt, .aptitude:
+            return Entry(
+                installSubcommands: ["install"], flagsWithValues: ["-o", "-c", "-t", "--target-release", "--option", "--config-file"],
+                requirementFlags: [], versionOperators: ["=", "/"])
+        case .apk:
+            return Entry(
+                installSubcommands: ["add"],
+                flagsWithValues: ["--repository", "-X", "--virtual", "-t", "--root", "-p", "--arch", "--keys-dir", "--cache-dir"],
+                requirementFlags: [], versionOperators: [">=", "<=", "~=", "=", "~", ">", "<"])
+        case .yum, .dnf, .microdnf, .tdnf:
+            return Entry(
+                installSubcommands: ["install"],
+                flagsWithValues: ["-c", "--config", "--releasever", "-x", "--exclude", "--installroot", "--setopt",
+                                  "--enablerepo", "--disablerepo", "--repo"],
+                requirementFlags: [], versionOperators: [], usesRPMVersions: true)
+        case .zypper:
+            return Entry(
+                installSubcommands: ["install", "in"], flagsWithValues: ["-r", "--repo", "-t", "--type"],
+                requirementFlags: [], versionOperators: [">=", "<=", "=", ">", "<"])
+        case .pip:
+            return Entry(
+                installSubcommands: ["install"],
+                flagsWithValues: ["-c", "--constraint", "-e", "--editable", "-i", "--index-url", "--extra-index-url", "-t",
+                                  "--target", "--prefix", "--root", "-f", "--find-links", "--trusted-host", "--platform",
+                                  "--python-version", "--implementation", "--abi", "--src", "--upgrade-strategy",
+                                  "--progress-bar", "--cache-dir", "--log"],
+                requirementFlags: ["-r", "--requirement"], versionOperators: ["===", "==", ">=", "<=", "~=", "!=", ">", "<"])
+        case .npm:
+            return Entry(
+                installSubcommands: ["install", "i", "add", "ci"],
+                flagsWithValues: ["--prefix", "--registry", "--cache", "--tag", "-w", "--workspace"],
+                requirementFlags: [], versionOperators: ["@"])
+        case .yarn, .pnpm:
+            return Entry(
+                installSubcommands: ["add", "install", "i"],
+                flagsWithValues: ["--cwd", "--registry", "--cache-folder", "--modules-folder", "-C", "--dir", "--filter"],
+                requirementFlags: [], versionOperators: ["@"])
+        case .gem:
+            return Entry(
+                installSubcommands: ["install", "i"],
+                flagsWithValues: ["-v", "--version", "--source", "-s", "-i", "--install-dir", "-n", "--bindir", "--platform"],
+                requirementFlags: [], versionOperators: [":"])
+        case .go:
+            return Entry(
+                installSubcommands: ["install", "get"], flagsWithValues: ["-ldflags", "-tags", "-o", "-mod", "-modfile"],
+                requirementFlags: [], versionOperators: ["@"])
+        case .cargo:
+            return Entry(
+                installSubcommands: ["install"],
+                flagsWithValues: ["--version", "--git", "--branch", "--tag", "--rev", "--path", "--root", "--features", "-j",
+                                  "--jobs", "--target", "--profile", "--index", "--registry"],
+                requirementFlags: [], versionOperators: ["@"])
+        }
+    }
+}

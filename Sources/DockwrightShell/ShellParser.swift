@@ -783,14 +783,26 @@ public struct ShellParser {
         throw ShellParseError("unterminated $'", at: start)
     }
 
-    /// Reads `((…))` or `$((…))` from its opening parentheses; returns the expression.
-    private mutating func readArithmetic(openingLength: Int) throws(ShellParseError) -> String {
+    /// Reads `((…))` or `$((…))` from its opening parentheses. Command substitutions
+    /// inside the expression (`$(($(nproc) - 1))`) are parsed, as bash runs them.
+    private mutating func readArithmetic(openingLength: Int) throws(ShellParseError) -> ShellArithmetic {
         let start = position
         position += openingLength
         let expressionStart = position
         var parenthesisDepth = openingLength
+        var substitutions: [ShellList] = []
         while position < end {
             let byte = bytes[position]
+            if byte == UInt8(ascii: "$") && starts(with: "$(") && !starts(with: "$((") {
+                let opening = position
+                position += 2
+                substitutions.append(try parseNestedList(closing: ")", openedAt: opening))
+                continue
+            }
+            if byte == UInt8(ascii: "`") {
+                substitutions.append(try parseBackquoted())
+                continue
+            }
             if byte == UInt8(ascii: "(") {
                 parenthesisDepth += 1
             } else if byte == UInt8(ascii: ")") {
@@ -798,7 +810,9 @@ public struct ShellParser {
                 if parenthesisDepth == 0 {
                     position += 1
                     let expressionEnd = Swift.max(expressionStart, position - 2)
-                    return String(decoding: bytes[expressionStart..<expressionEnd], as: UTF8.self)
+                    return ShellArithmetic(
+                        expression: String(decoding: bytes[expressionStart..<expressionEnd], as: UTF8.self),
+                        substitutions: substitutions)
                 }
             }
             position += 1

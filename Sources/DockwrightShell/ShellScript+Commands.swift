@@ -104,7 +104,8 @@ private struct CommandCollector {
         case .forLoop(_, let words, let body):
             for word in words ?? [] { visit(word, enclosures: enclosures) }
             visit(body, enclosures: enclosures + [.conditionalBody])
-        case .arithmeticForLoop(_, let body):
+        case .arithmeticForLoop(let header, let body):
+            visit(header, enclosures: enclosures)
             visit(body, enclosures: enclosures + [.conditionalBody])
         case .whileLoop(let condition, let body, _):
             visit(condition, enclosures: enclosures + [.condition])
@@ -121,8 +122,8 @@ private struct CommandCollector {
                 pipelineIndex: 0, pipelineLength: 1, isBackground: false, pipelineRange: body.range))
         case .testClause(let words):
             for word in words { visit(word, enclosures: enclosures) }
-        case .arithmeticCommand:
-            break
+        case .arithmeticCommand(let arithmetic):
+            visit(arithmetic, enclosures: enclosures)
         }
         for redirect in command.redirects { visit(redirect.target, enclosures: enclosures) }
     }
@@ -139,8 +140,14 @@ private struct CommandCollector {
             if let operand = expansion.operand { visit(operand, enclosures: enclosures) }
         case .commandSubstitution(let list), .backquoted(let list), .processSubstitution(let list):
             visit(list, enclosures: enclosures + [.substitution])
-        case .literal, .singleQuoted, .ansiCQuoted, .arithmetic:
+        case .arithmetic(let arithmetic):
+            visit(arithmetic, enclosures: enclosures)
+        case .literal, .singleQuoted, .ansiCQuoted:
             break
         }
+    }
+
+    mutating func visit(_ arithmetic: ShellArithmetic, enclosures: [CommandContext.Enclosure]) {
+        for list in arithmetic.substitutions { visit(list, enclosures: enclosures + [.substitution]) }
     }
 }

@@ -94,7 +94,7 @@ public indirect enum ShellCommandKind: Hashable, Sendable {
     /// `for name in words; do …; done` (words nil when `in` is absent).
     case forLoop(variable: String, words: [ShellWord]?, body: ShellList)
     /// `for ((…)); do …; done`.
-    case arithmeticForLoop(header: String, body: ShellList)
+    case arithmeticForLoop(header: ShellArithmetic, body: ShellList)
     /// `while … do … done` or `until … do … done`.
     case whileLoop(condition: ShellList, body: ShellList, isUntil: Bool)
     /// `case word in pattern) … ;; esac`.
@@ -104,7 +104,15 @@ public indirect enum ShellCommandKind: Hashable, Sendable {
     /// Bash's `[[ … ]]`.
     case testClause([ShellWord])
     /// Bash's `(( … ))`.
-    case arithmeticCommand(String)
+    case arithmeticCommand(ShellArithmetic)
+}
+
+/// An arithmetic expression, `$((…))` or `((…))`.
+public struct ShellArithmetic: Hashable, Sendable {
+    /// The expression as written.
+    public var expression: String
+    /// Command substitutions inside it, which run when it is evaluated.
+    public var substitutions: [ShellList]
 }
 
 /// A condition and the body it guards (`if`/`elif`).

@@ -46,7 +46,7 @@ public indirect enum ShellWordPart: Hashable, Sendable {
     /// Bash's `<(list)` or `>(list)`.
     case processSubstitution(ShellList)
     /// `$((expression))`.
-    case arithmetic(String)
+    case arithmetic(ShellArithmetic)
 
     /// The text this part always produces, or nil when it depends on run time.
     public var literalValue: String? {

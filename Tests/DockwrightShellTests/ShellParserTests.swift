@@ -133,3 +133,9 @@ import Testing
         #expect(parseScript(script)?.simpleCommands.first?.words.count == 200_001)
     }
 }
+
+@Suite struct ArithmeticTests {
+    @Test func commandSubstitutionsInsideArithmeticAreCommands() {
+        #expect(commandLines("make -j $(($(nproc) - 1)) && (( n = $(id -u) ))") == ["make -j ?", "nproc", "id -u"])
+    }
+}

@@ -151,9 +151,9 @@ public struct ShellParser {
             kind = .arithmeticCommand(try readArithmetic(openingLength: 2))
         } else if bytes[position] == UInt8(ascii: "(") {
             position += 1
+            // Like shfmt, an empty `( )` or `{ }` is accepted (bash would refuse it).
             let list = try parseList()
             try expect(")")
-            guard !list.items.isEmpty else { throw ShellParseError("a subshell must not be empty", at: start) }
             kind = .subshell(list)
         } else if let word = peekReservedWord() {
             switch word {
@@ -161,7 +161,6 @@ public struct ShellParser {
                 position += 1
                 let list = try parseList()
                 try expectReserved("}")
-                guard !list.items.isEmpty else { throw ShellParseError("a brace group must not be empty", at: start) }
                 kind = .braceGroup(list)
             case "if": kind = try parseIf()
             case "for", "select": kind = try parseFor()
@@ -261,7 +260,7 @@ public struct ShellParser {
         var branches: [ShellConditionalBranch] = []
         var elseBody: ShellList?
         while true {
-            let condition = try parseNonEmptyList(context: "if")
+            let condition = try parseCondition()
             try expectReserved("then")
             let body = try parseNonEmptyList(context: "then")
             branches.append(ShellConditionalBranch(condition: condition, body: body))
@@ -280,7 +279,7 @@ public struct ShellParser {
 
     private mutating func parseWhile(isUntil: Bool) throws(ShellParseError) -> ShellCommandKind {
         position += 5  // "while" and "until" have the same length
-        let condition = try parseNonEmptyList(context: isUntil ? "until" : "while")
+        let condition = try parseCondition()
         try expectReserved("do")
         let body = try parseNonEmptyList(context: "do")
         try expectReserved("done")
@@ -399,6 +398,16 @@ public struct ShellParser {
                 words.append(word)
             }
         }
+    }
+
+    /// The condition of `if`, `while` or `until`; shfmt accepts an empty one (`if; then`).
+    private mutating func parseCondition() throws(ShellParseError) -> ShellList {
+        skipBlanks()
+        if position < end && bytes[position] == UInt8(ascii: ";") && !isCaseTerminator(at: position) {
+            position += 1
+            return ShellList(items: [], range: position..<position)
+        }
+        return try parseList()
     }
 
     private mutating func parseNonEmptyList(context: String) throws(ShellParseError) -> ShellList {
@@ -577,6 +586,11 @@ public struct ShellParser {
                 flush()
                 parts.append(.backquoted(try parseBackquoted()))
             default:
+                if context == .command && isExtendedGlobStart(at: position) {
+                    // Bash's extended glob `@(a|b)`, kept as written, as shfmt does.
+                    literal.append(contentsOf: try readExtendedGlob())
+                    continue
+                }
                 literal.append(byte)
                 position += 1
             }
@@ -587,6 +601,31 @@ public struct ShellParser {
             flush()
             return ShellWord(parts: parts, range: start..<position)
         }
+    }
+
+    private func isExtendedGlobStart(at offset: Int) -> Bool {
+        guard offset + 1 < end, bytes[offset + 1] == UInt8(ascii: "(") else { return false }
+        return "?*+@!".utf8.contains(bytes[offset])
+    }
+
+    /// Reads `@(…)`-style extended glob text up to its matching parenthesis.
+    private mutating func readExtendedGlob() throws(ShellParseError) -> [UInt8] {
+        let start = position
+        position += 2
+        var parenthesisDepth = 1
+        while position < end {
+            let byte = bytes[position]
+            position += 1
+            if byte == UInt8(ascii: "\\") && position < end {
+                position += 1
+            } else if byte == UInt8(ascii: "(") {
+                parenthesisDepth += 1
+            } else if byte == UInt8(ascii: ")") {
+                parenthesisDepth -= 1
+                if parenthesisDepth == 0 { return Array(bytes[start..<position]) }
+            }
+        }
+        throw ShellParseError("unterminated extended glob", at: start)
     }
 
     private mutating func readSingleQuoted() throws(ShellParseError) -> String {

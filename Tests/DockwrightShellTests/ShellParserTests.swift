@@ -107,13 +107,18 @@ import Testing
         #expect(commandLines("apt-get install \\\n  -y \\\n  curl") == ["apt-get install -y curl"])
     }
 
+    @Test func emptyGroupsAndConditionsAreAcceptedAsShfmtAccepts() {
+        #expect(parseScript("( ); { }; if; then :; fi; while; do :; done") != nil)
+        #expect(commandLines("ls !(*.c) @(a|b).txt") == ["ls !(*.c) @(a|b).txt"])
+    }
+
     @Test func reservedWordsAsArguments() {
         #expect(commandLines("echo if then fi done { } !") == ["echo if then fi done { } !"])
     }
 
     @Test func syntaxErrorsAreValuesNotCrashes() {
         for script in ["echo 'open", "echo \"open", "if true; then echo", "(echo", "echo $(", "a && ", "| b",
-                       "case x in a) echo", "fi", "echo ${}", "for 1 in a; do :; done", "cat <<EOF\nno end", "{ }",
+                       "case x in a) echo", "fi", "echo ${}", "for 1 in a; do :; done", "cat <<EOF\nno end", "if true; then fi",
                        "a ;; b", "echo )", "f() ", "while true; do done"] {
             #expect(parseError(script) != nil, "\(script)")
         }

@@ -12,10 +12,15 @@ let package = Package(
     targets: [
         .target(name: "DockwrightSyntax"),
         .target(name: "DockwrightShell", dependencies: ["DockwrightSyntax"]),
-        .target(name: "DockwrightCLI", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
+        .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
+        .target(name: "DockwrightRules", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore"]),
+        .target(name: "DockwrightCLI", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules"]),
         .executableTarget(name: "dockwright", dependencies: ["DockwrightCLI"]),
         .testTarget(name: "DockwrightSyntaxTests", dependencies: ["DockwrightSyntax"]),
         .testTarget(name: "DockwrightShellTests", dependencies: ["DockwrightShell", "DockwrightSyntax"]),
+        .testTarget(
+            name: "DockwrightRulesTests",
+            dependencies: ["DockwrightRules", "DockwrightCore", "DockwrightSyntax", "DockwrightShell", "DockwrightCLI"]),
         .testTarget(name: "DockwrightCLITests", dependencies: ["DockwrightCLI", "DockwrightSyntax"]),
     ]
 )

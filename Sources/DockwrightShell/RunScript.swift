@@ -44,7 +44,11 @@ public struct RunScript: Hashable, Sendable {
     /// The scripts of every shell-form RUN of a file, in order; exec-form RUNs have
     /// none, and ONBUILD triggers run in another build.
     public static func scripts(in syntax: DockerfileSyntax) -> [RunScript] {
-        let graph = StageGraph(syntax: syntax)
+        scripts(in: syntax, stages: StageGraph(syntax: syntax))
+    }
+
+    /// The scripts of every shell-form RUN, reusing an already built stage graph.
+    public static func scripts(in syntax: DockerfileSyntax, stages graph: StageGraph) -> [RunScript] {
         var dialects: [ShellDialect] = []
         var scripts: [RunScript] = []
         for stage in graph.stages {

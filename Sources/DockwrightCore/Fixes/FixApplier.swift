@@ -1,0 +1,37 @@
+/// Applies fixes to text: each fix whole or not at all, never two that overlap.
+public enum FixApplier {
+    /// The text with as many `fixes` applied as fit, in order of position; a fix
+    /// that touches or overlaps one already applied is left for the next pass.
+    public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> (output: [UInt8], applied: [Fix]) {
+        let ordered = fixes.filter { !$0.edits.isEmpty }.sorted { lhs, rhs in
+            (lhs.edits[0].range.start, lhs.title) < (rhs.edits[0].range.start, rhs.title)
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var applied: [Fix] = []
+        var appliedEdits: Set<Edit> = []
+        var copiedUpTo = 0
+        var lastEnd = -1
+        for fix in ordered {
+            let edits = fix.edits.filter { !appliedEdits.contains($0) }
+            guard let first = edits.first else { continue }
+            // Adjacent edits count as a conflict too: the conservative choice.
+            guard first.range.start > lastEnd, edits.allSatisfy({ $0.range.end <= bytes.count }) else { continue }
+            var isConsistent = true
+            for (previous, next) in zip(edits, edits.dropFirst()) where next.range.start < previous.range.end {
+                isConsistent = false
+            }
+            guard isConsistent else { continue }
+            for edit in edits {
+                output.append(contentsOf: bytes[copiedUpTo..<edit.range.start])
+                output.append(contentsOf: edit.replacement.utf8)
+                copiedUpTo = edit.range.end
+                appliedEdits.insert(edit)
+            }
+            lastEnd = edits[edits.count - 1].range.end
+            applied.append(fix)
+        }
+        output.append(contentsOf: bytes[copiedUpTo...])
+        return (output, applied)
+    }
+}

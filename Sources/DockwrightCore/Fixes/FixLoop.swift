@@ -1,0 +1,73 @@
+import DockwrightSyntax
+
+/// What fixing one file produced.
+public struct FixResult: Sendable {
+    /// The fixed bytes.
+    public let output: [UInt8]
+    /// The fixes applied, in order, with the code of the rule that proposed each.
+    public let applied: [(code: String, fix: Fix)]
+    /// The findings left in the output.
+    public let remaining: LintResult
+    /// Fixes dropped because the file would no longer parse, and why.
+    public let rejected: [(code: String, title: String)]
+    /// Whether the loop stopped at its pass limit with fixes still pending.
+    public let didNotConverge: Bool
+}
+
+extension Linter {
+    /// Lint, apply the fixes allowed at `level`, re-parse and repeat until nothing
+    /// changes. A pass that would make BuildKit's parser reject the file is retried
+    /// one fix at a time, and fixes that break the file are dropped and reported.
+    public func fix(_ source: SourceFile, level: Applicability, maximumPasses: Int = 10) -> FixResult {
+        var current = source
+        var result = lint(source)
+        var applied: [(code: String, fix: Fix)] = []
+        var rejected: [(code: String, title: String)] = []
+        var rejectedTitles: Set<String> = []
+        let startedWithErrors = result.syntax.hasParserErrors
+        for _ in 0..<maximumPasses {
+            let candidates = result.diagnostics.compactMap { diagnostic -> (String, Fix)? in
+                guard let fix = diagnostic.fix, fix.applicability >= level, fix.applicability != .displayOnly,
+                      !rejectedTitles.contains(diagnostic.code + fix.title) else { return nil }
+                return (diagnostic.code, fix)
+            }
+            guard !candidates.isEmpty, !startedWithErrors else {
+                return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false)
+            }
+            var (output, appliedFixes) = FixApplier.apply(candidates.map(\.1), to: current.bytes)
+            var reparsed = DockerfileSyntax.parse(SourceFile(path: source.path, bytes: output))
+            if reparsed.hasParserErrors {
+                // Find the culprits one by one; keep every fix that parses on its own.
+                output = current.bytes
+                appliedFixes = []
+                for (code, fix) in candidates {
+                    let attempt = FixApplier.apply([fix], to: output)
+                    let parsed = DockerfileSyntax.parse(SourceFile(path: source.path, bytes: attempt.output))
+                    if parsed.hasParserErrors || attempt.applied.isEmpty {
+                        if parsed.hasParserErrors {
+                            rejected.append((code, fix.title))
+                            rejectedTitles.insert(code + fix.title)
+                        }
+                        continue
+                    }
+                    // Later fixes were computed on the old text; apply them in later passes.
+                    output = attempt.output
+                    appliedFixes = [fix]
+                    reparsed = parsed
+                    break
+                }
+            }
+            guard output != current.bytes else {
+                return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false)
+            }
+            for fix in appliedFixes {
+                let code = candidates.first { $0.1 == fix }?.0 ?? ""
+                applied.append((code, fix))
+            }
+            current = SourceFile(path: source.path, bytes: output)
+            result = lint(reparsed)
+        }
+        let pending = result.diagnostics.contains { ($0.fix?.applicability ?? .displayOnly) >= level && $0.fix?.applicability != .displayOnly }
+        return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: pending)
+    }
+}

@@ -1,0 +1,13 @@
+import DockwrightCore
+
+/// Every rule dockwright ships, in alphabetical order of type name. A test checks
+/// that this list matches the rule files on disk.
+public enum BuiltinRules {
+    /// The rule types.
+    public static let all: [any Rule.Type] = [
+        PreferCopyOverAddRule.self,
+    ]
+
+    /// One instance of every rule.
+    public static func instances() -> [any Rule] { all.map { $0.init() } }
+}

@@ -1,0 +1,100 @@
+import DockwrightCore
+import DockwrightRules
+import DockwrightSyntax
+import Testing
+
+/// Every rule's examples are its tests: findings exactly at the `↓` markers,
+/// none on the good examples, and fixes that turn `before` into `after`.
+@Suite struct RuleExamplesTests {
+    @Test(arguments: RuleCase.all)
+    func triggeringExamplesReportAtTheirMarkers(_ rule: RuleCase) {
+        for example in rule.description.triggering {
+            let (code, markers) = example.strippedCodeAndMarkers
+            let at = location(file: example.file, line: example.line)
+            #expect(!markers.isEmpty, "a triggering example needs a ↓ marker", sourceLocation: at)
+            let syntax = DockerfileSyntax.parse(code)
+            #expect(!syntax.hasParserErrors, "example must parse: \(syntax.errors)", sourceLocation: at)
+            let starts = rule.diagnostics(code).map(\.range.start)
+            #expect(starts == markers, "findings start at \(starts), markers at \(markers)", sourceLocation: at)
+        }
+    }
+
+    @Test(arguments: RuleCase.all)
+    func nonTriggeringExamplesReportNothingAndNeverChange(_ rule: RuleCase) {
+        for example in rule.description.nonTriggering {
+            let at = location(file: example.file, line: example.line)
+            let code = example.strippedCodeAndMarkers.code
+            #expect(!DockerfileSyntax.parse(code).hasParserErrors, sourceLocation: at)
+            #expect(rule.diagnostics(code).isEmpty, "\(rule.diagnostics(code).map(\.message))", sourceLocation: at)
+            #expect(rule.fixed(code, level: .unsafe) == code, sourceLocation: at)
+        }
+    }
+
+    @Test(arguments: RuleCase.all)
+    func variantsKeepTheFindings(_ rule: RuleCase) {
+        for example in rule.description.triggering {
+            let at = location(file: example.file, line: example.line)
+            let (code, markers) = example.strippedCodeAndMarkers
+            // A leading comment with multibyte characters shifts every offset.
+            let prefix = "# ünïcödé ✓ comment\n"
+            let shifted = rule.diagnostics(prefix + code).map(\.range.start)
+            #expect(shifted == markers.map { $0 + prefix.utf8.count }, "multibyte prefix", sourceLocation: at)
+            // CRLF line ends: the same number of findings.
+            let crlf = code.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+            #expect(rule.diagnostics(crlf).count == markers.count, "CRLF", sourceLocation: at)
+            // A pragma above each offending instruction silences it and its fix.
+            let ignored = insertingPragmas(into: code, at: markers, code: rule.description.code)
+            #expect(rule.diagnostics(ignored).isEmpty, "ignore pragma", sourceLocation: at)
+            #expect(rule.fixed(ignored, level: .unsafe) == ignored, "ignore pragma stops the fix", sourceLocation: at)
+        }
+    }
+
+    @Test(arguments: RuleCase.all)
+    func fixExamplesProduceTheirOutput(_ rule: RuleCase) {
+        for example in rule.description.fixes {
+            let at = location(file: example.file, line: example.line)
+            #expect(rule.fixed(example.before, level: example.applicability) == example.after, sourceLocation: at)
+            if example.applicability == .unsafe {
+                #expect(rule.fixed(example.before, level: .safe) == example.before, "needs --unsafe", sourceLocation: at)
+            }
+            #expect(rule.fixed(example.after, level: .unsafe) == example.after, "fixing twice changes nothing", sourceLocation: at)
+            let remaining = rule.diagnostics(example.after).compactMap(\.fix).filter { $0.applicability >= example.applicability }
+            #expect(remaining.isEmpty, "the output still offers a fix", sourceLocation: at)
+            #expect(!DockerfileSyntax.parse(example.after).hasParserErrors, sourceLocation: at)
+        }
+    }
+
+    @Test(arguments: RuleCase.all)
+    func fixMetadataMatchesBehaviour(_ rule: RuleCase) {
+        let description = rule.description
+        for example in description.triggering {
+            let code = example.strippedCodeAndMarkers.code
+            for diagnostic in rule.diagnostics(code) {
+                let at = location(file: example.file, line: example.line)
+                switch description.fixAvailability {
+                case .none: #expect(diagnostic.fix == nil, "declared without fixes", sourceLocation: at)
+                case .always: #expect(diagnostic.fix != nil, "declared to always fix", sourceLocation: at)
+                case .sometimes: break
+                }
+                if let fix = diagnostic.fix { #expect(!fix.title.isEmpty, sourceLocation: at) }
+            }
+        }
+    }
+
+    /// Puts `# dockwright ignore=CODE` on the line above each marked line.
+    private func insertingPragmas(into code: String, at markers: [Int], code ruleCode: String) -> String {
+        let bytes = Array(code.utf8)
+        var lineStarts: Set<Int> = []
+        for marker in markers {
+            var start = marker
+            while start > 0 && bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+            lineStarts.insert(start)
+        }
+        var output: [UInt8] = []
+        for (offset, byte) in bytes.enumerated() {
+            if lineStarts.contains(offset) { output += Array("# dockwright ignore=\(ruleCode)\n".utf8) }
+            output.append(byte)
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}

@@ -14,13 +14,20 @@ let package = Package(
         .target(name: "DockwrightShell", dependencies: ["DockwrightSyntax"]),
         .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
         .target(name: "DockwrightRules", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore"]),
-        .target(name: "DockwrightCLI", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules"]),
+        .target(name: "DockwrightOutput", dependencies: ["DockwrightSyntax", "DockwrightCore"]),
+        .target(
+            name: "DockwrightCLI",
+            dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput"]),
         .executableTarget(name: "dockwright", dependencies: ["DockwrightCLI"]),
         .testTarget(name: "DockwrightSyntaxTests", dependencies: ["DockwrightSyntax"]),
         .testTarget(name: "DockwrightShellTests", dependencies: ["DockwrightShell", "DockwrightSyntax"]),
+        .testTarget(name: "DockwrightCoreTests", dependencies: ["DockwrightCore", "DockwrightSyntax", "DockwrightOutput"]),
         .testTarget(
             name: "DockwrightRulesTests",
-            dependencies: ["DockwrightRules", "DockwrightCore", "DockwrightSyntax", "DockwrightShell", "DockwrightCLI"]),
+            dependencies: [
+                "DockwrightRules", "DockwrightCore", "DockwrightSyntax", "DockwrightShell", "DockwrightCLI",
+                "DockwrightOutput",
+            ]),
         .testTarget(name: "DockwrightCLITests", dependencies: ["DockwrightCLI", "DockwrightSyntax"]),
     ]
 )

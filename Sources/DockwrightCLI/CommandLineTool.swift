@@ -15,6 +15,11 @@ public enum CommandLineTool {
         dockwright \(version): a Dockerfile analyzer and optimizer
 
         Usage:
+          dockwright lint [PATH ...|-]            report findings (folders are searched for Dockerfiles)
+          dockwright fix [--unsafe] [--diff|--check] [PATH ...|-]
+                                                  apply safe fixes (and unsafe ones with --unsafe)
+          dockwright rules [--markdown] [CODE|NAME]
+                                                  list the rules, or explain one
           dockwright dump [--sexp] [FILE ...|-]   print the instructions as BuildKit's parser reads them
           dockwright dump --batch                 read file paths from standard input, one JSON line each
           dockwright --version                    print the version
@@ -25,7 +30,8 @@ public enum CommandLineTool {
         BuildKit's own s-expression dump. Errors go to standard error as
         FILE:LINE:COLUMN: error: MESSAGE.
 
-        Exit codes: 0 success; 1 a file BuildKit's parser rejects; 2 usage or I/O error.
+        Exit codes: 0 success; 1 findings, a file BuildKit's parser rejects, or a fix
+        --check/--diff that would change something; 2 usage or I/O error.
 
         """
 
@@ -60,6 +66,12 @@ public enum CommandLineTool {
             return .success
         case "dump":
             return DumpCommand(output: standardOutput, errors: standardError).run(rest, standardInput: standardInput)
+        case "lint":
+            return LintCommand(output: standardOutput, errors: standardError).run(rest, standardInput: standardInput)
+        case "fix":
+            return FixCommand(output: standardOutput, errors: standardError).run(rest, standardInput: standardInput)
+        case "rules":
+            return RulesCommand(output: standardOutput, errors: standardError).run(rest)
         case "shell-commands":
             return ShellCommandsCommand(output: standardOutput, errors: standardError)
                 .run(rest, standardInput: standardInput)

@@ -93,3 +93,31 @@ enum FileReader {
         return bytes
     }
 }
+
+/// Writes files safely: a temporary file in the same folder, flushed to disk, then
+/// renamed over the original, keeping its permission bits.
+enum FileWriter {
+    static func replace(path: String, with bytes: [UInt8]) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        let temporary = path + ".dockwright-\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, status.st_mode & 0o7777)
+        guard descriptor >= 0 else { return false }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                close(descriptor)
+                unlink(temporary)
+                return false
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0, close(descriptor) == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds Dockerfiles under the paths given on the command line.
+enum FileDiscovery {
+    /// Whether a file name is a Dockerfile name: `Dockerfile`, `Containerfile`,
+    /// `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, `*.containerfile`.
+    static func isDockerfileName(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        if lowered == "dockerfile" || lowered == "containerfile" { return true }
+        if lowered.hasPrefix("dockerfile.") || lowered.hasPrefix("containerfile.") { return true }
+        return lowered.hasSuffix(".dockerfile") || lowered.hasSuffix(".containerfile")
+    }
+
+    /// The files to check: files given directly are taken as they are; folders are
+    /// walked (skipping `.git` and hidden build folders) in sorted order.
+    static func files(in paths: [String]) -> (files: [String], errors: [String]) {
+        var files: [String] = []
+        var errors: [String] = []
+        for path in paths {
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                errors.append("\(path): cannot read: \(String(cString: strerror(errno)))")
+                continue
+            }
+            if (status.st_mode & S_IFMT) == S_IFDIR {
+                walk(path, into: &files)
+            } else {
+                files.append(path)
+            }
+        }
+        return (files, errors)
+    }
+
+    private static func walk(_ folder: String, into files: inout [String]) {
+        guard let directory = opendir(folder) else { return }
+        defer { closedir(directory) }
+        var names: [(String, Bool)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
+                String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            let isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
+            names.append((name, isDirectory))
+        }
+        for (name, isDirectory) in names.sorted(by: { $0.0 < $1.0 }) {
+            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            if isDirectory {
+                if name == ".git" || name == ".build" || name == "node_modules" { continue }
+                walk(path, into: &files)
+            } else if isDockerfileName(name) {
+                files.append(path)
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import DockwrightCore
+import DockwrightSyntax
+
+/// The human format: a header per finding, the source lines with the span
+/// underlined, a help line naming the fix, and a footer with counts.
+public struct TextFormatter: Sendable {
+    /// Whether to use ANSI colours.
+    public let usesColor: Bool
+
+    /// Creates a formatter.
+    public init(usesColor: Bool = false) {
+        self.usesColor = usesColor
+    }
+
+    /// Renders the findings of several files, then the footer.
+    public func format(_ results: [LintResult]) -> String {
+        var text = ""
+        var count = 0
+        var safe = 0
+        var unsafe = 0
+        for result in results {
+            for diagnostic in result.diagnostics {
+                text += render(diagnostic, in: result.syntax.source) + "\n"
+                count += 1
+                switch diagnostic.fix?.applicability {
+                case .safe?: safe += 1
+                case .unsafe?: unsafe += 1
+                default: break
+                }
+            }
+        }
+        guard count > 0 else { return "" }
+        text += "Found \(count) finding\(count == 1 ? "" : "s")."
+        if safe > 0 { text += " \(safe) fixable with `dockwright fix`." }
+        if unsafe > 0 { text += " \(unsafe) more with `dockwright fix --unsafe`." }
+        return text + "\n"
+    }
+
+    /// One finding with its code frame.
+    public func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
+        let marker = diagnostic.fix?.applicability == .safe ? " [*]" : ""
+        var text = "\(paint(diagnostic.path, "1")):\(diagnostic.start.line):\(diagnostic.start.column): "
+            + "\(paint(diagnostic.severity.rawValue, color(for: diagnostic.severity))) [\(diagnostic.code)]\(marker) "
+            + "\(diagnostic.message)\n"
+        text += frame(diagnostic, in: source)
+        if let fix = diagnostic.fix, fix.applicability != .displayOnly {
+            text += "  = help: \(fix.title) (\(fix.applicability == .safe ? "safe" : "unsafe") fix)\n"
+        }
+        return text
+    }
+
+    /// The first line of the span with its number and a caret underline.
+    private func frame(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
+        let lineIndex = diagnostic.start.line - 1
+        let starts = source.lineIndex.lineStarts
+        guard lineIndex >= 0, lineIndex < starts.count else { return "" }
+        let lineStart = starts[lineIndex]
+        var lineEnd = lineIndex + 1 < starts.count ? starts[lineIndex + 1] : source.bytes.count
+        while lineEnd > lineStart && (source.bytes[lineEnd - 1] == 0x0A || source.bytes[lineEnd - 1] == 0x0D) { lineEnd -= 1 }
+        let line = String(decoding: source.bytes[lineStart..<lineEnd], as: UTF8.self)
+        let gutter = String(diagnostic.start.line)
+        let padding = String(repeating: " ", count: gutter.count)
+        // Tabs are kept under the span so the carets line up in any tab width.
+        let prefix = line.unicodeScalars.prefix(diagnostic.start.column - 1).map { $0 == "\t" ? "\t" : " " }.joined()
+        let spanEnd = diagnostic.end.line == diagnostic.start.line ? diagnostic.end.column : line.unicodeScalars.count + 1
+        let width = Swift.max(1, spanEnd - diagnostic.start.column)
+        return "\(padding) |\n\(gutter) | \(line)\n\(padding) | \(prefix)\(paint(String(repeating: "^", count: width), "31"))\n"
+    }
+
+    private func color(for severity: Severity) -> String {
+        switch severity {
+        case .error: return "31"
+        case .warning: return "33"
+        case .info: return "36"
+        case .style: return "35"
+        }
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        usesColor ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}

@@ -1,0 +1,89 @@
+import DockwrightCore
+import DockwrightSyntax
+import Testing
+
+/// A rule for tests: flags every `MARK` word in LABEL values and proposes a fix.
+private struct ReplaceMarkerRule: Rule {
+    static let description = RuleDescription(
+        code: "DW900", name: "test-marker", category: .style, summary: "Test marker", severity: .info, fix: .always,
+        rationale: "## Why\ntest", triggering: [], nonTriggering: [])
+
+    init() {}
+
+    func check(_ context: RuleContext) -> [Violation] {
+        context.syntax.instructions.compactMap { instruction in
+            guard instruction.kind == .label, case .keyValuePairs(let pairs, _) = instruction.arguments,
+                  let pair = pairs.first(where: { $0.value.text == "MARK" }) else { return nil }
+            return Violation(range: pair.value.range, fix: Fix(
+                title: "Replace the marker", applicability: .safe,
+                edits: [Edit(range: pair.value.range, replacement: "done")]))
+        }
+    }
+}
+
+/// A rule whose fix always breaks the file.
+private struct BreakingRule: Rule {
+    static let description = RuleDescription(
+        code: "DW901", name: "test-breaker", category: .style, summary: "Test breaker", severity: .info, fix: .always,
+        rationale: "## Why\ntest", triggering: [], nonTriggering: [])
+
+    init() {}
+
+    func check(_ context: RuleContext) -> [Violation] {
+        guard let from = context.syntax.instructions.first else { return [] }
+        return [Violation(range: from.keyword.range, fix: Fix(
+            title: "Break the file", applicability: .safe, edits: [Edit.insert("ENV ONLYKEY\n", at: from.range.end)]))]
+    }
+}
+
+@Suite struct FixLoopTests {
+    @Test func fixesRepeatUntilNothingChangesAndKeepEverythingElse() {
+        let text = "# keep me\r\nFROM a\r\nLABEL one=MARK\r\n\r\n# and me\r\nLABEL two=MARK\r\n"
+        let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
+        #expect(String(decoding: result.output, as: UTF8.self) == text.replacingMarks())
+        #expect(result.applied.count == 2)
+        #expect(result.remaining.diagnostics.isEmpty)
+    }
+
+    @Test func aFixThatBreaksTheFileIsDroppedAndReported() {
+        let text = "FROM a\nRUN x\n"
+        let result = Linter(rules: [BreakingRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
+        #expect(String(decoding: result.output, as: UTF8.self) == text)
+        #expect(result.rejected.map(\.code) == ["DW901"])
+    }
+
+    @Test func unsafeLevelIsNeededForUnsafeFixes() {
+        let text = "FROM a\nLABEL x=MARK\n"
+        let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
+        #expect(result.applied.count == 1)
+    }
+
+    @Test func suppressedFindingsAreNotFixed() {
+        let text = "FROM a\n# dockwright ignore=DW900\nLABEL x=MARK\n# hadolint ignore=test-marker\nLABEL y=MARK\nLABEL z=MARK\n"
+        let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
+        #expect(String(decoding: result.output, as: UTF8.self)
+            == "FROM a\n# dockwright ignore=DW900\nLABEL x=MARK\n# hadolint ignore=test-marker\nLABEL y=MARK\nLABEL z=done\n")
+    }
+}
+
+@Suite struct SuppressionTests {
+    @Test func pragmasApplyToTheNextInstructionOnly() {
+        let text = "# hadolint global ignore=DW901\nFROM a\n# dockwright ignore=DW900,other\nLABEL x=MARK\n\n# hadolint ignore=DW900\n\nLABEL y=MARK\n"
+        let diagnostics = Linter(rules: [ReplaceMarkerRule(), BreakingRule()]).lint(SourceFile(path: "D", text: text)).diagnostics
+        // The blank line breaks the second pragma's link to its instruction, as in hadolint.
+        #expect(diagnostics.map(\.code) == ["DW900"])
+        #expect(diagnostics.first?.start.line == 8)
+    }
+
+    @Test func filesBuildKitRejectsReportOnlyTheParseError() {
+        let diagnostics = Linter(rules: [ReplaceMarkerRule()]).lint(SourceFile(path: "D", text: "FROM a\nENV X\nLABEL x=MARK\n")).diagnostics
+        #expect(diagnostics.map(\.code) == [Linter.parseErrorCode])
+        #expect(diagnostics.first?.start == SourcePosition(line: 2, column: 5))
+    }
+}
+
+private extension String {
+    func replacingMarks() -> String {
+        split(separator: "MARK", omittingEmptySubsequences: false).joined(separator: "done")
+    }
+}

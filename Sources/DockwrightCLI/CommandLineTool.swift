@@ -78,8 +78,12 @@ public enum CommandLineTool {
         case "bench-parse":
             return BenchParseCommand(output: standardOutput, errors: standardError).run(rest)
         default:
-            standardError.write("dockwright: unknown command '\(command)'; run 'dockwright --help'\n")
-            return .failure
+            // Like hadolint, `dockwright PATH …` lints.
+            if command.hasPrefix("-") && !LintCommand.options.contains(where: { $0.names.contains(command.split(separator: "=").first.map(String.init) ?? command) }) {
+                standardError.write("dockwright: unknown option '\(command)'; run 'dockwright --help'\n")
+                return .failure
+            }
+            return LintCommand(output: standardOutput, errors: standardError).run(arguments, standardInput: standardInput)
         }
     }
 }

@@ -17,7 +17,7 @@ enum FileDiscovery {
 
     /// The files to check: files given directly are taken as they are; folders are
     /// walked (skipping `.git` and hidden build folders) in sorted order.
-    static func files(in paths: [String]) -> (files: [String], errors: [String]) {
+    static func files(in paths: [String], excluding excludes: [String] = []) -> (files: [String], errors: [String]) {
         var files: [String] = []
         var errors: [String] = []
         for path in paths {
@@ -27,15 +27,24 @@ enum FileDiscovery {
                 continue
             }
             if (status.st_mode & S_IFMT) == S_IFDIR {
-                walk(path, into: &files)
-            } else {
+                walk(path, excluding: excludes, into: &files)
+            } else if !isExcluded(path, by: excludes) {
                 files.append(path)
             }
         }
         return (files, errors)
     }
 
-    private static func walk(_ folder: String, into files: inout [String]) {
+    /// Whether a path, or its last component, matches one of the `--exclude` globs.
+    static func isExcluded(_ path: String, by globs: [String]) -> Bool {
+        let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
+        let name = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+        return globs.contains { glob in
+            fnmatch(glob, trimmed, 0) == 0 || fnmatch(glob, name, 0) == 0
+        }
+    }
+
+    private static func walk(_ folder: String, excluding excludes: [String], into files: inout [String]) {
         guard let directory = opendir(folder) else { return }
         defer { closedir(directory) }
         var names: [(String, Bool)] = []
@@ -49,9 +58,10 @@ enum FileDiscovery {
         }
         for (name, isDirectory) in names.sorted(by: { $0.0 < $1.0 }) {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            if isExcluded(path, by: excludes) { continue }
             if isDirectory {
                 if name == ".git" || name == ".build" || name == "node_modules" { continue }
-                walk(path, into: &files)
+                walk(path, excluding: excludes, into: &files)
             } else if isDockerfileName(name) {
                 files.append(path)
             }

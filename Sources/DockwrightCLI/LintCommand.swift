@@ -1,44 +1,225 @@
+import Dispatch
 import DockwrightCore
 import DockwrightOutput
 import DockwrightRules
 import DockwrightSyntax
 
-/// `dockwright lint [PATH ...|-]`: reports findings; exits 1 when there are any.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `dockwright lint [PATH ...|-]`: finds Dockerfiles, lints them in parallel and
+/// reports in the format CI reads; the exit code follows `--fail-level`.
 struct LintCommand {
     let output: OutputStream
     let errors: OutputStream
 
+    static let options: [OptionSpec] = [
+        OptionSpec(names: ["--format", "-f"], value: "FORMAT",
+                   help: "text (default), json, sarif, checkstyle, gnu, github, gitlab, junit"),
+        OptionSpec(names: ["--output", "-o"], value: "FILE", help: "write the report to FILE instead of standard output"),
+        OptionSpec(names: ["--fail-level", "--failure-threshold", "-t"], value: "LEVEL",
+                   help: "exit 1 for findings at or above LEVEL: error, warning, info (default), style, none"),
+        OptionSpec(names: ["--exit-zero", "--no-fail"], value: nil, help: "exit 0 whatever the findings"),
+        OptionSpec(names: ["--select"], value: "RULES", help: "run only these codes, names, code prefixes or categories"),
+        OptionSpec(names: ["--ignore"], value: "RULES", help: "skip these codes, names, code prefixes or categories"),
+        OptionSpec(names: ["--error"], value: "RULES", help: "report these rules as errors"),
+        OptionSpec(names: ["--warning"], value: "RULES", help: "report these rules as warnings"),
+        OptionSpec(names: ["--info"], value: "RULES", help: "report these rules as info"),
+        OptionSpec(names: ["--style"], value: "RULES", help: "report these rules as style"),
+        OptionSpec(names: ["--color"], value: "WHEN", help: "auto (default: on a terminal, unless NO_COLOR is set), always, never"),
+        OptionSpec(names: ["--stdin-filename"], value: "NAME", help: "the name to report for standard input"),
+        OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
+        OptionSpec(names: ["--statistics"], value: nil, help: "print the number of findings per rule after the report"),
+        OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
+    ]
+
     func run(_ arguments: [String], standardInput: () throws -> [UInt8]) -> ExitCode {
-        var paths: [String] = []
-        for argument in arguments {
-            if argument.hasPrefix("-") && argument != "-" {
-                errors.write("dockwright lint: unknown option '\(argument)'\n")
+        let parsed: ParsedArguments
+        do {
+            parsed = try ArgumentParser.parse(arguments, options: Self.options, command: "lint")
+        } catch {
+            errors.write(error.message + "\n")
+            return .failure
+        }
+        if parsed.has("--help") {
+            output.write("Usage: dockwright lint [OPTIONS] [PATH ...|-]\n\n" + ArgumentParser.help(Self.options) + "\n")
+            return .success
+        }
+        let format: OutputFormat
+        let failLevel: Severity?
+        let selection: RuleSelection
+        do {
+            format = try Self.format(parsed)
+            failLevel = try Self.failLevel(parsed)
+            selection = try Self.selection(parsed)
+        } catch {
+            errors.write(error.message + "\n")
+            return .failure
+        }
+        let all = BuiltinRules.all
+        let linter = Linter(rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all))
+
+        var status = ExitCode.success
+        var paths = parsed.positional
+        if paths.isEmpty { paths = ["."] }
+        var sources: [Int: SourceFile] = [:]  // standard input, read before the workers start
+        var files: [String] = []
+        if paths.contains("-") {
+            guard let bytes = try? standardInput() else {
+                errors.write("<stdin>: cannot read standard input\n")
                 return .failure
             }
-            paths.append(argument)
+            sources[0] = SourceFile(path: parsed.value("--stdin-filename") ?? "<stdin>", bytes: bytes)
+            files.append("-")
         }
-        if paths.isEmpty { paths = ["."] }
-        let linter = Linter(rules: BuiltinRules.instances())
-        var results: [LintResult] = []
-        var status = ExitCode.success
-        let (files, discoveryErrors) = paths == ["-"] ? (["-"], []) : FileDiscovery.files(in: paths.filter { $0 != "-" })
-        for error in discoveryErrors {
+        let discovered = FileDiscovery.files(in: paths.filter { $0 != "-" }, excluding: parsed.all("--exclude"))
+        for error in discovered.errors {
             errors.write(error + "\n")
             status = .failure
         }
-        for path in files {
-            let bytes: [UInt8]
-            do {
-                bytes = path == "-" ? try standardInput() : try FileReader.read(path: path)
-            } catch {
-                errors.write("\(path): cannot read: \((error as? FileReader.ReadError)?.reason ?? "\(error)")\n")
-                status = .failure
-                continue
+        files += discovered.files
+
+        // Lint in parallel; results keep the order of the files.
+        let slots = ResultSlots(count: files.count)
+        let fileList = files
+        let standardInputSource = sources[0]
+        DispatchQueue.concurrentPerform(iterations: fileList.count) { index in
+            let path = fileList[index]
+            let source: SourceFile
+            if index == 0, path == "-", let given = standardInputSource {
+                source = given
+            } else {
+                switch Result(catching: { () throws(FileReader.ReadError) -> [UInt8] in try FileReader.read(path: path) }) {
+                case .success(let bytes):
+                    source = SourceFile(path: path, bytes: bytes)
+                case .failure(let error):
+                    slots.store(index, .failure("\(path): cannot read: \(error.reason)"))
+                    return
+                }
             }
-            results.append(linter.lint(SourceFile(path: path == "-" ? "<stdin>" : path, bytes: bytes)))
+            if FileReader.looksBinary(source.bytes) {
+                slots.store(index, .failure("\(source.path): not a text file; skipped"))
+                return
+            }
+            slots.store(index, .success(linter.lint(source)))
         }
-        output.write(TextFormatter().format(results))
-        if status == .success && results.contains(where: { !$0.diagnostics.isEmpty }) { status = .findings }
-        return status
+        var results: [LintResult] = []
+        for slot in slots.values {
+            switch slot {
+            case .success(let result)?: results.append(result)
+            case .failure(let message)?:
+                errors.write(message + "\n")
+                status = .failure
+            case nil: break
+            }
+        }
+
+        var report = format.render(results, rules: all, usesColor: format == .text && usesColor(parsed))
+        if parsed.has("--statistics") { report += statistics(results) }
+        if let outputPath = parsed.value("--output") {
+            guard FileWriter.create(path: outputPath, with: Array(report.utf8)) else {
+                errors.write("\(outputPath): cannot write the report\n")
+                return .failure
+            }
+        } else {
+            output.write(report)
+        }
+        guard status == .success else { return status }
+        if parsed.has("--exit-zero") { return .success }
+        if let failLevel, results.contains(where: { $0.diagnostics.contains { $0.severity >= failLevel } }) {
+            return .findings
+        }
+        return .success
+    }
+
+    // MARK: - Options
+
+    static func format(_ parsed: ParsedArguments) throws(UsageError) -> OutputFormat {
+        guard let name = parsed.value("--format") else { return .text }
+        guard let format = OutputFormat(rawValue: name.lowercased()) else {
+            throw UsageError(message: "dockwright: unknown format '\(name)'; use one of "
+                + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return format
+    }
+
+    static func failLevel(_ parsed: ParsedArguments) throws(UsageError) -> Severity? {
+        guard let name = parsed.value("--fail-level")?.lowercased() else { return .info }
+        if name == "none" || name == "never" { return nil }
+        guard let severity = Severity(rawValue: name) else {
+            throw UsageError(message: "dockwright: unknown fail level '\(name)'; use error, warning, info, style or none")
+        }
+        return severity
+    }
+
+    static func selection(_ parsed: ParsedArguments) throws(UsageError) -> RuleSelection {
+        var selection = RuleSelection()
+        selection.selected = RuleSelection.entries(parsed.all("--select"))
+        selection.ignored = RuleSelection.entries(parsed.all("--ignore"))
+        for severity in Severity.allCases {
+            for entry in RuleSelection.entries(parsed.all("--" + severity.rawValue)) {
+                selection.severityOverrides[entry] = severity
+            }
+        }
+        let known = BuiltinRules.all.map { $0.description }
+        for entry in selection.selected + selection.ignored + Array(selection.severityOverrides.keys)
+        where !known.contains(where: { RuleSelection.matches(entry, $0) }) && !entry.hasPrefix("DL") && !entry.hasPrefix("SC") {
+            throw UsageError(message: "dockwright: no rule matches '\(entry)'; see 'dockwright rules'")
+        }
+        return selection
+    }
+
+    private func usesColor(_ parsed: ParsedArguments) -> Bool {
+        switch parsed.value("--color") ?? "auto" {
+        case "always": return true
+        case "never": return false
+        default:
+            return isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil && parsed.value("--output") == nil
+        }
+    }
+
+    private func statistics(_ results: [LintResult]) -> String {
+        var counts: [String: (name: String, count: Int)] = [:]
+        for diagnostic in results.flatMap(\.diagnostics) {
+            counts[diagnostic.code, default: (diagnostic.name, 0)].count += 1
+        }
+        return counts.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }
+            .map { "\($0.value.count)\t\($0.key)\t\($0.value.name)\n" }.joined()
+    }
+}
+
+/// Per-file outcomes written from parallel workers, one slot each.
+final class ResultSlots: @unchecked Sendable {
+    enum Outcome {
+        case success(LintResult)
+        case failure(String)
+    }
+
+    private var storage: [Outcome?]
+    private let lock = NSLockLite()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func store(_ index: Int, _ outcome: Outcome) {
+        lock.withLock { storage[index] = outcome }
+    }
+
+    var values: [Outcome?] { lock.withLock { storage } }
+}
+
+/// A pthread mutex, so the CLI needs no Foundation lock.
+final class NSLockLite: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    func withLock<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
     }
 }

@@ -74,6 +74,11 @@ enum FileReader {
         return try readAll(descriptor)
     }
 
+    /// Whether bytes look like a binary file: a NUL byte in the first 8 KiB, as git decides.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        bytes.prefix(8192).contains(0)
+    }
+
     static func readStandardInput() throws(ReadError) -> [UInt8] {
         try readAll(STDIN_FILENO)
     }
@@ -97,6 +102,21 @@ enum FileReader {
 /// Writes files safely: a temporary file in the same folder, flushed to disk, then
 /// renamed over the original, keeping its permission bits.
 enum FileWriter {
+    /// Creates or truncates a file (for `--output`).
+    static func create(path: String, with bytes: [UInt8]) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return false }
+            offset += written
+        }
+        return true
+    }
+
     static func replace(path: String, with bytes: [UInt8]) -> Bool {
         var status = stat()
         guard stat(path, &status) == 0 else { return false }

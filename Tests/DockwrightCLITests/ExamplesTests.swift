@@ -32,6 +32,33 @@ import Testing
     }
 
     @Test(arguments: folders)
+    func lintAndFixOutputsMatchTheirGoldens(_ folder: URL) throws {
+        let path = folder.appendingPathComponent("Dockerfile").path
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        let lint = runTool(["lint", path]).standardOutput
+            .replacingOccurrences(of: Repository.root.path + "/", with: "")
+        try compare(lint, golden: folder.appendingPathComponent("lint.txt"))
+        let text = String(decoding: original, as: UTF8.self)
+        let fixed = runTool(["fix", "-"], standardInput: text).standardOutput
+        try compare(fixed, golden: folder.appendingPathComponent("Dockerfile.fixed"))
+        let unsafeFixed = runTool(["fix", "--unsafe", "-"], standardInput: text).standardOutput
+        try compare(unsafeFixed, golden: folder.appendingPathComponent("Dockerfile.unsafe-fixed"))
+        // Fixing is idempotent, and the fixed files parse.
+        #expect(runTool(["fix", "-"], standardInput: fixed).standardOutput == fixed)
+        #expect(runTool(["fix", "--unsafe", "-"], standardInput: unsafeFixed).standardOutput == unsafeFixed)
+        #expect(!DockerfileSyntax.parse(unsafeFixed).hasParserErrors)
+    }
+
+    private func compare(_ actual: String, golden: URL) throws {
+        if Repository.updatesGoldens {
+            try actual.write(to: golden, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(actual == expected, "run with DOCKWRIGHT_UPDATE_GOLDENS=1 to update \(golden.path)")
+    }
+
+    @Test(arguments: folders)
     func exampleRoundTripsByteForByte(_ folder: URL) throws {
         let bytes = Array(try Data(contentsOf: folder.appendingPathComponent("Dockerfile")))
         let syntax = DockerfileSyntax.parse(SourceFile(path: folder.lastPathComponent, bytes: bytes))

@@ -1,0 +1,88 @@
+/// One command-line option: the table the parser reads and `--help` prints.
+struct OptionSpec {
+    /// Spellings, long first: `["--format", "-f"]`.
+    let names: [String]
+    /// The value's placeholder, or nil for a switch.
+    let value: String?
+    /// One line of help.
+    let help: String
+
+    var key: String { names[0] }
+}
+
+/// Parsed options: switch flags, values (repeatable options keep every value), and
+/// the positional arguments.
+struct ParsedArguments {
+    var switches: Set<String> = []
+    var values: [String: [String]] = [:]
+    var positional: [String] = []
+
+    func value(_ key: String) -> String? { values[key]?.last }
+    func all(_ key: String) -> [String] { values[key] ?? [] }
+    func has(_ key: String) -> Bool { switches.contains(key) }
+}
+
+/// A usage error, printed as one line and exit code 2.
+struct UsageError: Error {
+    let message: String
+}
+
+/// A small hand-written option parser: `--name value`, `--name=value`, `-x value`,
+/// `--` ends options, `-` is a positional argument (standard input).
+enum ArgumentParser {
+    static func parse(_ arguments: [String], options: [OptionSpec], command: String) throws(UsageError) -> ParsedArguments {
+        var parsed = ParsedArguments()
+        var index = 0
+        var onlyPositional = false
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if onlyPositional || argument == "-" || !argument.hasPrefix("-") {
+                parsed.positional.append(argument)
+                continue
+            }
+            if argument == "--" {
+                onlyPositional = true
+                continue
+            }
+            var name = argument
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            guard let spec = options.first(where: { $0.names.contains(name) }) else {
+                throw UsageError(message: "dockwright \(command): unknown option '\(name)'; see 'dockwright \(command) --help'")
+            }
+            if spec.value == nil {
+                guard inlineValue == nil else {
+                    throw UsageError(message: "dockwright \(command): option '\(name)' takes no value")
+                }
+                parsed.switches.insert(spec.key)
+                continue
+            }
+            let value: String
+            if let inlineValue {
+                value = inlineValue
+            } else {
+                guard index < arguments.count else {
+                    throw UsageError(message: "dockwright \(command): option '\(name)' needs a value (\(spec.value ?? ""))")
+                }
+                value = arguments[index]
+                index += 1
+            }
+            parsed.values[spec.key, default: []].append(value)
+        }
+        return parsed
+    }
+
+    /// The options section of `--help`, generated from the table.
+    static func help(_ options: [OptionSpec]) -> String {
+        let rows = options.map { spec -> (String, String) in
+            let spelled = spec.names.reversed().joined(separator: ", ") + (spec.value.map { " " + $0 } ?? "")
+            return (spelled, spec.help)
+        }
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 }.joined(separator: "\n")
+    }
+}

@@ -18,7 +18,10 @@ let package = Package(
         .target(
             name: "DockwrightCLI",
             dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput"]),
-        .executableTarget(name: "dockwright", dependencies: ["DockwrightCLI"]),
+        .executableTarget(
+            name: "dockwright", dependencies: ["DockwrightCLI"],
+            // A static standard library halves start-up time, which editor on-save feels.
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
         .testTarget(name: "DockwrightSyntaxTests", dependencies: ["DockwrightSyntax"]),
         .testTarget(name: "DockwrightShellTests", dependencies: ["DockwrightShell", "DockwrightSyntax"]),
         .testTarget(name: "DockwrightCoreTests", dependencies: ["DockwrightCore", "DockwrightSyntax", "DockwrightOutput"]),

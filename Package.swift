@@ -21,7 +21,12 @@ let package = Package(
         .executableTarget(
             name: "dockwright", dependencies: ["DockwrightCLI"],
             // A static standard library halves start-up time, which editor on-save feels.
-            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
+            // FoundationEssentials' own dependencies are not linked automatically when static.
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-static-stdlib", "-Xlinker", "-l_FoundationCollections", "-Xlinker", "-l_FoundationCShims", "-Xlinker", "-lswiftSynchronization"],
+                    .when(platforms: [.linux])),
+            ]),
         .testTarget(name: "DockwrightSyntaxTests", dependencies: ["DockwrightSyntax"]),
         .testTarget(name: "DockwrightShellTests", dependencies: ["DockwrightShell", "DockwrightSyntax"]),
         .testTarget(name: "DockwrightCoreTests", dependencies: ["DockwrightCore", "DockwrightSyntax", "DockwrightOutput"]),

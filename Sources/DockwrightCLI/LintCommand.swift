@@ -33,6 +33,8 @@ struct LintCommand {
         OptionSpec(names: ["--stdin-filename"], value: "NAME", help: "the name to report for standard input"),
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
         OptionSpec(names: ["--statistics"], value: nil, help: "print the number of findings per rule after the report"),
+        OptionSpec(names: ["--config"], value: "FILE", help: "use this .dockwright.json or .hadolint.yaml instead of discovery"),
+        OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
 
@@ -49,30 +51,33 @@ struct LintCommand {
             return .success
         }
         let format: OutputFormat
-        let failLevel: Severity?
-        let selection: RuleSelection
+        let cliFailLevel: Severity??
+        let cliSelection: RuleSelection
+        let loader: ConfigurationLoader
         do {
             format = try Self.format(parsed)
-            failLevel = try Self.failLevel(parsed)
-            selection = try Self.selection(parsed)
-        } catch {
+            cliFailLevel = parsed.value("--fail-level") == nil ? nil : .some(try Self.failLevel(parsed))
+            cliSelection = try Self.selection(parsed)
+            loader = try ConfigurationLoader(explicitPath: parsed.value("--config"), isIsolated: parsed.has("--isolated"))
+        } catch let error as UsageError {
             errors.write(error.message + "\n")
             return .failure
+        } catch {
+            errors.write("\(error)\n")
+            return .failure
         }
-        let all = BuiltinRules.all
-        let linter = Linter(rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all))
 
         var status = ExitCode.success
         var paths = parsed.positional
         if paths.isEmpty { paths = ["."] }
-        var sources: [Int: SourceFile] = [:]  // standard input, read before the workers start
+        var standardInputSource: SourceFile?
         var files: [String] = []
         if paths.contains("-") {
             guard let bytes = try? standardInput() else {
                 errors.write("<stdin>: cannot read standard input\n")
                 return .failure
             }
-            sources[0] = SourceFile(path: parsed.value("--stdin-filename") ?? "<stdin>", bytes: bytes)
+            standardInputSource = SourceFile(path: parsed.value("--stdin-filename") ?? "<stdin>", bytes: bytes)
             files.append("-")
         }
         let discovered = FileDiscovery.files(in: paths.filter { $0 != "-" }, excluding: parsed.all("--exclude"))
@@ -82,14 +87,43 @@ struct LintCommand {
         }
         files += discovered.files
 
+        // Each file gets the settings of its nearest configuration file.
+        let all = BuiltinRules.all
+        var plans: [(linter: Linter, failLevel: Severity?)] = []
+        var byConfiguration: [Configuration: (linter: Linter, failLevel: Severity?)] = [:]
+        var excluded: Set<Int> = []
+        for (index, path) in files.enumerated() {
+            let configuration: Configuration
+            do {
+                configuration = try loader.configuration(for: path == "-" ? (standardInputSource?.path ?? ".") : path)
+            } catch {
+                errors.write("\(error)\n")
+                return .failure
+            }
+            // A configuration's `exclude` globs skip files found by walking folders.
+            if path != "-" && FileDiscovery.isExcluded(path, by: configuration.exclude) { excluded.insert(index) }
+            if let plan = byConfiguration[configuration] {
+                plans.append(plan)
+                continue
+            }
+            let selection = cliSelection.merged(over: configuration)
+            let failLevel: Severity? = cliFailLevel ?? (configuration.failLevelIsNone ? nil : configuration.failLevel ?? .info)
+            let plan = (Linter(rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all)), failLevel)
+            byConfiguration[configuration] = plan
+            plans.append(plan)
+        }
+
         // Lint in parallel; results keep the order of the files.
         let slots = ResultSlots(count: files.count)
         let fileList = files
-        let standardInputSource = sources[0]
+        let planList = plans
+        let excludedFiles = excluded
+        let standardInputFile = standardInputSource
         DispatchQueue.concurrentPerform(iterations: fileList.count) { index in
+            guard !excludedFiles.contains(index) else { return }
             let path = fileList[index]
             let source: SourceFile
-            if index == 0, path == "-", let given = standardInputSource {
+            if index == 0, path == "-", let given = standardInputFile {
                 source = given
             } else {
                 switch Result(catching: { () throws(FileReader.ReadError) -> [UInt8] in try FileReader.read(path: path) }) {
@@ -104,12 +138,17 @@ struct LintCommand {
                 slots.store(index, .failure("\(source.path): not a text file; skipped"))
                 return
             }
-            slots.store(index, .success(linter.lint(source)))
+            slots.store(index, .success(planList[index].linter.lint(source)))
         }
         var results: [LintResult] = []
-        for slot in slots.values {
+        var failsAtLevel = false
+        for (index, slot) in slots.values.enumerated() {
             switch slot {
-            case .success(let result)?: results.append(result)
+            case .success(let result)?:
+                results.append(result)
+                if let level = planList[index].failLevel, result.diagnostics.contains(where: { $0.severity >= level }) {
+                    failsAtLevel = true
+                }
             case .failure(let message)?:
                 errors.write(message + "\n")
                 status = .failure
@@ -129,10 +168,7 @@ struct LintCommand {
         }
         guard status == .success else { return status }
         if parsed.has("--exit-zero") { return .success }
-        if let failLevel, results.contains(where: { $0.diagnostics.contains { $0.severity >= failLevel } }) {
-            return .findings
-        }
-        return .success
+        return failsAtLevel ? .findings : .success
     }
 
     // MARK: - Options

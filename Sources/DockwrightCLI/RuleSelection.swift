@@ -22,6 +22,16 @@ struct RuleSelection {
         values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
     }
 
+    /// These command-line choices over a configuration file's: `--select` replaces
+    /// the file's `select`, ignores add up, command-line re-grades win.
+    func merged(over configuration: Configuration) -> RuleSelection {
+        var result = RuleSelection()
+        result.selected = selected.isEmpty ? configuration.select : selected
+        result.ignored = configuration.ignore + ignored
+        result.severityOverrides = configuration.severity.merging(severityOverrides) { _, commandLine in commandLine }
+        return result
+    }
+
     /// The rules to run.
     func rules(from all: [any Rule.Type]) -> [any Rule] {
         all.filter { rule in
@@ -42,16 +52,5 @@ struct RuleSelection {
             }
         }
         return result
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        let characters = Array(self)
-        var start = 0
-        var end = characters.count
-        while start < end && characters[start].isWhitespace { start += 1 }
-        while end > start && characters[end - 1].isWhitespace { end -= 1 }
-        return String(characters[start..<end])
     }
 }

@@ -1,0 +1,112 @@
+import DockwrightCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Finds the configuration of each file: `.dockwright.json`, else `.hadolint.yaml`
+/// or `.hadolint.yml`, in the file's folder or the nearest parent, stopping at the
+/// repository root (the folder holding `.git`). Results are cached per folder.
+final class ConfigurationLoader {
+    private var cache: [String: Configuration] = [:]
+    private let explicit: Configuration?
+    private let isIsolated: Bool
+
+    /// `--config FILE` wins over discovery; `--isolated` turns configuration off.
+    init(explicitPath: String?, isIsolated: Bool) throws(ConfigurationError) {
+        self.isIsolated = isIsolated
+        if let explicitPath, !isIsolated {
+            explicit = try Self.load(explicitPath)
+        } else {
+            explicit = nil
+        }
+    }
+
+    /// The configuration that applies to a file (or to standard input named `path`).
+    func configuration(for path: String) throws(ConfigurationError) -> Configuration {
+        if isIsolated { return Configuration() }
+        if let explicit { return explicit }
+        return try configuration(inFolder: Self.folder(of: path))
+    }
+
+    private func configuration(inFolder folder: String) throws(ConfigurationError) -> Configuration {
+        if let cached = cache[folder] { return cached }
+        var result = Configuration()
+        var found = false
+        for name in [".dockwright.json", ".hadolint.yaml", ".hadolint.yml"] {
+            let candidate = folder == "/" ? "/" + name : folder + "/" + name
+            if Self.isFile(candidate) {
+                result = try Self.load(candidate)
+                found = true
+                break
+            }
+        }
+        if !found && !Self.exists(folder + "/.git"), let parent = Self.parent(of: folder) {
+            result = try configuration(inFolder: parent)
+        }
+        cache[folder] = result
+        return result
+    }
+
+    static func load(_ path: String) throws(ConfigurationError) -> Configuration {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileReader.read(path: path)
+        } catch {
+            throw ConfigurationError(path: path, line: nil, message: "cannot read: \(error.reason)")
+        }
+        if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+            return try Configuration.fromHadolintYAML(bytes, path: path)
+        }
+        return try Configuration.fromJSON(bytes, path: path)
+    }
+
+    private static func folder(of path: String) -> String {
+        var absolute = path
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
+            let cwd = getcwd(&buffer, buffer.count).map { _ in String(cString: buffer) } ?? "."
+            absolute = cwd + "/" + path
+        }
+        if isDirectory(absolute) { return normalized(absolute) }
+        return parent(of: normalized(absolute)) ?? "/"
+    }
+
+    /// Removes `.` components and trailing slashes.
+    private static func normalized(_ path: String) -> String {
+        var components: [Substring] = []
+        for component in path.split(separator: "/") {
+            if component == "." || component.isEmpty { continue }
+            if component == ".." {
+                if !components.isEmpty { components.removeLast() }
+                continue
+            }
+            components.append(component)
+        }
+        return "/" + components.joined(separator: "/")
+    }
+
+    private static func parent(of folder: String) -> String? {
+        guard folder != "/" else { return nil }
+        guard let slash = folder.lastIndex(of: "/") else { return nil }
+        let parent = String(folder[..<slash])
+        return parent.isEmpty ? "/" : parent
+    }
+
+    private static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+
+    private static func isFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+}

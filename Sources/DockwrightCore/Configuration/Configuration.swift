@@ -1,0 +1,44 @@
+/// Settings read from `.dockwright.json` or, for migration, `.hadolint.yaml`.
+/// Command-line flags override them; they override the defaults.
+public struct Configuration: Hashable, Sendable {
+    /// Rules to run (codes, names, prefixes, categories); empty means the defaults.
+    public var select: [String] = []
+    /// Rules to skip.
+    public var ignore: [String] = []
+    /// Severity re-grades by rule selector.
+    public var severity: [String: Severity] = [:]
+    /// The fail level; nil means "never fail" when `failLevelIsNone`, else the default.
+    public var failLevel: Severity?
+    /// Whether the file says not to fail (`fail-level: none`, hadolint's `no-fail`).
+    public var failLevelIsNone = false
+    /// Globs of paths to skip.
+    public var exclude: [String] = []
+    /// Registries a base image may come from (hadolint's `trustedRegistries`).
+    public var trustedRegistries: [String] = []
+    /// The file the settings came from, if any.
+    public var path: String?
+
+    /// Creates an empty configuration (the defaults).
+    public init() {}
+}
+
+/// A configuration file that cannot be used: where, and why.
+public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The file.
+    public let path: String
+    /// The 1-based line, when known.
+    public let line: Int?
+    /// What is wrong.
+    public let message: String
+
+    /// Creates an error.
+    public init(path: String, line: Int?, message: String) {
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        "\(path)\(line.map { ":\($0)" } ?? ""): invalid configuration: \(message)"
+    }
+}

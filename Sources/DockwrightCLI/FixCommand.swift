@@ -14,38 +14,91 @@ struct FixCommand {
         var showsDiff = false
         var checksOnly = false
         var isBatch = false
+        var showsRemaining = false
+        var standardInputName = "<stdin>"
         var paths: [String] = []
     }
 
+    static let options: [OptionSpec] = [
+        OptionSpec(names: ["--unsafe"], value: nil, help: "also apply fixes that change behaviour a person should review"),
+        OptionSpec(names: ["--diff"], value: nil, help: "print a unified diff instead of writing; exit 1 if anything would change"),
+        OptionSpec(names: ["--check"], value: nil, help: "write nothing; exit 1 if a file would change"),
+        OptionSpec(names: ["--show-remaining"], value: nil, help: "with '-': print the findings left after fixing to standard error"),
+        OptionSpec(names: ["--stdin-filename"], value: "NAME", help: "the name of standard input, for messages and configuration"),
+        OptionSpec(names: ["--select"], value: "RULES", help: "fix only these codes, names, code prefixes or categories"),
+        OptionSpec(names: ["--ignore"], value: "RULES", help: "do not fix these"),
+        OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
+        OptionSpec(names: ["--config"], value: "FILE", help: "use this configuration file instead of discovery"),
+        OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
+        OptionSpec(names: ["--batch"], value: nil, help: "read paths from standard input; print one JSON line per file (for tools)"),
+        OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
+    ]
+
     func run(_ arguments: [String], standardInput: () throws -> [UInt8]) -> ExitCode {
-        var options = Options()
-        for argument in arguments {
-            switch argument {
-            case "--unsafe": options.level = .unsafe
-            case "--diff": options.showsDiff = true
-            case "--check": options.checksOnly = true
-            case "--batch": options.isBatch = true
-            default:
-                if argument.hasPrefix("-") && argument != "-" {
-                    errors.write("dockwright fix: unknown option '\(argument)'\n")
-                    return .failure
-                }
-                options.paths.append(argument)
-            }
+        let parsed: ParsedArguments
+        let selection: RuleSelection
+        let loader: ConfigurationLoader
+        do {
+            parsed = try ArgumentParser.parse(arguments, options: Self.options, command: "fix")
+            selection = try LintCommand.selection(parsed)
+            loader = try ConfigurationLoader(explicitPath: parsed.value("--config"), isIsolated: parsed.has("--isolated"))
+        } catch let error as UsageError {
+            errors.write(error.message + "\n")
+            return .failure
+        } catch {
+            errors.write("\(error)\n")
+            return .failure
         }
-        let linter = Linter(rules: BuiltinRules.instances())
-        if options.isBatch { return runBatch(linter, options, standardInput) }
-        if options.paths == ["-"] { return fixStandardInput(linter, options, standardInput) }
+        if parsed.has("--help") {
+            output.write("Usage: dockwright fix [OPTIONS] [PATH ...|-]\n\n" + ArgumentParser.help(Self.options) + "\n")
+            return .success
+        }
+        var options = Options()
+        options.level = parsed.has("--unsafe") ? .unsafe : .safe
+        options.showsDiff = parsed.has("--diff")
+        options.checksOnly = parsed.has("--check")
+        options.isBatch = parsed.has("--batch")
+        options.showsRemaining = parsed.has("--show-remaining")
+        options.standardInputName = parsed.value("--stdin-filename") ?? "<stdin>"
+        options.paths = parsed.positional
+        let linterFor: (String) throws(ConfigurationError) -> Linter = { path throws(ConfigurationError) in
+            let merged = selection.merged(over: try loader.configuration(for: path))
+            return Linter(rules: merged.rules(from: BuiltinRules.all), severityOverrides: merged.overrides(from: BuiltinRules.all))
+        }
+        do {
+            if options.isBatch { return runBatch(try linterFor("."), options, standardInput) }
+            if options.paths == ["-"] {
+                let name = options.standardInputName == "<stdin>" ? "." : options.standardInputName
+                return fixStandardInput(try linterFor(name), options, standardInput)
+            }
+        } catch {
+            errors.write("\(error)\n")
+            // On-save must never lose the buffer: give the input back unchanged.
+            if options.paths == ["-"], let bytes = try? standardInput() { output.write(String(decoding: bytes, as: UTF8.self)) }
+            return .failure
+        }
         if options.paths.isEmpty { options.paths = ["."] }
-        let (files, discoveryErrors) = FileDiscovery.files(in: options.paths)
+        let (files, discoveryErrors) = FileDiscovery.files(in: options.paths, excluding: parsed.all("--exclude"))
         var status = ExitCode.success
         for error in discoveryErrors {
             errors.write(error + "\n")
             status = .failure
         }
         for path in files {
+            let linter: Linter
+            do {
+                linter = try linterFor(path)
+            } catch {
+                errors.write("\(error)\n")
+                return .failure
+            }
             guard let bytes = try? FileReader.read(path: path) else {
                 errors.write("\(path): cannot read\n")
+                status = .failure
+                continue
+            }
+            if FileReader.looksBinary(bytes) {
+                errors.write("\(path): not a text file; skipped\n")
                 status = .failure
                 continue
             }
@@ -59,7 +112,7 @@ struct FixCommand {
                 output.write("would fix \(path)\n")
                 if status == .success { status = .findings }
             } else if !FileWriter.replace(path: path, with: result.output) {
-                errors.write("\(path): cannot write\n")
+                errors.write("\(path): cannot write; the file is unchanged\n")
                 status = .failure
             }
         }
@@ -73,9 +126,15 @@ struct FixCommand {
             errors.write("<stdin>: cannot read\n")
             return .failure
         }
-        let result = linter.fix(SourceFile(path: "<stdin>", bytes: bytes), level: options.level)
+        let result = linter.fix(SourceFile(path: options.standardInputName, bytes: bytes), level: options.level)
         output.write(String(decoding: result.output, as: UTF8.self))
-        report(result, path: "<stdin>")
+        report(result, path: options.standardInputName)
+        if options.showsRemaining {
+            for diagnostic in result.remaining.diagnostics {
+                errors.write("\(diagnostic.path):\(diagnostic.start.line):\(diagnostic.start.column): "
+                    + "\(diagnostic.severity.rawValue) [\(diagnostic.code)] \(diagnostic.message)\n")
+            }
+        }
         return .success
     }
 

@@ -69,8 +69,9 @@ public enum UnifiedDiff {
     }
 
     private static func display(_ line: ArraySlice<UInt8>) -> String {
+        // Checked on bytes: as a Swift string, "\r\n" is one character that is not "\n".
         let text = String(decoding: line, as: UTF8.self)
-        return text.hasSuffix("\n") ? text : text + "\n\\ No newline at end of file\n"
+        return line.last == UInt8(ascii: "\n") ? text : text + "\n\\ No newline at end of file\n"
     }
 
     /// Myers' greedy algorithm with the V arrays kept for backtracking.

@@ -398,6 +398,25 @@ def decompose(text, parts):
     return parse_merge(text, tuple(parts), pick, lambda r: True) if text else None
 
 
+def final_stage_from_chain(instructions):
+    """Indices of the FROMs the final stage is built on: its own FROM and, when it
+    starts from an earlier stage (`FROM base`), that stage's FROM, and so on. DW003
+    rewrites the root of this chain, the image the final stage really ships."""
+    froms = [i for i, o in enumerate(instructions) if (o.get("cmd") or "").upper() == "FROM" and o.get("value")]
+    names = {}
+    for i in froms:
+        value = instructions[i]["value"]
+        if len(value) == 3 and value[1].lower() == "as":
+            names[value[2].lower()] = i
+    chain = set()
+    current = froms[-1] if froms else None
+    while current is not None and current not in chain:
+        chain.add(current)
+        base = instructions[current]["value"][0].lower()
+        current = names.get(base) if names.get(base, len(instructions)) < current else None
+    return chain
+
+
 def split_tag(image):
     """(repository, tag) of an image reference; tag "" when there is none."""
     slash = image.rfind("/")
@@ -703,7 +722,7 @@ class Checker:
                 used.add(lst.pop(0))
             else:
                 pending.append(i)
-        last_from = max((i for i, o in enumerate(O) if (o.get("cmd") or "").upper() == "FROM"), default=-1)
+        final_chain = final_stage_from_chain(O)
         runs_left = []
         for i in pending:
             o, stage = O[i], oinfo[i][0]
@@ -734,9 +753,9 @@ class Checker:
                     if "DW003" not in applied_codes:
                         self.flag(fid, path, "unsafe", "from-tag", where(O, i), itext(o),
                                   "tag rewritten to %s without DW003 in applied" % N[hit]["value"][0])
-                    elif i != last_from:
-                        self.flag(fid, path, "unsafe", "from-tag", where(O, i), "only the final FROM rewritten",
-                                  N[hit]["value"][0])
+                    elif i not in final_chain:
+                        self.flag(fid, path, "unsafe", "from-tag", where(O, i),
+                                  "only the FROM the final stage is built on may be rewritten", N[hit]["value"][0])
                     continue
             if shell_run(o):
                 runs_left.append(i)

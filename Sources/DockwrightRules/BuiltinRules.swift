@@ -5,7 +5,13 @@ import DockwrightCore
 public enum BuiltinRules {
     /// The rule types.
     public static let all: [any Rule.Type] = [
+        AvoidLatestTagRule.self,
+        DepsBeforeSourceRule.self,
+        MergeConsecutiveRunsRule.self,
         PreferCopyOverAddRule.self,
+        PreferSmallBaseRule.self,
+        StaticBeforeVolatileRule.self,
+        TagBaseImageRule.self,
     ]
 
     /// One instance of every rule.

@@ -18,7 +18,21 @@ extension Linter {
     /// Lint, apply the fixes allowed at `level`, re-parse and repeat until nothing
     /// changes. A pass that would make BuildKit's parser reject the file is retried
     /// one fix at a time, and fixes that break the file are dropped and reported.
+    ///
+    /// At `.unsafe`, safe fixes first run to their fixed point on their own, so that
+    /// structural unsafe fixes (moving a RUN, splitting a COPY) see the merged,
+    /// cleaned-up file instead of racing the safe fixes for the same lines.
     public func fix(_ source: SourceFile, level: Applicability, maximumPasses: Int = 10) -> FixResult {
+        guard level == .unsafe else { return fixPasses(source, level: level, maximumPasses: maximumPasses) }
+        let safe = fixPasses(source, level: .safe, maximumPasses: maximumPasses)
+        guard !safe.didNotConverge, !safe.remaining.syntax.hasParserErrors else { return safe }
+        let unsafe = fixPasses(SourceFile(path: source.path, bytes: safe.output), level: .unsafe, maximumPasses: maximumPasses)
+        return FixResult(
+            output: unsafe.output, applied: safe.applied + unsafe.applied, remaining: unsafe.remaining,
+            rejected: safe.rejected + unsafe.rejected, didNotConverge: unsafe.didNotConverge)
+    }
+
+    private func fixPasses(_ source: SourceFile, level: Applicability, maximumPasses: Int) -> FixResult {
         var current = source
         var result = lint(source)
         var applied: [(code: String, fix: Fix)] = []

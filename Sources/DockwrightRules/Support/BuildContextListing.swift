@@ -1,0 +1,43 @@
+/// The files of a build context, as paths relative to its root.
+///
+/// Rules never touch the file system; the CLI lists the context folder (`--context DIR`,
+/// by default the Dockerfile's folder) and hands the listing to the rules that can use
+/// it, such as `deps-before-source`, which then copies only the manifests that exist.
+/// Paths use `/`, have no leading `./`, and name files, not folders.
+public struct BuildContextListing: Hashable, Sendable {
+    /// The files, normalised.
+    public let files: Set<String>
+
+    /// Creates a listing from file paths relative to the context root.
+    public init(files: some Sequence<String>) {
+        self.files = Set(files.map(Self.normalized).filter { !$0.isEmpty })
+    }
+
+    /// Whether the file `path` exists in the context.
+    public func containsFile(_ path: String) -> Bool {
+        files.contains(Self.normalized(path))
+    }
+
+    /// Whether a folder `path` holds at least one file (at any depth).
+    public func containsFolder(_ path: String) -> Bool {
+        let prefix = Self.normalized(path)
+        guard !prefix.isEmpty else { return !files.isEmpty }
+        return files.contains { $0.hasPrefix(prefix + "/") }
+    }
+
+    /// The files directly inside the folder `path` ("" for the root), by name.
+    public func fileNames(inFolder path: String) -> [String] {
+        let folder = Self.normalized(path)
+        let prefix = folder.isEmpty ? "" : folder + "/"
+        return files.compactMap { file -> String? in
+            guard file.hasPrefix(prefix) else { return nil }
+            let name = file.dropFirst(prefix.count)
+            return name.contains("/") ? nil : String(name)
+        }.sorted()
+    }
+
+    /// `path` with `./` segments, repeated and trailing slashes removed.
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+}

@@ -1,0 +1,345 @@
+import DockwrightCore
+import DockwrightShell
+import DockwrightSyntax
+
+/// Shared pieces of the rules that reorder layers for the build cache (`deps-before-source`,
+/// `static-before-volatile`): moving instructions as text, following WORKDIR, reading COPY
+/// arguments, and telling which shell commands cannot read files a COPY brought in.
+enum LayerOrdering {
+    // MARK: - Moving instructions
+
+    /// The instruction's range widened to the comment lines right above it, so that a move
+    /// takes along the comments, and the ignore pragmas, that belong to it.
+    static func rangeWithLeadingComments(of instruction: InstructionSyntax, in syntax: DockerfileSyntax) -> TextRange {
+        var commentStart: Int?
+        for item in syntax.items {
+            switch item {
+            case .trivia(let line) where line.kind == .comment:
+                if commentStart == nil { commentStart = line.range.start }
+            case .instruction(let candidate) where candidate.range == instruction.range:
+                return TextRange(start: commentStart ?? instruction.range.start, end: instruction.range.end)
+            default:
+                commentStart = nil
+            }
+        }
+        return instruction.range
+    }
+
+    /// The bytes of `range` as text to insert elsewhere, ending with a line end (the last
+    /// line of a file may have none).
+    static func movableText(_ range: TextRange, in syntax: DockerfileSyntax, style: DockerfileStyle) -> String {
+        let text = syntax.source.text(in: range)
+        // Compare bytes: as Characters, `\r\n` is one grapheme and does not end with `\n`.
+        return text.utf8.last == UInt8(ascii: "\n") ? text : text + style.lineEnding
+    }
+
+    /// The edits that move `block` (an instruction with its comments) to just before
+    /// `target` (another one, above it). When the target starts a paragraph (a blank line
+    /// above it) and a blank line follows the block, that blank line travels along, so
+    /// paragraphs stay paragraphs.
+    static func moveEdits(
+        _ block: TextRange, before target: TextRange, in syntax: DockerfileSyntax, style: DockerfileStyle
+    ) -> [Edit] {
+        var moved = block
+        let blankLines = syntax.items.compactMap { item -> TextRange? in
+            if case .trivia(let line) = item, line.kind == .blank { return line.range }
+            return nil
+        }
+        if blankLines.contains(where: { $0.end == target.start }),
+           let following = blankLines.first(where: { $0.start == block.end }) {
+            moved = TextRange(start: block.start, end: following.end)
+        }
+        let text = movableText(moved, in: syntax, style: style)
+        return [.insert(text, at: target.start), .delete(moved)]
+    }
+
+    /// Whether the instruction ends with a line end; the last line of a file may not.
+    static func endsWithLineEnd(_ instruction: InstructionSyntax, in syntax: DockerfileSyntax) -> Bool {
+        instruction.range.end > 0 && syntax.source.bytes[instruction.range.end - 1] == UInt8(ascii: "\n")
+    }
+
+    /// The source text of an instruction's flags, from the first to the last, e.g.
+    /// `--chown=app:app --link`; empty when there are none.
+    static func flagsText(_ flags: [FlagSyntax], in syntax: DockerfileSyntax) -> String {
+        flags.map { syntax.source.text(in: $0.range) }.joined(separator: " ")
+    }
+
+    // MARK: - COPY and ADD
+
+    /// The sources and destination of a COPY or ADD, quotes removed; nil for heredoc
+    /// copies, whose content is inline, and for malformed ones.
+    static func copyArguments(of instruction: InstructionSyntax) -> (sources: [String], destination: String)? {
+        guard instruction.kind == .copy || instruction.kind == .add, instruction.heredocs.isEmpty else { return nil }
+        var values = instruction.values.map(unquoted)
+        guard values.count >= 2, let destination = values.popLast() else { return nil }
+        return (values, destination)
+    }
+
+    /// Whether a COPY or ADD surely takes its sources from the build context: no `--from`,
+    /// no URL or git source, and no variable, which may hold a URL (`ADD ${URL} /tmp/`).
+    static func copiesFromContext(_ instruction: InstructionSyntax) -> Bool {
+        guard let arguments = copyArguments(of: instruction), instruction.flag(named: "from") == nil else {
+            return false
+        }
+        return arguments.sources.allSatisfy { source in
+            let lowered = source.lowercased()
+            return !lowered.contains("://") && !lowered.hasPrefix("git@") && !source.contains("$")
+        }
+    }
+
+    /// A word without one level of matching quotes.
+    static func unquoted(_ value: String) -> String {
+        var text = Substring(value)
+        if text.count >= 2, let first = text.first, first == text.last, first == "\"" || first == "'" {
+            text = text.dropFirst().dropLast()
+        }
+        return String(text)
+    }
+
+    // MARK: - Folders inside the image
+
+    /// A folder in the image as far as the Dockerfile tells.
+    enum ImagePath: Hashable {
+        /// An absolute, normalised path.
+        case absolute(String)
+        /// A path below a folder the Dockerfile does not show: the base image's own WORKDIR,
+        /// or a WORKDIR or destination that names a variable the base image may define. The
+        /// anchor, the offset of the instruction that introduced it, tells such folders apart.
+        case relative(anchor: Int, path: String)
+
+        /// `path` resolved against this folder.
+        func appending(_ path: String) -> ImagePath {
+            if path.hasPrefix("/") { return .absolute(LayerOrdering.normalizedPath(path)) }
+            switch self {
+            case .absolute(let base):
+                return .absolute(LayerOrdering.normalizedPath(base + "/" + path))
+            case .relative(let anchor, let base):
+                return .relative(anchor: anchor, path: LayerOrdering.relativeNormalizedPath(base + "/" + path))
+            }
+        }
+
+        /// The path of `self` inside `folder` ("" when equal) or `.outside`; nil when that
+        /// cannot be told.
+        func relativePath(inside folder: ImagePath) -> Containment? {
+            switch (self, folder) {
+            case (.absolute(let path), .absolute(let base)):
+                return LayerOrdering.containment(of: path, in: base)
+            case (.relative(let anchor, let path), .relative(let baseAnchor, let base)) where anchor == baseAnchor:
+                return LayerOrdering.containment(of: path, in: base)
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Where a path lies relative to a folder.
+    enum Containment: Hashable {
+        /// Inside it, at this relative path ("" for the folder itself).
+        case inside(String)
+        /// Elsewhere.
+        case outside
+    }
+
+    static func containment(of path: String, in folder: String) -> Containment {
+        if path == folder { return .inside("") }
+        if folder.isEmpty { return .inside(path) }
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        return path.hasPrefix(prefix) ? .inside(String(path.dropFirst(prefix.count))) : .outside
+    }
+
+    /// An absolute path with `.`, `..` and repeated slashes resolved.
+    static func normalizedPath(_ path: String) -> String {
+        "/" + relativeNormalizedPath(path)
+    }
+
+    /// A path's components with `.`, `..` and repeated slashes resolved, joined without a
+    /// leading slash; `..` cannot climb above the start, as in a container's root.
+    static func relativeNormalizedPath(_ path: String) -> String {
+        var components: [Substring] = []
+        for component in path.split(separator: "/") {
+            if component == "." { continue }
+            if component == ".." {
+                _ = components.popLast()
+                continue
+            }
+            components.append(component)
+        }
+        return components.joined(separator: "/")
+    }
+
+    /// The WORKDIR in effect before each instruction of every stage, keyed by the
+    /// instruction's start offset. A stage built on another starts from that stage's last
+    /// WORKDIR; one built on an image starts from the image's own, which we cannot see.
+    static func workingDirectories(_ context: RuleContext) -> [Int: ImagePath] {
+        var result: [Int: ImagePath] = [:]
+        var stageEnds: [ImagePath] = []
+        let scope = context.stages.argScope
+        for stage in context.stages.stages {
+            var current = ImagePath.relative(anchor: stage.from.range.start, path: "")
+            if let base = stage.baseStageIndex, base < stageEnds.count { current = stageEnds[base] }
+            for instruction in stage.instructions {
+                result[instruction.range.start] = current
+                guard instruction.kind == .workdir, let written = instruction.values.first else { continue }
+                if let value = expanded(written, before: instruction, scope: scope) {
+                    current = current.appending(value)
+                } else {
+                    current = .relative(anchor: instruction.range.start, path: "")
+                }
+            }
+            stageEnds.append(current)
+        }
+        return result
+    }
+
+    /// A word with the stage's ARG and ENV values substituted, or nil when it names a
+    /// variable the file does not define (the base image might) or does not expand.
+    static func expanded(_ word: String, before instruction: InstructionSyntax, scope: ArgScope) -> String? {
+        guard word.contains("$") else { return unquoted(word) }
+        guard let environment = scope.environment(before: instruction) else { return nil }
+        let expansion = scope.expander.evaluate(word, environment: environment)
+        guard expansion.undefinedNames.isEmpty else { return nil }
+        return expansion.value
+    }
+
+    /// Where a COPY or ADD puts its files: the destination folder, resolved against the
+    /// WORKDIR in effect.
+    static func destinationFolder(
+        of instruction: InstructionSyntax, workingDirectory: ImagePath, scope: ArgScope
+    ) -> ImagePath {
+        guard let arguments = copyArguments(of: instruction),
+              let destination = expanded(arguments.destination, before: instruction, scope: scope) else {
+            return .relative(anchor: instruction.range.start, path: "")
+        }
+        return workingDirectory.appending(destination)
+    }
+
+    // MARK: - Commands that read no copied file
+
+    /// Operating-system package managers, and dpkg, whose file arguments are checked.
+    static let systemPackageManagers: Set<String> = [
+        "apt-get", "apt", "aptitude", "apk", "yum", "dnf", "microdnf", "tdnf", "zypper", "dpkg",
+    ]
+
+    /// Commands that change the system (users, caches, certificates, locales) and read no
+    /// project file; their path arguments are still checked.
+    static let systemSetupCommands: Set<String> = [
+        "true", ":", "set", "export", "echo", "printf", "mkdir", "rm", "useradd", "groupadd", "adduser",
+        "addgroup", "usermod", "update-ca-certificates", "ldconfig", "locale-gen", "update-locale",
+        "dpkg-reconfigure", "apt-mark",
+    ]
+
+    /// Commands whose every argument is a file they change: these must name absolute
+    /// paths, since a relative one is in the WORKDIR a COPY may have filled.
+    static let fileCommands: Set<String> = ["mkdir", "rm"]
+
+    /// Whether a command installs or manages operating-system packages, or does other
+    /// system setup, and reads no file under `copiedFolders` nor any relative path.
+    static func isSystemSetup(_ view: CommandView, copiedFolders: [ImagePath]) -> Bool {
+        guard let name = view.name else { return false }
+        let isPackageManager = systemPackageManagers.contains(name)
+        guard isPackageManager || systemSetupCommands.contains(name) else { return false }
+        for redirect in view.command.redirects {
+            // `<<` heredocs are inline text; `>&2` names a descriptor, not a file.
+            guard !redirect.operatorText.hasPrefix("<<"), !redirect.operatorText.hasSuffix("&") else { continue }
+            guard let target = redirect.target.literalValue, isOutside(target, copiedFolders) else { return false }
+        }
+        let mustNameAbsolutePaths = fileCommands.contains(name)
+        for word in view.arguments {
+            guard let value = word.literalValue else {
+                // `curl=${VERSION}` and other package words may use variables, but not to
+                // name a file (`vector_*_$(dpkg --print-architecture).deb`); file commands may not.
+                if mustNameAbsolutePaths || (isPackageManager && looksLikeFile(pattern(of: word))) { return false }
+                continue
+            }
+            if CommandView.isFlagLike(value) { continue }
+            let isPath = mustNameAbsolutePaths || (isPackageManager && looksLikeFile(value))
+            if isPath && !isOutside(value, copiedFolders) { return false }
+        }
+        return true
+    }
+
+    /// A word's text with `*` for each expansion: enough to see its shape.
+    static func pattern(of word: ShellWord) -> String {
+        func text(_ parts: [ShellWordPart]) -> String {
+            parts.map { part in
+                if case .doubleQuoted(let inner) = part { return text(inner) }
+                return part.literalValue ?? "*"
+            }.joined()
+        }
+        return text(word.parts)
+    }
+
+    /// Whether a package-manager argument names a file (`./pkg.deb`, `/tmp/x.rpm`) rather
+    /// than a package or a URL.
+    static func looksLikeFile(_ value: String) -> Bool {
+        if value.contains("://") { return false }
+        let lowered = value.lowercased()
+        return value.contains("/") || value.hasPrefix(".") || value.hasPrefix("~")
+            || [".deb", ".rpm", ".apk"].contains { lowered.hasSuffix($0) }
+    }
+
+    /// Whether `path` is absolute and outside every folder in `folders`.
+    static func isOutside(_ path: String, _ folders: [ImagePath]) -> Bool {
+        guard path.hasPrefix("/") else { return false }
+        let normalized = normalizedPath(path)
+        return folders.allSatisfy { folder in
+            guard case .absolute(let base) = folder else { return false }
+            // A glob such as `/app/*` lies inside `/app`; so does `/` around everything.
+            return containment(of: normalized, in: base) == .outside
+                && containment(of: base, in: normalized) == .outside
+        }
+    }
+
+    // MARK: - Globs
+
+    /// Whether `name` matches a COPY source pattern with `*`, `?` and `[…]`, as Go's
+    /// `filepath.Match` does for one path.
+    static func globMatches(_ pattern: String, _ name: String) -> Bool {
+        matches(Array(pattern), 0, Array(name), 0)
+    }
+
+    private static func matches(_ pattern: [Character], _ p: Int, _ name: [Character], _ n: Int) -> Bool {
+        guard p < pattern.count else { return n == name.count }
+        switch pattern[p] {
+        case "*":
+            // A star never crosses a path separator.
+            var end = n
+            while true {
+                if matches(pattern, p + 1, name, end) { return true }
+                guard end < name.count, name[end] != "/" else { return false }
+                end += 1
+            }
+        case "?":
+            return n < name.count && name[n] != "/" && matches(pattern, p + 1, name, n + 1)
+        case "[":
+            guard n < name.count, let close = pattern[(p + 1)...].firstIndex(of: "]") else {
+                return n < name.count && name[n] == "[" && matches(pattern, p + 1, name, n + 1)
+            }
+            var set = Array(pattern[(p + 1)..<close])
+            let isNegated = set.first == "^" || set.first == "!"
+            if isNegated { set.removeFirst() }
+            var isMember = false
+            var index = 0
+            while index < set.count {
+                if index + 2 < set.count, set[index + 1] == "-" {
+                    if set[index] <= name[n] && name[n] <= set[index + 2] { isMember = true }
+                    index += 3
+                } else {
+                    if set[index] == name[n] { isMember = true }
+                    index += 1
+                }
+            }
+            return isMember != isNegated && matches(pattern, close + 1, name, n + 1)
+        default:
+            return n < name.count && pattern[p] == name[n] && matches(pattern, p + 1, name, n + 1)
+        }
+    }
+}
+
+extension CommandView {
+    /// Whether a word reads as an option (`-y`, `--no-cache`), not a negative number.
+    static func isFlagLike(_ value: String) -> Bool {
+        guard value.count > 1, value.hasPrefix("-") else { return false }
+        return !value.dropFirst().allSatisfy { $0.isNumber || $0 == "." }
+    }
+}

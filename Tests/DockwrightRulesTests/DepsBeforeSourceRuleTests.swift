@@ -1,0 +1,201 @@
+import DockwrightCore
+import DockwrightRules
+import DockwrightSyntax
+import Testing
+
+/// What DW001's examples cannot show: every ecosystem's manifests, the build-context
+/// listing, the moves it refuses, CRLF files, and that a fix keeps every instruction.
+@Suite struct DepsBeforeSourceRuleTests {
+    static let rule = RuleCase(rule: DepsBeforeSourceRule.self)
+
+    /// The fixed text with only DW001, optionally given a context listing.
+    static func fixed(_ text: String, listing: BuildContextListing? = nil) -> String {
+        let linter = Linter(rules: [DepsBeforeSourceRule(buildContext: listing)])
+        let result = linter.fix(SourceFile(path: "Dockerfile", text: text), level: .unsafe)
+        return String(decoding: result.output, as: UTF8.self)
+    }
+
+    /// A RUN after `COPY . .` in /app, and the manifest COPYs its fix writes (nil: reported without a fix).
+    struct Install: Sendable, CustomTestStringConvertible {
+        let run: String
+        let copies: String?
+        var testDescription: String { run }
+    }
+
+    static let installs: [Install] = [
+        Install(run: "npm ci --omit=dev", copies: "COPY package*.json .npmrc* ./\n"),
+        Install(run: "npm install", copies: "COPY package*.json .npmrc* ./\n"),
+        Install(run: "npm --prefix web ci", copies: "COPY web/package*.json web/.npmrc* ./web/\n"),
+        Install(run: "yarn", copies: "COPY package.json yarn.lock* .yarnrc* .npmrc* ./\n"),
+        Install(run: "yarn --cwd client install --frozen-lockfile", copies: "COPY client/package.json client/yarn.lock* client/.yarnrc* client/.npmrc* ./client/\n"),
+        Install(run: "pnpm install --frozen-lockfile", copies: "COPY package.json pnpm-lock.yaml* .npmrc* ./\n"),
+        Install(run: "pnpm fetch --prod", copies: "COPY package.json pnpm-lock.yaml* .npmrc* ./\n"),
+        Install(run: "pip install --no-cache-dir -r requirements.txt", copies: "COPY requirements*.txt ./\n"),
+        Install(run: "python3 -m pip install -r reqs.txt gunicorn", copies: "COPY reqs.txt ./\n"),
+        Install(run: "uv pip install --system -r requirements.txt", copies: "COPY requirements*.txt ./\n"),
+        Install(run: "pip install -r requirements.txt -c constraints.txt", copies: "COPY requirements*.txt constraints.txt ./\n"),
+        Install(run: "pip install -r /app/requirements/base.txt", copies: "COPY requirements/ ./requirements/\n"),
+        Install(run: "pipenv install --deploy --system", copies: "COPY Pipfile Pipfile.lock* ./\n"),
+        Install(run: "poetry install --no-root --only main", copies: "COPY pyproject.toml poetry.lock* poetry.toml* ./\n"),
+        Install(run: "poetry install", copies: nil),
+        Install(run: "uv sync --frozen --no-install-project", copies: "COPY pyproject.toml uv.lock* .python-version* ./\n"),
+        Install(run: "uv sync --frozen", copies: nil),
+        Install(run: "go mod download", copies: "COPY go.mod go.sum* ./\n"),
+        Install(run: "bundle install --jobs 4", copies: "COPY Gemfile Gemfile.lock* ./\n"),
+        Install(run: "composer install --no-dev --no-scripts --no-autoloader", copies: "COPY composer.json composer.lock* ./\n"),
+        Install(run: "composer install --no-dev", copies: nil),
+        Install(run: "mvn -B dependency:go-offline", copies: "COPY pom.xml ./\n"),
+        Install(run: "./mvnw dependency:go-offline", copies: "COPY pom.xml mvnw ./\nCOPY .mvn/ ./.mvn/\n"),
+        Install(run: "gradle dependencies --no-daemon", copies: "COPY build.gradle* settings.gradle* gradle.properties* ./\n"),
+        Install(run: "./gradlew dependencies", copies: "COPY build.gradle* settings.gradle* gradle.properties* gradlew ./\nCOPY gradle/ ./gradle/\n"),
+        Install(run: "cargo fetch", copies: nil),
+        Install(run: "npm ci --prefix $APP_DIR", copies: nil),
+        Install(run: "pip install -r $REQUIREMENTS", copies: nil),
+    ]
+
+    @Test(arguments: installs)
+    func everyEcosystemCopiesItsManifests(_ install: Install) {
+        let before = "FROM base\nWORKDIR /app\nCOPY . .\nRUN \(install.run)\n"
+        #expect(Self.rule.diagnostics(before).count == 1)
+        let expected = install.copies.map { "FROM base\nWORKDIR /app\n\($0)RUN \(install.run)\nCOPY . .\n" } ?? before
+        #expect(Self.fixed(before) == expected)
+    }
+
+    @Test(arguments: [
+        "npm install express", "npm i -g pnpm", "yarn add left-pad", "yarn build", "pip install .", "pip install -e .",
+        "pip install -r requirements.txt .", "pip install flask", "go build ./...", "bundle exec rake",
+        "composer dump-autoload", "mvn package", "gradle build", "cargo run",
+    ])
+    func commandsThatNeedTheSourcesAreNotReported(_ run: String) {
+        #expect(Self.rule.diagnostics("FROM base\nWORKDIR /app\nCOPY . .\nRUN \(run)\n").isEmpty)
+    }
+
+    @Test func aListingSelectsTheManifestsThatExist() {
+        let listing = BuildContextListing(files: [
+            "package.json", "package-lock.json", ".npmrc", "src/index.js", "requirements.txt", "requirements-dev.txt",
+            "README.md", "web/package.json", "web/yarn.lock", "web/.yarnrc.yml", "web/.yarn/releases/yarn-4.1.cjs",
+        ])
+        #expect(Self.fixed("FROM n\nWORKDIR /app\nCOPY . .\nRUN npm ci\n", listing: listing)
+            == "FROM n\nWORKDIR /app\nCOPY package.json package-lock.json .npmrc ./\nRUN npm ci\nCOPY . .\n")
+        #expect(Self.fixed("FROM p\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n", listing: listing)
+            == "FROM p\nWORKDIR /app\nCOPY requirements-dev.txt requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n")
+        #expect(Self.fixed("FROM n\nWORKDIR /app\nCOPY . .\nRUN cd web && yarn install\n", listing: listing)
+            == "FROM n\nWORKDIR /app\nCOPY . .\nRUN cd web && yarn install\n", "`cd` is not moved")
+        #expect(Self.fixed("FROM n\nCOPY . /app\nWORKDIR /app/web\nRUN yarn install\n", listing: listing)
+            == "FROM n\nCOPY web/package.json web/yarn.lock web/.yarnrc.yml /app/web/\nCOPY web/.yarn/releases/ /app/web/.yarn/releases/\n"
+                + "WORKDIR /app/web\nRUN yarn install\nCOPY . /app\n")
+    }
+
+    @Test func aListingRefusesMissingManifestsAndWorkspaces() {
+        let listing = BuildContextListing(files: ["./pnpm-workspace.yaml", "package.json", "pnpm-lock.yaml", "go.sum"])
+        for run in ["pnpm install", "go mod download", "pip install -r requirements.txt", "bundle install"] {
+            let before = "FROM b\nWORKDIR /app\nCOPY . .\nRUN \(run)\n"
+            #expect(Self.rule.diagnostics(before).count == 1)
+            #expect(Self.fixed(before, listing: listing) == before, "\(run)")
+        }
+    }
+
+    /// Each Dockerfile is reported, and left unchanged by the fix.
+    @Test(arguments: [
+        "FROM n\nWORKDIR /app\nCOPY . .\nRUN ./configure\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\nRUN rm -rf /app/node_modules\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\nCOPY extra/ /extra/\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\nVOLUME /data\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY --chown=$APP_USER . .\nENV NODE_ENV=production\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\nWORKDIR /app/web\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY --exclude=*.md . .\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\nRUN --mount=target=/ctx npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\nRUN npm ci; npm run build\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\nRUN npm run lint && npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\nRUN export CI=1 && npm ci && npm run build\n",
+        "FROM n\nWORKDIR /app\nCOPY . .\n# hadolint ignore=DL3016\nRUN npm ci && npm run build\n",
+        "FROM n\nWORKDIR $HOME/app\nCOPY . .\nRUN cd $SUB && npm ci\n",
+    ])
+    func movesThatCouldChangeTheBuildAreRefused(_ dockerfile: String) {
+        #expect(Self.rule.diagnostics(dockerfile).count == 1)
+        #expect(Self.fixed(dockerfile) == dockerfile)
+    }
+
+    @Test func setupRunsInBetweenStayAboveTheSources() {
+        let before = "FROM n\nWORKDIR /app\nCOPY . .\nRUN npm install -g npm@10 && apt-get update\nRUN npm ci\n"
+        let after = "FROM n\nWORKDIR /app\nCOPY package*.json .npmrc* ./\nRUN npm install -g npm@10 && apt-get update\n"
+            + "RUN npm ci\nCOPY . .\n"
+        #expect(Self.fixed(before) == after)
+    }
+
+    @Test func installsAlreadyPreparedOrElsewhereAreNotReported() {
+        for dockerfile in [
+            "FROM n\nWORKDIR /app\nCOPY package.json ./\nRUN npm ci\nCOPY . .\nRUN npm ci --omit=dev\n",
+            "FROM p\nWORKDIR /app\nCOPY requirements/ requirements/\nCOPY . .\nRUN pip install -r requirements/prod.txt\n",
+            "FROM n\nWORKDIR /app\nCOPY --from=build /app .\nRUN npm ci\n",
+            "FROM n\nCOPY . /src\nRUN npm --prefix /opt/tools ci\n",
+            "FROM p\nWORKDIR /app\nCOPY . .\nRUN pip install -r /opt/requirements.txt\n",
+            "FROM r\nWORKDIR /app\nCOPY --from=planner /app/recipe.json .\nRUN cargo chef cook --release --recipe-path recipe.json\n"
+                + "COPY . .\nRUN cargo build --release\n",
+        ] {
+            #expect(Self.rule.diagnostics(dockerfile).isEmpty, "\(dockerfile)")
+        }
+    }
+
+    /// The fixed file parses, and every original instruction is still there, once, byte for byte.
+    @Test(arguments: [
+        "FROM node:20\nWORKDIR /app\n# sources\nCOPY --chown=node:node --link . .\nEXPOSE 3000\nUSER node\nRUN npm ci\nCMD [\"node\", \".\"]\n",
+        "FROM python:3.12-slim AS build\nCOPY . /app\nWORKDIR /app\nARG PIP_INDEX_URL\nRUN apt-get update && apt-get install -y gcc \\\n    && pip install -r requirements.txt \\\n    && rm -rf /var/lib/apt/lists/*\nFROM python:3.12-slim\nCOPY --from=build /app /app\n",
+        "FROM golang:1.22\nWORKDIR /src\nADD ./ /src/\nRUN <<EOF\ngo mod download\nEOF\nRUN go build -o /bin/app .",
+        "# syntax=docker/dockerfile:1\nFROM ruby:3.3 AS a\nWORKDIR /a\nCOPY . .\nRUN bundle install\nFROM node:20 AS b\nWORKDIR /b\nCOPY . .\nRUN yarn\n",
+    ])
+    func fixesKeepEveryInstructionExactlyOnce(_ before: String) throws {
+        let after = Self.fixed(before)
+        #expect(after != before)
+        let original = DockerfileSyntax.parse(before)
+        let output = DockerfileSyntax.parse(after)
+        #expect(!output.hasParserErrors)
+        // The last line of a file may lack its line end, before or after the move.
+        func texts(_ syntax: DockerfileSyntax) -> [String] {
+            syntax.instructions.map { String(syntax.source.text(in: $0.range).trimmingSuffix(while: \.isNewline)) }
+        }
+        let outputTexts = texts(output)
+        for text in texts(original) {
+            #expect(outputTexts.filter { $0 == text }.count == texts(original).filter { $0 == text }.count, "\(text)")
+        }
+        #expect(output.instructions.count > original.instructions.count)
+        #expect(Self.rule.diagnostics(after).isEmpty)
+        #expect(Self.fixed(after) == after)
+    }
+
+    @Test func crlfFilesGetCRLFManifestCopies() {
+        let before = "FROM node:20\r\nWORKDIR /app\r\nCOPY . .\r\nRUN npm ci \\\r\n  && npm run build\r\n"
+        let after = "FROM node:20\r\nWORKDIR /app\r\nCOPY package*.json .npmrc* ./\r\nRUN npm ci\r\nCOPY . .\r\nRUN npm run build\r\n"
+        #expect(Self.fixed(before) == after)
+        #expect(!DockerfileSyntax.parse(after).hasParserErrors)
+    }
+
+    @Test func aLastLineWithoutLineEndGetsOne() {
+        #expect(Self.fixed("FROM n\nWORKDIR /app\nCOPY . .\nRUN npm ci")
+            == "FROM n\nWORKDIR /app\nCOPY package*.json .npmrc* ./\nRUN npm ci\nCOPY . .\n")
+        #expect(Self.fixed("FROM n\r\nWORKDIR /app\r\nCOPY . .\r\nRUN npm ci && npm test")
+            == "FROM n\r\nWORKDIR /app\r\nCOPY package*.json .npmrc* ./\r\nRUN npm ci\r\nCOPY . .\r\nRUN npm test")
+    }
+
+    @Test func backtickEscapeAndLowercaseKeywordsAreKept() {
+        let before = "# escape=`\nfrom node:20\nworkdir /app\ncopy . .\nrun npm ci `\n  && npm test\n"
+        let after = "# escape=`\nfrom node:20\nworkdir /app\ncopy package*.json .npmrc* ./\nrun npm ci\ncopy . .\nrun npm test\n"
+        #expect(Self.fixed(before) == after)
+    }
+
+    @Test func messagesNameTheInstallTheCopyAndTheAdvice() throws {
+        let diagnostic = try #require(Self.rule.diagnostics("FROM r\nWORKDIR /s\nCOPY . .\nRUN cargo build --release\n").first)
+        #expect(diagnostic.message.hasPrefix("`cargo build` runs after `COPY . .` copies the whole build context"))
+        #expect(diagnostic.message.contains("cargo-chef"))
+        #expect(diagnostic.fix == nil)
+    }
+}
+
+extension StringProtocol {
+    /// The text without the trailing characters that match `predicate`.
+    func trimmingSuffix(while predicate: (Character) -> Bool) -> SubSequence {
+        var end = endIndex
+        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
+        return self[startIndex..<end]
+    }
+}

@@ -1,0 +1,100 @@
+import DockwrightCore
+import DockwrightRules
+import DockwrightSyntax
+import Testing
+
+/// What DW002's examples cannot show: the instructions a RUN never crosses, the copies it
+/// may read, CRLF files, pragmas that travel with the RUN, and the interplay with DW001.
+@Suite struct StaticBeforeVolatileRuleTests {
+    static let rule = RuleCase(rule: StaticBeforeVolatileRule.self)
+
+    @Test(arguments: ["ENV DEBIAN_FRONTEND=noninteractive", "ARG MIRROR", "WORKDIR /srv", "USER root",
+                      "SHELL [\"/bin/bash\", \"-c\"]", "VOLUME /data", "RUN echo hi"])
+    func aRunNeverCrossesWhatItMayDependOn(_ barrier: String) {
+        #expect(Self.rule.diagnostics("FROM d\nWORKDIR /app\nCOPY . .\n\(barrier)\nRUN apt-get install -y curl\n").isEmpty)
+    }
+
+    @Test(arguments: [
+        "curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs",
+        "apt-get install -y $(cat packages.txt)",
+        "apt-get install -y ./local.deb",
+        "dpkg -i vector_*_\"$(dpkg --print-architecture)\".deb",
+        "apt-get install -y \"$PWD/tool.deb\"",
+        "rm -rf node_modules && apt-get install -y curl",
+        "pip install -r requirements.txt",
+        "echo done",
+    ])
+    func runsThatMayReadTheCopiesAreNotReported(_ run: String) {
+        #expect(Self.rule.diagnostics("FROM d\nWORKDIR /app\nCOPY . .\nRUN \(run)\n").isEmpty)
+    }
+
+    /// Reported, but the copy may feed the install, or its destination is unknown.
+    @Test(arguments: [
+        "FROM d\nCOPY . .\nRUN apt-get install -y curl\n",
+        "FROM d\nCOPY sources.list /etc/apt/sources.list\nRUN apt-get update\n",
+        "FROM d\nCOPY key.gpg /usr/share/keyrings/\nRUN apt-get update\n",
+        "FROM d\nWORKDIR /\nCOPY . .\nRUN apk add curl\n",
+        "FROM d\nCOPY lib/ /usr/\nRUN apk add curl\n",
+        "FROM d\nCOPY tool /usr/local/bin/\nRUN apk add curl\n",
+        "FROM d\nCOPY . /app\nRUN apt-get install -y /app/vendor/tool.deb\n",
+        "FROM d\nCOPY . /app\nRUN apt-get update && rm -rf /app/cache\n",
+        "FROM d\nCOPY . /app\nRUN apt-get update > /app/log.txt\n",
+        "FROM d\nWORKDIR $APP_HOME\nCOPY . .\nRUN apk add curl\n",
+    ])
+    func copiesThatMayFeedTheInstallBlockTheFix(_ dockerfile: String) {
+        #expect(Self.rule.diagnostics(dockerfile).count == 1)
+        #expect(Self.rule.fixed(dockerfile, level: .unsafe) == dockerfile)
+    }
+
+    @Test func pathsOutsideTheCopiesAreFine() {
+        let before = "FROM d\nCOPY . /app\nRUN set -eux; apt-get update && apt-get install -y /tmp/x.deb "
+            + "&& echo 'deb http://x bookworm main' > /etc/apt/sources.list.d/x.list && mkdir -p /opt/x "
+            + "&& useradd -r app && rm -rf /var/lib/apt/lists/*\n"
+        let after = "FROM d\nRUN set -eux; apt-get update && apt-get install -y /tmp/x.deb "
+            + "&& echo 'deb http://x bookworm main' > /etc/apt/sources.list.d/x.list && mkdir -p /opt/x "
+            + "&& useradd -r app && rm -rf /var/lib/apt/lists/*\nCOPY . /app\n"
+        #expect(Self.rule.fixed(before, level: .unsafe) == after)
+    }
+
+    @Test func commentsAndPragmasTravelWithTheRun() {
+        let before = "FROM d\nWORKDIR /app\n# the app\nCOPY . .\n\n# hadolint ignore=DL3008\n# tools\nRUN apt-get install -y curl\n"
+        let after = "FROM d\nWORKDIR /app\n# hadolint ignore=DL3008\n# tools\nRUN apt-get install -y curl\n# the app\nCOPY . .\n\n"
+        #expect(Self.rule.fixed(before, level: .unsafe) == after)
+    }
+
+    @Test(arguments: ["/usr/src/app", "/var/www/html", "/usr/share/nginx/html", "/opt/app", "/srv"])
+    func applicationFoldersCanBeSkipped(_ folder: String) {
+        let before = "FROM d\nWORKDIR \(folder)\nCOPY . .\nRUN apk add curl\n"
+        #expect(Self.rule.fixed(before, level: .unsafe) == "FROM d\nWORKDIR \(folder)\nRUN apk add curl\nCOPY . .\n")
+    }
+
+    @Test func paragraphsStayParagraphs() {
+        let before = "FROM d\nWORKDIR /app\n\n# keys\nCOPY KEYS /KEYS\n\n# tools\nRUN apk add bash\n\n# more\nRUN make\n"
+        let after = "FROM d\nWORKDIR /app\n\n# tools\nRUN apk add bash\n\n# keys\nCOPY KEYS /KEYS\n\n# more\nRUN make\n"
+        #expect(Self.rule.fixed(before, level: .unsafe) == after)
+    }
+
+    @Test func crlfFilesKeepTheirLineEnds() {
+        let before = "FROM d\r\nWORKDIR /app\r\nCOPY . .\r\nRUN apk add --no-cache curl \\\r\n    git"
+        let after = "FROM d\r\nWORKDIR /app\r\nRUN apk add --no-cache curl \\\r\n    git\r\nCOPY . .\r\n"
+        #expect(Self.rule.fixed(before, level: .unsafe) == after)
+        #expect(!DockerfileSyntax.parse(after).hasParserErrors)
+    }
+
+    @Test func onlyTheStageOfTheRunCounts() {
+        let dockerfile = "FROM d AS a\nWORKDIR /app\nCOPY . .\nFROM d\nRUN apt-get install -y curl\n"
+        #expect(Self.rule.diagnostics(dockerfile).isEmpty)
+    }
+
+    /// With DW001, the fix loop ends with the package install first, then the manifests and their install.
+    @Test func togetherWithDepsBeforeSourceTheLayersEndUpInCacheOrder() {
+        let linter = Linter(rules: [StaticBeforeVolatileRule(), DepsBeforeSourceRule()])
+        let before = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y gcc\n"
+            + "RUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n"
+        let result = linter.fix(SourceFile(path: "Dockerfile", text: before), level: .unsafe)
+        let after = "FROM python:3.12-slim\nWORKDIR /app\nRUN apt-get update && apt-get install -y gcc\n"
+            + "COPY requirements*.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"
+        #expect(String(decoding: result.output, as: UTF8.self) == after)
+        #expect(!result.didNotConverge)
+    }
+}

@@ -30,6 +30,8 @@ struct FixCommand {
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
         OptionSpec(names: ["--config"], value: "FILE", help: "use this configuration file instead of discovery"),
         OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
+        OptionSpec(names: ["--context"], value: "DIR",
+                   help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
         OptionSpec(names: ["--batch"], value: nil, help: "read paths from standard input; print one JSON line per file (for tools)"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
@@ -61,14 +63,20 @@ struct FixCommand {
         options.showsRemaining = parsed.has("--show-remaining")
         options.standardInputName = parsed.value("--stdin-filename") ?? "<stdin>"
         options.paths = parsed.positional
+        let lister = BuildContextLister()
+        let explicitContext = parsed.value("--context")
+        let isBatch = parsed.has("--batch")
         let linterFor: (String) throws(ConfigurationError) -> Linter = { path throws(ConfigurationError) in
             let merged = selection.merged(over: try loader.configuration(for: path))
-            return Linter(rules: merged.rules(from: BuiltinRules.all), severityOverrides: merged.overrides(from: BuiltinRules.all))
+            // Batch input comes from tools feeding files out of their build context.
+            let folder = isBatch ? explicitContext : BuildContextLister.contextFolder(for: path, explicit: explicitContext)
+            let rules = BuildContextLister.applying(folder.flatMap(lister.listing(of:)), to: merged.rules(from: BuiltinRules.all))
+            return Linter(rules: rules, severityOverrides: merged.overrides(from: BuiltinRules.all))
         }
         do {
             if options.isBatch { return runBatch(try linterFor("."), options, standardInput) }
             if options.paths == ["-"] {
-                let name = options.standardInputName == "<stdin>" ? "." : options.standardInputName
+                let name = options.standardInputName == "<stdin>" ? "-" : options.standardInputName
                 return fixStandardInput(try linterFor(name), options, standardInput)
             }
         } catch {

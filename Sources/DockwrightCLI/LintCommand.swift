@@ -35,6 +35,8 @@ struct LintCommand {
         OptionSpec(names: ["--statistics"], value: nil, help: "print the number of findings per rule after the report"),
         OptionSpec(names: ["--config"], value: "FILE", help: "use this .dockwright.json or .hadolint.yaml instead of discovery"),
         OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
+        OptionSpec(names: ["--context"], value: "DIR",
+                   help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
 
@@ -90,7 +92,8 @@ struct LintCommand {
         // Each file gets the settings of its nearest configuration file.
         let all = BuiltinRules.all
         var plans: [(linter: Linter, failLevel: Severity?)] = []
-        var byConfiguration: [Configuration: (linter: Linter, failLevel: Severity?)] = [:]
+        var byConfiguration: [String: (linter: Linter, failLevel: Severity?)] = [:]
+        let lister = BuildContextLister()
         var excluded: Set<Int> = []
         for (index, path) in files.enumerated() {
             let configuration: Configuration
@@ -102,14 +105,18 @@ struct LintCommand {
             }
             // A configuration's `exclude` globs skip files found by walking folders.
             if path != "-" && FileDiscovery.isExcluded(path, by: configuration.exclude) { excluded.insert(index) }
-            if let plan = byConfiguration[configuration] {
+            let contextPath = path == "-" ? (parsed.value("--stdin-filename") ?? "-") : path
+            let contextFolder = BuildContextLister.contextFolder(for: contextPath, explicit: parsed.value("--context"))
+            let key = "\(configuration.path ?? "")\u{0}\(contextFolder ?? "")"
+            if let plan = byConfiguration[key] {
                 plans.append(plan)
                 continue
             }
             let selection = cliSelection.merged(over: configuration)
             let failLevel: Severity? = cliFailLevel ?? (configuration.failLevelIsNone ? nil : configuration.failLevel ?? .info)
-            let plan = (Linter(rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all)), failLevel)
-            byConfiguration[configuration] = plan
+            let rules = BuildContextLister.applying(contextFolder.flatMap(lister.listing(of:)), to: selection.rules(from: all))
+            let plan = (Linter(rules: rules, severityOverrides: selection.overrides(from: all)), failLevel)
+            byConfiguration[key] = plan
             plans.append(plan)
         }
 

@@ -39,9 +39,10 @@ import Testing
             .replacingOccurrences(of: Repository.root.path + "/", with: "")
         try compare(lint, golden: folder.appendingPathComponent("lint.txt"))
         let text = String(decoding: original, as: UTF8.self)
-        let fixed = runTool(["fix", "-"], standardInput: text).standardOutput
+        // Named after the file, standard input gets its folder as build context.
+        let fixed = runTool(["fix", "--stdin-filename", path, "-"], standardInput: text).standardOutput
         try compare(fixed, golden: folder.appendingPathComponent("Dockerfile.fixed"))
-        let unsafeFixed = runTool(["fix", "--unsafe", "-"], standardInput: text).standardOutput
+        let unsafeFixed = runTool(["fix", "--unsafe", "--stdin-filename", path, "-"], standardInput: text).standardOutput
         try compare(unsafeFixed, golden: folder.appendingPathComponent("Dockerfile.unsafe-fixed"))
         // Fixing is idempotent, and the fixed files parse.
         #expect(runTool(["fix", "-"], standardInput: fixed).standardOutput == fixed)

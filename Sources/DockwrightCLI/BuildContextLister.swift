@@ -1,0 +1,78 @@
+import DockwrightCore
+import DockwrightRules
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Lists the files of a build context folder, for rules that can use them
+/// (`deps-before-source` copies only the manifests that exist).
+///
+/// Manifests sit near the root, so the walk is breadth-first, a few levels deep,
+/// skips dependency and VCS folders, and gives up (no listing, so rules fall back
+/// to patterns that tolerate absent files) on a context too large to list quickly.
+final class BuildContextLister {
+    static let maximumDepth = 4
+    static let maximumFiles = 20_000
+    static let skippedFolders: Set<String> = [".git", "node_modules", ".build", "vendor", "target", "__pycache__", ".venv"]
+
+    private var cache: [String: BuildContextListing?] = [:]
+
+    /// The listing of `folder`, or nil when it cannot be listed completely enough.
+    func listing(of folder: String) -> BuildContextListing? {
+        if let cached = cache[folder] { return cached }
+        let listing = Self.list(folder)
+        cache[folder] = listing
+        return listing
+    }
+
+    private static func list(_ root: String) -> BuildContextListing? {
+        var files: [String] = []
+        var queue: [(path: String, relative: String, depth: Int)] = [(root, "", 0)]
+        var index = 0
+        while index < queue.count {
+            let (path, relative, depth) = queue[index]
+            index += 1
+            guard let directory = opendir(path) else {
+                if depth == 0 { return nil }
+                continue
+            }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
+                    String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let childRelative = relative.isEmpty ? name : relative + "/" + name
+                if entry.pointee.d_type == UInt8(DT_DIR) {
+                    if depth + 1 < maximumDepth && !skippedFolders.contains(name) {
+                        queue.append((path + "/" + name, childRelative, depth + 1))
+                    }
+                } else {
+                    files.append(childRelative)
+                    if files.count > maximumFiles { return nil }
+                }
+            }
+        }
+        return BuildContextListing(files: files)
+    }
+
+    /// The build context of a Dockerfile: `--context DIR`, else the file's folder.
+    static func contextFolder(for path: String, explicit: String?) -> String? {
+        if let explicit { return explicit }
+        guard path != "-" else { return nil }
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
+    }
+
+    /// `rules`, with the ones that can use a listing given this one.
+    static func applying(_ listing: BuildContextListing?, to rules: [any Rule]) -> [any Rule] {
+        guard let listing else { return rules }
+        return rules.map { rule in
+            rule is DepsBeforeSourceRule ? DepsBeforeSourceRule(buildContext: listing) : rule
+        }
+    }
+}

@@ -55,8 +55,14 @@ hl=$(best "$HADOLINT" --no-fail -f json)
 ta=$(best "$TALLY" lint --format json --no-config --slow-checks off)
 
 # The editor on-save path: a typical 40-line file, fixed through standard input.
-sample=$(awk 'NR > 0' "$OUT/files.txt" | while read -r f; do
-    lines=$(wc -l < "$f"); if [ "$lines" -ge 35 ] && [ "$lines" -le 45 ]; then echo "$f"; break; fi; done)
+sample=$(python3 - "$OUT/files.txt" <<'PY'
+import sys
+for path in open(sys.argv[1]).read().split("\n"):
+    if path and 35 <= open(path, "rb").read().count(b"\n") <= 45:
+        print(path)
+        break
+PY
+)
 onsave=$(python3 - "$BIN" "$sample" <<'PY'
 import subprocess, sys, time
 binary, path = sys.argv[1], sys.argv[2]

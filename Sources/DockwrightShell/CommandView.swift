@@ -145,8 +145,3 @@ public struct CommandView: Hashable, Sendable {
         return (wrappers, index)
     }
 }
-
-extension ShellScript {
-    /// Every simple command as a ``CommandView``, in pre-order.
-    public var commands: [CommandView] { commandOccurrences.map(CommandView.init) }
-}

@@ -51,18 +51,19 @@ extension ShellScript {
     /// nested in its own words (`echo $(date)`: echo, then date).
     public var simpleCommands: [SimpleCommand] { commandOccurrences.map(\.command) }
 
-    /// Every simple command with its context, in pre-order.
-    public var commandOccurrences: [CommandOccurrence] {
-        var collector = CommandCollector()
-        collector.visit(body, enclosures: [])
-        return collector.occurrences
-    }
 }
 
 /// Walks a script in source order; an explicit depth bound is not needed because
 /// the parser already caps nesting at ``ShellParser/maximumDepth``.
-private struct CommandCollector {
+struct CommandCollector {
     var occurrences: [CommandOccurrence] = []
+
+    /// The simple commands of a script body, in pre-order.
+    static func occurrences(in body: ShellList) -> [CommandOccurrence] {
+        var collector = CommandCollector()
+        collector.visit(body, enclosures: [])
+        return collector.occurrences
+    }
 
     mutating func visit(_ list: ShellList, enclosures: [CommandContext.Enclosure]) {
         for item in list.items {

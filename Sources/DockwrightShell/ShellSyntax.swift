@@ -11,6 +11,18 @@ public struct ShellScript: Hashable, Sendable {
     public let body: ShellList
     /// Where each `#` comment is, in script offsets.
     public let comments: [Range<Int>]
+    /// Every simple command with its context, in pre-order, computed once for all rules.
+    public let commandOccurrences: [CommandOccurrence]
+    /// Every simple command as a ``CommandView``, in pre-order.
+    public let commands: [CommandView]
+
+    init(text: LogicalText, body: ShellList, comments: [Range<Int>]) {
+        self.text = text
+        self.body = body
+        self.comments = comments
+        commandOccurrences = CommandCollector.occurrences(in: body)
+        commands = commandOccurrences.map(CommandView.init)
+    }
 
     /// The Dockerfile bytes that spell the script bytes `range`.
     public func sourceRange(_ range: Range<Int>) -> TextRange {

@@ -138,6 +138,8 @@ struct DependencyInstall: Hashable, Sendable {
 
     /// The install `view` performs, if it is a dependency install that reads manifests.
     init?(_ view: CommandView) {
+        // Most commands are not installs; rule them out by name before the costlier views.
+        guard let programName = view.name, Self.mayInstall(programName) else { return nil }
         if let install = Self.pipInstall(view) {
             self = install
             return
@@ -246,6 +248,16 @@ struct DependencyInstall: Hashable, Sendable {
 
     /// `pip install -r …` (also `python -m pip` and `uv pip`), when it installs only from
     /// requirement files and named packages, not from a local project or path.
+    /// The programs this type knows, and the spellings of pip (`pip3.12`, `python3 -m pip`, `uv pip`).
+    private static let installerNames: Set<String> = [
+        "npm", "yarn", "pnpm", "pipenv", "poetry", "uv", "go", "bundle", "composer", "mvn", "mvnw", "gradle", "gradlew",
+        "cargo",
+    ]
+
+    private static func mayInstall(_ name: String) -> Bool {
+        installerNames.contains(name) || name.hasPrefix("pip") || name.hasPrefix("python")
+    }
+
     private static func pipInstall(_ view: CommandView) -> DependencyInstall? {
         guard let installation = view.packageInstallation, installation.manager == .pip,
               installation.subcommand == "install" else { return nil }

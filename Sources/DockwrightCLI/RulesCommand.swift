@@ -9,6 +9,17 @@ struct RulesCommand {
 
     func run(_ arguments: [String]) -> ExitCode {
         let rules = BuiltinRules.all
+        if arguments.contains("--help") || arguments.contains("-h") {
+            output.write("""
+                Usage: dockwright rules [--markdown] [CODE|NAME]
+
+                  (no argument)   list every rule: code, name, category, severity, on by default, fix
+                  CODE|NAME       explain one rule, from the same text as Rules.md
+                  --markdown      print Rules.md
+
+                """)
+            return .success
+        }
         if arguments == ["--markdown"] {
             output.write(RulesMarkdown.render(rules))
             return .success

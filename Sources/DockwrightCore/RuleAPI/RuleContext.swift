@@ -2,7 +2,10 @@ import DockwrightShell
 import DockwrightSyntax
 
 /// Everything a rule may look at, computed once per file.
-public struct RuleContext: Sendable {
+///
+/// A class, immutable and so `Sendable`: every rule receives the same instance
+/// instead of a copy of a large value.
+public final class RuleContext: Sendable {
     /// The parsed file.
     public let syntax: DockerfileSyntax
     /// Stages, ARG scope and dependencies.

@@ -9,10 +9,13 @@ public struct TextRange: Hashable, Sendable, Comparable, CustomStringConvertible
     public var end: Int
 
     /// Creates a range from `start` up to, but not including, `end`.
+    ///
+    /// A reversed range is a bug, caught by tests in debug builds; a release build
+    /// empties it rather than stop a user's CI or editor save.
     public init(start: Int, end: Int) {
-        precondition(start <= end, "TextRange start \(start) is after end \(end)")
+        assert(start <= end, "TextRange start \(start) is after end \(end)")
         self.start = start
-        self.end = end
+        self.end = Swift.max(start, end)
     }
 
     /// Creates an empty range at `offset`, as used for insertions.

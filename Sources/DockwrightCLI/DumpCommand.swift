@@ -51,16 +51,15 @@ struct DumpCommand {
     /// Reads paths from standard input and prints one JSON line per file, so a whole
     /// corpus is checked in one process.
     private func runBatch(list readList: () throws -> [UInt8]) -> ExitCode {
-        let list: [UInt8]
+        let paths: [String]
         do {
-            list = try readList()
+            paths = try FileReader.pathList(readList)
         } catch {
-            errors.write("<stdin>: cannot read: \(describe(error))\n")
+            errors.write("<stdin>: cannot read: \(error.reason)\n")
             return .failure
         }
         var worst = ExitCode.success
-        for line in list.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            let path = String(decoding: line, as: UTF8.self)
+        for path in paths {
             let quotedPath = BuildKitDump.jsonString(path)
             guard let bytes = try? FileReader.read(path: path) else {
                 output.write("{\"path\": \(quotedPath), \"ok\": false, \"error\": \"cannot read\"}\n")

@@ -148,10 +148,15 @@ struct FixCommand {
 
     /// One JSON line per path read from standard input; writes nothing to disk.
     private func runBatch(_ linter: Linter, _ options: Options, _ standardInput: () throws -> [UInt8]) -> ExitCode {
-        guard let list = try? standardInput() else { return .failure }
+        let paths: [String]
+        do {
+            paths = try FileReader.pathList(standardInput)
+        } catch {
+            errors.write("<stdin>: cannot read: \(error.reason)\n")
+            return .failure
+        }
         let json = BuildKitDump.jsonString
-        for line in list.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            let path = String(decoding: line, as: UTF8.self)
+        for path in paths {
             guard let bytes = try? FileReader.read(path: path) else {
                 output.write("{\"path\": \(json(path)), \"changed\": false, \"output\": \"\", \"applied\": [], "
                     + "\"rejected\": [], \"converged\": true, \"error\": \"cannot read\"}\n")

@@ -14,16 +14,15 @@ struct ShellCommandsCommand {
             errors.write("usage: dockwright shell-commands --batch < paths\n")
             return .failure
         }
-        let list: [UInt8]
+        let paths: [String]
         do {
-            list = try standardInput()
+            paths = try FileReader.pathList(standardInput)
         } catch {
-            errors.write("<stdin>: cannot read\n")
+            errors.write("<stdin>: cannot read: \(error.reason)\n")
             return .failure
         }
         var status = ExitCode.success
-        for line in list.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            let path = String(decoding: line, as: UTF8.self)
+        for path in paths {
             guard let bytes = try? FileReader.read(path: path) else {
                 errors.write("\(path): cannot read\n")
                 status = .failure

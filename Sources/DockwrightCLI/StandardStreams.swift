@@ -73,6 +73,18 @@ enum FileReader {
         bytes.prefix(8192).contains(0)
     }
 
+    /// The paths listed one per line on standard input, for the `--batch` modes
+    /// that check a whole corpus in one process.
+    static func pathList(_ standardInput: () throws -> [UInt8]) throws(ReadError) -> [String] {
+        let list: [UInt8]
+        do {
+            list = try standardInput()
+        } catch {
+            throw (error as? ReadError) ?? ReadError(reason: "\(error)")
+        }
+        return list.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     static func readStandardInput() throws(ReadError) -> [UInt8] {
         try readAll(STDIN_FILENO)
     }

@@ -539,14 +539,7 @@ public struct ShellParser {
 
     private mutating func parseWord(_ context: WordContext = .command) throws(ShellParseError) -> ShellWord {
         let start = position
-        var parts: [ShellWordPart] = []
-        var literal: [UInt8] = []
-        func flush() {
-            if !literal.isEmpty {
-                parts.append(.literal(String(decoding: literal, as: UTF8.self)))
-                literal.removeAll()
-            }
-        }
+        var builder = WordPartsBuilder()
         while position < end {
             let byte = bytes[position]
             switch context {
@@ -554,7 +547,7 @@ public struct ShellParser {
                 if isProcessSubstitutionStart(at: position) && position == start {
                     let opening = position
                     position += 2
-                    parts.append(.processSubstitution(try parseNestedList(closing: ")", openedAt: opening)))
+                    builder.append(.processSubstitution(try parseNestedList(closing: ")", openedAt: opening)))
                     continue
                 }
                 if isMetacharacter(byte) { return finish() }
@@ -566,40 +559,34 @@ public struct ShellParser {
                 if position + 1 < end && bytes[position + 1] == UInt8(ascii: "\n") {
                     position += 2
                 } else if position + 1 < end {
-                    literal.append(bytes[position + 1])
+                    builder.literal.append(bytes[position + 1])
                     position += 2
                 } else {
-                    literal.append(byte)
+                    builder.literal.append(byte)
                     position += 1
                 }
             case UInt8(ascii: "'"):
-                flush()
-                parts.append(.singleQuoted(try readSingleQuoted()))
+                builder.append(.singleQuoted(try readSingleQuoted()))
             case UInt8(ascii: "\""):
-                flush()
-                parts.append(.doubleQuoted(try parseDoubleQuoted()))
+                builder.append(.doubleQuoted(try parseDoubleQuoted()))
             case UInt8(ascii: "$"):
-                flush()
-                let part = try parseDollar()
-                if case .literal(let text) = part { literal.append(contentsOf: text.utf8) } else { parts.append(part) }
+                builder.append(try parseDollar())
             case UInt8(ascii: "`"):
-                flush()
-                parts.append(.backquoted(try parseBackquoted()))
+                builder.append(.backquoted(try parseBackquoted()))
             default:
                 if context == .command && isExtendedGlobStart(at: position) {
                     // Bash's extended glob `@(a|b)`, kept as written, as shfmt does.
-                    literal.append(contentsOf: try readExtendedGlob())
+                    builder.literal.append(contentsOf: try readExtendedGlob())
                     continue
                 }
-                literal.append(byte)
+                builder.literal.append(byte)
                 position += 1
             }
         }
         return finish()
 
         func finish() -> ShellWord {
-            flush()
-            return ShellWord(parts: parts, range: start..<position)
+            ShellWord(parts: builder.finish(), range: start..<position)
         }
     }
 
@@ -640,21 +627,13 @@ public struct ShellParser {
     private mutating func parseDoubleQuoted() throws(ShellParseError) -> [ShellWordPart] {
         let start = position
         position += 1
-        var parts: [ShellWordPart] = []
-        var literal: [UInt8] = []
-        func flush() {
-            if !literal.isEmpty {
-                parts.append(.literal(String(decoding: literal, as: UTF8.self)))
-                literal.removeAll()
-            }
-        }
+        var builder = WordPartsBuilder()
         while position < end {
             let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                flush()
-                return parts
+                return builder.finish()
             case UInt8(ascii: "\\"):
                 // Inside double quotes a backslash escapes only $ ` " \ and newline.
                 if position + 1 < end {
@@ -665,22 +644,19 @@ public struct ShellParser {
                     }
                     if next == UInt8(ascii: "$") || next == UInt8(ascii: "`") || next == UInt8(ascii: "\"")
                         || next == UInt8(ascii: "\\") {
-                        literal.append(next)
+                        builder.literal.append(next)
                         position += 2
                         continue
                     }
                 }
-                literal.append(byte)
+                builder.literal.append(byte)
                 position += 1
             case UInt8(ascii: "$"):
-                flush()
-                let part = try parseDollar()
-                if case .literal(let text) = part { literal.append(contentsOf: text.utf8) } else { parts.append(part) }
+                builder.append(try parseDollar())
             case UInt8(ascii: "`"):
-                flush()
-                parts.append(.backquoted(try parseBackquoted()))
+                builder.append(.backquoted(try parseBackquoted()))
             default:
-                literal.append(byte)
+                builder.literal.append(byte)
                 position += 1
             }
         }
@@ -1041,6 +1017,32 @@ public struct ShellParser {
             throw ShellParseError("expected `\(word)`, found \(describe(at: position))", at: position)
         }
         position += word.utf8.count
+    }
+}
+
+/// Collects a word's parts, merging adjacent literal text into one part.
+private struct WordPartsBuilder {
+    var parts: [ShellWordPart] = []
+    var literal: [UInt8] = []
+
+    mutating func append(_ part: ShellWordPart) {
+        if case .literal(let text) = part {
+            literal.append(contentsOf: text.utf8)
+            return
+        }
+        flush()
+        parts.append(part)
+    }
+
+    mutating func finish() -> [ShellWordPart] {
+        flush()
+        return parts
+    }
+
+    private mutating func flush() {
+        guard !literal.isEmpty else { return }
+        parts.append(.literal(String(decoding: literal, as: UTF8.self)))
+        literal.removeAll()
     }
 }
 

@@ -46,6 +46,14 @@ public struct VariableExpander: Hashable, Sendable {
 
     /// Expands `word` and reports the value, the words and the variables it looked up.
     public func evaluate(_ word: String, environment: [String: String]) -> VariableExpansion {
+        // The lexer treats only `$`, quotes and the escape character specially; a word
+        // without them is its own value (most ARG defaults and image names).
+        let escape = escapeScalar
+        if !word.unicodeScalars.contains(where: { $0 == "$" || $0 == "'" || $0 == "\"" || $0 == escape }) {
+            let words = word.unicodeScalars.split(whereSeparator: { GoText.isSpace($0.value) })
+                .map { String(String.UnicodeScalarView($0)) }
+            return VariableExpansion(result: .success(word), words: words, referencedNames: [], undefinedNames: [])
+        }
         var evaluator = Evaluator(
             word: word, escape: escapeScalar, environment: environment, raisesRequiredErrors: true)
         return evaluator.run()

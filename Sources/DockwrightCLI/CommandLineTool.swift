@@ -57,6 +57,11 @@ public enum CommandLineTool {
             return .failure
         }
         let rest = Array(arguments.dropFirst())
+        // `--version` works after any command, as `--help` does.
+        if rest.contains("--version") && !rest.contains("--") {
+            standardOutput.write("dockwright \(version)\n")
+            return .success
+        }
         switch command {
         case "--version", "-V":
             standardOutput.write("dockwright \(version)\n")

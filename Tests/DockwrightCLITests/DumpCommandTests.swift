@@ -76,5 +76,9 @@ import Testing
         #expect(runTool(["--version"]).standardOutput == "dockwright \(CommandLineTool.version)\n")
         #expect(runTool(["--help"]).standardOutput.contains("dockwright dump"))
         #expect(runTool(["dump", "--help"]).exitCode == .success)
+        for command in ["lint", "fix", "rules", "dump"] {
+            #expect(runTool([command, "--version"]).standardOutput == "dockwright \(CommandLineTool.version)\n")
+            #expect(runTool([command, "--help"]).exitCode == .success)
+        }
     }
 }

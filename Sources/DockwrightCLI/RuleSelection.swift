@@ -17,6 +17,17 @@ struct RuleSelection {
             || description.category.title == selector.lowercased()
     }
 
+    /// BuildKit's build-check names (`docker build --check`). They are accepted as
+    /// selectors so configurations written for BuildKit keep working; each selects
+    /// the dockwright rule that implements the same check once one does.
+    static let buildKitCheckNames: Set<String> = [
+        "StageNameCasing", "FromAsCasing", "NoEmptyContinuation", "ConsistentInstructionCasing", "DuplicateStageName",
+        "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated", "UndefinedArgInFrom", "WorkdirRelativePath",
+        "UndefinedVar", "MultipleInstructionsDisallowed", "LegacyKeyValueFormat", "InvalidBaseImagePlatform",
+        "RedundantTargetPlatform", "SecretsUsedInArgOrEnv", "InvalidDefaultArgInFrom", "FromPlatformFlagConstDisallowed",
+        "CopyIgnoredFile", "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat",
+    ]
+
     /// Splits `A,B` lists and drops empty entries.
     static func entries(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }

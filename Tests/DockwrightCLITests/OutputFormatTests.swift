@@ -83,6 +83,8 @@ import Testing
         #expect(lint(["--fail-level", "sometimes"]).exitCode == .failure)
         #expect(lint(["-f", "yaml"]).exitCode == .failure)
         #expect(lint(["--select", "NOPE"]).exitCode == .failure)
+        // BuildKit check names and hadolint codes dockwright lacks are accepted, not usage errors.
+        #expect(lint(["--ignore", "JSONArgsRecommended,DL3008,SC2086"]).exitCode == .findings)
     }
 
     @Test func statisticsCountPerRule() {

@@ -18,6 +18,26 @@ enum FileDiscovery {
     /// The files to check: files given directly are taken as they are; folders are
     /// walked (skipping `.git` and hidden build folders) in sorted order.
     static func files(in paths: [String], excluding excludes: [String] = []) -> (files: [String], errors: [String]) {
+        let found = filesWithRoots(in: paths, excluding: excludes)
+        return (found.files.map(\.path), found.errors)
+    }
+
+    /// The files to check, each with the command-line path it was found under.
+    static func filesWithRoots(
+        in paths: [String], excluding excludes: [String] = []
+    ) -> (files: [(path: String, root: String)], errors: [String]) {
+        var found: [(path: String, root: String)] = []
+        var errors: [String] = []
+        for path in paths {
+            let (files, pathErrors) = filesUnder(path, excluding: excludes)
+            found += files.map { ($0, path) }
+            errors += pathErrors
+        }
+        return (found, errors)
+    }
+
+    private static func filesUnder(_ path: String, excluding excludes: [String]) -> (files: [String], errors: [String]) {
+        let paths = [path]
         var files: [String] = []
         var errors: [String] = []
         for path in paths {

@@ -86,13 +86,13 @@ struct FixCommand {
             return .failure
         }
         if options.paths.isEmpty { options.paths = ["."] }
-        let (files, discoveryErrors) = FileDiscovery.files(in: options.paths, excluding: parsed.all("--exclude"))
+        let (files, discoveryErrors) = FileDiscovery.filesWithRoots(in: options.paths, excluding: parsed.all("--exclude"))
         var status = ExitCode.success
         for error in discoveryErrors {
             errors.write(error + "\n")
             status = .failure
         }
-        for path in files {
+        for (path, root) in files {
             let linter: Linter
             do {
                 linter = try linterFor(path)
@@ -119,12 +119,34 @@ struct FixCommand {
             } else if options.checksOnly {
                 output.write("would fix \(path)\n")
                 if status == .success { status = .findings }
-            } else if !FileWriter.replace(path: path, with: result.output) {
-                errors.write("\(path): cannot write; the file is unchanged\n")
-                status = .failure
+            } else {
+                do {
+                    try write(result.output, to: path, expecting: bytes, foundUnder: root)
+                } catch {
+                    errors.write("\(path): \(error.reason); the file is unchanged\n")
+                    status = .failure
+                }
             }
         }
         return status
+    }
+
+    /// Writes a fixed file. A symbolic link is followed only to a target inside the
+    /// folder it was found under, and the user is told; a link out of that tree is
+    /// left alone, since fixing it would change a file the user did not point at.
+    private func write(_ bytes: [UInt8], to path: String, expecting original: [UInt8], foundUnder root: String)
+        throws(FileWriter.WriteFailure) {
+        if FileWriter.isSymbolicLink(path) {
+            guard let target = FileWriter.realPath(path), let rootTarget = FileWriter.realPath(root) else {
+                throw FileWriter.WriteFailure(reason: "a symbolic link that cannot be resolved; not written")
+            }
+            let isInsideTree = target == rootTarget || target.hasPrefix(rootTarget.hasSuffix("/") ? rootTarget : rootTarget + "/")
+            guard isInsideTree || path == root else {
+                throw FileWriter.WriteFailure(reason: "a symbolic link to \(target), outside \(root); not written")
+            }
+            errors.write("\(path): a symbolic link; fixed its target \(target)\n")
+        }
+        try FileWriter.replace(path: path, with: bytes, expecting: original)
     }
 
     /// The editor on-save path: the fixed file on standard output, nothing else; on

@@ -123,27 +123,62 @@ enum FileWriter {
         return true
     }
 
-    static func replace(path: String, with bytes: [UInt8]) -> Bool {
+    /// Why a fixed file was not written.
+    struct WriteFailure: Error {
+        let reason: String
+    }
+
+    /// Replaces the file at `path` (through a symbolic link, its target) with `bytes`,
+    /// unless its content is no longer `original`, what the fix was computed from.
+    /// The temporary file gets the original's permission bits and owner; the rename
+    /// is atomic, so a reader sees the old file or the new one, never a mix.
+    static func replace(path: String, with bytes: [UInt8], expecting original: [UInt8]) throws(WriteFailure) {
+        guard let target = realPath(path) else {
+            throw WriteFailure(reason: "cannot resolve the path: \(String(cString: strerror(errno)))")
+        }
         var status = stat()
-        guard stat(path, &status) == 0 else { return false }
-        let temporary = path + ".dockwright-\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, status.st_mode & 0o7777)
-        guard descriptor >= 0 else { return false }
+        guard stat(target, &status) == 0 else { throw WriteFailure(reason: String(cString: strerror(errno))) }
+        // Another program (an editor, a formatter) may have saved since we read it.
+        guard let current = try? FileReader.read(path: target), current == original else {
+            throw WriteFailure(reason: "changed on disk since it was read; not written")
+        }
+        let temporary = target + ".dockwright-\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw WriteFailure(reason: "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
+        }
+        func abandon(_ reason: String) -> WriteFailure {
+            close(descriptor)
+            unlink(temporary)
+            return WriteFailure(reason: reason)
+        }
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                close(descriptor)
-                unlink(temporary)
-                return false
-            }
+            guard written > 0 else { throw abandon("cannot write: \(String(cString: strerror(errno)))") }
             offset += written
         }
-        guard fsync(descriptor) == 0, close(descriptor) == 0, rename(temporary, path) == 0 else {
+        // Set the mode explicitly: open()'s mode is filtered by the umask.
+        _ = fchown(descriptor, status.st_uid, status.st_gid)
+        guard fchmod(descriptor, status.st_mode & 0o7777) == 0 else { throw abandon("cannot set permissions") }
+        guard fsync(descriptor) == 0 else { throw abandon("cannot flush to disk: \(String(cString: strerror(errno)))") }
+        guard close(descriptor) == 0, rename(temporary, target) == 0 else {
             unlink(temporary)
-            return false
+            throw WriteFailure(reason: "cannot replace the file: \(String(cString: strerror(errno)))")
         }
-        return true
+    }
+
+    /// The path with every symbolic link resolved, or nil when it cannot be.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether `path` itself is a symbolic link.
+    static func isSymbolicLink(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK
     }
 }

@@ -1,5 +1,4 @@
 import DockwrightCore
-import DockwrightRules
 
 #if canImport(Glibc)
 import Glibc
@@ -66,13 +65,5 @@ final class BuildContextLister {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let folder = String(path[..<slash])
         return folder.isEmpty ? "/" : folder
-    }
-
-    /// `rules`, with the ones that can use a listing given this one.
-    static func applying(_ listing: BuildContextListing?, to rules: [any Rule]) -> [any Rule] {
-        guard let listing else { return rules }
-        return rules.map { rule in
-            rule is DepsBeforeSourceRule ? DepsBeforeSourceRule(buildContext: listing) : rule
-        }
     }
 }

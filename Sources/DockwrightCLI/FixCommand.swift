@@ -65,13 +65,14 @@ struct FixCommand {
         options.paths = parsed.positional
         let lister = BuildContextLister()
         let explicitContext = parsed.value("--context")
-        let isBatch = parsed.has("--batch")
+        let isBatch = options.isBatch
         let linterFor: (String) throws(ConfigurationError) -> Linter = { path throws(ConfigurationError) in
             let merged = selection.merged(over: try loader.configuration(for: path))
             // Batch input comes from tools feeding files out of their build context.
             let folder = isBatch ? explicitContext : BuildContextLister.contextFolder(for: path, explicit: explicitContext)
-            let rules = BuildContextLister.applying(folder.flatMap(lister.listing(of:)), to: merged.rules(from: BuiltinRules.all))
-            return Linter(rules: rules, severityOverrides: merged.overrides(from: BuiltinRules.all))
+            return Linter(
+                rules: merged.rules(from: BuiltinRules.all), severityOverrides: merged.overrides(from: BuiltinRules.all),
+                buildContext: folder.flatMap(lister.listing(of:)))
         }
         do {
             if options.isBatch { return runBatch(try linterFor("."), options, standardInput) }

@@ -114,8 +114,10 @@ struct LintCommand {
             }
             let selection = cliSelection.merged(over: configuration)
             let failLevel: Severity? = cliFailLevel ?? (configuration.failLevelIsNone ? nil : configuration.failLevel ?? .info)
-            let rules = BuildContextLister.applying(contextFolder.flatMap(lister.listing(of:)), to: selection.rules(from: all))
-            let plan = (Linter(rules: rules, severityOverrides: selection.overrides(from: all)), failLevel)
+            let linter = Linter(
+                rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all),
+                buildContext: contextFolder.flatMap(lister.listing(of:)))
+            let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)
         }

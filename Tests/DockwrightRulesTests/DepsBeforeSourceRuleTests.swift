@@ -10,7 +10,7 @@ import Testing
 
     /// The fixed text with only DW001, optionally given a context listing.
     static func fixed(_ text: String, listing: BuildContextListing? = nil) -> String {
-        let linter = Linter(rules: [DepsBeforeSourceRule(buildContext: listing)])
+        let linter = Linter(rules: [DepsBeforeSourceRule()], buildContext: listing)
         let result = linter.fix(SourceFile(path: "Dockerfile", text: text), level: .unsafe)
         return String(decoding: result.output, as: UTF8.self)
     }

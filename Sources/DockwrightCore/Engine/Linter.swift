@@ -20,11 +20,14 @@ public struct Linter: Sendable {
     public let rules: [any Rule]
     /// Severity overrides by code.
     public let severityOverrides: [String: Severity]
+    /// The files of the build context the linted files are built with, when known.
+    public let buildContext: BuildContextListing?
 
     /// Creates a linter that runs `rules`.
-    public init(rules: [any Rule], severityOverrides: [String: Severity] = [:]) {
+    public init(rules: [any Rule], severityOverrides: [String: Severity] = [:], buildContext: BuildContextListing? = nil) {
         self.rules = rules
         self.severityOverrides = severityOverrides
+        self.buildContext = buildContext
     }
 
     /// Lints one file.
@@ -46,7 +49,7 @@ public struct Linter: Sendable {
         }
         // Rules see a tree BuildKit accepts; on a file it rejects, only the errors are reported.
         if !syntax.hasParserErrors {
-            let context = RuleContext(syntax: syntax)
+            let context = RuleContext(syntax: syntax, buildContext: buildContext)
             let suppressions = Suppressions(syntax)
             for rule in rules {
                 let description = type(of: rule).description

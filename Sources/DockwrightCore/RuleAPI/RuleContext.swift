@@ -14,10 +14,13 @@ public final class RuleContext: Sendable {
     public let runScripts: [RunScript]
     /// The file's conventions, for generating text that matches it.
     public let style: DockerfileStyle
+    /// The files of the build context, when the caller could list them.
+    public let buildContext: BuildContextListing?
 
     /// Builds the context of a parsed file.
-    public init(syntax: DockerfileSyntax) {
+    public init(syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil) {
         self.syntax = syntax
+        self.buildContext = buildContext
         let stages = StageGraph(syntax: syntax)
         self.stages = stages
         self.runScripts = RunScript.scripts(in: syntax, stages: stages)

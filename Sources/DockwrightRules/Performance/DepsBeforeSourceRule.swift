@@ -104,18 +104,7 @@ public struct DepsBeforeSourceRule: Rule {
         ]
     )
 
-    /// The files of the build context, when the caller could list them.
-    public let buildContext: BuildContextListing?
-
-    public init() {
-        buildContext = nil
-    }
-
-    /// Creates the rule with a listing of the build context, so that the fix copies the
-    /// manifests that exist instead of tolerant patterns.
-    public init(buildContext: BuildContextListing?) {
-        self.buildContext = buildContext
-    }
+    public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
         let workingDirectories = LayerOrdering.workingDirectories(context)
@@ -151,7 +140,7 @@ public struct DepsBeforeSourceRule: Rule {
                     violations.append(Violation(
                         range: script.sourceRange(first.command.command.range),
                         message: message(for: first, copy: copy.instruction),
-                        fix: situation.fix(movingAllOf: installs, buildContext: buildContext)))
+                        fix: situation.fix(movingAllOf: installs, buildContext: context.buildContext)))
                 default:
                     break
                 }

@@ -1,8 +1,8 @@
 /// The files of a build context, as paths relative to its root.
 ///
 /// Rules never touch the file system; the CLI lists the context folder (`--context DIR`,
-/// by default the Dockerfile's folder) and hands the listing to the rules that can use
-/// it, such as `deps-before-source`, which then copies only the manifests that exist.
+/// by default the Dockerfile's folder) and the linter hands the listing to every rule
+/// through ``RuleContext``, so `deps-before-source` copies only the manifests that exist.
 /// Paths use `/`, have no leading `./`, and name files, not folders.
 public struct BuildContextListing: Hashable, Sendable {
     /// The files, normalised.

@@ -51,13 +51,7 @@ struct DumpCommand {
     /// Reads paths from standard input and prints one JSON line per file, so a whole
     /// corpus is checked in one process.
     private func runBatch(list readList: () throws -> [UInt8]) -> ExitCode {
-        let paths: [String]
-        do {
-            paths = try FileReader.pathList(readList)
-        } catch {
-            errors.write("<stdin>: cannot read: \(error.reason)\n")
-            return .failure
-        }
+        guard let paths = FileReader.pathList(readList, reportingTo: errors) else { return .failure }
         var worst = ExitCode.success
         for path in paths {
             let quotedPath = BuildKitDump.jsonString(path)

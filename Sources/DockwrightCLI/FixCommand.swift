@@ -171,13 +171,7 @@ struct FixCommand {
 
     /// One JSON line per path read from standard input; writes nothing to disk.
     private func runBatch(_ linter: Linter, _ options: Options, _ standardInput: () throws -> [UInt8]) -> ExitCode {
-        let paths: [String]
-        do {
-            paths = try FileReader.pathList(standardInput)
-        } catch {
-            errors.write("<stdin>: cannot read: \(error.reason)\n")
-            return .failure
-        }
+        guard let paths = FileReader.pathList(standardInput, reportingTo: errors) else { return .failure }
         let json = BuildKitDump.jsonString
         for path in paths {
             guard let bytes = try? FileReader.read(path: path) else {

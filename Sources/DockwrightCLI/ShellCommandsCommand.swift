@@ -14,13 +14,7 @@ struct ShellCommandsCommand {
             errors.write("usage: dockwright shell-commands --batch < paths\n")
             return .failure
         }
-        let paths: [String]
-        do {
-            paths = try FileReader.pathList(standardInput)
-        } catch {
-            errors.write("<stdin>: cannot read: \(error.reason)\n")
-            return .failure
-        }
+        guard let paths = FileReader.pathList(standardInput, reportingTo: errors) else { return .failure }
         var status = ExitCode.success
         for path in paths {
             guard let bytes = try? FileReader.read(path: path) else {

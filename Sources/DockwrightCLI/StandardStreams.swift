@@ -74,13 +74,15 @@ enum FileReader {
     }
 
     /// The paths listed one per line on standard input, for the `--batch` modes
-    /// that check a whole corpus in one process.
-    static func pathList(_ standardInput: () throws -> [UInt8]) throws(ReadError) -> [String] {
+    /// that check a whole corpus in one process; nil, with the reason reported on
+    /// `errors`, when standard input cannot be read.
+    static func pathList(_ standardInput: () throws -> [UInt8], reportingTo errors: OutputStream) -> [String]? {
         let list: [UInt8]
         do {
             list = try standardInput()
         } catch {
-            throw (error as? ReadError) ?? ReadError(reason: "\(error)")
+            errors.write("<stdin>: cannot read: \((error as? ReadError)?.reason ?? "\(error)")\n")
+            return nil
         }
         return list.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
     }

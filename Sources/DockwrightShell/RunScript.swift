@@ -22,8 +22,11 @@ public struct RunScript: Hashable, Sendable {
         case opaque(ShellDialect)
     }
 
-    /// The RUN instruction.
+    /// The RUN instruction (for a trigger, the RUN inside the ONBUILD).
     public let instruction: InstructionSyntax
+    /// Whether the RUN is an ONBUILD trigger, which runs in the builds that use this
+    /// image as their base rather than in this one.
+    public let isOnbuildTrigger: Bool
     /// The index of the stage the RUN belongs to.
     public let stageIndex: Int
     /// Where the script comes from.
@@ -49,6 +52,19 @@ public struct RunScript: Hashable, Sendable {
 
     /// The scripts of every shell-form RUN, reusing an already built stage graph.
     public static func scripts(in syntax: DockerfileSyntax, stages graph: StageGraph) -> [RunScript] {
+        scripts(in: graph, includingTriggers: false)
+    }
+
+    /// The scripts of every shell-form RUN and of every `ONBUILD RUN`, in source order.
+    ///
+    /// hadolint applies its shell rules to ONBUILD triggers too (its `onbuild`
+    /// combinator): a trigger is still a script someone will run, in the shell the
+    /// stage has at that point.
+    public static func scriptsIncludingTriggers(in graph: StageGraph) -> [RunScript] {
+        scripts(in: graph, includingTriggers: true)
+    }
+
+    private static func scripts(in graph: StageGraph, includingTriggers: Bool) -> [RunScript] {
         var dialects: [ShellDialect] = []
         var scripts: [RunScript] = []
         for stage in graph.stages {
@@ -60,7 +76,12 @@ public struct RunScript: Hashable, Sendable {
                         dialect = ShellDialect(executable: executable)
                     }
                 case .run:
-                    if let script = script(of: instruction, stageIndex: stage.index, dialect: dialect) {
+                    if let script = script(of: instruction, stageIndex: stage.index, dialect: dialect, isTrigger: false) {
+                        scripts.append(script)
+                    }
+                case .onbuild where includingTriggers:
+                    if let trigger = instruction.trigger, trigger.kind == .run,
+                       let script = script(of: trigger, stageIndex: stage.index, dialect: dialect, isTrigger: true) {
                         scripts.append(script)
                     }
                 default:
@@ -90,7 +111,9 @@ public struct RunScript: Hashable, Sendable {
         return switchesToWindowsShell ? .defaultWindows : .defaultLinux
     }
 
-    private static func script(of run: InstructionSyntax, stageIndex: Int, dialect: ShellDialect) -> RunScript? {
+    private static func script(
+        of run: InstructionSyntax, stageIndex: Int, dialect: ShellDialect, isTrigger: Bool
+    ) -> RunScript? {
         guard case .shellForm(let rest) = run.arguments,
               let restStart = run.logicalText.logicalOffset(ofSource: rest.range.start) else { return nil }
         let restText = run.logicalText.slice(restStart..<(restStart + Array(rest.text.utf8).count))
@@ -125,7 +148,7 @@ public struct RunScript: Hashable, Sendable {
             outcome = .opaque(scriptDialect)
         }
         return RunScript(
-            instruction: run, stageIndex: stageIndex, origin: origin, dialect: scriptDialect, text: text,
+            instruction: run, isOnbuildTrigger: isTrigger, stageIndex: stageIndex, origin: origin, dialect: scriptDialect, text: text,
             outcome: outcome)
     }
 

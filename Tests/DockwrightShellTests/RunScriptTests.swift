@@ -22,6 +22,20 @@ import Testing
         #expect(syntax.source.location(of: range.start) == SourcePosition(line: 3, column: 24))
     }
 
+    @Test func onbuildTriggersAreScriptsInTheStageShell() throws {
+        let syntax = DockerfileSyntax.parse(
+            "FROM debian\nSHELL [\"/bin/bash\", \"-c\"]\nONBUILD RUN apt-get install \\\n  curl\nRUN true\n")
+        #expect(RunScript.scripts(in: syntax).count == 1)
+        let all = RunScript.scriptsIncludingTriggers(in: StageGraph(syntax: syntax))
+        #expect(all.map(\.isOnbuildTrigger) == [true, false])
+        let trigger = try #require(all.first)
+        #expect(trigger.dialect == .posix("bash"))
+        let curl = try #require(trigger.script?.commands.first?.command.words.last)
+        let range = try #require(trigger.script).sourceRange(curl.range)
+        #expect(syntax.source.text(in: range) == "curl")
+        #expect(syntax.source.location(of: range.start) == SourcePosition(line: 4, column: 3))
+    }
+
     @Test func execFormHasNoScript() {
         #expect(scripts("FROM a\nRUN [\"apt-get\", \"update\"]\n").1.isEmpty)
     }

@@ -12,6 +12,11 @@ public final class RuleContext: Sendable {
     public let stages: StageGraph
     /// The shell scripts of the RUN instructions, parsed once.
     public let runScripts: [RunScript]
+    /// The scripts of the RUN instructions and of the `ONBUILD RUN` triggers, in
+    /// source order: what shell rules check (hadolint's `onbuild` combinator).
+    public let runAndTriggerScripts: [RunScript]
+    /// Script lookup by the RUN's start offset, so rules asking per instruction stay linear.
+    private let scriptsByStart: [Int: RunScript]
     /// The file's conventions, for generating text that matches it.
     public let style: DockerfileStyle
     /// The files of the build context, when the caller could list them.
@@ -23,15 +28,20 @@ public final class RuleContext: Sendable {
         self.buildContext = buildContext
         let stages = StageGraph(syntax: syntax)
         self.stages = stages
-        self.runScripts = RunScript.scripts(in: syntax, stages: stages)
+        let allScripts = RunScript.scriptsIncludingTriggers(in: stages)
+        self.runAndTriggerScripts = allScripts
+        self.runScripts = allScripts.filter { !$0.isOnbuildTrigger }
+        self.scriptsByStart = Dictionary(allScripts.map { ($0.instruction.range.start, $0) }) { first, _ in first }
         self.style = DockerfileStyle(syntax)
     }
 
     /// The file's bytes.
     public var bytes: [UInt8] { syntax.source.bytes }
 
-    /// The parsed script of a RUN instruction, if it has one.
+    /// The parsed script of a RUN instruction (or of the RUN inside an ONBUILD), if it has one.
     public func runScript(of instruction: InstructionSyntax) -> RunScript? {
-        runScripts.first { $0.instruction.range == instruction.range }
+        guard let script = scriptsByStart[instruction.range.start], script.instruction.range == instruction.range
+        else { return nil }
+        return script
     }
 }

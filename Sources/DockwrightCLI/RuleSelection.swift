@@ -7,14 +7,15 @@ struct RuleSelection {
     var ignored: [String] = []
     var severityOverrides: [String: Severity] = [:]
 
-    /// Whether a selector (a code, a name, a code prefix like `DL30`, or a category)
-    /// matches a rule.
+    /// Whether a selector (a code, a name, a code prefix like `DL30`, a category, or
+    /// the BuildKit check name the rule implements) matches a rule.
     static func matches(_ selector: String, _ description: RuleDescription) -> Bool {
         let upper = selector.uppercased()
         return description.code == upper || description.name == selector.lowercased()
             || (upper.count >= 2 && description.code.hasPrefix(upper))
             || description.category.rawValue.lowercased() == selector.lowercased()
             || description.category.title == selector.lowercased()
+            || description.buildKitCheckName?.lowercased() == selector.lowercased()
     }
 
     /// BuildKit's build-check names (`docker build --check`). They are accepted as

@@ -19,6 +19,10 @@ public struct RuleDescription: Hashable, Sendable {
     public let triggering: [Example]
     public let nonTriggering: [Example]
     public let fixes: [FixExample]
+    /// The name of the `docker build --check` rule this rule is (`DuplicateStageName`),
+    /// accepted wherever a code is; several rules may share one when BuildKit's check
+    /// covers what they split (`MultipleInstructionsDisallowed`).
+    public let buildKitCheckName: String?
     public let file: String
     public let line: Int
 
@@ -26,7 +30,8 @@ public struct RuleDescription: Hashable, Sendable {
     public init(
         code: String, name: String, category: RuleCategory, summary: String, severity: Severity,
         isEnabledByDefault: Bool = true, fix: FixAvailability, rationale: String, triggering: [Example],
-        nonTriggering: [Example], fixes: [FixExample] = [], file: String = #filePath, line: Int = #line
+        nonTriggering: [Example], fixes: [FixExample] = [], buildKitCheckName: String? = nil,
+        file: String = #filePath, line: Int = #line
     ) {
         self.code = code
         self.name = name
@@ -39,6 +44,7 @@ public struct RuleDescription: Hashable, Sendable {
         self.triggering = triggering
         self.nonTriggering = nonTriggering
         self.fixes = fixes
+        self.buildKitCheckName = buildKitCheckName
         self.file = file
         self.line = line
     }

@@ -30,10 +30,11 @@
 #   parity totals: hadolint=H matched=M (P%) only-hadolint=X (explained E) only-dockwright=Y
 #   parity: N passed, M failed
 # exit 1 when a check fails, 2 on setup errors. hadolint's findings are cached
-# in .build/hadolint-findings-cache/ (hadolint version + SHA-256 of the file);
-# the uncached run takes ~4 min on 2 cores, a cached one ~15 s. Details (per
-# code only-hadolint-DLxxxx.tsv / only-dockwright-DLxxxx.tsv, table.txt) land
-# in .build/parity/.
+# in .build/hadolint-findings-cache/ (hadolint version + SHA-256 of the file;
+# shared with scripts/hadolint-failures.sh, which runs first in CI): uncached,
+# hadolint needs ~7 min on 2 busy cores (~85 ms CPU per file); cached, a run
+# takes ~10-25 s. Details (per code only-hadolint-DLxxxx.tsv /
+# only-dockwright-DLxxxx.tsv, table.txt) land in .build/parity/.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)

@@ -17,6 +17,8 @@ public struct CopyDestinationSlashRule: Rule {
             The destination is read after substituting ARG and ENV values (`ARG DEST=/app/` \
             then `COPY a b $DEST` is fine).
 
+            A Windows destination ending in `\\` is a folder too.
+
             Deliberate difference from hadolint: a destination of `.` is not reported. \
             BuildKit treats `.` as the working directory itself (it appends the `/`), so \
             `COPY package.json yarn.lock .` works.
@@ -39,6 +41,7 @@ public struct CopyDestinationSlashRule: Rule {
             Example("FROM node:22\nCOPY package.json /app\n"),
             Example("FROM node:22\nARG DEST=/app/\nCOPY a b $DEST\n"),
             Example("FROM node:22\nCOPY a b \"/app/\"\n"),
+            Example("# escape=`\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY a.dll b.dll C:\\Windows\\System32\\\n"),
         ],
         fixes: [
             FixExample("FROM node:22\nCOPY a b /app\n", "FROM node:22\nCOPY a b /app/\n", .safe),
@@ -61,8 +64,8 @@ public struct CopyDestinationSlashRule: Rule {
             guard tokens.count >= 3, let destination = tokens.last else { return nil }
             let written = InstructionWords.unquoted(destination.text)
             if let value = InstructionWords.resolvedValue(of: destination.text, at: instruction, in: context) {
-                guard !value.hasSuffix("/"), value != ".", !value.isEmpty else { return nil }
-            } else if written.hasSuffix("/") || written == "." {
+                guard !Self.namesFolder(value) else { return nil }
+            } else if Self.namesFolder(written) {
                 return nil
             }
             return Violation(
@@ -76,6 +79,12 @@ public struct CopyDestinationSlashRule: Rule {
 // MARK: - Helpers
 
 private extension CopyDestinationSlashRule {
+    /// Whether BuildKit takes the destination as a folder: a trailing `/` (or `\` on
+    /// Windows, where it is the separator), or `.` (BuildKit's `dispatchCopy`).
+    static func namesFolder(_ destination: String) -> Bool {
+        destination.isEmpty || destination == "." || destination.hasSuffix("/") || destination.hasSuffix("\\")
+    }
+
     /// Appends `/` inside the quotes of the destination as written.
     func fix(for destination: Token, _ context: RuleContext) -> Fix? {
         let written = context.syntax.source.text(in: destination.range)

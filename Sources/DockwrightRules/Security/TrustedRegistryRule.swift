@@ -29,7 +29,7 @@ public struct TrustedRegistryRule: Rule {
             Deliberate difference from hadolint: the image is read after substituting ARG \
             values (`ARG REGISTRY=evil.example` then `FROM ${REGISTRY}/app` is reported), \
             and an image whose registry comes from an ARG without a value is not judged \
-            (hadolint reports it: hadolint#315, #339).
+            (hadolint reports it: hadolint#315, #339); one whose tag alone does is.
 
             ## References
             hadolint DL3026.
@@ -37,6 +37,7 @@ public struct TrustedRegistryRule: Rule {
         triggering: [
             Example("FROM ↓quay.io/org/app:1.0\n"),
             Example("ARG REGISTRY=quay.io\nFROM ↓${REGISTRY}/org/app:1.0\n"),
+            Example("ARG VERSION\nFROM ↓quay.io/org/app:${VERSION}\n"),
             Example("FROM docker.io/library/alpine:3.20\nCOPY --from=↓quay.io/org/tool:1 /t /t\n"),
         ],
         nonTriggering: [
@@ -44,6 +45,7 @@ public struct TrustedRegistryRule: Rule {
             Example("FROM registry.corp.example/app:1.0\n"),
             Example("FROM scratch\n"),
             Example("ARG REGISTRY\nFROM ${REGISTRY}/org/app:1.0\n"),
+            Example("ARG VERSION\nFROM registry.corp.example/app:${VERSION}\n"),
             Example("FROM alpine:3.20 AS build\nFROM build\nCOPY --from=build /a /a\n"),
         ],
         exampleOptions: RuleOptions(trustedRegistries: ["docker.io", "*.corp.example"])
@@ -55,15 +57,21 @@ public struct TrustedRegistryRule: Rule {
         let trusted = context.options.trustedRegistries
         guard !trusted.isEmpty else { return [] }
         var violations: [Violation] = []
-        for base in BaseImage.all(in: context) where base.undefinedNames.isEmpty && !base.reference.isScratch {
-            if let violation = violation(for: base.reference, range: base.token.range, trusted: trusted) {
+        for base in BaseImage.all(in: context) where !base.reference.isScratch {
+            // An ARG without a value may hide the registry (`${REGISTRY}/app`): judge the
+            // image only when two different values give the same registry.
+            guard let probed = base.probe("probe.invalid", in: context), let other = base.probe("x", in: context),
+                  probed.domain == other.domain
+            else { continue }
+            if let violation = violation(for: other, shown: base.reference.text, range: base.token.range, trusted: trusted) {
                 violations.append(violation)
             }
         }
         for stage in context.stages.stages {
             for dependency in stage.dependencies where !dependency.isOnbuildTrigger {
                 guard case .image(let reference) = dependency.source,
-                      let violation = violation(for: reference, range: dependency.range, trusted: trusted)
+                      let violation = violation(
+                          for: reference, shown: reference.text, range: dependency.range, trusted: trusted)
                 else { continue }
                 violations.append(violation)
             }
@@ -75,13 +83,13 @@ public struct TrustedRegistryRule: Rule {
 // MARK: - Helpers
 
 private extension TrustedRegistryRule {
-    func violation(for reference: ImageReference, range: TextRange, trusted: [String]) -> Violation? {
+    func violation(for reference: ImageReference, shown: String, range: TextRange, trusted: [String]) -> Violation? {
         guard reference.isValid, !reference.isScratch else { return nil }
         let registry = reference.domain.isEmpty ? ImageReference.defaultDomain : reference.domain
         guard !trusted.contains(where: { Self.matches(registry, pattern: $0) }) else { return nil }
         return Violation(
             range: range,
-            message: "`\(reference.text)` comes from `\(registry)`, which is not a trusted registry; "
+            message: "`\(shown)` comes from `\(registry)`, which is not a trusted registry; "
                 + "use an image from \(trusted.map { "`\($0)`" }.joined(separator: ", "))")
     }
 

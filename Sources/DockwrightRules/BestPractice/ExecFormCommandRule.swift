@@ -28,8 +28,8 @@ public struct ExecFormCommandRule: Rule {
 
             ## Fix safety
             When the command is a plain list of words (no variables, quotes, globs, \
-            redirections, `&&`, pipes, `;`, backslashes, assignments or shell built-ins such \
-            as `exec` or `cd`), an unsafe fix rewrites it as a JSON array of the same words. \
+            redirections, `&&`, pipes, `;`, backslashes, `%` (cmd's variables), assignments \
+            or shell built-ins such as `exec` or `cd`), an unsafe fix rewrites it as a JSON array of the same words. \
             It is unsafe because exec form changes the process tree: the program becomes \
             PID 1 and receives signals itself (usually the point, but a program that does \
             not handle `SIGTERM` or reap children now must), and `sh -c` is gone, so the \
@@ -44,6 +44,7 @@ public struct ExecFormCommandRule: Rule {
             Example("FROM alpine:3.20\nENTRYPOINT ↓/usr/bin/app --port 8080\n"),
             Example("FROM alpine:3.20\nHEALTHCHECK --interval=30s CMD ↓curl -f http://localhost/ || exit 1\n"),
             Example("FROM alpine:3.20\nCMD ↓exec app \"$PORT\"\n"),
+            Example("FROM alpine:3.20\nCMD ↓['app', '--serve']\n"),
             Example("FROM python:3.12\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nCMD ↓python app.py\n"),
         ],
         nonTriggering: [
@@ -100,7 +101,12 @@ private extension ExecFormCommandRule {
         let problem = keyword == "HEALTHCHECK CMD"
             ? "needs `/bin/sh` in the image (distroless images have none)"
             : "runs under `/bin/sh -c`, which does not forward signals"
-        let message = "`\(keyword)` in shell form \(problem); use exec form (`[\"program\", \"arg\"]`)"
+        var message = "`\(keyword)` in shell form \(problem); use exec form (`[\"program\", \"arg\"]`)"
+        if token.text.hasPrefix("[") {
+            // Mirrors dockerfile-utils' JSON_IN_SINGLE_QUOTES: meant as exec form, read as shell form.
+            message = "`\(keyword)` looks like exec form but is not valid JSON (strings need double quotes), "
+                + "so Docker runs it in shell form"
+        }
         guard let words = Self.plainWords(of: token, in: context) else {
             return Violation(range: token.range, message: message)
         }
@@ -115,7 +121,8 @@ private extension ExecFormCommandRule {
         return Violation(range: token.range, message: message, fix: fix)
     }
 
-    /// The words of a shell command that means the same in exec form, or nil.
+    /// The words of a shell command that means the same in exec form, or nil: only
+    /// characters no shell (sh, bash, cmd) gives a meaning to.
     static func plainWords(of token: Token, in context: RuleContext) -> [String]? {
         guard InstructionWords.isWrittenPlainly(token, in: context) else { return nil }
         let words = token.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -123,7 +130,7 @@ private extension ExecFormCommandRule {
         for word in words {
             for scalar in word.unicodeScalars {
                 let isAllowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                    || ("0"..."9").contains(scalar) || "-_./:,+@%=".unicodeScalars.contains(scalar)
+                    || ("0"..."9").contains(scalar) || "-_./:,+@=".unicodeScalars.contains(scalar)
                 guard isAllowed else { return nil }
             }
         }

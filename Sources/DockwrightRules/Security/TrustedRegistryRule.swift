@@ -18,13 +18,14 @@ public struct TrustedRegistryRule: Rule {
             `trustedRegistries` in `.hadolint.yaml`:
 
             ```json
-            { "trusted-registries": ["docker.io", "*.corp.example", "ghcr.io/acme*"] }
+            { "trusted-registries": ["docker.io", "*.corp.example", "registry.acme*"] }
             ```
 
             An image without a registry (`alpine`) comes from `docker.io`, which \
             `hub.docker.com` also stands for. `*.corp.example` allows every subdomain of \
-            `corp.example`; `ghcr.io/acme*` allows every registry whose name starts so. \
-            `scratch` and earlier stages are not images.
+            `corp.example`; `registry.acme*` allows every registry whose name starts so. \
+            `scratch` and earlier stages are not images. The examples below run with \
+            `docker.io` and `*.corp.example`.
 
             Deliberate difference from hadolint: the image is read after substituting ARG \
             values (`ARG REGISTRY=evil.example` then `FROM ${REGISTRY}/app` is reported), \

@@ -67,12 +67,13 @@ struct FixCommand {
         let explicitContext = parsed.value("--context")
         let isBatch = options.isBatch
         let linterFor: (String) throws(ConfigurationError) -> Linter = { path throws(ConfigurationError) in
-            let merged = selection.merged(over: try loader.configuration(for: path))
+            let configuration = try loader.configuration(for: path)
+            let merged = selection.merged(over: configuration)
             // Batch input comes from tools feeding files out of their build context.
             let folder = isBatch ? explicitContext : BuildContextLister.contextFolder(for: path, explicit: explicitContext)
             return Linter(
                 rules: merged.rules(from: BuiltinRules.all), severityOverrides: merged.overrides(from: BuiltinRules.all),
-                buildContext: folder.flatMap(lister.listing(of:)))
+                buildContext: folder.flatMap(lister.listing(of:)), options: configuration.ruleOptions)
         }
         do {
             if options.isBatch { return runBatch(try linterFor("."), options, standardInput) }

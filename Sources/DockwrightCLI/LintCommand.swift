@@ -116,7 +116,7 @@ struct LintCommand {
             let failLevel: Severity? = cliFailLevel ?? (configuration.failLevelIsNone ? nil : configuration.failLevel ?? .info)
             let linter = Linter(
                 rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all),
-                buildContext: contextFolder.flatMap(lister.listing(of:)))
+                buildContext: contextFolder.flatMap(lister.listing(of:)), options: configuration.ruleOptions)
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)

@@ -44,7 +44,7 @@ public enum RulesMarkdown {
             for example in description.triggering {
                 let code = example.strippedCodeAndMarkers.code
                 text += "\n```dockerfile\n\(code.hasSuffix("\n") ? code : code + "\n")```\n\n"
-                let linter = Linter(rules: [rule.init()])
+                let linter = Linter(rules: [rule.init()], options: description.exampleOptions)
                 let diagnostics = linter.lint(SourceFile(path: "Dockerfile", text: code)).diagnostics
                     .filter { $0.code == description.code }
                 for diagnostic in diagnostics {

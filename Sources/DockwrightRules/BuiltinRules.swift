@@ -5,13 +5,32 @@ import DockwrightCore
 public enum BuiltinRules {
     /// The rule types.
     public static let all: [any Rule.Type] = [
+        AbsoluteWorkdirRule.self,
         AvoidLatestTagRule.self,
+        ConstantPlatformRule.self,
+        CopyDestinationSlashRule.self,
+        CopyFromKnownStageRule.self,
+        CopyFromOwnStageRule.self,
+        CopyRelativeDestinationRule.self,
+        CopyWholeFilesystemRule.self,
         DepsBeforeSourceRule.self,
+        EnvSelfReferenceRule.self,
+        ExecFormCommandRule.self,
+        ExposePortRangeRule.self,
+        FromFirstRule.self,
+        HealthcheckPresentRule.self,
         MergeConsecutiveRunsRule.self,
+        NoIgnorePragmaRule.self,
+        OnbuildTriggerRule.self,
         PreferCopyOverAddRule.self,
         PreferSmallBaseRule.self,
+        SingleCmdRule.self,
+        SingleEntrypointRule.self,
+        SingleHealthcheckRule.self,
         StaticBeforeVolatileRule.self,
         TagBaseImageRule.self,
+        TrustedRegistryRule.self,
+        ValidLabelKeyRule.self,
     ]
 
     /// One instance of every rule.

@@ -13,7 +13,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     static let all = BuiltinRules.all.map(RuleCase.init)
 
     /// A linter running only this rule.
-    var linter: Linter { Linter(rules: [rule.init()]) }
+    var linter: Linter { Linter(rules: [rule.init()], options: description.exampleOptions) }
 
     /// This rule's diagnostics for `text`.
     func diagnostics(_ text: String) -> [Diagnostic] {

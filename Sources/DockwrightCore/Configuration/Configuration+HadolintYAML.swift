@@ -39,7 +39,12 @@ extension Configuration {
                 }
                 if value == "true" { configuration.failLevelIsNone = true }
             case "trustedRegistries":
-                configuration.trustedRegistries += try entry.list(path: path)
+                // hadolint accepts one registry as a plain string, or a list.
+                if case .scalar(let registry) = entry.value {
+                    configuration.trustedRegistries += registry.isEmpty ? [] : [registry]
+                } else {
+                    configuration.trustedRegistries += try entry.list(path: path)
+                }
             case "strict-labels", "label-schema", "format", "no-color", "verbose", "disable-ignore-pragma":
                 // Accepted for compatibility; dockwright has no label-schema rules yet.
                 continue

@@ -115,7 +115,13 @@ private struct RawJSONConfiguration: Decodable {
             case "severity": severity = try container.decode([String: String].self, forKey: key)
             case "fail-level": failLevel = try container.decode(String.self, forKey: key)
             case "exclude": exclude = try container.decode([String].self, forKey: key)
-            case "trusted-registries": trustedRegistries = try container.decode([String].self, forKey: key)
+            case "trusted-registries":
+                // One registry as a string, or a list, as hadolint's `trustedRegistries`.
+                if let registry = try? container.decode(String.self, forKey: key) {
+                    trustedRegistries = [registry]
+                } else {
+                    trustedRegistries = try container.decode([String].self, forKey: key)
+                }
             default: unknownKeys.append(key.stringValue)
             }
         }

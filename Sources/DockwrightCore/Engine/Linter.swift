@@ -22,12 +22,18 @@ public struct Linter: Sendable {
     public let severityOverrides: [String: Severity]
     /// The files of the build context the linted files are built with, when known.
     public let buildContext: BuildContextListing?
+    /// Settings the rules read (the engine owns configuration; rules get it through the context).
+    public let options: RuleOptions
 
     /// Creates a linter that runs `rules`.
-    public init(rules: [any Rule], severityOverrides: [String: Severity] = [:], buildContext: BuildContextListing? = nil) {
+    public init(
+        rules: [any Rule], severityOverrides: [String: Severity] = [:], buildContext: BuildContextListing? = nil,
+        options: RuleOptions = RuleOptions()
+    ) {
         self.rules = rules
         self.severityOverrides = severityOverrides
         self.buildContext = buildContext
+        self.options = options
     }
 
     /// Lints one file.
@@ -49,7 +55,7 @@ public struct Linter: Sendable {
         }
         // Rules see a tree BuildKit accepts; on a file it rejects, only the errors are reported.
         if !syntax.hasParserErrors {
-            let context = RuleContext(syntax: syntax, buildContext: buildContext)
+            let context = RuleContext(syntax: syntax, buildContext: buildContext, options: options)
             let suppressions = Suppressions(syntax)
             for rule in rules {
                 let description = type(of: rule).description

@@ -12,17 +12,30 @@ public struct Suppressions: Sendable {
     /// Reads the suppressions of a parsed file.
     public init(_ syntax: DockerfileSyntax) {
         var pending: Set<String> = []
+        // Where the first pending pragma is: the pragma covers the comment lines below it
+        // too, so a finding on a comment (DL1001) can be silenced like one on an instruction.
+        var pendingStart: Int?
         for item in syntax.items {
             switch item {
             case .trivia(let line) where line.kind == .comment:
                 guard let pragma = Self.pragma(in: syntax.source.text(in: line.range)) else { continue }
-                if pragma.isGlobal { global.formUnion(pragma.entries) } else { pending.formUnion(pragma.entries) }
+                if pragma.isGlobal {
+                    global.formUnion(pragma.entries)
+                } else {
+                    pending.formUnion(pragma.entries)
+                    pendingStart = pendingStart ?? line.range.start
+                }
             case .trivia(let line) where line.kind == .blank:
                 // hadolint applies a pragma to the very next instruction; a blank line breaks the link.
                 pending = []
+                pendingStart = nil
             case .instruction(let instruction):
-                if !pending.isEmpty { perInstruction.append((instruction.range, pending)) }
+                if !pending.isEmpty {
+                    let start = min(pendingStart ?? instruction.range.start, instruction.range.start)
+                    perInstruction.append((TextRange(start: start, end: instruction.range.end), pending))
+                }
                 pending = []
+                pendingStart = nil
             default:
                 break
             }
@@ -38,7 +51,7 @@ public struct Suppressions: Sendable {
     }
 
     /// Parses `# <tool> [global] ignore=A,B` where tool is dockwright or hadolint.
-    static func pragma(in comment: String) -> (isGlobal: Bool, entries: Set<String>)? {
+    public static func pragma(in comment: String) -> (isGlobal: Bool, entries: Set<String>)? {
         var text = Substring(comment.trimmingGoSpaceCharacters())
         guard text.hasPrefix("#") else { return nil }
         text = text.dropFirst().drop { $0 == " " || $0 == "\t" }

@@ -21,11 +21,14 @@ public final class RuleContext: Sendable {
     public let style: DockerfileStyle
     /// The files of the build context, when the caller could list them.
     public let buildContext: BuildContextListing?
+    /// Settings from the configuration that rules read (e.g. trusted registries).
+    public let options: RuleOptions
 
     /// Builds the context of a parsed file.
-    public init(syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil) {
+    public init(syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil, options: RuleOptions = RuleOptions()) {
         self.syntax = syntax
         self.buildContext = buildContext
+        self.options = options
         let stages = StageGraph(syntax: syntax)
         self.stages = stages
         let allScripts = RunScript.scriptsIncludingTriggers(in: stages)

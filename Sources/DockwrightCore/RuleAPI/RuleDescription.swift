@@ -23,6 +23,9 @@ public struct RuleDescription: Hashable, Sendable {
     /// accepted wherever a code is; several rules may share one when BuildKit's check
     /// covers what they split (`MultipleInstructionsDisallowed`).
     public let buildKitCheckName: String?
+    /// The options the examples run with, for a rule that does nothing without
+    /// configuration (`trusted-registries`); the docs and example tests use them.
+    public let exampleOptions: RuleOptions
     public let file: String
     public let line: Int
 
@@ -31,7 +34,7 @@ public struct RuleDescription: Hashable, Sendable {
         code: String, name: String, category: RuleCategory, summary: String, severity: Severity,
         isEnabledByDefault: Bool = true, fix: FixAvailability, rationale: String, triggering: [Example],
         nonTriggering: [Example], fixes: [FixExample] = [], buildKitCheckName: String? = nil,
-        file: String = #filePath, line: Int = #line
+        exampleOptions: RuleOptions = RuleOptions(), file: String = #filePath, line: Int = #line
     ) {
         self.code = code
         self.name = name
@@ -45,6 +48,7 @@ public struct RuleDescription: Hashable, Sendable {
         self.nonTriggering = nonTriggering
         self.fixes = fixes
         self.buildKitCheckName = buildKitCheckName
+        self.exampleOptions = exampleOptions
         self.file = file
         self.line = line
     }

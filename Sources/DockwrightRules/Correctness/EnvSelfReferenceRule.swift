@@ -1,0 +1,89 @@
+import DockwrightCore
+import DockwrightSyntax
+
+/// Flags an ENV value that uses a variable set earlier in the same ENV.
+public struct EnvSelfReferenceRule: Rule {
+    public static let description = RuleDescription(
+        code: "DL3044", name: "env-self-reference", category: .correctness,
+        summary: "Do not use a variable in the `ENV` that sets it", severity: .error, fix: .none,
+        rationale: """
+            ## Why
+            Docker expands every value of one `ENV` against the variables as they were \
+            before the instruction. In `ENV JAVA_HOME=/opt/java PATH=$JAVA_HOME/bin:$PATH`, \
+            `$JAVA_HOME` is still empty, so `PATH` gets `/bin:…`. Split it into two `ENV` \
+            instructions.
+
+            As in hadolint, a variable that already had a value before the `ENV` (from an \
+            earlier ARG or ENV of the stage) is not reported: the old value is used, which \
+            may be intended. A variable's use of its own old value (`PATH=/x:$PATH`) is fine.
+
+            Deliberate difference from hadolint: only uses after the assignment are \
+            reported. In `ENV B=$A A=1`, `B` reading the old `A` is what the order says.
+
+            ## References
+            hadolint DL3044.
+            """,
+        triggering: [
+            Example("FROM eclipse-temurin:21\nENV JAVA_HOME=/opt/java PATH=↓$JAVA_HOME/bin:$PATH\n"),
+            Example("FROM alpine:3.20\nENV A=1 B=\"x-↓${A}\" C=\"↓$A\"\n"),
+        ],
+        nonTriggering: [
+            Example("FROM alpine:3.20\nENV JAVA_HOME=/opt/java\nENV PATH=$JAVA_HOME/bin:$PATH\n"),
+            Example("FROM alpine:3.20\nENV PATH=/opt/bin:$PATH\n"),
+            Example("FROM alpine:3.20\nARG A=0\nENV A=1 B=$A\n"),
+            Example("FROM alpine:3.20\nENV B=$A A=1\n"),
+            Example("FROM alpine:3.20\nENV A=1 B=$AB\n"),
+        ]
+    )
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Violation] {
+        let scope = context.stages.argScope
+        return context.syntax.instructions.flatMap { instruction -> [Violation] in
+            guard instruction.kind == .env, case .keyValuePairs(let pairs, _) = instruction.arguments,
+                  let environment = scope.environment(before: instruction)
+            else { return [] }
+            let declared = scope.declaredArgumentNames(before: instruction) ?? []
+            var setHere: Set<String> = []
+            var violations: [Violation] = []
+            for pair in pairs {
+                let key = InstructionWords.unquoted(pair.key.text)
+                for name in scope.expander.referencedNames(in: pair.value.text)
+                where setHere.contains(name) && name != key && environment[name] == nil && !declared.contains(name) {
+                    violations.append(Violation(
+                        range: Self.referenceRange(of: name, in: pair.value, context),
+                        message: "`$\(name)` is still unset here: `ENV` reads the values from before it; "
+                            + "set `\(name)` in an earlier `ENV`"))
+                    break
+                }
+                setHere.insert(key)
+            }
+            return violations
+        }
+    }
+
+    /// The range of the first `$name` or `${name` in the value as written, else the value.
+    static func referenceRange(of name: String, in value: Token, _ context: RuleContext) -> TextRange {
+        let bytes = Array(context.syntax.source.text(in: value.range).utf8)
+        let nameBytes = Array(name.utf8)
+        let isNameByte: (UInt8) -> Bool = {
+            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F
+        }
+        var index = 0
+        while index < bytes.count {
+            defer { index += 1 }
+            guard bytes[index] == UInt8(ascii: "$") else { continue }
+            var start = index + 1
+            let braced = start < bytes.count && bytes[start] == UInt8(ascii: "{")
+            if braced { start += 1 }
+            let end = start + nameBytes.count
+            guard end <= bytes.count, Array(bytes[start..<end]) == nameBytes else { continue }
+            if braced || end == bytes.count || !isNameByte(bytes[end]) {
+                return TextRange(
+                    start: value.range.start + index, end: min(value.range.end, value.range.start + end + (braced ? 1 : 0)))
+            }
+        }
+        return value.range
+    }
+}

@@ -145,7 +145,27 @@ def canonical(instructions, codes, mode, stage_names):
             ins["json"] = False
             ins["value"] = [" ".join(value)]
         out.append(ins)
-    return out
+    overridable = {cmd for code, cmd in OVERRIDDEN_BY.items() if code in codes}
+    return _without_overridden(out, overridable) if overridable else out
+
+
+# The rule that deletes an instruction a later one of the same kind in its stage
+# overrides: only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage reach the image.
+OVERRIDDEN_BY = {"DL4003": "CMD", "DL4004": "ENTRYPOINT", "DL3012": "HEALTHCHECK"}
+
+
+def _without_overridden(instructions, kinds):
+    keep = [True] * len(instructions)
+    last = {}
+    for i, ins in enumerate(instructions):
+        cmd = (ins.get("cmd") or "").upper()
+        if cmd == "FROM":
+            last = {}
+        elif cmd in kinds:
+            if cmd in last:
+                keep[last[cmd]] = False
+            last[cmd] = i
+    return [ins for ins, kept in zip(instructions, keep) if kept]
 
 
 def may_add(instruction, codes):

@@ -5,13 +5,19 @@ import DockwrightCore
 public enum BuiltinRules {
     /// The rule types.
     public static let all: [any Rule.Type] = [
+        AvoidCopyingIgnoredFilesRule.self,
         AvoidLatestTagRule.self,
+        DeclareArgsUsedInFromRule.self,
+        DeclareVariablesBeforeUseRule.self,
         DepsBeforeSourceRule.self,
+        ExposeContainerPortOnlyRule.self,
+        LowercaseExposeProtocolRule.self,
         MergeConsecutiveRunsRule.self,
         PreferCopyOverAddRule.self,
         PreferSmallBaseRule.self,
         StaticBeforeVolatileRule.self,
         TagBaseImageRule.self,
+        ValidDefaultBaseImageRule.self,
     ]
 
     /// One instance of every rule.

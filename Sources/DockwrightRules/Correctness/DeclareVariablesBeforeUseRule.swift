@@ -102,7 +102,7 @@ public struct DeclareVariablesBeforeUseRule: Rule {
                 guard var environment = scope.environment(before: instruction),
                     var declared = scope.declaredArgumentNames(before: instruction)
                 else { continue }
-                for word in Self.words(of: instruction, context: context) {
+                for word in Self.words(of: instruction) {
                     let expansion = scope.expander.evaluate(word.text, environment: environment)
                     for name in expansion.undefinedNames where !declared.contains(name) {
                         // `ARG X=${X:-default}` is a deliberate idiom, not a mistake.
@@ -152,7 +152,7 @@ private extension DeclareVariablesBeforeUseRule {
 
     /// The words of `instruction` that BuildKit substitutes variables in and reports
     /// (`SupportsSingleWordExpansion`, and `dispatchArg` for ARG defaults).
-    static func words(of instruction: InstructionSyntax, context: RuleContext) -> [Word] {
+    static func words(of instruction: InstructionSyntax) -> [Word] {
         var words: [Word] = []
         func add(_ token: Token) { words.append(Word(text: token.text, range: token.range)) }
         func addFlag(_ name: String) {

@@ -22,9 +22,31 @@ final class BuildContextLister {
     /// The listing of `folder`, or nil when it cannot be listed completely enough.
     func listing(of folder: String) -> BuildContextListing? {
         if let cached = cache[folder] { return cached }
-        let listing = Self.list(folder)
+        let listing = Self.list(folder).map { $0.replacingDockerignore(with: Self.readText(folder + "/.dockerignore")) }
         cache[folder] = listing
         return listing
+    }
+
+    /// The listing of `folder` for the Dockerfile at `dockerfilePath`: BuildKit reads
+    /// `<Dockerfile>.dockerignore` next to the Dockerfile in place of the context's
+    /// `.dockerignore` when it exists (dockerui's `DockerIgnorePatterns`).
+    func listing(of folder: String, dockerfile dockerfilePath: String) -> BuildContextListing? {
+        guard let listing = listing(of: folder) else { return nil }
+        guard let path = Self.dockerfileIgnorePath(for: dockerfilePath), let text = Self.readText(path) else {
+            return listing
+        }
+        return listing.replacingDockerignore(with: text)
+    }
+
+    /// `<Dockerfile>.dockerignore`, for a Dockerfile read from a file.
+    static func dockerfileIgnorePath(for dockerfilePath: String) -> String? {
+        dockerfilePath == "-" ? nil : dockerfilePath + ".dockerignore"
+    }
+
+    /// The text of a small file, or nil when it does not exist or cannot be read.
+    private static func readText(_ path: String) -> String? {
+        guard let bytes = try? FileReader.read(path: path), bytes.count <= 1 << 20 else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func list(_ root: String) -> BuildContextListing? {

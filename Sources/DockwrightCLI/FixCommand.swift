@@ -73,7 +73,8 @@ struct FixCommand {
             let folder = isBatch ? explicitContext : BuildContextLister.contextFolder(for: path, explicit: explicitContext)
             return Linter(
                 rules: merged.rules(from: BuiltinRules.all), severityOverrides: merged.overrides(from: BuiltinRules.all),
-                buildContext: folder.flatMap(lister.listing(of:)), options: configuration.ruleOptions)
+                buildContext: folder.flatMap { isBatch ? lister.listing(of: $0) : lister.listing(of: $0, dockerfile: path) },
+                options: configuration.ruleOptions)
         }
         do {
             if options.isBatch { return runBatch(try linterFor("."), options, standardInput) }

@@ -107,7 +107,11 @@ struct LintCommand {
             if path != "-" && FileDiscovery.isExcluded(path, by: configuration.exclude) { excluded.insert(index) }
             let contextPath = path == "-" ? (parsed.value("--stdin-filename") ?? "-") : path
             let contextFolder = BuildContextLister.contextFolder(for: contextPath, explicit: parsed.value("--context"))
-            let key = "\(configuration.path ?? "")\u{0}\(contextFolder ?? "")"
+            // A Dockerfile with its own `<name>.dockerignore` needs its own listing.
+            let ownIgnore = BuildContextLister.dockerfileIgnorePath(for: contextPath).flatMap {
+                access($0, F_OK) == 0 ? $0 : nil
+            }
+            let key = "\(configuration.path ?? "")\u{0}\(contextFolder ?? "")\u{0}\(ownIgnore ?? "")"
             if let plan = byConfiguration[key] {
                 plans.append(plan)
                 continue
@@ -116,7 +120,8 @@ struct LintCommand {
             let failLevel: Severity? = cliFailLevel ?? (configuration.failLevelIsNone ? nil : configuration.failLevel ?? .info)
             let linter = Linter(
                 rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all),
-                buildContext: contextFolder.flatMap(lister.listing(of:)), options: configuration.ruleOptions)
+                buildContext: contextFolder.flatMap { lister.listing(of: $0, dockerfile: contextPath) },
+                options: configuration.ruleOptions)
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)

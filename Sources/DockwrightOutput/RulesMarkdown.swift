@@ -43,8 +43,11 @@ public enum RulesMarkdown {
             text += "\n#### Bad\n"
             for example in description.triggering {
                 let code = example.strippedCodeAndMarkers.code
+                if let ignore = example.dockerignore {
+                    text += "\nWith this `.dockerignore`:\n\n```text\n\(ignore.hasSuffix("\n") ? ignore : ignore + "\n")```\n"
+                }
                 text += "\n```dockerfile\n\(code.hasSuffix("\n") ? code : code + "\n")```\n\n"
-                let linter = Linter(rules: [rule.init()], options: description.exampleOptions)
+                let linter = Linter(rules: [rule.init()], buildContext: example.buildContext, options: description.exampleOptions)
                 let diagnostics = linter.lint(SourceFile(path: "Dockerfile", text: code)).diagnostics
                     .filter { $0.code == description.code }
                 for diagnostic in diagnostics {
@@ -57,6 +60,9 @@ public enum RulesMarkdown {
             text += "\n#### Good\n"
             for example in description.nonTriggering {
                 let code = example.strippedCodeAndMarkers.code
+                if let ignore = example.dockerignore {
+                    text += "\nWith this `.dockerignore`:\n\n```text\n\(ignore.hasSuffix("\n") ? ignore : ignore + "\n")```\n"
+                }
                 text += "\n```dockerfile\n\(code.hasSuffix("\n") ? code : code + "\n")```\n"
             }
         }

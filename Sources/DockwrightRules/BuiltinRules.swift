@@ -6,6 +6,7 @@ public enum BuiltinRules {
     /// The rule types.
     public static let all: [any Rule.Type] = [
         AbsoluteWorkdirRule.self,
+        AvoidCopyingIgnoredFilesRule.self,
         AvoidLatestTagRule.self,
         ConstantPlatformRule.self,
         CopyDestinationSlashRule.self,
@@ -13,12 +14,16 @@ public enum BuiltinRules {
         CopyFromOwnStageRule.self,
         CopyRelativeDestinationRule.self,
         CopyWholeFilesystemRule.self,
+        DeclareArgsUsedInFromRule.self,
+        DeclareVariablesBeforeUseRule.self,
         DepsBeforeSourceRule.self,
         EnvSelfReferenceRule.self,
         ExecFormCommandRule.self,
+        ExposeContainerPortOnlyRule.self,
         ExposePortRangeRule.self,
         FromFirstRule.self,
         HealthcheckPresentRule.self,
+        LowercaseExposeProtocolRule.self,
         MergeConsecutiveRunsRule.self,
         NoIgnorePragmaRule.self,
         OnbuildTriggerRule.self,
@@ -30,6 +35,7 @@ public enum BuiltinRules {
         StaticBeforeVolatileRule.self,
         TagBaseImageRule.self,
         TrustedRegistryRule.self,
+        ValidDefaultBaseImageRule.self,
         ValidLabelKeyRule.self,
     ]
 

@@ -12,17 +12,19 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
 
     static let all = BuiltinRules.all.map(RuleCase.init)
 
-    /// A linter running only this rule.
-    var linter: Linter { Linter(rules: [rule.init()], options: description.exampleOptions) }
+    /// A linter running only this rule, with the rule's example options and an optional build context.
+    func linter(_ buildContext: BuildContextListing? = nil) -> Linter {
+        Linter(rules: [rule.init()], buildContext: buildContext, options: description.exampleOptions)
+    }
 
     /// This rule's diagnostics for `text`.
-    func diagnostics(_ text: String) -> [Diagnostic] {
-        linter.lint(SourceFile(path: "Dockerfile", text: text)).diagnostics.filter { $0.code == description.code }
+    func diagnostics(_ text: String, context: BuildContextListing? = nil) -> [Diagnostic] {
+        linter(context).lint(SourceFile(path: "Dockerfile", text: text)).diagnostics.filter { $0.code == description.code }
     }
 
     /// `text` fixed at `level` with only this rule.
-    func fixed(_ text: String, level: Applicability) -> String {
-        let result = linter.fix(SourceFile(path: "Dockerfile", text: text), level: level)
+    func fixed(_ text: String, level: Applicability, context: BuildContextListing? = nil) -> String {
+        let result = linter(context).fix(SourceFile(path: "Dockerfile", text: text), level: level)
         return String(decoding: result.output, as: UTF8.self)
     }
 }

@@ -14,7 +14,7 @@ import Testing
             #expect(!markers.isEmpty, "a triggering example needs a ↓ marker", sourceLocation: at)
             let syntax = DockerfileSyntax.parse(code)
             #expect(!syntax.hasParserErrors, "example must parse: \(syntax.errors)", sourceLocation: at)
-            let starts = rule.diagnostics(code).map(\.range.start)
+            let starts = rule.diagnostics(code, context: example.buildContext).map(\.range.start)
             #expect(starts == markers, "findings start at \(starts), markers at \(markers)", sourceLocation: at)
         }
     }
@@ -25,8 +25,10 @@ import Testing
             let at = location(file: example.file, line: example.line)
             let code = example.strippedCodeAndMarkers.code
             #expect(!DockerfileSyntax.parse(code).hasParserErrors, sourceLocation: at)
-            #expect(rule.diagnostics(code).isEmpty, "\(rule.diagnostics(code).map(\.message))", sourceLocation: at)
-            #expect(rule.fixed(code, level: .unsafe) == code, sourceLocation: at)
+            let context = example.buildContext
+            let found = rule.diagnostics(code, context: context)
+            #expect(found.isEmpty, "\(found.map(\.message))", sourceLocation: at)
+            #expect(rule.fixed(code, level: .unsafe, context: context) == code, sourceLocation: at)
         }
     }
 
@@ -37,15 +39,16 @@ import Testing
             let (code, markers) = example.strippedCodeAndMarkers
             // A leading comment with multibyte characters shifts every offset.
             let prefix = "# ünïcödé ✓ comment\n"
-            let shifted = rule.diagnostics(prefix + code).map(\.range.start)
+            let context = example.buildContext
+            let shifted = rule.diagnostics(prefix + code, context: context).map(\.range.start)
             #expect(shifted == markers.map { $0 + prefix.utf8.count }, "multibyte prefix", sourceLocation: at)
             // CRLF line ends: the same number of findings.
             let crlf = code.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
-            #expect(rule.diagnostics(crlf).count == markers.count, "CRLF", sourceLocation: at)
+            #expect(rule.diagnostics(crlf, context: context).count == markers.count, "CRLF", sourceLocation: at)
             // A pragma above each offending instruction silences it and its fix.
             let ignored = insertingPragmas(into: code, at: markers, code: rule.description.code)
-            #expect(rule.diagnostics(ignored).isEmpty, "ignore pragma", sourceLocation: at)
-            #expect(rule.fixed(ignored, level: .unsafe) == ignored, "ignore pragma stops the fix", sourceLocation: at)
+            #expect(rule.diagnostics(ignored, context: context).isEmpty, "ignore pragma", sourceLocation: at)
+            #expect(rule.fixed(ignored, level: .unsafe, context: context) == ignored, "ignore pragma stops the fix", sourceLocation: at)
         }
     }
 
@@ -69,7 +72,7 @@ import Testing
         let description = rule.description
         for example in description.triggering {
             let code = example.strippedCodeAndMarkers.code
-            for diagnostic in rule.diagnostics(code) {
+            for diagnostic in rule.diagnostics(code, context: example.buildContext) {
                 let at = location(file: example.file, line: example.line)
                 switch description.fixAvailability {
                 case .none: #expect(diagnostic.fix == nil, "declared without fixes", sourceLocation: at)

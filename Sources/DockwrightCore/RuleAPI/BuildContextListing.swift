@@ -7,10 +7,24 @@
 public struct BuildContextListing: Hashable, Sendable {
     /// The files, normalised.
     public let files: Set<String>
+    /// The text of the ignore file the build uses (`<Dockerfile>.dockerignore` next to
+    /// the Dockerfile, else `.dockerignore` at the context root), or nil when there is none.
+    public let dockerignore: String?
 
     /// Creates a listing from file paths relative to the context root.
-    public init(files: some Sequence<String>) {
+    public init(files: some Sequence<String>, dockerignore: String? = nil) {
         self.files = Set(files.map(Self.normalized).filter { !$0.isEmpty })
+        self.dockerignore = dockerignore
+    }
+
+    /// The same files with another ignore file's text, for a Dockerfile that has its own.
+    public func replacingDockerignore(with text: String?) -> BuildContextListing {
+        BuildContextListing(files: files, normalizedFiles: (), dockerignore: text)
+    }
+
+    private init(files: Set<String>, normalizedFiles: Void, dockerignore: String?) {
+        self.files = files
+        self.dockerignore = dockerignore
     }
 
     /// Whether the file `path` exists in the context.

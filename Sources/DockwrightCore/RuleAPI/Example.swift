@@ -2,15 +2,23 @@
 public struct Example: Hashable, Sendable {
     /// The snippet, with `↓` markers.
     public let code: String
+    /// The build context's `.dockerignore`, for rules that read it; nil for no build context.
+    public let dockerignore: String?
     /// Where the example is written, so a failing example is reported at its own line.
     public let file: String
     public let line: Int
 
     /// Creates an example.
-    public init(_ code: String, file: String = #filePath, line: Int = #line) {
+    public init(_ code: String, dockerignore: String? = nil, file: String = #filePath, line: Int = #line) {
         self.code = code
+        self.dockerignore = dockerignore
         self.file = file
         self.line = line
+    }
+
+    /// The build context the example is linted with: none, or an empty one with its `.dockerignore`.
+    public var buildContext: BuildContextListing? {
+        dockerignore.map { BuildContextListing(files: [], dockerignore: $0) }
     }
 
     /// The marker that shows where a finding starts.

@@ -140,7 +140,8 @@ def canonical(instructions, codes, mode, stage_names):
         if cmd in ("ENV", "LABEL"):
             ins["value"] = [unquote(v) for v in value]
         if cmd == "EXPOSE":
-            ins["value"] = [v.lower() for v in value]
+            # BuildKit lowercases the protocol and ignores an `ip:host:` part (DW120, DW121).
+            ins["value"] = [v.lower().rsplit(":", 1)[-1] for v in value]
         if cmd in ("CMD", "ENTRYPOINT") and ins.get("json") and mode == "unsafe" and "DL3025" in codes:
             ins["json"] = False
             ins["value"] = [" ".join(value)]

@@ -18,16 +18,10 @@ struct RuleSelection {
             || description.buildKitCheckName?.lowercased() == selector.lowercased()
     }
 
-    /// BuildKit's build-check names (`docker build --check`). They are accepted as
-    /// selectors so configurations written for BuildKit keep working; each selects
-    /// the dockwright rule that implements the same check once one does.
-    static let buildKitCheckNames: Set<String> = [
-        "StageNameCasing", "FromAsCasing", "NoEmptyContinuation", "ConsistentInstructionCasing", "DuplicateStageName",
-        "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated", "UndefinedArgInFrom", "WorkdirRelativePath",
-        "UndefinedVar", "MultipleInstructionsDisallowed", "LegacyKeyValueFormat", "InvalidBaseImagePlatform",
-        "RedundantTargetPlatform", "SecretsUsedInArgOrEnv", "InvalidDefaultArgInFrom", "FromPlatformFlagConstDisallowed",
-        "CopyIgnoredFile", "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat",
-    ]
+    /// BuildKit's build-check names (`docker build --check`), accepted as selectors
+    /// so configurations written for BuildKit keep working; each selects the dockwright
+    /// rule that implements the same check once one does.
+    static var buildKitCheckNames: Set<String> { BuildKitChecks.names }
 
     /// Splits `A,B` lists and drops empty entries.
     static func entries(_ values: [String]) -> [String] {

@@ -7,9 +7,13 @@ public enum BuiltinRules {
     public static let all: [any Rule.Type] = [
         AvoidLatestTagRule.self,
         DepsBeforeSourceRule.self,
+        DuplicateStageNameRule.self,
+        MaintainerDeprecatedRule.self,
         MergeConsecutiveRunsRule.self,
         PreferCopyOverAddRule.self,
         PreferSmallBaseRule.self,
+        RedundantTargetPlatformRule.self,
+        ReservedStageNameRule.self,
         StaticBeforeVolatileRule.self,
         TagBaseImageRule.self,
     ]

@@ -6,14 +6,18 @@ public enum BuiltinRules {
     /// The rule types.
     public static let all: [any Rule.Type] = [
         AvoidLatestTagRule.self,
+        ConsistentInstructionCasingRule.self,
         DepsBeforeSourceRule.self,
         DuplicateStageNameRule.self,
+        FromAsCasingRule.self,
         MaintainerDeprecatedRule.self,
         MergeConsecutiveRunsRule.self,
+        NoEmptyContinuationRule.self,
         PreferCopyOverAddRule.self,
         PreferSmallBaseRule.self,
         RedundantTargetPlatformRule.self,
         ReservedStageNameRule.self,
+        StageNameCasingRule.self,
         StaticBeforeVolatileRule.self,
         TagBaseImageRule.self,
     ]

@@ -10,6 +10,7 @@ public enum BuiltinRules {
         DepsBeforeSourceRule.self,
         DuplicateStageNameRule.self,
         FromAsCasingRule.self,
+        LegacyKeyValueFormatRule.self,
         MaintainerDeprecatedRule.self,
         MergeConsecutiveRunsRule.self,
         NoEmptyContinuationRule.self,

@@ -40,6 +40,10 @@ import Testing
     @Test func aCheckWithoutARuleIsStillAcceptedAsASelector() {
         let result = runTool(["lint", "--isolated", "--ignore", "UndefinedVar", "-"], standardInput: "FROM alpine:3.20\n")
         #expect(result.exitCode == .success)
+        let lowered = runTool(["lint", "--isolated", "--ignore", "undefinedvar", "-"], standardInput: "FROM alpine:3.20\n")
+        #expect(lowered.exitCode == .success)
+        #expect(runTool(["lint", "--isolated", "--ignore", "UndefinedVariable", "-"], standardInput: "FROM alpine:3.20\n")
+            .exitCode == .failure)
     }
 
     @Test func configurationFilesTakeTheCheckName() throws {

@@ -217,7 +217,7 @@ struct LintCommand {
         let known = BuiltinRules.all.map { $0.description }
         for entry in selection.selected + selection.ignored + Array(selection.severityOverrides.keys)
         where !known.contains(where: { RuleSelection.matches(entry, $0) }) && !entry.hasPrefix("DL") && !entry.hasPrefix("SC")
-            && !RuleSelection.buildKitCheckNames.contains(entry) {
+            && !RuleSelection.isBuildKitCheckName(entry) {
             throw UsageError(message: "dockwright: no rule matches '\(entry)'; see 'dockwright rules'")
         }
         return selection

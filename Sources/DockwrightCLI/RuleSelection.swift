@@ -18,16 +18,14 @@ struct RuleSelection {
             || description.buildKitCheckName?.lowercased() == selector.lowercased()
     }
 
-    /// BuildKit's build-check names (`docker build --check`). They are accepted as
-    /// selectors so configurations written for BuildKit keep working; each selects
-    /// the dockwright rule that implements the same check once one does.
-    static let buildKitCheckNames: Set<String> = [
-        "StageNameCasing", "FromAsCasing", "NoEmptyContinuation", "ConsistentInstructionCasing", "DuplicateStageName",
-        "ReservedStageName", "JSONArgsRecommended", "MaintainerDeprecated", "UndefinedArgInFrom", "WorkdirRelativePath",
-        "UndefinedVar", "MultipleInstructionsDisallowed", "LegacyKeyValueFormat", "InvalidBaseImagePlatform",
-        "RedundantTargetPlatform", "SecretsUsedInArgOrEnv", "InvalidDefaultArgInFrom", "FromPlatformFlagConstDisallowed",
-        "CopyIgnoredFile", "InvalidDefinitionDescription", "ExposeProtoCasing", "ExposeInvalidFormat",
-    ]
+    /// Whether `selector` names a BuildKit check (`BuildKitChecks.names`), in any letter
+    /// case as `matches` compares. Every check name is accepted as a selector, so
+    /// configurations written for BuildKit keep working; it selects the dockwright rule
+    /// that implements the check once one does.
+    static func isBuildKitCheckName(_ selector: String) -> Bool {
+        let lowered = selector.lowercased()
+        return BuildKitChecks.names.contains { $0.lowercased() == lowered }
+    }
 
     /// Splits `A,B` lists and drops empty entries.
     static func entries(_ values: [String]) -> [String] {

@@ -57,13 +57,20 @@ public struct Linter: Sendable {
         if !syntax.hasParserErrors {
             let context = RuleContext(syntax: syntax, buildContext: buildContext, options: options)
             let suppressions = Suppressions(syntax)
+            let checks = checkDirective(of: syntax, into: &diagnostics)
             for rule in rules {
                 let description = type(of: rule).description
+                let checkName = description.buildKitCheckName
+                if let checkName, checks.skips(checkName) { continue }
+                // `error=true` fails BuildKit's build on the check, whatever a re-grade says.
+                let severity = checkName != nil && checks.isError
+                    ? .error : severityOverrides[description.code] ?? description.severity
                 for violation in rule.check(context)
-                where !suppressions.suppresses(code: description.code, name: description.name, at: violation.range.start) {
+                where !suppressions.suppresses(
+                    code: description.code, name: description.name, checkName: checkName, at: violation.range.start) {
                     diagnostics.append(Diagnostic(
                         code: description.code, name: description.name,
-                        severity: severityOverrides[description.code] ?? description.severity,
+                        severity: severity,
                         message: violation.message ?? description.summary, path: source.path, range: violation.range,
                         start: source.location(of: violation.range.start), end: source.location(of: violation.range.end),
                         fix: violation.fix, url: description.url))
@@ -72,5 +79,25 @@ public struct Linter: Sendable {
         }
         diagnostics.sort { ($0.range.start, $0.code, $0.range.end) < ($1.range.start, $1.code, $1.range.end) }
         return LintResult(syntax: syntax, diagnostics: diagnostics)
+    }
+
+    /// The file's `# check=` options. BuildKit fails the build on a directive it cannot
+    /// parse (dockerfile2llb `newRuleLinter`), so that is reported as a build error
+    /// (DW000) and the directive is then ignored.
+    private func checkDirective(of syntax: DockerfileSyntax, into diagnostics: inout [Diagnostic]) -> CheckDirective {
+        guard let (directive, options) = CheckDirective.of(syntax) else { return CheckDirective() }
+        switch options {
+        case .success(let checks):
+            return checks
+        case .failure(let error):
+            let source = syntax.source
+            diagnostics.append(Diagnostic(
+                code: Self.buildErrorCode, name: "invalid-instruction", severity: .error,
+                message: "failed to parse check options: \(error.message); BuildKit fails the build, "
+                    + "and dockwright ignores the directive",
+                path: source.path, range: directive.valueRange, start: source.location(of: directive.valueRange.start),
+                end: source.location(of: directive.valueRange.end), fix: nil, url: ""))
+            return CheckDirective()
+        }
     }
 }

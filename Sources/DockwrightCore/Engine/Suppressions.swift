@@ -2,12 +2,20 @@ import DockwrightSyntax
 
 /// Inline suppressions: `# dockwright ignore=…` and `# hadolint ignore=…` in the
 /// comment lines right above an instruction, and `# dockwright global ignore=…` /
-/// `# hadolint global ignore=…` anywhere in the file. Entries are codes or names.
+/// `# hadolint global ignore=…` anywhere in the file. Entries are codes or names;
+/// `# dockwright` pragmas also take the BuildKit check name a rule implements
+/// (`DuplicateStageName`), in any letter case as `--select` does. `# hadolint`
+/// pragmas do not: hadolint's grammar allows only the letters of `DLSC` and digits in
+/// an entry and drops the whole comment otherwise, so a file shared with hadolint
+/// would be linted differently by the two tools.
 public struct Suppressions: Sendable {
     /// Codes and names ignored in the whole file.
     public private(set) var global: Set<String> = []
-    /// For each suppressed instruction's byte range, the codes and names ignored there.
-    public private(set) var perInstruction: [(range: TextRange, entries: Set<String>)] = []
+    /// BuildKit check names, lower-cased, ignored in the whole file.
+    public private(set) var globalCheckNames: Set<String> = []
+    /// For each suppressed instruction's byte range, the codes and names ignored there,
+    /// and the lower-cased BuildKit check names.
+    public private(set) var perInstruction: [(range: TextRange, entries: Set<String>, checkNames: Set<String>)] = []
 
     /// Reads the suppressions of a parsed file.
     public init(_ syntax: DockerfileSyntax) {
@@ -15,43 +23,54 @@ public struct Suppressions: Sendable {
         // Where the first pending pragma is: the pragma covers the comment lines below it
         // too, so a finding on a comment (DL1001) can be silenced like one on an instruction.
         var pendingStart: Int?
+        var pendingCheckNames: Set<String> = []
         for item in syntax.items {
             switch item {
             case .trivia(let line) where line.kind == .comment:
                 guard let pragma = Self.pragma(in: syntax.source.text(in: line.range)) else { continue }
+                let checkNames = pragma.isDockwright ? Set(pragma.entries.map { $0.lowercased() }) : []
                 if pragma.isGlobal {
                     global.formUnion(pragma.entries)
+                    globalCheckNames.formUnion(checkNames)
                 } else {
                     pending.formUnion(pragma.entries)
+                    pendingCheckNames.formUnion(checkNames)
                     pendingStart = pendingStart ?? line.range.start
                 }
             case .trivia(let line) where line.kind == .blank:
                 // hadolint applies a pragma to the very next instruction; a blank line breaks the link.
                 pending = []
                 pendingStart = nil
+                pendingCheckNames = []
             case .instruction(let instruction):
                 if !pending.isEmpty {
                     let start = min(pendingStart ?? instruction.range.start, instruction.range.start)
-                    perInstruction.append((TextRange(start: start, end: instruction.range.end), pending))
+                    perInstruction.append((TextRange(start: start, end: instruction.range.end), pending, pendingCheckNames))
                 }
                 pending = []
                 pendingStart = nil
+                pendingCheckNames = []
             default:
                 break
             }
         }
     }
 
-    /// Whether a finding of `code`/`name` starting at `offset` is suppressed.
-    public func suppresses(code: String, name: String, at offset: Int) -> Bool {
-        if global.contains(code) || global.contains(name) { return true }
+    /// Whether a finding of `code`/`name` (or of the BuildKit check `checkName`)
+    /// starting at `offset` is suppressed.
+    public func suppresses(code: String, name: String, checkName: String? = nil, at offset: Int) -> Bool {
+        let loweredCheckName = checkName?.lowercased()
+        func matches(_ entries: Set<String>, _ checkNames: Set<String>) -> Bool {
+            entries.contains(code) || entries.contains(name) || loweredCheckName.map { checkNames.contains($0) } == true
+        }
+        if matches(global, globalCheckNames) { return true }
         return perInstruction.contains { entry in
-            entry.range.contains(offset) && (entry.entries.contains(code) || entry.entries.contains(name))
+            entry.range.contains(offset) && matches(entry.entries, entry.checkNames)
         }
     }
 
     /// Parses `# <tool> [global] ignore=A,B` where tool is dockwright or hadolint.
-    public static func pragma(in comment: String) -> (isGlobal: Bool, entries: Set<String>)? {
+    public static func pragma(in comment: String) -> (isGlobal: Bool, isDockwright: Bool, entries: Set<String>)? {
         var text = Substring(comment.trimmingGoSpaceCharacters())
         guard text.hasPrefix("#") else { return nil }
         text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
@@ -70,7 +89,7 @@ public struct Suppressions: Sendable {
             String($0.trimmingGoSpaceCharacters().prefix { $0 != " " && $0 != "\t" })
         }
         let entries = Set(list.filter { !$0.isEmpty })
-        return entries.isEmpty ? nil : (isGlobal, entries)
+        return entries.isEmpty ? nil : (isGlobal, tool == "dockwright", entries)
     }
 }
 

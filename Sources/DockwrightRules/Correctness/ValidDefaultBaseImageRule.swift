@@ -15,10 +15,11 @@ public struct ValidDefaultBaseImageRule: Rule {
             `InvalidDefaultArgInFrom`: it substitutes only the ARG defaults (an ARG without \
             a default is empty) and checks the result with Docker's reference parser.
 
-            Only FROM words that use variables are checked: a literal invalid reference \
-            fails the build whatever the arguments (BuildKit reports it here too, under a \
-            message about ARG defaults that does not fit it). Like BuildKit, the check \
-            stops when a global ARG default or a FROM word cannot be expanded at all.
+            A literal invalid reference (`FROM REPLACE-ME`, a template placeholder left in \
+            place) fails the build whatever the arguments; BuildKit reports it under this \
+            check too, and so do we, with a message that names the reference's own error \
+            instead of the ARG defaults. Like BuildKit, the check stops when a global ARG \
+            default or a FROM word cannot be expanded at all.
 
             ## References
             BuildKit check `InvalidDefaultArgInFrom` (`validateBaseImagesWithDefaultArgs` in \
@@ -30,6 +31,7 @@ public struct ValidDefaultBaseImageRule: Rule {
             Example("ARG REGISTRY\nFROM ↓${REGISTRY}/library/node:20\n"),
             Example("ARG VARIANT=\nFROM ↓python:${VARIANT}\n"),
             Example("ARG NAME=MyApp\nFROM ↓${NAME}:1.0\n"),
+            Example("FROM ↓REPLACE-ME\nRUN make\n"),
         ],
         nonTriggering: [
             Example("ARG TAG=3.20\nFROM alpine:${TAG}\n"),
@@ -60,9 +62,15 @@ public struct ValidDefaultBaseImageRule: Rule {
             let expansion = scope.expandInGlobalScope(token.text)
             // BuildKit stops at the first FROM that does not expand.
             guard let value = expansion.value else { break }
-            guard !expansion.referencedNames.isEmpty else { continue }
             let reference = ImageReference.parse(value)
             guard !reference.isValid else { continue }
+            guard !expansion.referencedNames.isEmpty else {
+                let reason = reference.error.map { " (\($0.message))" } ?? ""
+                violations.append(Violation(
+                    range: token.range,
+                    message: "`\(value)` is not a valid image reference\(reason), so the build fails; name a real image"))
+                continue
+            }
             let shown = value.isEmpty ? "an empty name" : "`\(value)`"
             var message = "With the default ARG values, `\(token.text)` resolves to \(shown), which is not a valid image"
             let unset = expansion.undefinedNames

@@ -19,8 +19,9 @@ public struct TagBaseImageRule: Rule {
             gets one from `--build-arg`, which cannot be known, so a word using one is reported \
             only when no value could add a tag (`${REGISTRY}/alpine`, but not `${IMAGE}` or \
             `alpine${TAG}`). `scratch` is not an image, and a FROM naming an earlier stage \
-            (`FROM build`) is not reported either. A reference Docker would reject is left to \
-            the rules that check references.
+            (`FROM build`, or `FROM build-${MODE}` when the ARG's default makes it one) is not \
+            reported either; hadolint reports these (its issue #979). A reference Docker \
+            would reject (`FROM REPLACE-ME`: uppercase) is not a missing tag: DW123 reports it.
 
             ## References
             hadolint DL3006 (which skips any image word starting with `$` instead of resolving it).
@@ -37,6 +38,8 @@ public struct TagBaseImageRule: Rule {
             Example("FROM scratch\nCOPY app /app\n"),
             Example("FROM alpine@sha256:0a4eaa0eecf5f8c050e5bba433f58c052be7587ee8af3e8b3910ef9ab5fbe9f5\n"),
             Example("FROM golang:1.22 AS Build\nFROM build\nRUN go version\n"),
+            Example("ARG MODE=release\nFROM alpine:3.20 AS build-release\nFROM alpine:3.20 AS build-debug\nFROM build-${MODE}\n"),
+            Example("FROM REPLACE-ME\n"),
             Example("ARG VERSION=3.20\nFROM alpine:${VERSION}\n"),
             Example("ARG BASE\nFROM ${BASE}\n"),
             Example("ARG IMAGE\nFROM ${IMAGE:-alpine}\n"),

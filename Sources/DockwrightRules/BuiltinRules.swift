@@ -5,13 +5,30 @@ import DockwrightCore
 public enum BuiltinRules {
     /// The rule types.
     public static let all: [any Rule.Type] = [
+        ApkAddNoCacheRule.self,
+        ApkAddPinVersionsRule.self,
+        AptGetInstallYesRule.self,
+        AptGetInsteadOfAptRule.self,
+        AptGetNoInstallRecommendsRule.self,
+        AptGetPinVersionsRule.self,
+        AptListsCleanupRule.self,
         AvoidLatestTagRule.self,
         DepsBeforeSourceRule.self,
+        DnfCleanAllRule.self,
+        DnfInstallYesRule.self,
+        DnfPinVersionsRule.self,
         MergeConsecutiveRunsRule.self,
         PreferCopyOverAddRule.self,
         PreferSmallBaseRule.self,
         StaticBeforeVolatileRule.self,
         TagBaseImageRule.self,
+        YumCleanAllRule.self,
+        YumInstallYesRule.self,
+        YumPinVersionsRule.self,
+        ZypperCleanRule.self,
+        ZypperNoDistUpgradeRule.self,
+        ZypperNonInteractiveRule.self,
+        ZypperPinVersionsRule.self,
     ]
 
     /// One instance of every rule.

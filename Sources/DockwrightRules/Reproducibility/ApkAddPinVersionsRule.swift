@@ -48,7 +48,7 @@ public struct ApkAddPinVersionsRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         for command in PackageManagerCommands.all(in: context) where command.manager == .apk && command.subcommand == "add" {
-            let environment = PackageManagerCommands.environment(of: command.run, in: context)
+            let environment = PackageManagerCommands.environment(of: command, in: context)
             for (word, package) in PackageManagerCommands.unpinned(
                 command.operands, environment: environment, isPinned: Self.isPinned) {
                 let range = command.range(of: word)

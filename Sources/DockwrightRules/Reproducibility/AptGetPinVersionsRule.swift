@@ -26,7 +26,9 @@ public struct AptGetPinVersionsRule: Rule {
             Differences from hadolint:
             - ARG and ENV values are substituted first: `ARG PACKAGES="curl=7.88.1 wget=1.21.3"` \
             then `apt-get install $PACKAGES` is pinned, and `curl=${CURL_VERSION}` is pinned \
-            whatever the value. A word that is nothing but a variable dockwright cannot know \
+            whatever the value. Plain assignments the script makes before the command are \
+            read too (`buildDeps='gcc make'; apt-get install -y $buildDeps` reports `gcc`), \
+            as hadolint reports such a word without looking inside. A word that is nothing but a variable dockwright cannot know \
             (an ARG without a default, a shell variable) is not reported, since it may hold \
             pinned packages; hadolint reports it.
             - Commands behind `sudo`, `env` and similar wrappers, or called by path \
@@ -41,6 +43,7 @@ public struct AptGetPinVersionsRule: Rule {
             Example("FROM debian:12\nRUN apt-get install -y --no-install-recommends ca-certificates=20230311 ↓git\n"),
             Example("FROM debian:12\nARG PACKAGES=\"curl=7.88.1-10 wget\"\nRUN apt-get install -y ↓$PACKAGES\n"),
             Example("FROM debian:12\nRUN sudo apt-get install -y ↓curl\n"),
+            Example("FROM debian:12\nRUN buildDeps='gcc make' && apt-get install -y ↓$buildDeps\n"),
             Example("FROM debian:12\nRUN apt-get install -y ↓lib${NAME}-dev\n"),
             Example("FROM debian:12\nONBUILD RUN apt-get install -y ↓curl\n"),
         ],
@@ -50,6 +53,7 @@ public struct AptGetPinVersionsRule: Rule {
             Example("FROM debian:12\nARG CURL_VERSION\nRUN apt-get install -y curl=\"$CURL_VERSION\"\n"),
             Example("FROM debian:12\nARG PACKAGES=\"curl=7.88.1-10 wget=1.21.3-1\"\nRUN apt-get install -y $PACKAGES\n"),
             Example("FROM debian:12\nARG PACKAGES\nRUN apt-get install -y $PACKAGES\n"),
+            Example("FROM debian:12\nRUN deps='gcc=4:12.2.0-3 make=4.3-4.1'; apt-get install -y $deps\n"),
             Example("FROM debian:12\nRUN apt-get install -y -t bookworm-backports curl=8.5.0-2~bpo12+1\n"),
             Example("FROM debian:12\nRUN apt-get install -y curl/bookworm-backports ./vendor/tool_1.0_amd64.deb\n"),
             Example("FROM debian:12\nRUN apt-get install -y /tmp/tool.deb\n"),
@@ -65,7 +69,7 @@ public struct AptGetPinVersionsRule: Rule {
         var violations: [Violation] = []
         for command in PackageManagerCommands.all(in: context)
         where command.manager == .aptGet && command.subcommand == "install" {
-            let environment = PackageManagerCommands.environment(of: command.run, in: context)
+            let environment = PackageManagerCommands.environment(of: command, in: context)
             for (word, package) in PackageManagerCommands.unpinned(
                 command.operands, environment: environment, isPinned: Self.isPinned) {
                 let range = command.range(of: word)

@@ -47,7 +47,7 @@ public struct ZypperPinVersionsRule: Rule {
         where command.manager == .zypper && ["install", "in"].contains(command.subcommand ?? "") {
             let type = command.view.flagValue("t", "type") ?? "package"
             guard type == "package" else { continue }
-            let environment = PackageManagerCommands.environment(of: command.run, in: context)
+            let environment = PackageManagerCommands.environment(of: command, in: context)
             for (word, package) in PackageManagerCommands.unpinned(
                 command.operands, environment: environment, isPinned: Self.isPinned) {
                 let range = command.range(of: word)

@@ -24,7 +24,12 @@ public struct AptListsCleanupRule: Rule {
             Differences from hadolint:
             - the removal must name the lists (`rm -rf /var/lib/apt/lists/*`, or a folder \
             above them) and come after the last update; hadolint accepts any `rm -rf` anywhere \
-            in the `RUN` (`rm -rf /tmp/*` included);
+            in the `RUN` (`rm -rf /tmp/*` included) but not `rm -r /var/lib/apt/lists`;
+            - `apt-get dist-clean`/`distclean` (apt 2.7+, used by the official images) and \
+            `find /var/lib/apt/lists … -delete` also remove the lists;
+            - the stages are those really built on: `FROM ${BASE}` is resolved from its ARG, \
+            and a stage whose name happens to equal an image name (`FROM rust:1 AS rust`) is \
+            not taken for a reused stage, as hadolint takes it;
             - a cache or tmpfs mount on a folder above the lists (`/var/lib/apt`) is accepted \
             too; hadolint wants it on `/var/lib/apt/lists`, or on both `/var/lib/apt` and \
             `/var/cache/apt`;
@@ -47,6 +52,7 @@ public struct AptListsCleanupRule: Rule {
         triggering: [
             Example("FROM debian:12\nRUN ↓apt-get update && apt-get install -y curl\n"),
             Example("FROM debian:12\nRUN ↓apt update && apt install -y curl && rm -rf /tmp/*\n"),
+            Example("ARG BASE=base\nFROM debian:12 AS base\nRUN ↓apt-get update && apt-get install -y curl\nFROM ${BASE}\n"),
             Example("FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && ↓apt-get update && apt-get install -y curl\n"),
             Example("FROM debian:12 AS base\nRUN ↓apt-get update && apt-get install -y curl\nFROM base\nCMD [\"curl\"]\n"),
             Example("FROM debian:12\nONBUILD RUN ↓apt-get update && apt-get install -y curl\n"),
@@ -60,6 +66,9 @@ public struct AptListsCleanupRule: Rule {
             Example("FROM debian:12\nRUN --mount=type=tmpfs,target=/var/lib/apt/lists apt-get update && apt-get install -y curl\n"),
             Example("FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nFROM debian:12\nCOPY --from=build /usr/bin/gcc /usr/bin/\n"),
             Example("FROM debian:12\nRUN apt-get install -y ./tool.deb\n"),
+            Example("FROM rust:1.80 AS rust\nRUN apt-get update && apt-get install -y musl-tools\nFROM alpine:3.20\n"),
+            Example("FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y curl; apt-get dist-clean\n"),
+            Example("FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n && find /var/lib/apt/lists -type f -delete\n"),
             Example("FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nrm -rf /var/lib/apt/lists/*\nEOF\n"),
         ],
         fixes: [
@@ -94,7 +103,8 @@ public struct AptListsCleanupRule: Rule {
             if PackageManagerCommands.isCached(run, anyOf: ["/var/lib/apt/lists"]) { continue }
             let removesLists = script.commands.enumerated().contains { index, view in
                 index > lastUpdate.index
-                    && (PackageManagerCommands.removes(view, anyOf: ["/var/lib/apt/lists"]) || Self.isDistClean(view))
+                    && (PackageManagerCommands.removes(view, anyOf: ["/var/lib/apt/lists"]) || Self.isDistClean(view)
+                        || Self.deletesLists(view))
             }
             if removesLists { continue }
             violations.append(Violation(
@@ -114,6 +124,14 @@ private extension AptListsCleanupRule {
     static let listReaders: Set<String> = [
         "apt-get", "apt", "aptitude", "apt-cache", "add-apt-repository", "apt-file",
     ]
+
+    /// `find /var/lib/apt/lists … -delete` (or `-exec rm`) empties the lists too.
+    static func deletesLists(_ view: CommandView) -> Bool {
+        guard view.name == "find" else { return false }
+        let values = view.arguments.compactMap(\.literalValue)
+        return values.contains { $0.hasPrefix("/var/lib/apt/lists") || $0 == "/var/lib/apt" }
+            && (values.contains("-delete") || values.contains("rm"))
+    }
 
     /// `apt-get distclean` (apt 2.7+) removes the lists too.
     static func isDistClean(_ view: CommandView) -> Bool {

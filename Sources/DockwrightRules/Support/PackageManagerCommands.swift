@@ -141,6 +141,55 @@ enum PackageManagerCommands {
         return holder.flatMap { scope.environment(before: $0) } ?? [:]
     }
 
+    /// The variables a package manager command sees: ARG and ENV values, then the
+    /// plain assignments its script makes before it in its main shell
+    /// (`buildDeps='gcc make'; apt-get install -y $buildDeps`, the docker-library idiom).
+    static func environment(of command: PackageManagerCommand, in context: RuleContext) -> [String: String] {
+        var environment = environment(of: command.run, in: context)
+        let start = command.view.command.range.lowerBound
+        for assignment in scriptAssignments(in: command.script.body) where assignment.end <= start {
+            guard let value = assignment.value else {
+                environment[assignment.name] = ""
+                continue
+            }
+            if case .values(let words) = read(value, environment: environment) {
+                environment[assignment.name] = words.joined(separator: " ")
+            } else {
+                environment[assignment.name] = nil
+            }
+        }
+        return environment
+    }
+
+    /// `NAME=value` commands and `export NAME=value` words of the main shell, in order.
+    private static func scriptAssignments(in list: ShellList) -> [(name: String, value: ShellWord?, end: Int)] {
+        var found: [(name: String, value: ShellWord?, end: Int)] = []
+        for item in list.items where !item.isBackground {
+            for pipeline in item.andOr.pipelines where pipeline.commands.count == 1 {
+                switch pipeline.commands[0].kind {
+                case .simple(let simple) where simple.words.isEmpty:
+                    for assignment in simple.assignments where assignment.arrayElements == nil && !assignment.isAppend {
+                        found.append((assignment.name, assignment.value, assignment.range.upperBound))
+                    }
+                case .simple(let simple) where simple.words.first?.literalValue == "export":
+                    for word in simple.words.dropFirst() {
+                        guard case .literal(let text)? = word.parts.first, let equals = text.firstIndex(of: "="),
+                              !text[..<equals].isEmpty, text[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+                        else { continue }
+                        var rest = word
+                        rest.parts[0] = .literal(String(text[text.index(after: equals)...]))
+                        found.append((String(text[..<equals]), rest, word.range.upperBound))
+                    }
+                case .braceGroup(let inner):
+                    found += scriptAssignments(in: inner)
+                default:
+                    break
+                }
+            }
+        }
+        return found
+    }
+
     /// What a package word means for a version check.
     enum PackageWord {
         /// The words it stands for after ARG and ENV substitution (several when a

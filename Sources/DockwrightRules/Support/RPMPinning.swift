@@ -10,7 +10,7 @@ enum RPMPinning {
         for command in PackageManagerCommands.all(in: context) where managers.contains(command.manager) {
             guard let (operands, isPinned) = PackageManagerCommands.rpmInstallTargets(command) else { continue }
             let isModule = command.subcommand == "module"
-            let environment = PackageManagerCommands.environment(of: command.run, in: context)
+            let environment = PackageManagerCommands.environment(of: command, in: context)
             for (word, package) in PackageManagerCommands.unpinned(operands, environment: environment, isPinned: isPinned) {
                 let range = command.range(of: word)
                 let name = package ?? context.syntax.source.text(in: range)

@@ -20,8 +20,9 @@ public struct DnfPinVersionsRule: Rule {
 
             Differences from hadolint: ARG and ENV values are substituted first \
             (`httpd-${HTTPD_VERSION}` is pinned), and a word that is nothing but a variable \
-            dockwright cannot know is not reported; commands behind `sudo` or called by path \
-            are checked too.
+            or a command substitution dockwright cannot know (`$(<extra-packages)`, \
+            `$(cat packages.txt)`) is not reported, since it may list pinned packages; \
+            hadolint reports it. Commands behind `sudo` or called by path are checked too.
 
             ## References
             hadolint DL3041.
@@ -36,6 +37,7 @@ public struct DnfPinVersionsRule: Rule {
             Example("FROM fedora:40\nRUN dnf install -y httpd-2.4.59-1.fc40 && dnf clean all\n"),
             Example("FROM fedora:40\nARG HTTPD_VERSION=2.4.59\nRUN dnf install -y \"httpd-${HTTPD_VERSION}\" && dnf clean all\n"),
             Example("FROM fedora:40\nRUN dnf install -y https://example.com/tool-1.0.x86_64.rpm && dnf clean all\n"),
+            Example("FROM fedora:40\nCOPY extra-packages .\nRUN dnf -y install $(<extra-packages) && dnf clean all\n"),
             Example("FROM fedora:40\nRUN dnf module install -y nodejs:20 && dnf group install -y \"Development Tools\" && dnf clean all\n"),
         ]
     )

@@ -17,8 +17,10 @@ public struct ApkAddNoCacheRule: Rule {
             on `/var/cache/apk` (or a folder above it) keeps the index out of the layer and is \
             accepted.
 
-            Differences from hadolint: commands behind `sudo` or called by path are checked \
-            too; the mount may be a tmpfs or cover a folder above `/var/cache/apk`.
+            Differences from hadolint: commands behind `sudo`, `xargs` and similar wrappers or \
+            called by path are checked too; the mount may be a tmpfs or cover a folder above \
+            `/var/cache/apk`; `apk add --no-network` (which installs from what is already \
+            there and fetches no index) is not reported.
 
             ## Fix safety
             The fix inserts ` --no-cache` right after `add`. It is safe: the same packages \
@@ -40,6 +42,7 @@ public struct ApkAddNoCacheRule: Rule {
             Example("FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache/apk apk add curl=8.9.1-r0\n"),
             Example("FROM alpine:3.20\nRUN --mount=type=cache,target=/var/cache apk add curl=8.9.1-r0\n"),
             Example("FROM alpine:3.20\nRUN apk del curl\n"),
+            Example("FROM alpine:3.20\nRUN apk info -R python3 | xargs -rt apk add --no-network --virtual .rundeps\n"),
         ],
         fixes: [
             FixExample(
@@ -57,7 +60,7 @@ public struct ApkAddNoCacheRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         PackageManagerCommands.all(in: context).compactMap { command in
             guard command.manager == .apk, let add = command.subcommandWord, command.subcommand == "add",
-                  !command.hasFlag("no-cache"),
+                  !command.hasFlag("no-cache", "no-network"),
                   !PackageManagerCommands.isCached(command.run, anyOf: ["/var/cache/apk"]) else { return nil }
             let fix = Fix(
                 title: "Add `--no-cache` after `add`", applicability: .safe,

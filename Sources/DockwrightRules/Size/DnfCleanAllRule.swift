@@ -9,7 +9,8 @@ public struct DnfCleanAllRule: Rule {
         summary: "Run `dnf clean all` after `dnf install` in the same `RUN`", severity: .warning, fix: .none,
         rationale: """
             ## Why
-            `dnf install` (and `microdnf install`) keeps repository metadata and downloaded \
+            `dnf install`, `upgrade` and `reinstall` (and their `microdnf` forms) keep \
+            repository metadata and downloaded \
             packages in its cache folder. Unless the same `RUN` empties it (`dnf clean all`), \
             it stays in the layer for good. As in hadolint, the cleanup must come after the \
             install, and removing `/var/cache/libdnf5` (dnf5's cache) or `/var/cache/yum` \
@@ -30,13 +31,14 @@ public struct DnfCleanAllRule: Rule {
             Example("FROM fedora:40\nRUN ↓dnf install -y httpd-2.4.59\n"),
             Example("FROM fedora:40\nRUN ↓microdnf install -y httpd-2.4.59 && rm -rf /tmp/build\n"),
             Example("FROM fedora:40\nONBUILD RUN ↓dnf install -y httpd-2.4.59\n"),
+            Example("FROM fedora:40\nRUN ↓dnf -y upgrade\n"),
         ],
         nonTriggering: [
             Example("FROM fedora:40\nRUN dnf install -y httpd-2.4.59 && dnf clean all\n"),
             Example("FROM fedora:40\nRUN microdnf install -y httpd-2.4.59 && microdnf clean all\n"),
             Example("FROM fedora:41\nRUN dnf install -y httpd-2.4.59 && rm -rf /var/cache/libdnf5*\n"),
             Example("FROM fedora:40\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y httpd-2.4.59\n"),
-            Example("FROM fedora:40\nRUN dnf -y upgrade\n"),
+            Example("FROM fedora:40\nRUN dnf -y makecache\n"),
         ]
     )
 
@@ -44,7 +46,7 @@ public struct DnfCleanAllRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         PackageCacheCleanup.violations(in: context, family: .init(
-            managers: [.dnf, .microdnf], installSubcommands: ["install"], isCleanup: PackageCacheCleanup.isCleanAll,
+            managers: [.dnf, .microdnf], installSubcommands: ["install", "upgrade", "reinstall"], isCleanup: PackageCacheCleanup.isCleanAll,
             cachePaths: ["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"], cleanupText: "dnf clean all"))
     }
 }

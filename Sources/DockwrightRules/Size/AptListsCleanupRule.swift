@@ -40,7 +40,9 @@ public struct AptListsCleanupRule: Rule {
             of the script (`apt-get`, `apt`, `aptitude`, `apt-cache`, `add-apt-repository`), \
             so every command that reads the lists still finds them. It is offered only when \
             that command runs directly in the script's shell (not in a pipeline, subshell, \
-            condition or background job), no apt command runs through `sudo` and no `USER` \
+            condition or background job), is not the update itself (a `RUN` that only \
+            updates gets no fix: the `RUN` installing later would find no lists), no apt \
+            command runs through `sudo` and no `USER` \
             before the `RUN` switches away from root (`rm` would then fail). `rm -rf` on the \
             lists succeeds, so the `&&` keeps the script's outcome. It is unsafe all the same: \
             a later `RUN` that runs `apt-get install` without its own `apt-get update` now \
@@ -51,6 +53,7 @@ public struct AptListsCleanupRule: Rule {
             """,
         triggering: [
             Example("FROM debian:12\nRUN ↓apt-get update && apt-get install -y curl\n"),
+            Example("FROM debian:12\nRUN ↓apt-get update\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"),
             Example("FROM debian:12\nRUN ↓apt update && apt install -y curl && rm -rf /tmp/*\n"),
             Example("ARG BASE=base\nFROM debian:12 AS base\nRUN ↓apt-get update && apt-get install -y curl\nFROM ${BASE}\n"),
             Example("FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && ↓apt-get update && apt-get install -y curl\n"),
@@ -144,7 +147,10 @@ private extension AptListsCleanupRule {
         if commands.contains(where: { $0.view.wrappers.contains("sudo") }) { return nil }
         if runsAsNonRoot(run, context: context) { return nil }
         guard let last = script.commands.last(where: { Self.listReaders.contains($0.name ?? "") }),
-              last.context.enclosures.isEmpty, last.context.pipelineLength == 1, !last.context.isBackground
+              last.context.enclosures.isEmpty, last.context.pipelineLength == 1, !last.context.isBackground,
+              // A RUN that only updates would be left with nothing to do, and the RUN that
+              // installs later would find no lists: no fix is better than that one.
+              last.subcommand != "update"
         else { return nil }
         let end = script.sourceRange(last.command.range).end
         return Fix(

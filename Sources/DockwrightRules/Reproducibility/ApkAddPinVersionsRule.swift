@@ -21,7 +21,8 @@ public struct ApkAddPinVersionsRule: Rule {
             with `"version-pinning": false` in `.dockwright.json`.
 
             Differences from hadolint: ARG and ENV values are substituted first \
-            (`curl=${CURL_VERSION}` is pinned, `$PACKAGES` is read from its ARG), and a word \
+            (`curl=${CURL_VERSION}` is pinned, `$PACKAGES` and `${PACKAGES//,/ }` are read \
+            from their ARG), and a word \
             that is nothing but a variable dockwright cannot know is not reported; commands \
             behind `sudo` or called by path are checked too.
 
@@ -33,6 +34,7 @@ public struct ApkAddPinVersionsRule: Rule {
             Example("FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps ↓gcc musl-dev=1.2.5-r0\n"),
             Example("FROM alpine:3.20\nARG PACKAGES=\"curl bash=5.2.26-r0\"\nRUN apk add --no-cache ↓$PACKAGES\n"),
             Example("FROM alpine:3.20\nONBUILD RUN apk add --no-cache ↓curl\n"),
+            Example("FROM alpine:3.20\nARG PACKAGES=bash=5.2.26-r0,curl\nRUN apk add --no-cache ↓${PACKAGES//,/ }\n"),
         ],
         nonTriggering: [
             Example("FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0 git~2.45 \"bash>5\" \"tzdata<2025\"\n"),

@@ -248,6 +248,14 @@ enum PackageManagerCommands {
             guard let operand = expansion.operand else { return "" }
             if case .values(let words) = read(operand, environment: environment) { return words.joined(separator: " ") }
             return nil
+        case "/", "//":
+            // `${PACKAGES//,/ }`: a literal pattern (no glob) replaced in a known value.
+            guard let value, let operand = expansion.operand?.literalValue else { return nil }
+            let pieces = operand.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            let pattern = String(pieces[0])
+            let replacement = pieces.count > 1 ? String(pieces[1]) : ""
+            guard !pattern.isEmpty, !pattern.contains(where: { "*?[\\".contains($0) }) else { return nil }
+            return value.replacing(pattern, with: replacement, maxReplacements: expansion.operatorText == "//" ? .max : 1)
         default:
             return nil
         }

@@ -114,7 +114,7 @@ public struct AptListsCleanupRule: Rule {
                 range: firstUpdate.range(through: firstUpdate.subcommandWord),
                 message: "`\(firstUpdate.manager.rawValue) update` leaves the package lists in the layer; "
                     + "remove them in this `RUN`: `rm -rf /var/lib/apt/lists/*`",
-                fix: fix(script: script, commands: commands, run: run, context: context)))
+                fix: fix(script: script, run: run, context: context)))
         }
         return violations
     }
@@ -143,34 +143,15 @@ private extension AptListsCleanupRule {
 
     /// Appends the removal after the last command that reads the lists, when that is
     /// a plain command of the main shell (see "Fix safety").
-    func fix(script: ShellScript, commands: [PackageManagerCommand], run: RunScript, context: RuleContext) -> Fix? {
-        if commands.contains(where: { $0.view.wrappers.contains("sudo") }) { return nil }
-        if runsAsNonRoot(run, context: context) { return nil }
+    func fix(script: ShellScript, run: RunScript, context: RuleContext) -> Fix? {
+        // A RUN that only updates would be left with nothing to do, and the RUN that
+        // installs later would find no lists: no fix is better than that one.
         guard let last = script.commands.last(where: { Self.listReaders.contains($0.name ?? "") }),
-              last.context.enclosures.isEmpty, last.context.pipelineLength == 1, !last.context.isBackground,
-              // A RUN that only updates would be left with nothing to do, and the RUN that
-              // installs later would find no lists: no fix is better than that one.
-              last.subcommand != "update"
+              last.subcommand != "update",
+              let end = PackageManagerCommands.appendOffset(after: last, in: script, of: run, context: context)
         else { return nil }
-        let end = script.sourceRange(last.command.range).end
         return Fix(
             title: "Remove the apt lists after the last apt command", applicability: .unsafe,
             edits: [.insert(" && rm -rf /var/lib/apt/lists/*", at: end)])
-    }
-
-    /// Whether a `USER` before the RUN, in its stage or the stages it is built on, is not root.
-    func runsAsNonRoot(_ run: RunScript, context: RuleContext) -> Bool {
-        let stages = context.stages.stages
-        var index: Int? = run.stageIndex
-        var limit = run.instruction.range.start
-        while let current = index, stages.indices.contains(current) {
-            if let user = stages[current].instructions.last(where: { $0.kind == .user && $0.range.start < limit }) {
-                let name = (user.values.first ?? "").split(separator: ":").first.map(String.init) ?? ""
-                return name != "root" && name != "0"
-            }
-            index = stages[current].baseStageIndex
-            limit = Int.max
-        }
-        return false
     }
 }

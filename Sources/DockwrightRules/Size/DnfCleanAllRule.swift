@@ -6,7 +6,7 @@ import DockwrightSyntax
 public struct DnfCleanAllRule: Rule {
     public static let description = RuleDescription(
         code: "DL3040", name: "dnf-clean-all", category: .size,
-        summary: "Run `dnf clean all` after `dnf install` in the same `RUN`", severity: .warning, fix: .none,
+        summary: "Run `dnf clean all` after `dnf install` in the same `RUN`", severity: .warning, fix: .sometimes,
         rationale: """
             ## Why
             `dnf install`, `upgrade` and `reinstall` (and their `microdnf` forms) keep \
@@ -24,6 +24,14 @@ public struct DnfCleanAllRule: Rule {
             - the cleanup must follow the *last* install of the `RUN`;
             - commands behind `sudo` or called by path are checked too.
 
+            ## Fix safety
+            The fix appends ` && dnf clean all` (`microdnf clean all` for microdnf) right \
+            after the last install of the `RUN`. It is offered when that command runs directly in the script's shell (not in a \
+            pipeline, subshell, condition or background job), the script uses no `sudo` and \
+            no `USER` before the `RUN` switches away from root. It is safe: the cleanup \
+            succeeds, so `&&` keeps the script's outcome; it removes only the cache, and dnf \
+            fetches metadata again by itself whenever a later command needs it.
+
             ## References
             hadolint DL3040.
             """,
@@ -39,6 +47,11 @@ public struct DnfCleanAllRule: Rule {
             Example("FROM fedora:41\nRUN dnf install -y httpd-2.4.59 && rm -rf /var/cache/libdnf5*\n"),
             Example("FROM fedora:40\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y httpd-2.4.59\n"),
             Example("FROM fedora:40\nRUN dnf -y makecache\n"),
+        ],
+        fixes: [
+            FixExample(
+                "FROM fedora:40\nRUN microdnf install -y httpd-2.4.59 \\\n    # then the app\n    && make install\n",
+                "FROM fedora:40\nRUN microdnf install -y httpd-2.4.59 && microdnf clean all \\\n    # then the app\n    && make install\n", .safe),
         ]
     )
 
@@ -47,6 +60,6 @@ public struct DnfCleanAllRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         PackageCacheCleanup.violations(in: context, family: .init(
             managers: [.dnf, .microdnf], installSubcommands: ["install", "upgrade", "reinstall"], isCleanup: PackageCacheCleanup.isCleanAll,
-            cachePaths: ["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"], cleanupText: "dnf clean all"))
+            cachePaths: ["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"], cleanupText: { "\($0.rawValue) clean all" }))
     }
 }

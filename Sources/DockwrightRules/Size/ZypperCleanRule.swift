@@ -6,7 +6,7 @@ import DockwrightSyntax
 public struct ZypperCleanRule: Rule {
     public static let description = RuleDescription(
         code: "DL3036", name: "zypper-clean", category: .size,
-        summary: "Run `zypper clean` after `zypper install` in the same `RUN`", severity: .warning, fix: .none,
+        summary: "Run `zypper clean` after `zypper install` in the same `RUN`", severity: .warning, fix: .sometimes,
         rationale: """
             ## Why
             `zypper install` keeps repository metadata and downloaded packages in \
@@ -17,6 +17,14 @@ public struct ZypperCleanRule: Rule {
             Differences from hadolint: removing `/var/cache/zypp` with `rm` also counts; the \
             cleanup must follow the *last* install of the `RUN`; commands behind `sudo` or \
             called by path are checked too.
+
+            ## Fix safety
+            The fix appends ` && zypper clean` right after the last install of the `RUN`. It is \
+            offered when that command runs directly in the script's shell (not in a \
+            pipeline, subshell, condition or background job), the script uses no `sudo` and \
+            no `USER` before the `RUN` switches away from root. It is safe: the cleanup \
+            succeeds, so `&&` keeps the script's outcome; it removes only the cache, and zypper \
+            fetches metadata again by itself whenever a later command needs it.
 
             ## References
             hadolint DL3036.
@@ -31,6 +39,11 @@ public struct ZypperCleanRule: Rule {
             Example("FROM opensuse/leap:15.6\nRUN zypper -n in curl=8.6.0 && zypper cc -a\n"),
             Example("FROM opensuse/leap:15.6\nRUN --mount=type=cache,target=/var/cache/zypp zypper -n in curl=8.6.0\n"),
             Example("FROM opensuse/leap:15.6\nRUN zypper -n in curl=8.6.0 && rm -rf /var/cache/zypp/*\n"),
+        ],
+        fixes: [
+            FixExample(
+                "FROM opensuse/leap:15.6\nRUN zypper -n in curl=8.6.0 \\\n    # then the app\n    && make install\n",
+                "FROM opensuse/leap:15.6\nRUN zypper -n in curl=8.6.0 && zypper clean \\\n    # then the app\n    && make install\n", .safe),
         ]
     )
 
@@ -40,6 +53,6 @@ public struct ZypperCleanRule: Rule {
         PackageCacheCleanup.violations(in: context, family: .init(
             managers: [.zypper], installSubcommands: ["install", "in"],
             isCleanup: { $0.manager == .zypper && ["clean", "cc"].contains($0.subcommand ?? "") },
-            cachePaths: ["/var/cache/zypp"], cleanupText: "zypper clean"))
+            cachePaths: ["/var/cache/zypp"], cleanupText: { _ in "zypper clean" }))
     }
 }

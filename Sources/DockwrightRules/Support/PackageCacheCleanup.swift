@@ -15,8 +15,8 @@ enum PackageCacheCleanup {
         let isCleanup: (PackageManagerCommand) -> Bool
         /// The cache folders, whose removal or cache/tmpfs mount also counts.
         let cachePaths: [String]
-        /// The cleanup command to name in the message.
-        let cleanupText: String
+        /// The cleanup command for a manager, named in the message and appended by the fix.
+        let cleanupText: (PackageManager) -> String
     }
 
     /// One finding per RUN: the first install that no cleanup follows.
@@ -34,12 +34,20 @@ enum PackageCacheCleanup {
                 return commands.contains { $0.index == index && family.isCleanup($0) }
             } ?? -1
             guard let install = installs.first(where: { $0.index > lastCleanup }),
-                  let word = install.positional(in: family.installSubcommands) else { continue }
+                  let word = install.positional(in: family.installSubcommands), let last = installs.last else { continue }
             let name = install.manager.rawValue
+            let cleanup = family.cleanupText(last.manager)
+            // Appended after the last install, so every install's cache goes; later commands
+            // of the RUN and later RUNs fetch the metadata again when they need it.
+            let fix = PackageManagerCommands.appendOffset(after: last.view, in: script, of: run, context: context).map {
+                Fix(title: "Append `&& \(cleanup)` after the last install", applicability: .safe,
+                    edits: [.insert(" && \(cleanup)", at: $0)])
+            }
             violations.append(Violation(
                 range: install.range(through: word),
                 message: "`\(name) \(word.literalValue ?? "install")` leaves its cache in the layer; "
-                    + "add `\(family.cleanupText)` after it in this `RUN`"))
+                    + "add `\(family.cleanupText(install.manager))` after it in this `RUN`",
+                fix: fix))
         }
         return violations
     }

@@ -311,6 +311,35 @@ enum PackageManagerCommands {
 
     // MARK: - Cleanup
 
+    /// Where ` && cleanup` can be appended right after `view` without changing what the
+    /// script does otherwise: the command runs directly in the script's shell (not in a
+    /// pipeline, subshell, substitution, condition or background job), appending `&& x`
+    /// to it keeps the and-or list's outcome when `x` succeeds, and `x` runs as root
+    /// (no `sudo` in the script, no non-root `USER` before the RUN). Nil otherwise.
+    static func appendOffset(after view: CommandView, in script: ShellScript, of run: RunScript,
+                             context: RuleContext) -> Int? {
+        guard view.context.enclosures.isEmpty, view.context.pipelineLength == 1, !view.context.isBackground,
+              !script.commands.contains(where: { $0.wrappers.contains("sudo") || $0.name == "sudo" }),
+              !runsAsNonRoot(run, context: context) else { return nil }
+        return script.sourceRange(view.command.range).end
+    }
+
+    /// Whether a `USER` before the RUN, in its stage or the stages it is built on, is not root.
+    static func runsAsNonRoot(_ run: RunScript, context: RuleContext) -> Bool {
+        let stages = context.stages.stages
+        var index: Int? = run.stageIndex
+        var limit = run.instruction.range.start
+        while let current = index, stages.indices.contains(current) {
+            if let user = stages[current].instructions.last(where: { $0.kind == .user && $0.range.start < limit }) {
+                let name = (user.values.first ?? "").split(separator: ":").first.map(String.init) ?? ""
+                return name != "root" && name != "0"
+            }
+            index = stages[current].baseStageIndex
+            limit = Int.max
+        }
+        return false
+    }
+
     /// Whether a command removes `path` or a folder above it, or what is inside it
     /// (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/cache/dnf`).
     static func removes(_ view: CommandView, anyOf paths: [String]) -> Bool {

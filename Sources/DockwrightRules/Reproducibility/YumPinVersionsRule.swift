@@ -34,6 +34,7 @@ public struct YumPinVersionsRule: Rule {
             Example("FROM centos:7\nRUN yum install -y ↓python3-devel && yum clean all\n"),
             Example("FROM centos:8\nRUN yum module install -y ↓nodejs && yum clean all\n"),
             Example("FROM centos:7\nONBUILD RUN yum install -y ↓httpd && yum clean all\n"),
+            Example("FROM centos:7\nRUN yum -y swap -- remove fakesystemd -- install ↓systemd ↓systemd-libs && yum clean all\n"),
         ],
         nonTriggering: [
             Example("FROM centos:7\nRUN yum install -y httpd-2.4.6-99.el7 java-11-openjdk && yum clean all\n"),

@@ -36,6 +36,7 @@ public struct YumCleanAllRule: Rule {
             Example("FROM centos:7\nRUN ↓yum install -y httpd-2.4.6\n"),
             Example("FROM centos:7\nRUN yum clean all && ↓yum install -y httpd-2.4.6\n"),
             Example("FROM centos:7\nONBUILD RUN ↓yum install -y httpd-2.4.6\n"),
+            Example("FROM centos:7\nRUN ↓yum -y swap -- remove fakesystemd -- install systemd-219\n"),
         ],
         nonTriggering: [
             Example("FROM centos:7\nRUN yum install -y httpd-2.4.6 && yum clean all\n"),

@@ -30,7 +30,10 @@ struct PackageManagerCommand {
     /// The first positional word whose value is one of `names` (`install` in `dnf group install`),
     /// among the first two, as hadolint's `cmdHasArgs` finds it anywhere but never in a package list.
     func positional(in names: Set<String>) -> ShellWord? {
-        positionals.prefix(2).first { names.contains($0.literalValue ?? "") }
+        if let word = positionals.prefix(2).first(where: { names.contains($0.literalValue ?? "") }) { return word }
+        // `yum swap -- remove a -- install b` installs too.
+        guard subcommand == "swap" else { return nil }
+        return positionals.first { names.contains($0.literalValue ?? "") }
     }
 
     /// Whether any of the flags is given (short names without `-`, long without `--`).
@@ -304,6 +307,10 @@ enum PackageManagerCommands {
             return (Array(command.operands), isRPMVersioned)
         case "module" where command.positionals.dropFirst().first?.literalValue == "install":
             return (Array(command.positionals.dropFirst(2)), { $0.contains(":") })
+        case "swap":
+            guard let install = command.positionals.firstIndex(where: { $0.literalValue == "install" }) else { return nil }
+            let rest = command.positionals[(install + 1)...]
+            return (Array(rest.prefix { $0.literalValue != "--" }), isRPMVersioned)
         default:
             return nil
         }

@@ -28,9 +28,10 @@ public struct AptGetPinVersionsRule: Rule {
             then `apt-get install $PACKAGES` is pinned, and `curl=${CURL_VERSION}` is pinned \
             whatever the value. Plain assignments the script makes before the command are \
             read too (`buildDeps='gcc make'; apt-get install -y $buildDeps` reports `gcc`), \
-            as hadolint reports such a word without looking inside. A word that is nothing but a variable dockwright cannot know \
-            (an ARG without a default, a shell variable) is not reported, since it may hold \
-            pinned packages; hadolint reports it.
+            as hadolint reports such a word without looking inside. A word that is nothing \
+            but a variable or command substitution whose value dockwright cannot know (an ARG \
+            without a default, a list built from such a variable, `$(cat packages.txt)`) is \
+            not reported, since it may hold pinned packages; hadolint reports it.
             - Commands behind `sudo`, `env` and similar wrappers, or called by path \
             (`/usr/bin/apt-get`), are checked too.
             - Heredoc `RUN` bodies and `ONBUILD RUN` are checked like any script.
@@ -53,6 +54,7 @@ public struct AptGetPinVersionsRule: Rule {
             Example("FROM debian:12\nARG CURL_VERSION\nRUN apt-get install -y curl=\"$CURL_VERSION\"\n"),
             Example("FROM debian:12\nARG PACKAGES=\"curl=7.88.1-10 wget=1.21.3-1\"\nRUN apt-get install -y $PACKAGES\n"),
             Example("FROM debian:12\nARG PACKAGES\nRUN apt-get install -y $PACKAGES\n"),
+            Example("FROM debian:12\nCOPY packages.txt /tmp/\nRUN apt-get install -y $(cat /tmp/packages.txt)\n"),
             Example("FROM debian:12\nRUN deps='gcc=4:12.2.0-3 make=4.3-4.1'; apt-get install -y $deps\n"),
             Example("FROM debian:12\nRUN apt-get install -y -t bookworm-backports curl=8.5.0-2~bpo12+1\n"),
             Example("FROM debian:12\nRUN apt-get install -y curl/bookworm-backports ./vendor/tool_1.0_amd64.deb\n"),

@@ -16,11 +16,12 @@ public struct YumPinVersionsRule: Rule {
             `:stream`. The whole family of version-pinning rules goes off with \
             `"version-pinning": false` in `.dockwright.json`.
 
+            As in hadolint (2.15), a version is read the way its DL3041 reads one for dnf: \
+            after the first dash, version characters only (letters, digits, `.~^_:+`), with a \
+            part that starts with a digit. So `python3-devel` and `gcc-c++` are reported and \
+            `java-11-openjdk` reads as versioned.
+
             Differences from hadolint:
-            - a version is read as hadolint's DL3041 reads it for dnf: after the first dash, \
-            version characters only, with a part that starts with a digit. hadolint's DL3033 \
-            takes any dash for a version, so it passes `python3-devel` and `gcc-c++`, which \
-            dockwright reports; `java-11-openjdk` reads as versioned in both;
             - ARG and ENV values are substituted first (`httpd-${HTTPD_VERSION}` is pinned), \
             and a word that is nothing but a variable dockwright cannot know is not reported;
             - groups (`yum group install`) are not packages and are not reported;

@@ -35,4 +35,29 @@ import Testing
             "`wget` is installed without a version; pin it: `wget=<version>`",
         ])
     }
+
+    private func fixes(_ rule: any Rule.Type, _ text: String) -> [Fix?] {
+        Linter(rules: [rule.init()]).lint(SourceFile(path: "Dockerfile", text: text)).diagnostics.map(\.fix)
+    }
+
+    @Test func cleanupFixesOnlyWhereAppendingKeepsTheScriptsMeaning() {
+        let offered = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"
+        #expect(fixes(AptListsCleanupRule.self, offered).compactMap { $0 }.count == 1)
+        for text in [
+            // rm would run as a user who cannot remove the lists.
+            "FROM debian:12\nRUN sudo apt-get update && sudo apt-get install -y curl\n",
+            "FROM debian:12\nUSER app\nRUN apt-get update && apt-get install -y curl\n",
+            // The last apt command is in a pipeline, a subshell or a condition.
+            "FROM debian:12\nRUN apt-get update && apt-get install -y curl | tee /log\n",
+            "FROM debian:12\nRUN apt-get update && (apt-get install -y curl)\n",
+            "FROM debian:12\nRUN apt-get update && if true; then apt-get install -y curl; fi\n",
+        ] {
+            #expect(fixes(AptListsCleanupRule.self, text).count == 1, "\(text)")
+            #expect(fixes(AptListsCleanupRule.self, text).compactMap { $0 }.isEmpty, "\(text)")
+        }
+        let root = "FROM debian:12\nUSER app\nUSER root\nRUN apt-get update && apt-get install -y curl\n"
+        #expect(fixes(AptListsCleanupRule.self, root).compactMap { $0 }.count == 1)
+        #expect(fixes(YumCleanAllRule.self, "FROM centos:7\nUSER 1000\nRUN yum install -y httpd-2.4.6\n")
+            .compactMap { $0 }.isEmpty)
+    }
 }

@@ -94,7 +94,7 @@ public struct AptListsCleanupRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         let graph = context.stages
         // Mirrors hadolint's DL3009 fold: only the last stage and stages a later FROM names.
-        let reportedStages = Set(graph.stages.compactMap(\.baseStageIndex) + [graph.stages.count - 1])
+        let reportedStages = Set(graph.stages.compactMap(\.baseStageIndex) + [graph.finalStageIndex ?? graph.stages.count - 1])
         var violations: [Violation] = []
         for run in context.runAndTriggerScripts where reportedStages.contains(run.stageIndex) {
             guard let script = run.script else { continue }

@@ -25,6 +25,8 @@ struct LintCommand {
         OptionSpec(names: ["--exit-zero", "--no-fail"], value: nil, help: "exit 0 whatever the findings"),
         OptionSpec(names: ["--select"], value: "RULES", help: "run only these codes, names, code prefixes or categories"),
         OptionSpec(names: ["--ignore"], value: "RULES", help: "skip these codes, names, code prefixes or categories"),
+        OptionSpec(names: ["--no-version-pinning"], value: nil,
+                   help: "skip the rules that want package versions pinned (DL3008, DL3018, …)"),
         OptionSpec(names: ["--error"], value: "RULES", help: "report these rules as errors"),
         OptionSpec(names: ["--warning"], value: "RULES", help: "report these rules as warnings"),
         OptionSpec(names: ["--info"], value: "RULES", help: "report these rules as info"),
@@ -209,6 +211,7 @@ struct LintCommand {
         var selection = RuleSelection()
         selection.selected = RuleSelection.entries(parsed.all("--select"))
         selection.ignored = RuleSelection.entries(parsed.all("--ignore"))
+        if parsed.has("--no-version-pinning") { selection.ignored += Configuration.versionPinningCodes }
         for severity in Severity.allCases {
             for entry in RuleSelection.entries(parsed.all("--" + severity.rawValue)) {
                 selection.severityOverrides[entry] = severity

@@ -37,7 +37,7 @@ struct RuleSelection {
     func merged(over configuration: Configuration) -> RuleSelection {
         var result = RuleSelection()
         result.selected = selected.isEmpty ? configuration.select : selected
-        result.ignored = configuration.ignore + ignored
+        result.ignored = configuration.ignore + configuration.switchedOffCodes + ignored
         result.severityOverrides = configuration.severity.merging(severityOverrides) { _, commandLine in commandLine }
         return result
     }

@@ -6,6 +6,13 @@ public enum BuiltinRules {
     /// The rule types.
     public static let all: [any Rule.Type] = [
         AbsoluteWorkdirRule.self,
+        ApkAddNoCacheRule.self,
+        ApkAddPinVersionsRule.self,
+        AptGetInstallYesRule.self,
+        AptGetInsteadOfAptRule.self,
+        AptGetNoInstallRecommendsRule.self,
+        AptGetPinVersionsRule.self,
+        AptListsCleanupRule.self,
         AvoidCopyingIgnoredFilesRule.self,
         AvoidLatestTagRule.self,
         ConsistentInstructionCasingRule.self,
@@ -18,6 +25,9 @@ public enum BuiltinRules {
         DeclareArgsUsedInFromRule.self,
         DeclareVariablesBeforeUseRule.self,
         DepsBeforeSourceRule.self,
+        DnfCleanAllRule.self,
+        DnfInstallYesRule.self,
+        DnfPinVersionsRule.self,
         DuplicateStageNameRule.self,
         EnvSelfReferenceRule.self,
         ExecFormCommandRule.self,
@@ -46,6 +56,13 @@ public enum BuiltinRules {
         TrustedRegistryRule.self,
         ValidDefaultBaseImageRule.self,
         ValidLabelKeyRule.self,
+        YumCleanAllRule.self,
+        YumInstallYesRule.self,
+        YumPinVersionsRule.self,
+        ZypperCleanRule.self,
+        ZypperNoDistUpgradeRule.self,
+        ZypperNonInteractiveRule.self,
+        ZypperPinVersionsRule.self,
     ]
 
     /// One instance of every rule.

@@ -63,6 +63,16 @@ import Testing
         #expect(runTool(["lint", "--config", other.path, "--fail-level", "style", file]).exitCode == .findings)
     }
 
+    @Test func versionPinningSwitchSilencesThePinningRules() throws {
+        let unpinned = "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n"
+        let root = try folder([".dockwright.json": "{\"version-pinning\": false}", "Dockerfile": unpinned])
+        let file = root.appendingPathComponent("Dockerfile").path
+        // Selecting the rule by name does not bring it back: the switch wins, like an ignore.
+        #expect(runTool(["lint", "--select", "DL3008", file]).exitCode == .success)
+        #expect(runTool(["lint", "--isolated", "--select", "DL3008", file]).exitCode == .findings)
+        #expect(runTool(["lint", "--isolated", "--select", "DL3008", "--no-version-pinning", file]).exitCode == .success)
+    }
+
     @Test func hadolintConfigurationIsReadForMigration() throws {
         let root = try folder([".hadolint.yaml": "ignored:\n  - DL3020\n", "Dockerfile": bad])
         #expect(runTool(["lint", root.appendingPathComponent("Dockerfile").path]).exitCode == .success)

@@ -28,9 +28,22 @@ import Testing
         #expect(configuration.exclude == ["vendor/*"])
     }
 
+    @Test func versionPinningSwitchTurnsTheWholeFamilyOff() throws {
+        #expect(try json("{}").versionPinning)
+        #expect(try json("{}").switchedOffCodes.isEmpty)
+        let off = try json("{\"version-pinning\": false}")
+        #expect(!off.versionPinning)
+        #expect(off.switchedOffCodes == Configuration.versionPinningCodes)
+        #expect(Set(Configuration.versionPinningCodes) == [
+            "DL3008", "DL3013", "DL3016", "DL3018", "DL3028", "DL3033", "DL3037", "DL3041", "DL3062",
+        ])
+        #expect(try json("{\"version-pinning\": true}").switchedOffCodes.isEmpty)
+        #expect(throws: ConfigurationError.self) { try json("{\"version-pinning\": \"no\"}") }
+    }
+
     @Test func unknownKeysAndBadValuesNameTheKeyAndLine() {
         #expect(throws: ConfigurationError(path: ".dockwright.json", line: 3,
-                                           message: "unknown key 'ignroe'; known keys: exclude, fail-level, ignore, select, severity, trusted-registries")) {
+                                           message: "unknown key 'ignroe'; known keys: exclude, fail-level, ignore, select, severity, trusted-registries, version-pinning")) {
             try json("{\n  \"select\": [],\n  \"ignroe\": [\"DL3006\"]\n}")
         }
         #expect(throws: ConfigurationError.self) { try json("{\"severity\": {\"DL3020\": \"loud\"}}") }

@@ -6,7 +6,9 @@ import Foundation
 
 extension Configuration {
     /// The keys `.dockwright.json` accepts, kebab-case like the command-line options.
-    static let jsonKeys: Set<String> = ["select", "ignore", "severity", "fail-level", "exclude", "trusted-registries"]
+    static let jsonKeys: Set<String> = [
+        "select", "ignore", "severity", "fail-level", "exclude", "trusted-registries", "version-pinning",
+    ]
 
     /// Reads `.dockwright.json` (JSON5: comments and trailing commas allowed).
     /// Unknown keys and bad values are errors that name the key and its line.
@@ -32,6 +34,7 @@ extension Configuration {
         configuration.ignore = raw.ignore ?? []
         configuration.exclude = raw.exclude ?? []
         configuration.trustedRegistries = raw.trustedRegistries ?? []
+        configuration.versionPinning = raw.versionPinning ?? true
         for (selector, level) in raw.severity ?? [:] {
             guard let severity = Severity(rawValue: level.lowercased()) else {
                 throw ConfigurationError(
@@ -97,6 +100,7 @@ private struct RawJSONConfiguration: Decodable {
     var failLevel: String?
     var exclude: [String]?
     var trustedRegistries: [String]?
+    var versionPinning: Bool?
     var unknownKeys: [String] = []
 
     private struct Key: CodingKey {
@@ -122,6 +126,7 @@ private struct RawJSONConfiguration: Decodable {
                 } else {
                     trustedRegistries = try container.decode([String].self, forKey: key)
                 }
+            case "version-pinning": versionPinning = try container.decode(Bool.self, forKey: key)
             default: unknownKeys.append(key.stringValue)
             }
         }

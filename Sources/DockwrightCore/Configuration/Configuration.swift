@@ -15,11 +15,23 @@ public struct Configuration: Hashable, Sendable {
     public var exclude: [String] = []
     /// Registries a base image may come from (hadolint's `trustedRegistries`).
     public var trustedRegistries: [String] = []
+    /// Whether the version-pinning rules run (`"version-pinning": false` turns them all off).
+    public var versionPinning = true
     /// The file the settings came from, if any.
     public var path: String?
 
     /// Creates an empty configuration (the defaults).
     public init() {}
+
+    /// The rules that want package versions pinned, which `"version-pinning": false` and
+    /// `--no-version-pinning` turn off together: apt-get, pip, npm, apk, gem, yum,
+    /// zypper, dnf and `go install`. Codes, so the list holds whichever of them are built.
+    public static let versionPinningCodes = [
+        "DL3008", "DL3013", "DL3016", "DL3018", "DL3028", "DL3033", "DL3037", "DL3041", "DL3062",
+    ]
+
+    /// The codes to skip because of this configuration's switches.
+    public var switchedOffCodes: [String] { versionPinning ? [] : Self.versionPinningCodes }
 }
 
 /// A configuration file that cannot be used: where, and why.

@@ -1,0 +1,87 @@
+import DockwrightCore
+import DockwrightShell
+import DockwrightSyntax
+
+/// Flags `apt-get install` without `--no-install-recommends`.
+public struct AptGetNoInstallRecommendsRule: Rule {
+    public static let description = RuleDescription(
+        code: "DL3015", name: "apt-get-no-install-recommends", category: .size,
+        summary: "Pass `--no-install-recommends` to `apt-get install` to skip optional packages",
+        severity: .info, fix: .always,
+        rationale: """
+            ## Why
+            By default apt also installs the packages each package *recommends*: documentation, \
+            optional tools, fonts. In an image they are mostly dead weight and extra attack \
+            surface. `--no-install-recommends` installs only what is named and what it \
+            depends on. `-o APT::Install-Recommends=false` (also as `0` or `no`) is accepted \
+            as the same thing.
+
+            Differences from hadolint: commands behind `sudo`, `env` and similar wrappers, \
+            or called by path (`/usr/bin/apt-get`), are checked too; heredoc bodies and \
+            `ONBUILD RUN` are checked like any script.
+
+            ## Fix safety
+            The fix inserts ` --no-install-recommends` right after `install`. It is unsafe: \
+            the image then lacks the recommended packages, and the software may have relied \
+            on one of them (a CA bundle, a locale, a helper program). Build and test the image \
+            after applying it, and name the packages you need.
+
+            ## References
+            hadolint DL3015.
+            """,
+        triggering: [
+            Example("FROM debian:12\nRUN apt-get update && ↓apt-get install -y curl\n"),
+            Example("FROM debian:12\nRUN ↓apt-get -y install -o APT::Install-Recommends=true curl\n"),
+            Example("FROM debian:12\nONBUILD RUN ↓apt-get install -y curl\n"),
+        ],
+        nonTriggering: [
+            Example("FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n"),
+            Example("FROM debian:12\nRUN apt-get --no-install-recommends -y install curl\n"),
+            Example("FROM debian:12\nRUN apt-get install -y -o APT::Install-Recommends=false curl\n"),
+            Example("FROM debian:12\nRUN apt-get update\n"),
+        ],
+        fixes: [
+            FixExample(
+                "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+                "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl\n", .unsafe),
+            FixExample(
+                "FROM debian:12\nRUN apt-get update \\\n  # tools\n  && apt-get install \\\n     -y curl\n",
+                "FROM debian:12\nRUN apt-get update \\\n  # tools\n  && apt-get install --no-install-recommends \\\n     -y curl\n",
+                .unsafe),
+        ]
+    )
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Violation] {
+        PackageManagerCommands.all(in: context).compactMap { command in
+            guard command.manager == .aptGet, let install = command.positional(in: ["install"]),
+                  !Self.skipsRecommends(command) else { return nil }
+            let fix = Fix(
+                title: "Add `--no-install-recommends` after `install`", applicability: .unsafe,
+                edits: [.insert(" --no-install-recommends", at: command.range(of: install).end)])
+            return Violation(
+                range: command.range(through: install),
+                message: "`apt-get install` also installs recommended packages; add `--no-install-recommends`",
+                fix: fix)
+        }
+    }
+
+    /// `--no-install-recommends`, or `APT::Install-Recommends` set to false.
+    static func skipsRecommends(_ command: PackageManagerCommand) -> Bool {
+        if command.hasFlag("no-install-recommends") { return true }
+        return command.view.arguments.contains { word in
+            guard let value = word.literalValue?.lowercased(), value.hasPrefix("apt::install-recommends=") else {
+                return false
+            }
+            let setting = value.dropFirst("apt::install-recommends=".count).trimmingCharacters(in: "\"'")
+            return ["false", "0", "no", "off"].contains(setting)
+        }
+    }
+}
+
+private extension Substring {
+    func trimmingCharacters(in characters: String) -> String {
+        String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
+    }
+}

@@ -1,0 +1,367 @@
+import DockwrightCore
+import DockwrightShell
+import DockwrightSyntax
+
+/// One call of an OS package manager (apt-get, apt, aptitude, apk, yum, dnf,
+/// microdnf, zypper) in a RUN script, split the way the package rules read it:
+/// the subcommand, the flags, and the operands with the values of flags that take
+/// one left out (hadolint's `dropFlagArg`, for every such flag rather than a few).
+struct PackageManagerCommand {
+    /// The script the command is in.
+    let run: RunScript
+    let script: ShellScript
+    /// The command, wrappers (`sudo`, `env`, …) already unwrapped.
+    let view: CommandView
+    /// Its index in `script.commands`, to order commands of one script.
+    let index: Int
+    let manager: PackageManager
+    /// The positional words after the program, in order: the subcommand first.
+    let positionals: [ShellWord]
+    /// The flag words before the first positional (zypper's global options).
+    let leadingFlags: [String]
+
+    /// The subcommand word (`install` in `apt-get -y install curl`).
+    var subcommandWord: ShellWord? { positionals.first }
+    /// The subcommand's literal value.
+    var subcommand: String? { positionals.first?.literalValue }
+    /// The words after the subcommand that are neither flags nor flag values.
+    var operands: ArraySlice<ShellWord> { positionals.dropFirst() }
+
+    /// The first positional word whose value is one of `names` (`install` in `dnf group install`),
+    /// among the first two, as hadolint's `cmdHasArgs` finds it anywhere but never in a package list.
+    func positional(in names: Set<String>) -> ShellWord? {
+        if let word = positionals.prefix(2).first(where: { names.contains($0.literalValue ?? "") }) { return word }
+        // `yum swap -- remove a -- install b` installs too.
+        guard subcommand == "swap" else { return nil }
+        return positionals.first { names.contains($0.literalValue ?? "") }
+    }
+
+    /// Whether any of the flags is given (short names without `-`, long without `--`).
+    func hasFlag(_ names: String...) -> Bool { !view.flagNames.isDisjoint(with: names) }
+
+    /// Whether any literal argument equals `value` (`APT::Install-Recommends=false`).
+    func hasArgument(_ value: String) -> Bool { view.arguments.contains { $0.literalValue == value } }
+
+    /// The Dockerfile bytes of a word of this command.
+    func range(of word: ShellWord) -> TextRange { script.sourceRange(word.range) }
+
+    /// From the program's word to the end of `word`: what a finding about a subcommand underlines.
+    func range(through word: ShellWord?) -> TextRange {
+        let start = range(of: view.nameWord)
+        guard let word else { return start }
+        return start.union(range(of: word))
+    }
+}
+
+/// Finds the package manager commands of a file's RUN and `ONBUILD RUN` scripts.
+enum PackageManagerCommands {
+    /// The managers of OS packages the package rules know.
+    static let managers: Set<PackageManager> = [.aptGet, .apt, .aptitude, .apk, .yum, .dnf, .microdnf, .zypper]
+
+    /// Every package manager command of every parsed POSIX script, in source order.
+    static func all(in context: RuleContext) -> [PackageManagerCommand] {
+        var found: [PackageManagerCommand] = []
+        for run in context.runAndTriggerScripts {
+            guard let script = run.script else { continue }
+            found += commands(in: script, of: run)
+        }
+        return found
+    }
+
+    /// The package manager commands of one script.
+    static func commands(in script: ShellScript, of run: RunScript) -> [PackageManagerCommand] {
+        var found: [PackageManagerCommand] = []
+        for (index, view) in script.commands.enumerated() {
+            guard let name = view.name, let manager = PackageManager(rawValue: name), managers.contains(manager)
+            else { continue }
+            let (positionals, leadingFlags) = split(view, flagsWithValues: flagsWithValues(of: manager))
+            found.append(PackageManagerCommand(
+                run: run, script: script, view: view, index: index, manager: manager, positionals: positionals,
+                leadingFlags: leadingFlags))
+        }
+        return found
+    }
+
+    /// Splits the arguments into positional words and the flags before the first one,
+    /// skipping the separate value of a flag that takes one (`-t bookworm-backports`).
+    private static func split(_ view: CommandView, flagsWithValues: Set<String>) -> ([ShellWord], [String]) {
+        var positionals: [ShellWord] = []
+        var leadingFlags: [String] = []
+        var flagsEnded = false
+        var skipNext = false
+        for word in view.arguments {
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            guard let value = word.literalValue else {
+                positionals.append(word)
+                continue
+            }
+            if !flagsEnded && value == "--" {
+                flagsEnded = true
+                continue
+            }
+            if !flagsEnded && value.count > 1 && value.hasPrefix("-") {
+                if positionals.isEmpty { leadingFlags.append(value) }
+                if !value.contains("=") && flagsWithValues.contains(value) { skipNext = true }
+                continue
+            }
+            positionals.append(word)
+        }
+        return (positionals, leadingFlags)
+    }
+
+    /// The flags of each manager that take a separate value.
+    private static func flagsWithValues(of manager: PackageManager) -> Set<String> {
+        switch manager {
+        case .aptGet, .apt, .aptitude:
+            return ["-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release", "-a",
+                    "--host-architecture"]
+        case .apk:
+            return ["-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--keys-dir", "--cache-dir",
+                    "--repositories-file", "--cache-max-age"]
+        case .yum, .dnf, .microdnf, .tdnf:
+            return ["-c", "--config", "--releasever", "-x", "--exclude", "--installroot", "--setopt", "--enablerepo",
+                    "--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e", "--errorlevel", "--forcearch",
+                    "--downloaddir", "--destdir", "--disableplugin", "--enableplugin", "--rpmverbosity"]
+        case .zypper:
+            return ["-r", "--repo", "-t", "--type", "--from", "-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir",
+                    "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "-c", "--config"]
+        case .pip, .npm, .yarn, .pnpm, .gem, .go, .cargo:
+            return []
+        }
+    }
+
+    // MARK: - Variables
+
+    /// The variables ARG and ENV set for a RUN (for an `ONBUILD RUN`, those at its ONBUILD).
+    static func environment(of run: RunScript, in context: RuleContext) -> [String: String] {
+        let scope = context.stages.argScope
+        if let environment = scope.environment(before: run.instruction) { return environment }
+        let stage = context.stages.stages.indices.contains(run.stageIndex) ? context.stages.stages[run.stageIndex] : nil
+        let holder = stage?.instructions.first { $0.kind == .onbuild && $0.range.contains(run.instruction.range.start) }
+        return holder.flatMap { scope.environment(before: $0) } ?? [:]
+    }
+
+    /// The variables a package manager command sees: ARG and ENV values, then the
+    /// plain assignments its script makes before it in its main shell
+    /// (`buildDeps='gcc make'; apt-get install -y $buildDeps`, the docker-library idiom).
+    static func environment(of command: PackageManagerCommand, in context: RuleContext) -> [String: String] {
+        var environment = environment(of: command.run, in: context)
+        let start = command.view.command.range.lowerBound
+        for assignment in scriptAssignments(in: command.script.body) where assignment.end <= start {
+            guard let value = assignment.value else {
+                environment[assignment.name] = ""
+                continue
+            }
+            if case .values(let words) = read(value, environment: environment) {
+                environment[assignment.name] = words.joined(separator: " ")
+            } else {
+                environment[assignment.name] = nil
+            }
+        }
+        return environment
+    }
+
+    /// `NAME=value` commands and `export NAME=value` words of the main shell, in order.
+    private static func scriptAssignments(in list: ShellList) -> [(name: String, value: ShellWord?, end: Int)] {
+        var found: [(name: String, value: ShellWord?, end: Int)] = []
+        for item in list.items where !item.isBackground {
+            for pipeline in item.andOr.pipelines where pipeline.commands.count == 1 {
+                switch pipeline.commands[0].kind {
+                case .simple(let simple) where simple.words.isEmpty:
+                    for assignment in simple.assignments where assignment.arrayElements == nil && !assignment.isAppend {
+                        found.append((assignment.name, assignment.value, assignment.range.upperBound))
+                    }
+                case .simple(let simple) where simple.words.first?.literalValue == "export":
+                    for word in simple.words.dropFirst() {
+                        guard case .literal(let text)? = word.parts.first, let equals = text.firstIndex(of: "="),
+                              !text[..<equals].isEmpty, text[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+                        else { continue }
+                        var rest = word
+                        rest.parts[0] = .literal(String(text[text.index(after: equals)...]))
+                        found.append((String(text[..<equals]), rest, word.range.upperBound))
+                    }
+                case .braceGroup(let inner):
+                    found += scriptAssignments(in: inner)
+                default:
+                    break
+                }
+            }
+        }
+        return found
+    }
+
+    /// What a package word means for a version check.
+    enum PackageWord {
+        /// The words it stands for after ARG and ENV substitution (several when a
+        /// variable holds a list).
+        case values([String])
+        /// Part of the word is only known at build time. `placeholderText` is the word
+        /// with `0` for each unknown part, which may still show a pin (`curl=${VERSION}`
+        /// reads `curl=0`); `hasLiteral` is false when the word is nothing but unknowns.
+        case partlyUnknown(placeholderText: String, hasLiteral: Bool)
+    }
+
+    /// Reads a package word, substituting ARG and ENV values.
+    static func read(_ word: ShellWord, environment: [String: String]) -> PackageWord {
+        if let literal = word.literalValue { return .values([literal]) }
+        var text = ""
+        var known = true
+        var hasLiteral = false
+        var isQuoted = false
+        func visit(_ parts: [ShellWordPart]) {
+            for part in parts {
+                switch part {
+                case .literal(let value), .singleQuoted(let value), .ansiCQuoted(let value):
+                    text += value
+                    if !value.isEmpty { hasLiteral = true }
+                case .doubleQuoted(let inner):
+                    isQuoted = true
+                    visit(inner)
+                case .parameter(let expansion):
+                    if let value = resolve(expansion, environment: environment) {
+                        text += value
+                    } else {
+                        text += "0"
+                        known = false
+                    }
+                case .commandSubstitution, .backquoted, .processSubstitution, .arithmetic:
+                    text += "0"
+                    known = false
+                }
+            }
+        }
+        visit(word.parts)
+        guard known else { return .partlyUnknown(placeholderText: text, hasLiteral: hasLiteral) }
+        // An unquoted variable holding `curl=1 wget=2` splits into two words.
+        if isQuoted { return .values([text]) }
+        return .values(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
+    }
+
+    /// `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME-default}` from ARG and ENV values.
+    private static func resolve(_ expansion: ShellParameterExpansion, environment: [String: String]) -> String? {
+        let value = environment[expansion.name]
+        switch expansion.operatorText {
+        case "":
+            return value
+        case ":-", "-":
+            if let value, !(expansion.operatorText == ":-" && value.isEmpty) { return value }
+            guard let operand = expansion.operand else { return "" }
+            if case .values(let words) = read(operand, environment: environment) { return words.joined(separator: " ") }
+            return nil
+        case "/", "//":
+            // `${PACKAGES//,/ }`: a literal pattern (no glob) replaced in a known value.
+            guard let value, let operand = expansion.operand?.literalValue else { return nil }
+            let pieces = operand.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            let pattern = String(pieces[0])
+            let replacement = pieces.count > 1 ? String(pieces[1]) : ""
+            guard !pattern.isEmpty, !pattern.contains(where: { "*?[\\".contains($0) }) else { return nil }
+            return value.replacing(pattern, with: replacement, maxReplacements: expansion.operatorText == "//" ? .max : 1)
+        default:
+            return nil
+        }
+    }
+
+    /// The package words of `operands` that carry no version, with the package each names
+    /// (nil when the word holds a variable; the word's text then names it).
+    /// A word that is nothing but a variable of unknown value (an ARG without a default,
+    /// a shell variable) is not judged: it may hold a pinned list.
+    static func unpinned(
+        _ operands: some Sequence<ShellWord>, environment: [String: String], isPinned: (String) -> Bool
+    ) -> [(word: ShellWord, package: String?)] {
+        var found: [(word: ShellWord, package: String?)] = []
+        for word in operands {
+            switch read(word, environment: environment) {
+            case .values(let values):
+                if let package = values.first(where: { !isPinned($0) }) { found.append((word, package)) }
+            case .partlyUnknown(let text, let hasLiteral):
+                if hasLiteral && !isPinned(text) { found.append((word, nil)) }
+            }
+        }
+        return found
+    }
+
+    /// rpm's `name-version[-release]`, read as hadolint DL3041 reads it: some dash, and
+    /// after the first one only version characters (letters, digits, `.~^_:+`), with a
+    /// part that starts with a digit. `.rpm` files carry their version; a module
+    /// (`@nodejs:18`) or `name:stream` names its stream with `:`.
+    static func isRPMVersioned(_ package: String) -> Bool {
+        if package.hasSuffix(".rpm") { return true }
+        if package.hasPrefix("@") { return package.contains(":") }
+        let parts = package.split(separator: "-", omittingEmptySubsequences: false).dropFirst()
+        guard !parts.isEmpty else { return false }
+        let versionCharacters = Set(".~^_:+")
+        return parts.allSatisfy { part in
+            part.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || versionCharacters.contains($0) }
+        } && parts.contains { $0.first?.isNumber == true }
+    }
+
+    /// What an rpm-family `install` names, and how a pinned one looks: packages of
+    /// `install` need a version, modules of `module install` a `:stream` (hadolint
+    /// DL3033/DL3041). Groups (`group install`, `groupinstall`) have no version.
+    static func rpmInstallTargets(_ command: PackageManagerCommand) -> (operands: [ShellWord], isPinned: (String) -> Bool)? {
+        switch command.subcommand {
+        case "install":
+            return (Array(command.operands), isRPMVersioned)
+        case "module" where command.positionals.dropFirst().first?.literalValue == "install":
+            return (Array(command.positionals.dropFirst(2)), { $0.contains(":") })
+        case "swap":
+            guard let install = command.positionals.firstIndex(where: { $0.literalValue == "install" }) else { return nil }
+            let rest = command.positionals[(install + 1)...]
+            return (Array(rest.prefix { $0.literalValue != "--" }), isRPMVersioned)
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Cleanup
+
+    /// Where ` && cleanup` can be appended right after `view` without changing what the
+    /// script does otherwise: the command runs directly in the script's shell (not in a
+    /// pipeline, subshell, substitution, condition or background job), appending `&& x`
+    /// to it keeps the and-or list's outcome when `x` succeeds, and `x` runs as root
+    /// (no `sudo` in the script, no non-root `USER` before the RUN). Nil otherwise.
+    static func appendOffset(after view: CommandView, in script: ShellScript, of run: RunScript,
+                             context: RuleContext) -> Int? {
+        guard view.context.enclosures.isEmpty, view.context.pipelineLength == 1, !view.context.isBackground,
+              !script.commands.contains(where: { $0.wrappers.contains("sudo") || $0.name == "sudo" }),
+              !runsAsNonRoot(run, context: context) else { return nil }
+        return script.sourceRange(view.command.range).end
+    }
+
+    /// Whether a `USER` before the RUN, in its stage or the stages it is built on, is not root.
+    static func runsAsNonRoot(_ run: RunScript, context: RuleContext) -> Bool {
+        let stages = context.stages.stages
+        var index: Int? = run.stageIndex
+        var limit = run.instruction.range.start
+        while let current = index, stages.indices.contains(current) {
+            if let user = stages[current].instructions.last(where: { $0.kind == .user && $0.range.start < limit }) {
+                let name = (user.values.first ?? "").split(separator: ":").first.map(String.init) ?? ""
+                return name != "root" && name != "0"
+            }
+            index = stages[current].baseStageIndex
+            limit = Int.max
+        }
+        return false
+    }
+
+    /// Whether a command removes `path` or a folder above it, or what is inside it
+    /// (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/cache/dnf`).
+    static func removes(_ view: CommandView, anyOf paths: [String]) -> Bool {
+        guard view.name == "rm" else { return false }
+        return view.arguments.contains { word in
+            guard var value = word.literalValue, !value.hasPrefix("-") else { return false }
+            while value.hasSuffix("/*") || value.hasSuffix("*") || (value.count > 1 && value.hasSuffix("/")) {
+                value.removeLast(value.hasSuffix("/*") ? 2 : 1)
+            }
+            return paths.contains { path in value == path || path.hasPrefix(value + "/") }
+        }
+    }
+
+    /// Whether a cache or tmpfs mount of the RUN covers any of `paths`.
+    static func isCached(_ run: RunScript, anyOf paths: [String]) -> Bool {
+        paths.contains { RunMount.isCached($0, in: run.instruction) }
+    }
+}

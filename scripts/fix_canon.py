@@ -38,7 +38,13 @@ UNSAFE_INSERTED_WORDS = {
     "DL3015": ("--no-install-recommends",),  # apt-get install --no-install-recommends
 }
 APT_COMMAND = re.compile(r"(^|[\s;&|(`])apt(?=\s)")
-APT_LISTS_CLEANUP = re.compile(r"\s*&&\s*rm\s+-rf\s+/var/lib/apt/lists/\*\s*$")
+APT_LISTS_CLEANUP = re.compile(r"\s*&&\s*rm\s+-rf\s+/var/lib/apt/lists/\*")
+# Cleanup commands a safe fix appends after a package manager's last install, by rule.
+SAFE_APPENDED_COMMANDS = {
+    "DL3032": ("&& yum clean all",),
+    "DL3036": ("&& zypper clean",),
+    "DL3040": ("&& dnf clean all", "&& microdnf clean all"),
+}
 LEADING_CD = re.compile(r"^\s*cd\s+\S+\s*&&\s*")
 TARGETPLATFORM = re.compile(r"^--platform=(\$TARGETPLATFORM|\$\{TARGETPLATFORM\})$")
 
@@ -91,7 +97,13 @@ def _script_words(text, words):
     return "".join(kept)
 
 
+def appended_commands(codes):
+    return sorted({c for code in codes for c in SAFE_APPENDED_COMMANDS.get(code, ())}, key=len, reverse=True)
+
+
 def _canonical_script(text, codes, mode):
+    for command in appended_commands(codes):
+        text = re.sub(r"\s*" + r"\s+".join(map(re.escape, command.split())) + r"(?=\s|$|;|\))", "", text)
     text = _script_words(text, inserted_words(codes, mode))
     if "DL3027" in codes:
         text = APT_COMMAND.sub(lambda m: m.group(1) + "apt-get", text)
@@ -186,4 +198,8 @@ def inserted_only(text_in, text_out, codes, mode):
         before, after = tokens_in.count(word), tokens_out.count(word)
         if after < before:
             problems.append("`%s` appears %d times in the output, %d in the input" % (word, after, before))
+    for command in appended_commands(codes):
+        before, after = " ".join(tokens_in).count(command), " ".join(tokens_out).count(command)
+        if after < before:
+            problems.append("`%s` appears %d times in the output, %d in the input" % (command, after, before))
     return problems

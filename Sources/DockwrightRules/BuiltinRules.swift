@@ -5,13 +5,20 @@ import DockwrightCore
 public enum BuiltinRules {
     /// The rule types.
     public static let all: [any Rule.Type] = [
+        AddURLChecksumRule.self,
         AvoidLatestTagRule.self,
         DepsBeforeSourceRule.self,
+        FinalStageUserRule.self,
         MergeConsecutiveRunsRule.self,
+        NonRootLastUserRule.self,
+        NumericUserRule.self,
+        PipedDownloadExecutionRule.self,
         PreferCopyOverAddRule.self,
         PreferSmallBaseRule.self,
+        SecretInArgOrEnvRule.self,
         StaticBeforeVolatileRule.self,
         TagBaseImageRule.self,
+        WorldWritableModeRule.self,
     ]
 
     /// One instance of every rule.

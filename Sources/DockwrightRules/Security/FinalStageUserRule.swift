@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightShell
 import DockwrightSyntax
 
 /// Flags a final stage that never sets a USER, so the container runs as root.
@@ -26,12 +27,17 @@ public struct FinalStageUserRule: Rule {
             - the base image's entrypoint starts as root and drops privileges itself \
             (`postgres`, `mysql`, `mariadb`, `mongo`, `redis`, `rabbitmq`, `cassandra`, \
             `couchdb`), unless the Dockerfile replaces its `ENTRYPOINT`;
+            - the image is a Windows image (`servercore`, `nanoserver`, or a stage whose \
+            `SHELL` is PowerShell or cmd): its users are `ContainerAdministrator` and \
+            `ContainerUser`, and a UID means nothing there;
             - the final stage uses or installs a privilege-dropping tool (`gosu`, `su-exec`, \
             `setpriv`, `s6-setuidgid`, `runuser`), the usual sign of an entrypoint that does \
             the same.
 
-            Running as root is a default that many images rely on, so the finding is `info`; \
-            raise it with the `severity` setting where every image must run unprivileged.
+            Running as root is a default that many images rely on, and base images meant to be \
+            built upon (`FROM debian` plus tools) are reported too, so the finding is `info`; \
+            raise it with the `severity` setting where every image must run unprivileged, or \
+            ignore DW200 for a base image's Dockerfile.
 
             There is no automatic fix. The suggestion is a numeric UID (`USER 10001`): it needs \
             no entry in `/etc/passwd`, and Kubernetes' `runAsNonRoot` can check it (see DL3066). \
@@ -59,6 +65,7 @@ public struct FinalStageUserRule: Rule {
             Example("FROM postgres:16\nCOPY init.sql /docker-entrypoint-initdb.d/\n"),
             Example("FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gosu\nENTRYPOINT [\"/entrypoint.sh\"]\n"),
             Example("ARG BASE\nFROM ${BASE}\nCMD [\"app\"]\n"),
+            Example("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo hello\n"),
         ]
     )
 
@@ -72,7 +79,8 @@ public struct FinalStageUserRule: Rule {
               context.stages.argScope.expandInGlobalScope(rootToken.text).undefinedNames.isEmpty
         else { return [] }
         let chain = stageChain(from: final, in: context)
-        guard !Self.runsAsNonRoot(image), !dropsPrivileges(image, chain: chain, in: context) else { return [] }
+        guard !Self.runsAsNonRoot(image), !dropsPrivileges(image, chain: chain, in: context),
+              !isWindows(image, chain: chain) else { return [] }
         return [Violation(
             range: token.range,
             message: "No `USER` is set, so the final stage runs as root; add a non-root `USER` (e.g. `USER 10001`)")]
@@ -90,6 +98,20 @@ private extension FinalStageUserRule {
             current = context.stages.stages[stageIndex].baseStageIndex
         }
         return chain
+    }
+
+    /// Whether the stages build a Windows image, where users are `ContainerAdministrator` and
+    /// `ContainerUser`, not root and UIDs (the markers RunScript uses to pick cmd).
+    func isWindows(_ image: ImageReference, chain: [Stage]) -> Bool {
+        let name = image.text.lowercased()
+        if ["windows", "nanoserver", "servercore", "dotnet-framework", "dotnet/framework"].contains(where: name.contains) {
+            return true
+        }
+        return chain.flatMap(\.instructions).contains { instruction in
+            guard instruction.kind == .shell, case .execForm(let tokens) = instruction.arguments,
+                  let executable = tokens.first?.text else { return false }
+            return ShellDialect(executable: executable).isWindowsShell
+        }
     }
 
     /// Images documented to run as a non-root user by default.

@@ -19,9 +19,14 @@ public struct NumericUserRule: Rule {
             DL3066 the same way after 2.15; 2.15.1 still reports every `USER` of every stage). \
             A name in a builder stage, or one switched away from later, is harmless.
 
-            Not reported: a group given by name (`USER 10001:app`: the UID is what matters), \
-            a value that uses a variable (like hadolint: `--build-arg` may pass a number), and \
-            `root`, which is always UID 0 and which DL3002 reports on its own.
+            The value is read after substituting ARG and ENV values, so `ARG APP_USER=app` then \
+            `USER ${APP_USER}` is reported (hadolint skips variables an ARG declares). A variable the file \
+            gives no value is not judged: an ARG without a default, or an ENV of the base \
+            image such as `$APP_UID` in .NET images or `$NB_UID` in Jupyter's, which hold \
+            numbers (hadolint 2.15.1 reports those as names).
+
+            Not reported either: a group given by name (`USER 10001:app`: the UID is what \
+            matters), and `root`, which is always UID 0 and which DL3002 reports on its own.
 
             There is no automatic fix: the UID of a name is only known inside the image.
 
@@ -32,13 +37,15 @@ public struct NumericUserRule: Rule {
             Example("FROM alpine:3.20\nRUN adduser -D app\nUSER ↓app\n"),
             Example("FROM alpine:3.20\nUSER ↓app:1000\n"),
             Example("FROM alpine:3.20 AS base\nUSER ↓node\nFROM base\nCMD [\"node\"]\n"),
+            Example("FROM alpine:3.20\nARG APP_USER=app\nUSER ↓${APP_USER}\n"),
         ],
         nonTriggering: [
             Example("FROM alpine:3.20\nUSER 10001\n"),
             Example("FROM alpine:3.20\nUSER 10001:app\n"),
             Example("FROM node:22 AS build\nUSER node\nRUN npm ci\nFROM alpine:3.20\nUSER 1000\n"),
             Example("FROM alpine:3.20\nUSER app\nRUN make\nUSER 10001\n"),
-            Example("FROM alpine:3.20\nARG APP_USER=app\nUSER ${APP_USER}\n"),
+            Example("FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER $APP_UID\n"),
+            Example("FROM alpine:3.20\nARG APP_USER\nUSER ${APP_USER}\n"),
             Example("FROM alpine:3.20\nUSER root\n"),
         ]
     )
@@ -48,11 +55,12 @@ public struct NumericUserRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         guard let final = context.stages.finalStageIndex,
               let user = StageUser.effective(ofStage: final, in: context),
-              !user.usesVariables, !user.isRoot, let uid = user.userPart, !uid.isEmpty,
+              !user.hasUnsetVariables, !user.isRoot, let uid = user.userPart, !uid.isEmpty,
               !uid.allSatisfy({ $0.isASCII && $0.isNumber })
         else { return [] }
+        let subject = user.usesVariables ? "`\(user.token.text)` resolves to the user name `\(uid)`" : "`\(uid)` is a user name"
         return [Violation(
             range: user.token.range,
-            message: "`\(uid)` is a user name, which runtimes cannot check is non-root; use its numeric UID")]
+            message: "\(subject), which runtimes cannot check is non-root; use its numeric UID")]
     }
 }

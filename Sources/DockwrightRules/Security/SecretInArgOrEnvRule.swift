@@ -38,7 +38,8 @@ public struct SecretInArgOrEnvRule: Rule {
             `ENV POSTGRES_PASSWORD_FILE=/run/secrets/db` is the recommended way to pass \
             one (BuildKit excludes `file` and `version` the same way).
             - A few well-known settings that only contain the words are not reported: \
-            `GOPRIVATE` (Go's list of private modules), \
+            `GOPRIVATE` (Go's list of private modules), `GOOGLE_APPLICATION_CREDENTIALS` (a \
+            path to a key file), \
             `TOKENIZERS_PARALLELISM`, and the MySQL/MariaDB switches \
             `MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`, \
             `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD`, `MARIADB_RANDOM_ROOT_PASSWORD`.
@@ -135,7 +136,7 @@ extension SecretInArgOrEnvRule {
 
     /// Well-known settings whose names contain a sensitive word but hold no secret.
     static let knownHarmlessNames: Set<String> = [
-        "GOPRIVATE", "TOKENIZERS_PARALLELISM", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD",
+        "GOPRIVATE", "GOOGLE_APPLICATION_CREDENTIALS", "TOKENIZERS_PARALLELISM", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD",
         "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD",
     ]
 

@@ -13,6 +13,9 @@ struct StageUser {
     let value: String?
     /// Whether the argument uses a variable.
     let usesVariables: Bool
+    /// Whether it uses a variable no ARG or ENV of the file gives a value: an ARG without a
+    /// default, or an ENV of the base image (`$APP_UID` in .NET images) that we cannot see.
+    let hasUnsetVariables: Bool
 
     /// The user part, before any `:group`.
     var userPart: String? {
@@ -70,6 +73,7 @@ struct StageUser {
         var environment = scope.environment(before: instruction) ?? [:]
         let first = scope.expander.evaluate(token.text, environment: environment)
         usesVariables = !first.referencedNames.isEmpty
+        hasUnsetVariables = !first.undefinedNames.isEmpty
         if first.undefinedNames.isEmpty {
             value = first.value
         } else {

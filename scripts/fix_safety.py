@@ -26,6 +26,10 @@ Per mode (safe, unsafe), every file:
     and keeps the parser-directive block (`# syntax=`, `# escape=`, ...);
   * idempotent: fixing the output again (changed files only) returns it
     unchanged.
+Both modes first put the input's and the output's instructions in the
+canonical form of scripts/fix_canon.py for the fixes that were applied (what
+each rule may change: inserted flags, casing, quoting...), and check that
+inserted flags were only inserted. Then:
 Safe mode, instruction by instruction over the oracle's parses: equal
 instructions (cmd case-insensitively, sub_cmd, json, flags, value, heredocs;
 ONBUILD also its text, as the binding drops ONBUILD's flags) match 1:1;
@@ -85,6 +89,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import fix_canon  # noqa: E402
 import oracle_dump  # noqa: E402  (exits 2 when `dockerfile` is missing)
 import shfmt_commands  # noqa: E402
 
@@ -424,6 +429,13 @@ def split_tag(image):
     if colon > slash:
         return image[:colon], image[colon + 1:]
     return image, ""
+
+
+def stage_names(instructions):
+    """The file's stage names, lowercased (BuildKit matches them case-insensitively)."""
+    return {ins["value"][2].lower() for ins in instructions
+            if (ins.get("cmd") or "").upper() == "FROM" and len(ins.get("value") or ()) == 3
+            and ins["value"][1].lower() == "as"}
 
 
 def shell_run(ins):
@@ -788,6 +800,9 @@ class Checker:
             if (n.get("cmd") or "").upper() == "COPY" and "DW001" in applied_codes:
                 st["copies_inserted"] += 1
                 continue
+            if fix_canon.may_add(n, applied_codes):
+                st["instructions_added"] += 1
+                continue
             self.flag(fid, path, "unsafe", "extra", where(N, j), "no such instruction in the input",
                       itext(n))
 
@@ -961,8 +976,11 @@ def main(argv):
             if changed != bool(codes):
                 flag(fid, p, m, "inconsistent", "-", "applied fixes iff the output changed",
                      "changed=%s, applied=%s" % (str(changed).lower(), codes))
-            if m == "safe" and any(c.startswith("DW") for c in codes):
-                flag(fid, p, m, "unsafe-in-safe", "-", "only safe fixes", "applied %s" % codes)
+            # Older records (and the mock) carry no applicability: DW fixes were all unsafe then.
+            graded = [(x["code"], x.get("applicability", "unsafe" if x["code"].startswith("DW") else "safe"))
+                      for x in rec["applied"]]
+            if m == "safe" and any(grade != "safe" for _, grade in graded):
+                flag(fid, p, m, "unsafe-in-safe", "-", "only safe fixes", "applied %s" % graded)
             if not orig[p]["ok"]:
                 if changed:
                     flag(fid, p, m, "rejected-changed", "-", "input the oracle rejects returned unchanged",
@@ -992,10 +1010,15 @@ def main(argv):
             if not po["ok"]:
                 flag(fid, p, m, "unparsable", "-", "output accepted by BuildKit's parser", short(po.get("error")))
                 continue
+            for problem in fix_canon.inserted_only(text, out, codes, m):
+                flag(fid, p, m, "removed-word", "-", "fixes only insert their flags", problem)
+            stages = stage_names(orig[p]["instructions"])
+            before = fix_canon.canonical(orig[p]["instructions"], codes, m, stages)
+            after = fix_canon.canonical(po["instructions"], codes, m, stages)
             if m == "safe":
-                ck.walk_safe(fid, p, orig[p]["instructions"], po["instructions"])
+                ck.walk_safe(fid, p, before, after)
             else:
-                ck.match_unsafe(fid, p, orig[p]["instructions"], po["instructions"], set(codes))
+                ck.match_unsafe(fid, p, before, after, set(codes))
     T["checks"] = time.monotonic() - t
 
     # shell level checks of every merge

@@ -15,7 +15,7 @@
 # stderr; closing line on stdout: `hadolint-gap: N passed, M failed`
 # (ids only: `scripts/hadolint-failures.sh 2>/dev/null | sed '$d'`).
 # The first run takes ~2-4 min (hadolint is slow); results are cached in
-# .build/hadolint-cache/.
+# .build/hadolint-findings-cache/ (shared with scripts/parity.sh).
 set -euo pipefail
 
 LIST_ONLY=0
@@ -31,13 +31,13 @@ OUT=.build/hadolint-gap
 dw_venv_ensure hadolint || exit 2
 
 [ -d "$CORPUS" ] || { echo "hadolint-failures: corpus dir '$CORPUS' not found" >&2; exit 2; }
-mkdir -p "$OUT" .build/oracle-cache .build/hadolint-cache
+mkdir -p "$OUT" .build/oracle-cache .build/hadolint-findings-cache
 find "$CORPUS" -maxdepth 1 -type f -name '*.Dockerfile' | LC_ALL=C sort > "$OUT/files.txt"
 
 "$DW_PY" scripts/oracle_dump.py --batch --cache-dir .build/oracle-cache \
     < "$OUT/files.txt" > "$OUT/oracle-all.jsonl" 2>/dev/null || [ $? -eq 1 ] \
     || { echo "hadolint-failures: oracle failed" >&2; exit 2; }
-"$DW_PY" scripts/hadolint_scan.py --hadolint "$DW_HADOLINT" --cache-dir .build/hadolint-cache \
+"$DW_PY" scripts/hadolint_scan.py --hadolint "$DW_HADOLINT" --cache-dir .build/hadolint-findings-cache \
     < "$OUT/files.txt" > "$OUT/hadolint.jsonl" \
     || { echo "hadolint-failures: hadolint scan failed" >&2; exit 2; }
 

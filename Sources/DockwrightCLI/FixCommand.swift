@@ -180,7 +180,10 @@ struct FixCommand {
                 continue
             }
             let result = linter.fix(SourceFile(path: path, bytes: bytes), level: options.level)
-            let applied = result.applied.map { "{\"code\": \(json($0.code)), \"title\": \(json($0.fix.title))}" }
+            let applied = result.applied.map {
+                "{\"code\": \(json($0.code)), \"title\": \(json($0.fix.title)), "
+                    + "\"applicability\": \(json($0.fix.applicability.rawValue))}"
+            }
             let rejected = result.rejected.map { "{\"code\": \(json($0.code)), \"title\": \(json($0.title))}" }
             output.write("{\"path\": \(json(path)), \"changed\": \(result.output != bytes), "
                 + "\"output\": \(json(String(decoding: result.output, as: UTF8.self))), "

@@ -18,6 +18,16 @@ import Testing
         #expect(result.standardError.isEmpty)
     }
 
+    @Test func batchRecordsSayHowSafeEachAppliedFixIs() throws {
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("Dockerfile")
+        try dockerfile.write(to: file, atomically: true, encoding: .utf8)
+        let result = runTool(["fix", "--batch"], standardInput: file.path + "\n")
+        #expect(result.standardOutput.contains(
+            "\"applied\": [{\"code\": \"DL3020\", \"title\": \"Replace `ADD` with `COPY`\", \"applicability\": \"safe\"}]"))
+        #expect(try String(contentsOf: file, encoding: .utf8) == dockerfile, "--batch reports, it does not write")
+    }
+
     @Test func showRemainingPrintsFindingsToStandardError() {
         let result = runTool(["fix", "--show-remaining", "--stdin-filename", "api/Dockerfile", "-"], standardInput: "FROM python\nADD a /b\n")
         #expect(result.standardOutput == "FROM python\nCOPY a /b\n")

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Canonical forms for scripts/fix_safety.py: what each dockwright fix is allowed
+to change, written as a rewrite applied to BOTH the input's and the output's
+instructions (oracle dumps). After it, a fixed file must equal its input
+instruction for instruction (safe mode) or contain all of it (unsafe mode);
+so each rewrite below names exactly one kind of change a fix may make, and it
+is only applied when a rule that makes that change was applied to the file.
+
+Two kinds of rewrite:
+  * equivalences under BuildKit's own rules, which keep meaning whatever rule
+    made them (stage names and `AS` are case-insensitive, ENV/LABEL quoting,
+    EXPOSE protocol case, a trailing `/` on a multi-source COPY destination,
+    `--platform=$TARGETPLATFORM`, which is the default);
+  * the named changes of a rule (a flag inserted into a package-manager
+    command, `apt` -> `apt-get`, MAINTAINER -> an authors LABEL, ...). For
+    inserted words, `inserted_only` also checks the file as a whole gained
+    them and lost none, so a fix that deleted such a word is still caught.
+
+canonical(instructions, codes, mode) -> instructions
+inserted_only(text_in, text_out, codes, mode) -> list of problems
+"""
+import re
+
+# Words a fix may insert into a RUN script, by the rule that inserts them.
+# Safe fixes: flags that only answer a prompt or skip a cache.
+SAFE_INSERTED_WORDS = {
+    "DL3014": ("-y",),                       # apt-get install -y
+    "DL3030": ("-y",),                       # yum install -y
+    "DL3038": ("-y",),                       # dnf/microdnf install -y
+    "DL3034": ("-n",),                       # zypper -n install
+    "DL3019": ("--no-cache",),               # apk add --no-cache
+    "DL3042": ("--no-cache-dir",),           # pip install --no-cache-dir
+    "DL3046": ("-l",),                       # useradd -l
+    "DL3047": ("--progress=dot:giga",),      # wget --progress=dot:giga
+}
+# Unsafe fixes: flags that change what gets installed.
+UNSAFE_INSERTED_WORDS = {
+    "DL3015": ("--no-install-recommends",),  # apt-get install --no-install-recommends
+}
+APT_COMMAND = re.compile(r"(^|[\s;&|(`])apt(?=\s)")
+APT_LISTS_CLEANUP = re.compile(r"\s*&&\s*rm\s+-rf\s+/var/lib/apt/lists/\*\s*$")
+LEADING_CD = re.compile(r"^\s*cd\s+\S+\s*&&\s*")
+TARGETPLATFORM = re.compile(r"^--platform=(\$TARGETPLATFORM|\$\{TARGETPLATFORM\})$")
+
+
+def inserted_words(codes, mode):
+    words = set()
+    for code in codes:
+        words.update(SAFE_INSERTED_WORDS.get(code, ()))
+        if mode == "unsafe":
+            words.update(UNSAFE_INSERTED_WORDS.get(code, ()))
+    return words
+
+
+def unquote(word):
+    """BuildKit's word processing for ENV/LABEL values: quotes removed, `\\` escapes
+    resolved (enough to compare `k v` with `k="v"`)."""
+    out, i, quote = [], 0, None
+    while i < len(word):
+        c = word[i]
+        if quote == "'":
+            if c == "'":
+                quote = None
+            else:
+                out.append(c)
+        elif c == "\\" and i + 1 < len(word) and (quote is None or word[i + 1] in '"\\$`'):
+            i += 1
+            out.append(word[i])
+        elif c == '"':
+            quote = None if quote == '"' else '"'
+        elif c == "'" and quote is None:
+            quote = "'"
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _script_words(text, words):
+    """The script without the standalone words `words` (and the space before each)."""
+    if not words:
+        return text
+    parts = re.split(r"(\s+)", text)
+    kept = []
+    for part in parts:
+        if part in words:
+            if kept and kept[-1].isspace():
+                kept.pop()
+            continue
+        kept.append(part)
+    return "".join(kept)
+
+
+def _canonical_script(text, codes, mode):
+    text = _script_words(text, inserted_words(codes, mode))
+    if "DL3027" in codes:
+        text = APT_COMMAND.sub(lambda m: m.group(1) + "apt-get", text)
+    if mode == "unsafe" and "DL3009" in codes:
+        text = APT_LISTS_CLEANUP.sub("", text)
+    if mode == "unsafe" and "DL3003" in codes:
+        text = LEADING_CD.sub("", text)
+    return text
+
+
+def canonical(instructions, codes, mode, stage_names):
+    """The instructions with every change the applied `codes` may make undone
+    (see the module doc); `stage_names` are the file's stage names, lowercased."""
+    codes = set(codes)
+    out = []
+    for ins in instructions:
+        ins = dict(ins)
+        cmd = (ins.get("cmd") or "").upper()
+        value = list(ins.get("value") or ())
+        flags = list(ins.get("flags") or ())
+        if cmd == "RUN" and not ins.get("json") and value:
+            value[0] = _canonical_script(value[0], codes, mode)
+            ins["value"] = value
+        if cmd == "FROM":
+            if len(value) == 3 and value[1].lower() == "as":
+                value[1], value[2] = "AS", value[2].lower()
+            if value and value[0].lower() in stage_names:
+                value[0] = value[0].lower()
+            ins["value"] = value
+            ins["flags"] = [f for f in flags if not TARGETPLATFORM.match(f)]
+        if cmd in ("COPY", "ADD"):
+            ins["flags"] = [f.lower() if f.lower().startswith("--from=") and f[7:].lower() in stage_names else f
+                            for f in flags]
+            if len(value) > 2 and value[-1].endswith("/") and len(value[-1]) > 1:
+                value[-1] = value[-1][:-1]
+            ins["value"] = value
+        if cmd == "RUN":
+            ins["flags"] = [re.sub(r"(?i)(from=)([^,]+)",
+                                   lambda m: m.group(1) + (m.group(2).lower() if m.group(2).lower() in stage_names
+                                                           else m.group(2)), f)
+                            if f.startswith("--mount=") else f for f in flags]
+        if cmd == "MAINTAINER" and "DL4000" in codes:
+            cmd = "LABEL"
+            ins["cmd"] = "LABEL"
+            value = ["org.opencontainers.image.authors", " ".join(value)]
+        if cmd in ("ENV", "LABEL"):
+            ins["value"] = [unquote(v) for v in value]
+        if cmd == "EXPOSE":
+            ins["value"] = [v.lower() for v in value]
+        if cmd in ("CMD", "ENTRYPOINT") and ins.get("json") and mode == "unsafe" and "DL3025" in codes:
+            ins["json"] = False
+            ins["value"] = [" ".join(value)]
+        out.append(ins)
+    return out
+
+
+def may_add(instruction, codes):
+    """Whether an unsafe fix of `codes` may have added this output instruction:
+    DL3003 turns a leading `cd` into a WORKDIR, DL4006 adds a pipefail SHELL."""
+    cmd = (instruction.get("cmd") or "").upper()
+    return (cmd == "WORKDIR" and "DL3003" in codes) or (cmd == "SHELL" and "DL4006" in codes)
+
+
+def inserted_only(text_in, text_out, codes, mode):
+    """Each word the applied fixes may insert appears in the output at least as
+    often as in the input: canonical() drops them on both sides, this catches a
+    fix that removed one instead."""
+    problems = []
+    tokens_in, tokens_out = text_in.split(), text_out.split()
+    for word in sorted(inserted_words(codes, mode)):
+        before, after = tokens_in.count(word), tokens_out.count(word)
+        if after < before:
+            problems.append("`%s` appears %d times in the output, %d in the input" % (word, after, before))
+    return problems

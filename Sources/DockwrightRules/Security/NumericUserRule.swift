@@ -17,16 +17,17 @@ public struct NumericUserRule: Rule {
             Only the `USER` that decides who runs the container is checked: the last one of the \
             final stage, or of the stage it is built on when it sets none (hadolint narrowed \
             DL3066 the same way after 2.15; 2.15.1 still reports every `USER` of every stage). \
-            A name in a builder stage, or one switched away from later, is harmless.
+            A name in a builder stage, or one that is not the last user (switched away from \
+            later), is harmless.
 
             The value is read after substituting ARG and ENV values, so `ARG APP_USER=app` then \
             `USER ${APP_USER}` is reported (hadolint skips variables an ARG declares). A variable the file \
-            gives no value is not judged: an ARG without a default, or an ENV of the base \
+            gives no value is not judged (a variable without value): an ARG without a default, or an ENV of the base \
             image such as `$APP_UID` in .NET images or `$NB_UID` in Jupyter's, which hold \
             numbers (hadolint 2.15.1 reports those as names).
 
             Not reported either: a group given by name (`USER 10001:app`: the UID is what \
-            matters), and `root`, which is always UID 0 and which DL3002 reports on its own.
+            matters), and `root`, which is always UID 0: root is reported by DL3002 on its own.
 
             There is no automatic fix: the UID of a name is only known inside the image.
 

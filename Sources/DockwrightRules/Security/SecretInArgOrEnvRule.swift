@@ -30,10 +30,10 @@ public struct SecretInArgOrEnvRule: Rule {
 
             Differences from hadolint, which users report as noise (buildkit#5775, #5403):
 
-            - `username` alone is not a secret: `ARG USERNAME=vscode` (the account dev \
+            - A username is not a secret: `ARG USERNAME=vscode` (the account dev \
             containers create) is not reported. The well-known credential names that include \
             a user name (`DOCKER_USERNAME`) still are.
-            - A name whose last `_` word is `FILE`, `PATH`, `DIR`, `VERSION` or `URL` names \
+            - A name that names a file or a version is not the secret: one whose last `_` word is `FILE`, `PATH`, `DIR`, `VERSION` or `URL` names \
             where a secret is or which version of something is wanted, not the secret: \
             `ENV POSTGRES_PASSWORD_FILE=/run/secrets/db` is the recommended way to pass \
             one (BuildKit excludes `file` and `version` the same way).

@@ -6,7 +6,7 @@ import Foundation
 
 extension Configuration {
     /// The keys `.dockwright.json` accepts, kebab-case like the command-line options.
-    static let jsonKeys: Set<String> = ["select", "ignore", "severity", "fail-level", "exclude", "trusted-registries"]
+    static let jsonKeys: Set<String> = ["select", "ignore", "severity", "fail-level", "exclude", "trusted-registries", "shellcheck"]
 
     /// Reads `.dockwright.json` (JSON5: comments and trailing commas allowed).
     /// Unknown keys and bad values are errors that name the key and its line.
@@ -32,6 +32,7 @@ extension Configuration {
         configuration.ignore = raw.ignore ?? []
         configuration.exclude = raw.exclude ?? []
         configuration.trustedRegistries = raw.trustedRegistries ?? []
+        configuration.shellcheck = raw.shellcheck ?? false
         for (selector, level) in raw.severity ?? [:] {
             guard let severity = Severity(rawValue: level.lowercased()) else {
                 throw ConfigurationError(
@@ -97,6 +98,7 @@ private struct RawJSONConfiguration: Decodable {
     var failLevel: String?
     var exclude: [String]?
     var trustedRegistries: [String]?
+    var shellcheck: Bool?
     var unknownKeys: [String] = []
 
     private struct Key: CodingKey {
@@ -116,6 +118,7 @@ private struct RawJSONConfiguration: Decodable {
             case "fail-level": failLevel = try container.decode(String.self, forKey: key)
             case "exclude": exclude = try container.decode([String].self, forKey: key)
             case "trusted-registries": trustedRegistries = try container.decode([String].self, forKey: key)
+            case "shellcheck": shellcheck = try container.decode(Bool.self, forKey: key)
             default: unknownKeys.append(key.stringValue)
             }
         }

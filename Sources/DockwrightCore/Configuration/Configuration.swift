@@ -15,6 +15,8 @@ public struct Configuration: Hashable, Sendable {
     public var exclude: [String] = []
     /// Registries a base image may come from (hadolint's `trustedRegistries`).
     public var trustedRegistries: [String] = []
+    /// Whether to run ShellCheck on RUN scripts when it is installed (`--shellcheck`).
+    public var shellcheck = false
     /// The file the settings came from, if any.
     public var path: String?
 

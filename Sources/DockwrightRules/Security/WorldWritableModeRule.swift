@@ -40,6 +40,7 @@ public struct WorldWritableModeRule: Rule {
             Example("FROM alpine:3.20\nRUN chmod -R ↓o+w /var/www \\\n && echo done\n"),
             Example("FROM alpine:3.20\nRUN chmod ↓666 /etc/app.conf\n"),
             Example("FROM alpine:3.20\nRUN mkdir -m ↓777 /cache\n"),
+            Example("FROM alpine:3.20\nRUN install -d -m ↓0777 /srv/shared && mkdir ↓--mode=a+rwx /srv/drop\n"),
             Example("FROM alpine:3.20\nRUN <<EOF\nchmod ↓u=rwx,go=rwx /opt/app\nEOF\n"),
         ],
         nonTriggering: [
@@ -61,13 +62,14 @@ public struct WorldWritableModeRule: Rule {
         for run in context.runAndTriggerScripts {
             guard let script = run.script else { continue }
             for view in script.commands {
-                guard let word = Self.modeWord(of: view), let (mode, _) = Self.modeText(of: word, command: view),
+                guard let word = Self.modeWord(of: view), let mode = Self.modeText(of: word, command: view),
                       Self.isWorldWritable(mode)
                 else { continue }
+                let command = view.name == "chmod" ? "chmod \(mode)" : "\(view.name ?? "mkdir") -m \(mode)"
                 violations.append(Violation(
                     range: script.sourceRange(word.range),
-                    message: "`\(view.name ?? "chmod") \(mode)` lets every user write the path; give it to the user "
-                        + "that needs it (`chown`) and use a mode like `755` or `775`"))
+                    message: "`\(command)` lets every user write the path; give it to the user that needs it "
+                        + "(`chown`) and use a mode like `755` or `775`"))
             }
         }
         return violations
@@ -156,13 +158,13 @@ extension WorldWritableModeRule {
     }
 
     /// The mode in a mode word (without `-m`/`--mode=`), when literal.
-    static func modeText(of word: ShellWord, command view: CommandView) -> (String, ShellWord)? {
+    static func modeText(of word: ShellWord, command view: CommandView) -> String? {
         guard let value = word.literalValue else { return nil }
         if view.name != "chmod" {
-            if value.hasPrefix("--mode=") { return (String(value.dropFirst("--mode=".count)), word) }
-            if value.hasPrefix("-m") && value.count > 2 { return (String(value.dropFirst(2)), word) }
+            if value.hasPrefix("--mode=") { return String(value.dropFirst("--mode=".count)) }
+            if value.hasPrefix("-m") && value.count > 2 { return String(value.dropFirst(2)) }
         }
-        return (value, word)
+        return value
     }
 
     /// chmod's options (GNU coreutils and BusyBox).

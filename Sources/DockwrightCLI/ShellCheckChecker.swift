@@ -56,7 +56,9 @@ struct ShellCheckChecker: ExternalChecker {
         var start = 0
         while start < jobs.count {
             let batch = jobs[start..<min(start + Self.parallelProcesses, jobs.count)]
-            let running = batch.map { job in (job, ChildProcess.start(executable, arguments: job.arguments, input: job.input)) }
+            let running = batch.map { job in
+                (job, ChildProcess.start(executable, arguments: job.arguments, input: job.input))
+            }
             for (job, process) in running {
                 guard let output = process?.finish() else { continue }
                 findings += self.findings(in: output, of: job)
@@ -89,7 +91,9 @@ extension ShellCheckChecker {
         for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { lineStarts.append(offset + 1) }
         let scope = context.stages.argScope
         var names = Set(Self.proxyVariables)
-        if let environment = scope.environment(before: run.instruction) ?? scope.environment(atEndOfStage: run.stageIndex) {
+        // A trigger has no place in the stage's scope: it sees what the stage ends with.
+        let environment = scope.environment(before: run.instruction) ?? scope.environment(atEndOfStage: run.stageIndex)
+        if let environment {
             names.formUnion(environment.keys)
         }
         names.formUnion(scope.declaredArgumentNames(before: run.instruction) ?? [])
@@ -111,7 +115,8 @@ extension ShellCheckChecker {
         let restStart = keepsShebang ? lineStarts[1] : 0
         input += bytes[restStart...]
         scriptLines += (firstScriptLine..<lineStarts.count).map { Optional($0) }
-        let arguments = ["--format=json1", "--shell=\(shell)", "--exclude=\(Self.excludedCodes.joined(separator: ","))", "-"]
+        let excluded = Self.excludedCodes.joined(separator: ",")
+        let arguments = ["--format=json1", "--shell=\(shell)", "--exclude=\(excluded)", "-"]
         return Job(run: run, arguments: arguments, input: input, scriptLines: scriptLines, lineStarts: lineStarts)
     }
 
@@ -129,7 +134,9 @@ extension ShellCheckChecker {
     static func isShellName(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        return name.unicodeScalars.allSatisfy { scalar in
+            scalar == "_" || (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+        }
     }
 }
 
@@ -183,7 +190,9 @@ extension ShellCheckChecker {
     /// Whether `--select`/`--ignore` (and the configuration's) let an SC code through:
     /// a selector is the code, a prefix of it (`SC2`), or `shellcheck`.
     func isSelected(_ code: String) -> Bool {
-        if !selection.selected.isEmpty && !selection.selected.contains(where: { Self.matches($0, code) }) { return false }
+        if !selection.selected.isEmpty && !selection.selected.contains(where: { Self.matches($0, code) }) {
+            return false
+        }
         return !selection.ignored.contains { Self.matches($0, code) }
     }
 

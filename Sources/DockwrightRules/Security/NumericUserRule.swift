@@ -59,7 +59,8 @@ public struct NumericUserRule: Rule {
               !user.hasUnsetVariables, !user.isRoot, let uid = user.userPart, !uid.isEmpty,
               !uid.allSatisfy({ $0.isASCII && $0.isNumber })
         else { return [] }
-        let subject = user.usesVariables ? "`\(user.token.text)` resolves to the user name `\(uid)`" : "`\(uid)` is a user name"
+        let subject = user.usesVariables
+            ? "`\(user.token.text)` resolves to the user name `\(uid)`" : "`\(uid)` is a user name"
         return [Violation(
             range: user.token.range,
             message: "\(subject), which runtimes cannot check is non-root; use its numeric UID")]

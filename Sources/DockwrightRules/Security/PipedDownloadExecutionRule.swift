@@ -72,7 +72,8 @@ public struct PipedDownloadExecutionRule: Rule {
             guard let script = run.script else { continue }
             var reported: Set<Range<Int>> = []
             for piped in script.pipedDownloads
-            where Self.readsProgramFromStandardInput(piped.interpreter) && reported.insert(piped.interpreter.nameWord.range).inserted {
+            where Self.readsProgramFromStandardInput(piped.interpreter)
+                && reported.insert(piped.interpreter.nameWord.range).inserted {
                 violations.append(violation(
                     at: piped.interpreter, script: script,
                     message: "`\(piped.interpreter.name ?? "")` runs what `\(piped.download.name ?? "")` downloads "
@@ -173,8 +174,8 @@ private extension PipedDownloadExecutionRule {
             }
             if value.count > 1 && value.hasPrefix("-") {
                 // `python -c CODE`, `perl -e CODE`: the program is the flag's value.
-                if !isShell, let flags = programFlags[name], value.dropFirst().contains(where: { flags.contains(String($0)) }),
-                   index + 1 < arguments.count {
+                if !isShell, let flags = programFlags[name], index + 1 < arguments.count,
+                   value.dropFirst().contains(where: { flags.contains(String($0)) }) {
                     return arguments[index + 1]
                 }
                 continue

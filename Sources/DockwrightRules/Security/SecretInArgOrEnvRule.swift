@@ -33,14 +33,13 @@ public struct SecretInArgOrEnvRule: Rule {
             - A username is not a secret: `ARG USERNAME=vscode` (the account dev \
             containers create) is not reported. The well-known credential names that include \
             a user name (`DOCKER_USERNAME`) still are.
-            - A name that names a file or a version is not the secret: one whose last `_` word is `FILE`, `PATH`, `DIR`, `VERSION` or `URL` names \
-            where a secret is or which version of something is wanted, not the secret: \
-            `ENV POSTGRES_PASSWORD_FILE=/run/secrets/db` is the recommended way to pass \
-            one (BuildKit excludes `file` and `version` the same way).
+            - A name that names a file or a version is not the secret: a name whose last \
+            `_` word is `FILE`, `PATH`, `DIR`, `VERSION` or `URL` says where a secret is or \
+            which version is wanted. `ENV POSTGRES_PASSWORD_FILE=/run/secrets/db` is the \
+            recommended way to pass one (BuildKit excludes `file` and `version` the same way).
             - A few well-known settings that only contain the words are not reported: \
             `GOPRIVATE` (Go's list of private modules), `GOOGLE_APPLICATION_CREDENTIALS` (a \
-            path to a key file), \
-            `TOKENIZERS_PARALLELISM`, and the MySQL/MariaDB switches \
+            path to a key file), `TOKENIZERS_PARALLELISM`, and the MySQL/MariaDB switches \
             `MYSQL_ALLOW_EMPTY_PASSWORD`, `MYSQL_RANDOM_ROOT_PASSWORD`, \
             `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD`, `MARIADB_RANDOM_ROOT_PASSWORD`.
 
@@ -136,7 +135,8 @@ extension SecretInArgOrEnvRule {
 
     /// Well-known settings whose names contain a sensitive word but hold no secret.
     static let knownHarmlessNames: Set<String> = [
-        "GOPRIVATE", "GOOGLE_APPLICATION_CREDENTIALS", "TOKENIZERS_PARALLELISM", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD",
+        "GOPRIVATE", "GOOGLE_APPLICATION_CREDENTIALS", "TOKENIZERS_PARALLELISM", "MYSQL_ALLOW_EMPTY_PASSWORD",
+        "MYSQL_RANDOM_ROOT_PASSWORD",
         "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", "MARIADB_RANDOM_ROOT_PASSWORD",
     ]
 

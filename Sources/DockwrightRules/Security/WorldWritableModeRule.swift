@@ -148,7 +148,9 @@ extension WorldWritableModeRule {
             for (index, word) in arguments.enumerated() {
                 guard let value = word.literalValue else { continue }
                 if value == "--" { return nil }
-                if value == "-m" || value == "--mode" { return index + 1 < arguments.count ? arguments[index + 1] : nil }
+                if value == "-m" || value == "--mode" {
+                    return index + 1 < arguments.count ? arguments[index + 1] : nil
+                }
                 if value.hasPrefix("--mode=") || (value.hasPrefix("-m") && value.count > 2) { return word }
             }
             return nil

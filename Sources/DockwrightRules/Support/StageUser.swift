@@ -56,7 +56,8 @@ struct StageUser {
         var current = index
         var visited: Set<Int> = []
         while context.stages.stages.indices.contains(current), visited.insert(current).inserted {
-            guard let base = context.stages.stages[current].baseStageIndex else { return context.stages.stages[current] }
+            let stage = context.stages.stages[current]
+            guard let base = stage.baseStageIndex else { return stage }
             current = base
         }
         return nil

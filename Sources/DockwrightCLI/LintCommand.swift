@@ -39,6 +39,8 @@ struct LintCommand {
         OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
         OptionSpec(names: ["--context"], value: "DIR",
                    help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
+        OptionSpec(names: ["--shellcheck"], value: nil,
+                   help: "also run ShellCheck on RUN scripts when it is installed (SC codes)"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
 
@@ -96,6 +98,7 @@ struct LintCommand {
         var plans: [(linter: Linter, failLevel: Severity?)] = []
         var byConfiguration: [String: (linter: Linter, failLevel: Severity?)] = [:]
         let lister = BuildContextLister()
+        var shellCheck = ShellCheckSetting(isRequested: parsed.has("--shellcheck"))
         var excluded: Set<Int> = []
         for (index, path) in files.enumerated() {
             let configuration: Configuration
@@ -120,10 +123,11 @@ struct LintCommand {
             }
             let selection = cliSelection.merged(over: configuration)
             let failLevel: Severity? = cliFailLevel ?? (configuration.failLevelIsNone ? nil : configuration.failLevel ?? .info)
-            let linter = Linter(
+            var linter = Linter(
                 rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all),
                 buildContext: contextFolder.flatMap { lister.listing(of: $0, dockerfile: contextPath) },
                 options: configuration.ruleOptions)
+            linter.externalCheckers = shellCheck.checkers(for: configuration, selection: selection, errors: errors)
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)
@@ -220,7 +224,7 @@ struct LintCommand {
         let known = BuiltinRules.all.map { $0.description }
         for entry in selection.selected + selection.ignored + Array(selection.severityOverrides.keys)
         where !known.contains(where: { RuleSelection.matches(entry, $0) }) && !entry.hasPrefix("DL") && !entry.hasPrefix("SC")
-            && !RuleSelection.isBuildKitCheckName(entry) {
+            && !RuleSelection.isBuildKitCheckName(entry) && entry.lowercased() != ShellCheckChecker.name {
             throw UsageError(message: "dockwright: no rule matches '\(entry)'; see 'dockwright rules'")
         }
         return selection

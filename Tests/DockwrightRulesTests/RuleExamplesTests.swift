@@ -88,8 +88,11 @@ import Testing
     private func insertingPragmas(into code: String, at markers: [Int], code ruleCode: String) -> String {
         let bytes = Array(code.utf8)
         var lineStarts: Set<Int> = []
+        // The pragma goes above the instruction holding the marker, which may sit on a
+        // continuation line or in a heredoc body.
+        let instructions = DockerfileSyntax.parse(code).instructions
         for marker in markers {
-            var start = marker
+            var start = instructions.first { $0.range.start <= marker && marker < $0.range.end }?.range.start ?? marker
             while start > 0 && bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
             lineStarts.insert(start)
         }

@@ -7,7 +7,7 @@ import Foundation
 extension Configuration {
     /// The keys `.dockwright.json` accepts, kebab-case like the command-line options.
     static let jsonKeys: Set<String> = [
-        "select", "ignore", "severity", "fail-level", "exclude", "trusted-registries", "version-pinning",
+        "select", "ignore", "severity", "fail-level", "exclude", "trusted-registries", "version-pinning", "shellcheck",
     ]
 
     /// Reads `.dockwright.json` (JSON5: comments and trailing commas allowed).
@@ -35,6 +35,7 @@ extension Configuration {
         configuration.exclude = raw.exclude ?? []
         configuration.trustedRegistries = raw.trustedRegistries ?? []
         configuration.versionPinning = raw.versionPinning ?? true
+        configuration.shellcheck = raw.shellcheck ?? false
         for (selector, level) in raw.severity ?? [:] {
             guard let severity = Severity(rawValue: level.lowercased()) else {
                 throw ConfigurationError(
@@ -101,6 +102,7 @@ private struct RawJSONConfiguration: Decodable {
     var exclude: [String]?
     var trustedRegistries: [String]?
     var versionPinning: Bool?
+    var shellcheck: Bool?
     var unknownKeys: [String] = []
 
     private struct Key: CodingKey {
@@ -127,6 +129,7 @@ private struct RawJSONConfiguration: Decodable {
                     trustedRegistries = try container.decode([String].self, forKey: key)
                 }
             case "version-pinning": versionPinning = try container.decode(Bool.self, forKey: key)
+            case "shellcheck": shellcheck = try container.decode(Bool.self, forKey: key)
             default: unknownKeys.append(key.stringValue)
             }
         }

@@ -17,6 +17,8 @@ public struct Configuration: Hashable, Sendable {
     public var trustedRegistries: [String] = []
     /// Whether the version-pinning rules run (`"version-pinning": false` turns them all off).
     public var versionPinning = true
+    /// Whether to run ShellCheck on RUN scripts when it is installed (`--shellcheck`).
+    public var shellcheck = false
     /// The file the settings came from, if any.
     public var path: String?
 

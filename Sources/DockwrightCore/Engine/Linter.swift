@@ -24,6 +24,8 @@ public struct Linter: Sendable {
     public let buildContext: BuildContextListing?
     /// Settings the rules read (the engine owns configuration; rules get it through the context).
     public let options: RuleOptions
+    /// Checkers run after the rules (ShellCheck); their findings obey the same pragmas.
+    public var externalCheckers: [any ExternalChecker] = []
 
     /// Creates a linter that runs `rules`.
     public init(
@@ -74,6 +76,15 @@ public struct Linter: Sendable {
                         message: violation.message ?? description.summary, path: source.path, range: violation.range,
                         start: source.location(of: violation.range.start), end: source.location(of: violation.range.end),
                         fix: violation.fix, url: description.url))
+                }
+            }
+            for checker in externalCheckers {
+                for finding in checker.findings(in: context)
+                where !suppressions.suppresses(code: finding.code, name: finding.name, at: finding.range.start) {
+                    diagnostics.append(Diagnostic(
+                        code: finding.code, name: finding.name, severity: finding.severity, message: finding.message,
+                        path: source.path, range: finding.range, start: source.location(of: finding.range.start),
+                        end: source.location(of: finding.range.end), fix: nil, url: finding.url))
                 }
             }
         }

@@ -1,0 +1,68 @@
+import DockwrightCore
+import DockwrightSyntax
+
+/// Flags a final USER given by name rather than by numeric UID.
+public struct NumericUserRule: Rule {
+    public static let description = RuleDescription(
+        code: "DL3066", name: "numeric-user", category: .security,
+        summary: "Give the final `USER` as a numeric UID", severity: .info, fix: .none,
+        rationale: """
+            ## Why
+            A user name means something only inside the image, through its `/etc/passwd`. \
+            Tools outside it cannot resolve it: Kubernetes' `runAsNonRoot` refuses to start a \
+            container whose image user is a name, because it cannot prove the name is not root, \
+            and volume permissions on the host are set by number. `USER 10001` (or \
+            `USER 10001:10001`) says exactly who runs the process.
+
+            Only the `USER` that decides who runs the container is checked: the last one of the \
+            final stage, or of the stage it is built on when it sets none (hadolint narrowed \
+            DL3066 the same way after 2.15; 2.15.1 still reports every `USER` of every stage). \
+            A name in a builder stage, or one that is not the last user (switched away from \
+            later), is harmless.
+
+            The value is read after substituting ARG and ENV values, so `ARG APP_USER=app` then \
+            `USER ${APP_USER}` is reported (hadolint skips variables an ARG declares). A variable the file \
+            gives no value is not judged (a variable without value): an ARG without a default, or an ENV of the base \
+            image such as `$APP_UID` in .NET images or `$NB_UID` in Jupyter's, which hold \
+            numbers (hadolint 2.15.1 reports those as names).
+
+            Not reported either: a group given by name (`USER 10001:app`: the UID is what \
+            matters), and `root`, which is always UID 0: root is reported by DL3002 on its own.
+
+            There is no automatic fix: the UID of a name is only known inside the image.
+
+            ## References
+            hadolint DL3066; Kubernetes `securityContext.runAsNonRoot`.
+            """,
+        triggering: [
+            Example("FROM alpine:3.20\nRUN adduser -D app\nUSER ↓app\n"),
+            Example("FROM alpine:3.20\nUSER ↓app:1000\n"),
+            Example("FROM alpine:3.20 AS base\nUSER ↓node\nFROM base\nCMD [\"node\"]\n"),
+            Example("FROM alpine:3.20\nARG APP_USER=app\nUSER ↓${APP_USER}\n"),
+        ],
+        nonTriggering: [
+            Example("FROM alpine:3.20\nUSER 10001\n"),
+            Example("FROM alpine:3.20\nUSER 10001:app\n"),
+            Example("FROM node:22 AS build\nUSER node\nRUN npm ci\nFROM alpine:3.20\nUSER 1000\n"),
+            Example("FROM alpine:3.20\nUSER app\nRUN make\nUSER 10001\n"),
+            Example("FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER $APP_UID\n"),
+            Example("FROM alpine:3.20\nARG APP_USER\nUSER ${APP_USER}\n"),
+            Example("FROM alpine:3.20\nUSER root\n"),
+        ]
+    )
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Violation] {
+        guard let final = context.stages.finalStageIndex,
+              let user = StageUser.effective(ofStage: final, in: context),
+              !user.hasUnsetVariables, !user.isRoot, let uid = user.userPart, !uid.isEmpty,
+              !uid.allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return [] }
+        let subject = user.usesVariables
+            ? "`\(user.token.text)` resolves to the user name `\(uid)`" : "`\(uid)` is a user name"
+        return [Violation(
+            range: user.token.range,
+            message: "\(subject), which runtimes cannot check is non-root; use its numeric UID")]
+    }
+}

@@ -15,8 +15,10 @@ public struct WorkdirInsteadOfCdRule: Rule {
             directory once, for `RUN`, `CMD`, `ENTRYPOINT`, `COPY` and `ADD` alike, and \
             creates it if needed.
 
-            Every `cd` is reported at its word, as in hadolint, in heredoc bodies and \
-            `ONBUILD RUN` too; scripts for PowerShell or cmd are not read.
+            Every `cd` is reported at its word, as in hadolint, heredoc bodies included. \
+            Differences from hadolint: `ONBUILD RUN` triggers are read too (hadolint's \
+            DL3003 skips them), and scripts for PowerShell or cmd are not (hadolint reads \
+            them as POSIX shell).
 
             ## Fix safety
             For a `RUN` whose script is `cd <dir> && <rest>`, with a literal absolute \
@@ -35,6 +37,7 @@ public struct WorkdirInsteadOfCdRule: Rule {
             Example("FROM alpine:3.20\nRUN ↓cd /app && make install\n"),
             Example("FROM alpine:3.20\nRUN wget -q https://example.com/x.tgz && tar xzf x.tgz && ↓cd x && ./configure\n"),
             Example("FROM alpine:3.20\nRUN (↓cd /src && make)\n"),
+            Example("FROM node:20\nONBUILD RUN (↓cd programs/server && npm install)\n"),
         ],
         nonTriggering: [
             Example("FROM alpine:3.20\nWORKDIR /app\nRUN make install\n"),

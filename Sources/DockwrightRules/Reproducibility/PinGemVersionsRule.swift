@@ -19,6 +19,8 @@ public struct PinGemVersionsRule: Rule {
             Differences from hadolint:
             - Option values (`-n /usr/local/bin`, `--source URL`) are never taken for gems, \
             and the build options after `--` are not read.
+            - Options without a value do not hide the gems: hadolint does not report \
+            `gem install --no-document bundler` or `gem install -N bundler`.
             - ARG and ENV values are substituted first, and a variable nothing in the \
             Dockerfile sets is not judged.
 
@@ -29,6 +31,7 @@ public struct PinGemVersionsRule: Rule {
             Example("FROM ruby:3.3\nRUN gem install ↓bundler\n"),
             Example("FROM ruby:3.3\nRUN gem install --no-document rails:7.1.3 ↓puma\n"),
             Example("FROM ruby:3.3\nRUN gem i -n /usr/local/bin ↓rake\n"),
+            Example("FROM ruby:3.3\nRUN gem install -N ↓bundler\n"),
         ],
         nonTriggering: [
             Example("FROM ruby:3.3\nRUN gem install bundler:2.5.9 && gem install rails -v 7.1.3\n"),

@@ -23,6 +23,8 @@ public struct PinGoModuleVersionsRule: Rule {
             - Go's flags are read as Go reads them: the value of `-tags netgo` or \
             `-o /bin/x` is not a package, and for `go run` only the package is checked, \
             not the program's arguments after it.
+            - Quotes are removed before judging: `"golang.org/x/tools/gopls@latest"` is \
+            reported.
             - ARG and ENV values are substituted first (`@${VERSION}` is pinned), and a \
             variable nothing in the Dockerfile sets is not judged.
 
@@ -33,6 +35,7 @@ public struct PinGoModuleVersionsRule: Rule {
             Example("FROM golang:1.22\nRUN go install ↓golang.org/x/tools/gopls@latest\n"),
             Example("FROM golang:1.22\nRUN go install -tags netgo ↓github.com/go-delve/delve/cmd/dlv\n"),
             Example("FROM golang:1.22\nRUN go get -u ↓github.com/pkg/errors\n"),
+            Example("FROM golang:1.22\nRUN GOBIN=/build CGO_ENABLED=0 go install ↓\"golang.org/x/tools/gopls@latest\"\n"),
             Example("FROM golang:1.22\nRUN go run ↓github.com/swaggo/swag/cmd/swag@upgrade init -g main.go\n"),
         ],
         nonTriggering: [

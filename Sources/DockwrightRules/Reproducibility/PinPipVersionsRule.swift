@@ -31,7 +31,10 @@ public struct PinPipVersionsRule: Rule {
             - Packages next to `-r requirements.txt` are still checked (hadolint skips the \
             whole command), and so are those next to `.`.
             - Local paths without a `/` (`.[dev]`) count as pinned.
-            - `uv pip install` and commands behind `sudo` are read too.
+            - `uv pip install`, commands behind `sudo` and programs called by path \
+            (`/venv/bin/pip`, `/opt/venv/bin/python3 -m pip`) are read too, and so are \
+            pip's global options before `install` (`python3 -m pip --no-cache-dir install x`).
+            - Scripts for PowerShell or cmd are not read (hadolint reads them as POSIX shell).
 
             ## References
             hadolint DL3013.
@@ -45,6 +48,7 @@ public struct PinPipVersionsRule: Rule {
             Example("FROM python:3.12\nARG TOOLS=\"black isort==5.13.2\"\nRUN pip install --no-cache-dir ↓$TOOLS\n"),
             Example("FROM python:3.12\nRUN sudo pip install --no-cache-dir ↓requests\n"),
             Example("FROM python:3.12\nRUN pipx install ↓black\n"),
+            Example("FROM python:3.12\nRUN /opt/venv/bin/python3 -m pip --no-cache-dir install ↓radian\n"),
         ],
         nonTriggering: [
             Example("FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3 'requests>=2.31,<3'\n"),

@@ -28,7 +28,8 @@ public struct PipNoCacheDirRule: Rule {
             every such value counts, where hadolint accepts only true-looking ones.
             - A cache mount on a folder above pip's cache (`/root/.cache`) counts, where \
             hadolint wants the mount on `.cache/pip` itself.
-            - `sudo pip install` is read like `pip install`.
+            - `sudo pip install` and programs called by path (`/venv/bin/pip`) are read \
+            like `pip install`.
             - `uv pip install` is left alone: uv has its own cache and flags.
 
             ## Fix safety

@@ -19,7 +19,9 @@ public struct UseraddNoLogInitRule: Rule {
             `-l` nor `--no-log-init` is given, at the UID's word (the `--uid=…` word when \
             attached). Differences from hadolint: \
             `--uid=1000000` and clusters like `-ou 1000000` are read too, and a UID held in \
-            an ARG or ENV is substituted first (one nothing sets is not judged).
+            an ARG or ENV is substituted first (one nothing sets is not judged), where \
+            hadolint measures the text: `-u $USER_UID` is six characters and reported even \
+            when `USER_UID` is `1000`.
 
             ## Fix safety
             The fix inserts `-l` right after `useradd`. It only stops `useradd` from \
@@ -39,6 +41,7 @@ public struct UseraddNoLogInitRule: Rule {
             Example("FROM debian:bookworm\nRUN useradd --no-log-init --uid 1000000 app\n"),
             Example("FROM debian:bookworm\nRUN useradd -u 10001 app\n"),
             Example("FROM debian:bookworm\nARG UID\nRUN useradd -u \"$UID\" app\n"),
+            Example("FROM debian:bookworm\nENV KG_UID=1000\nRUN useradd -m -u $KG_UID app\n"),
         ],
         fixes: [
             FixExample(

@@ -24,8 +24,10 @@ public struct YarnCacheCleanRule: Rule {
             `ONBUILD RUN` triggers are always reported, since they run in another build's \
             stage.
 
-            Difference from hadolint: the clean must come after the install (hadolint \
-            accepts it anywhere in the `RUN`), and `sudo yarn install` is read too.
+            Differences from hadolint: the clean must come after the install (hadolint \
+            accepts it anywhere in the `RUN`); `sudo yarn install` is read too; and a stage \
+            is "used later" only when a `FROM` names it, where hadolint also counts a stage \
+            whose name equals an image name of any `FROM` (`FROM node:20 AS node`).
 
             ## References
             hadolint DL3060.
@@ -41,6 +43,7 @@ public struct YarnCacheCleanRule: Rule {
             Example("FROM node:20\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n"),
             Example("FROM node:20\nENV YARN_CACHE_FOLDER=/yarn\nRUN --mount=type=cache,target=/yarn yarn install\n"),
             Example("FROM node:20\nRUN yarn add express@4.19.2 && yarn build\n"),
+            Example("FROM node:20 AS node\nRUN yarn install\nFROM nginx:1.27\nCOPY --from=node /app/dist /usr/share/nginx/html\n"),
         ]
     )
 

@@ -94,6 +94,8 @@ private extension WorkdirInsteadOfCdRule {
         let cdStart = command.range(of: simple.words[0]).start
         var removalEnd = script.sourceRange(operatorOffset..<(operatorOffset + 2)).end
         while removalEnd < bytes.count && (bytes[removalEnd] == 0x20 || bytes[removalEnd] == 0x09) { removalEnd += 1 }
+        // A comment line between `cd` and `&&` (inside a continuation) would go with them.
+        if bytes[cdStart..<removalEnd].contains(UInt8(ascii: "#")) { return nil }
         let style = context.style
         let workdir = "\(style.keyword(.workdir)) \(directory)\(style.lineEnding)"
         return Fix(

@@ -43,7 +43,7 @@ public struct PipefailForPipesRule: Rule {
             stages built on this one. Other images get no fix.
 
             ## References
-            hadolint DL4006; ShellCheck SC2312; Docker's best practices on pipes.
+            hadolint DL4006; Docker's best practices on pipes (`RUN` with pipes).
             """,
         triggering: [
             Example("FROM debian:bookworm\nRUN curl -fsSL https://example.com/key ↓| gpg --dearmor -o /usr/share/keyrings/x.gpg\n"),

@@ -1,0 +1,106 @@
+import DockwrightCore
+import DockwrightShell
+import DockwrightSyntax
+
+/// Flags `wget` that prints its default progress bar into the build log.
+public struct WgetProgressRule: Rule {
+    public static let description = RuleDescription(
+        code: "DL3047", name: "wget-progress", category: .bestPractice,
+        summary: "Use `wget --progress=dot:giga` (or `-q`/`-nv`) to keep the build log short",
+        severity: .info, fix: .sometimes,
+        rationale: """
+            ## Why
+            Without a terminal, GNU `wget` falls back to printing a dot for every kilobyte \
+            it downloads, so one large download fills the build log with thousands of \
+            lines. `--progress=dot:giga` prints a line per 32 MiB, `-nv` one line per file, \
+            `-q` nothing.
+
+            Not reported, as in hadolint: `--progress`, `-q`/`--quiet`, `-nv`/`--no-verbose`, \
+            and `-o`/`--output-file` or `-a`/`--append-output` (the log goes to a file). \
+            Short options are read in clusters (`-qO-`). Scripts behind `sudo`, in heredoc \
+            bodies and in `ONBUILD RUN` are read too.
+
+            ## Fix safety
+            The fix inserts `--progress=dot:giga` right after `wget`, which only changes \
+            what `wget` prints. It is offered only when the stage's image is known to be \
+            Debian, Ubuntu or RHEL-based, where `wget` is GNU wget: BusyBox `wget` on alpine \
+            does not know `--progress` and would fail.
+
+            ## References
+            hadolint DL3047.
+            """,
+        triggering: [
+            Example("FROM debian:bookworm\nRUN ↓wget https://example.com/app.tar.gz\n"),
+            Example("FROM debian:bookworm\nRUN ↓wget -O /tmp/app.tgz https://example.com/app.tgz && tar xzf /tmp/app.tgz\n"),
+            Example("FROM alpine:3.20\nRUN ↓wget -nc https://example.com/app.tar.gz\n"),
+        ],
+        nonTriggering: [
+            Example("FROM debian:bookworm\nRUN wget --progress=dot:giga https://example.com/app.tar.gz\n"),
+            Example("FROM debian:bookworm\nRUN wget -q https://example.com/a && wget -qO- https://example.com/b | sh\n"),
+            Example("FROM debian:bookworm\nRUN wget -nv https://example.com/a && wget --no-verbose https://example.com/b\n"),
+            Example("FROM debian:bookworm\nRUN wget -o /tmp/log https://example.com/a && wget --append-output=/tmp/log https://example.com/b\n"),
+            Example("FROM debian:bookworm\nRUN curl -fsSLO https://example.com/a\n"),
+        ],
+        fixes: [
+            FixExample(
+                "FROM debian:bookworm\nRUN wget https://example.com/app.tar.gz\n",
+                "FROM debian:bookworm\nRUN wget --progress=dot:giga https://example.com/app.tar.gz\n", .safe),
+            FixExample(
+                "FROM python:3.12 AS base\nFROM base\nRUN set -eux; \\\n    sudo  wget \\\n      -O /app.tgz https://example.com/app.tgz\n",
+                "FROM python:3.12 AS base\nFROM base\nRUN set -eux; \\\n    sudo  wget --progress=dot:giga \\\n      -O /app.tgz https://example.com/app.tgz\n",
+                .safe),
+        ]
+    )
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Violation] {
+        var violations: [Violation] = []
+        var isGNUStage: [Int: Bool] = [:]
+        for command in context.scriptCommands where command.name == "wget" {
+            guard !Self.isQuiet(command.expandedArguments) else { continue }
+            let stageIndex = command.run.stageIndex
+            let isGNU = isGNUStage[stageIndex] ?? {
+                guard context.stages.stages.indices.contains(stageIndex) else { return false }
+                return ImageFamily.of(context.stages.stages[stageIndex], in: context) == .gnu
+            }()
+            isGNUStage[stageIndex] = isGNU
+            var fix: Fix?
+            // ONBUILD triggers run in another image, whose wget we cannot know.
+            if isGNU && !command.run.isOnbuildTrigger {
+                let end = command.range(of: command.view.nameWord).end
+                fix = Fix(
+                    title: "Add `--progress=dot:giga`", applicability: .safe,
+                    edits: [.insert(" --progress=dot:giga", at: end)])
+            }
+            violations.append(Violation(
+                range: command.range(of: command.view.nameWord),
+                message: "`wget` fills the build log with progress dots; add `--progress=dot:giga` (or `-nv`)",
+                fix: fix))
+        }
+        return violations
+    }
+}
+
+// MARK: - Helpers
+
+private extension WgetProgressRule {
+    /// Whether the options quiet the progress output or send it to a log file.
+    static func isQuiet(_ arguments: [ExpandedWord]) -> Bool {
+        for argument in arguments {
+            let value = argument.value
+            if value == "--" { break }
+            if value.hasPrefix("--") {
+                let name = value.prefix { $0 != "=" }
+                if ["--progress", "--quiet", "--no-verbose", "--output-file", "--append-output"].contains(String(name)) {
+                    return true
+                }
+            } else if value.hasPrefix("-") && value.count > 1 {
+                // wget's `-n…` options are two letters (`-nv`, `-nc`, `-nd`).
+                if value.hasPrefix("-n") { if value == "-nv" { return true } else { continue } }
+                if value.dropFirst().contains(where: { $0 == "q" || $0 == "o" || $0 == "a" }) { return true }
+            }
+        }
+        return false
+    }
+}

@@ -154,9 +154,11 @@ def canonical(instructions, codes, mode, stage_names):
         if cmd == "EXPOSE":
             # BuildKit lowercases the protocol and ignores an `ip:host:` part (DW120, DW121).
             ins["value"] = [v.lower().rsplit(":", 1)[-1] for v in value]
-        if cmd in ("CMD", "ENTRYPOINT") and ins.get("json") and mode == "unsafe" and "DL3025" in codes:
+        if cmd in ("CMD", "ENTRYPOINT") and mode == "unsafe" and "DL3025" in codes:
+            # DL3025 turns a command of plain words into the exec form of the same words.
+            words = value if ins.get("json") else " ".join(value).split()
             ins["json"] = False
-            ins["value"] = [" ".join(value)]
+            ins["value"] = [" ".join(words)]
         out.append(ins)
     overridable = {cmd for code, cmd in OVERRIDDEN_BY.items() if code in codes}
     return _without_overridden(out, overridable) if overridable else out

@@ -71,18 +71,19 @@ public struct ExecFormCommandRule: Rule {
         var violations: [Violation] = []
         var dialectAtEnd: [ShellDialect] = []
         for stage in context.stages.stages {
-            var dialect = stage.baseStageIndex.flatMap { $0 < dialectAtEnd.count ? dialectAtEnd[$0] : nil }
-                ?? .defaultLinux
+            var dialect = Self.initialDialect(of: stage, dialectAtEnd: dialectAtEnd)
             for instruction in stage.instructions {
                 switch (instruction.kind, instruction.arguments) {
                 case (.shell, .execForm(let tokens)):
                     if let executable = tokens.first?.text { dialect = ShellDialect(executable: executable) }
                 case (.cmd, .shellForm(let token)), (.entrypoint, .shellForm(let token)):
-                    guard !dialect.isWindowsShell else { continue }
-                    violations.append(violation(for: token, keyword: instruction.keyword.text.uppercased(), context))
+                    if !dialect.isWindowsShell {
+                        violations.append(violation(for: token, keyword: instruction.keyword.text.uppercased(), context))
+                    }
                 case (.healthcheck, .healthcheck(let type, .shellForm(let token))) where type.text.uppercased() == "CMD":
-                    guard !dialect.isWindowsShell else { continue }
-                    violations.append(violation(for: token, keyword: "HEALTHCHECK CMD", context))
+                    if !dialect.isWindowsShell {
+                        violations.append(violation(for: token, keyword: "HEALTHCHECK CMD", context))
+                    }
                 default:
                     break
                 }
@@ -90,6 +91,12 @@ public struct ExecFormCommandRule: Rule {
             dialectAtEnd.append(dialect)
         }
         return violations
+    }
+
+    /// A stage built on another stage starts with the shell that stage ended with.
+    private static func initialDialect(of stage: Stage, dialectAtEnd: [ShellDialect]) -> ShellDialect {
+        guard let parent = stage.baseStageIndex, parent < dialectAtEnd.count else { return .defaultLinux }
+        return dialectAtEnd[parent]
     }
 }
 

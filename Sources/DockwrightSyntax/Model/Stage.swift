@@ -104,6 +104,12 @@ public struct Stage: Hashable, Sendable {
     public let baseName: String?
     /// What the stage starts from.
     public let base: Base
+    /// The index of the base stage, or nil when the stage starts from an image.
+    ///
+    /// Stored rather than computed from `base`: Swift 6.3.1's optimizer
+    /// (CopyPropagation) crashes in release builds on loops over stages that switch on
+    /// the inlined enum and `continue`.
+    public let baseStageIndex: Int?
     /// The `--platform` flag, when written.
     public let platform: Platform?
     /// The instructions after the FROM, up to the next FROM.
@@ -124,6 +130,7 @@ public struct Stage: Hashable, Sendable {
         self.baseToken = baseToken
         self.baseName = baseName
         self.base = base
+        if case .stage(let index) = base { self.baseStageIndex = index } else { self.baseStageIndex = nil }
         self.platform = platform
         self.instructions = instructions
         self.dependencies = dependencies
@@ -135,11 +142,6 @@ public struct Stage: Hashable, Sendable {
     /// The name BuildKit shows in progress output: the `AS` name, or `stage-N`.
     public var displayName: String { name ?? "stage-\(index)" }
 
-    /// The index of the base stage, or nil when the stage starts from an image.
-    public var baseStageIndex: Int? {
-        if case .stage(let index) = base { return index }
-        return nil
-    }
 
     /// The base image, or nil when the stage starts from another stage or is unresolved.
     public var baseImage: ImageReference? {

@@ -27,7 +27,10 @@ offending word, possibly on a continuation line or in a heredoc body. Both
 sides' lines are mapped to the first line of the instruction whose span
 (from `dockwright dump --batch`: start_line..end_line, heredoc bodies
 included) contains them; a line outside every instruction is kept. Findings
-are then matched as multisets of (file, code, instruction line).
+are then matched as multisets of (file, code, instruction line), where
+dockwright's findings on one instruction count at most as many times as
+hadolint's (at least once): dockwright reports each offending word (every
+unpinned package, say), hadolint the instruction once.
 
 Known differences (--known TSV): rows `CODE<TAB>CORPUS-ID<TAB>LINE<TAB>CATEGORY
 [<TAB>NOTE]`; `#` starts a comment line. A hadolint finding we do not report
@@ -183,6 +186,8 @@ def compare(hl, dw, spans, known, codes=None):
                 msg.setdefault(k, f.get("message") or "")
             sides.append((c, msg))
         (ch, mh), (cd, md) = sides
+        for k in cd:
+            cd[k] = min(cd[k], max(ch[k], 1))
         cid = corpus_id(path)
         for k in set(ch) | set(cd):
             code, line = k
@@ -398,7 +403,7 @@ def selftest():
         f("SC2086", 3), f("DL3057", 1), f("DL3050", 1), f("DL1001", 1),  # never compared
     ]}
     dw = {"/c/a.Dockerfile": [
-        f("DL3008", 5), f("DL3015", 6), f("DL3059", 13),
+        f("DL3008", 5), f("DL3008", 4), f("DL3015", 6), f("DL3059", 13),  # two words of one RUN: one finding
         f("DL3020", 9),                   # extra on a heredoc body line -> reported at 8
         f("DW001", 3), f("DL3057", 1),
     ]}

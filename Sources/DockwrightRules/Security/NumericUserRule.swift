@@ -1,11 +1,11 @@
 import DockwrightCore
 import DockwrightSyntax
 
-/// Flags a final USER given by name rather than by numeric UID.
+/// Flags a USER of the final image given by name rather than by numeric UID.
 public struct NumericUserRule: Rule {
     public static let description = RuleDescription(
         code: "DL3066", name: "numeric-user", category: .security,
-        summary: "Give the final `USER` as a numeric UID", severity: .info, fix: .none,
+        summary: "Give the image's `USER` as a numeric UID", severity: .info, fix: .none,
         rationale: """
             ## Why
             A user name means something only inside the image, through its `/etc/passwd`. \
@@ -14,11 +14,13 @@ public struct NumericUserRule: Rule {
             and volume permissions on the host are set by number. `USER 10001` (or \
             `USER 10001:10001`) says exactly who runs the process.
 
-            Only the `USER` that decides who runs the container is checked: the last one of the \
-            final stage, or of the stage it is built on when it sets none (hadolint narrowed \
-            DL3066 the same way after 2.15; 2.15.1 still reports every `USER` of every stage). \
-            A name in a builder stage, or one that is not the last user (switched away from \
-            later), is harmless.
+            Every `USER` of the stages the image is made of is checked: the final stage and \
+            the stages it is built on (`FROM base`). The last one decides who runs the \
+            container, and an earlier named user in those stages is usually the same account \
+            switched back to later, so it is reported too and all of them change to the UID \
+            together. A name in a builder stage is harmless, since that stage never reaches \
+            the image, and is not reported (a builder stage; hadolint 2.15.1 reports every \
+            `USER` of every stage, and narrowed DL3066 to the last one after that release).
 
             The value is read after substituting ARG and ENV values, so `ARG APP_USER=app` then \
             `USER ${APP_USER}` is reported (hadolint skips variables an ARG declares). A variable the file \
@@ -27,7 +29,9 @@ public struct NumericUserRule: Rule {
             numbers (hadolint 2.15.1 reports those as names).
 
             Not reported either: a group given by name (`USER 10001:app`: the UID is what \
-            matters), and `root`, which is always UID 0: root is reported by DL3002 on its own.
+            matters). A `root` that switches back to root for a few steps is reported like any \
+            name (`USER 0` also works in an image without `/etc/passwd`), but not when it is \
+            the image's final user: that root is reported by DL3002 on its own.
 
             There is no automatic fix: the UID of a name is only known inside the image.
 
@@ -39,12 +43,12 @@ public struct NumericUserRule: Rule {
             Example("FROM alpine:3.20\nUSER ↓app:1000\n"),
             Example("FROM alpine:3.20 AS base\nUSER ↓node\nFROM base\nCMD [\"node\"]\n"),
             Example("FROM alpine:3.20\nARG APP_USER=app\nUSER ↓${APP_USER}\n"),
+            Example("FROM alpine:3.20\nUSER ↓app\nRUN make\nUSER ↓root\nRUN apk add curl\nUSER ↓app\n"),
         ],
         nonTriggering: [
             Example("FROM alpine:3.20\nUSER 10001\n"),
             Example("FROM alpine:3.20\nUSER 10001:app\n"),
             Example("FROM node:22 AS build\nUSER node\nRUN npm ci\nFROM alpine:3.20\nUSER 1000\n"),
-            Example("FROM alpine:3.20\nUSER app\nRUN make\nUSER 10001\n"),
             Example("FROM mcr.microsoft.com/dotnet/aspnet:8.0\nUSER $APP_UID\n"),
             Example("FROM alpine:3.20\nARG APP_USER\nUSER ${APP_USER}\n"),
             Example("FROM alpine:3.20\nUSER root\n"),
@@ -54,15 +58,23 @@ public struct NumericUserRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        guard let final = context.stages.finalStageIndex,
-              let user = StageUser.effective(ofStage: final, in: context),
-              !user.hasUnsetVariables, !user.isRoot, let uid = user.userPart, !uid.isEmpty,
-              !uid.allSatisfy({ $0.isASCII && $0.isNumber })
-        else { return [] }
-        let subject = user.usesVariables
-            ? "`\(user.token.text)` resolves to the user name `\(uid)`" : "`\(uid)` is a user name"
-        return [Violation(
-            range: user.token.range,
-            message: "\(subject), which runtimes cannot check is non-root; use its numeric UID")]
+        guard let final = context.stages.finalStageIndex else { return [] }
+        let imageUser = StageUser.effective(ofStage: final, in: context)?.instruction.range
+        return StageUser.all(inChainOf: final, in: context).compactMap { user in
+            guard !user.hasUnsetVariables, let uid = user.userPart, !uid.isEmpty,
+                  !uid.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  !(user.isRoot && user.instruction.range == imageUser)
+            else { return nil }
+            if user.isRoot {
+                return Violation(
+                    range: user.token.range,
+                    message: "`\(user.token.text)` names root; write `USER 0`, which needs no `/etc/passwd` lookup")
+            }
+            let subject = user.usesVariables
+                ? "`\(user.token.text)` resolves to the user name `\(uid)`" : "`\(uid)` is a user name"
+            return Violation(
+                range: user.token.range,
+                message: "\(subject), which runtimes cannot check is non-root; use its numeric UID")
+        }
     }
 }

@@ -38,6 +38,24 @@ struct StageUser {
         return StageUser(instruction: instruction, token: token, context: context)
     }
 
+    /// Every USER of stage `index` and of the stages it is built on, in source order.
+    static func all(inChainOf index: Int, in context: RuleContext) -> [StageUser] {
+        var chain: [Int] = []
+        var current: Int? = index
+        var visited: Set<Int> = []
+        while let stageIndex = current, context.stages.stages.indices.contains(stageIndex),
+              visited.insert(stageIndex).inserted {
+            chain.append(stageIndex)
+            current = context.stages.stages[stageIndex].baseStageIndex
+        }
+        return chain.reversed().flatMap { stageIndex in
+            context.stages.stages[stageIndex].instructions.compactMap { instruction -> StageUser? in
+                guard instruction.kind == .user, case .text(let token) = instruction.arguments else { return nil }
+                return StageUser(instruction: instruction, token: token, context: context)
+            }
+        }
+    }
+
     /// The user stage `index` ends with: its own last USER, else that of the stage it
     /// is built on, and so on (`FROM base` keeps `base`'s USER).
     static func effective(ofStage index: Int, in context: RuleContext) -> StageUser? {

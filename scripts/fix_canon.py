@@ -45,7 +45,6 @@ SAFE_APPENDED_COMMANDS = {
     "DL3036": ("&& zypper clean",),
     "DL3040": ("&& dnf clean all", "&& microdnf clean all"),
 }
-LEADING_CD = re.compile(r"^\s*cd\s+\S+\s*&&\s*")
 TARGETPLATFORM = re.compile(r"^--platform=(\$TARGETPLATFORM|\$\{TARGETPLATFORM\})$")
 
 
@@ -101,16 +100,42 @@ def appended_commands(codes):
     return sorted({c for code in codes for c in SAFE_APPENDED_COMMANDS.get(code, ())}, key=len, reverse=True)
 
 
+AND_SPLIT = re.compile(r"\s*&&\s*")
+
+
+def _without_appended_cleanup(text, codes):
+    """The script without each cleanup (`yum clean all`...) that directly follows, in
+    an `&&` chain, a command of the same package manager: where the fix puts it. A
+    cleanup standing anywhere else (its own RUN merged in later, say) stays."""
+    cleanups = {" ".join(c.split()[1:]) for c in appended_commands(codes)}
+    if not cleanups:
+        return text
+    parts = AND_SPLIT.split(text)
+    kept = []
+    for index, part in enumerate(parts):
+        words = part.split()
+        manager = words[0] if words else ""
+        previous = parts[index - 1].split() if index > 0 else []
+        if (" ".join(words) in cleanups and manager in ("yum", "zypper", "dnf", "microdnf")
+                and manager in previous and " ".join(previous) not in cleanups):
+            continue
+        kept.append(part)
+    return " && ".join(kept)
+
+
 def _canonical_script(text, codes, mode):
-    for command in appended_commands(codes):
-        text = re.sub(r"\s*" + r"\s+".join(map(re.escape, command.split())) + r"(?=\s|$|;|\))", "", text)
+    text = _without_appended_cleanup(text, codes)
     text = _script_words(text, inserted_words(codes, mode))
     if "DL3027" in codes:
         text = APT_COMMAND.sub(lambda m: m.group(1) + "apt-get", text)
     if mode == "unsafe" and "DL3009" in codes:
         text = APT_LISTS_CLEANUP.sub("", text)
     if mode == "unsafe" and "DL3003" in codes:
-        text = LEADING_CD.sub("", text)
+        # DL3003 turns a leading `cd DIR && ` into a WORKDIR; a merge may since have put
+        # other commands before it, so every `cd DIR` link of an `&&` chain is dropped.
+        parts = AND_SPLIT.split(text)
+        text = " && ".join(p for i, p in enumerate(parts)
+                           if not (i < len(parts) - 1 and len(p.split()) == 2 and p.split()[0] == "cd"))
     return text
 
 
@@ -127,6 +152,11 @@ def canonical(instructions, codes, mode, stage_names):
         if cmd == "RUN" and not ins.get("json") and value:
             value[0] = _canonical_script(value[0], codes, mode)
             ins["value"] = value
+            ins["heredocs"] = [dict(h, content=_canonical_script(h["content"], codes, mode))
+                               for h in ins.get("heredocs") or ()]
+        if cmd == "ONBUILD" and (ins.get("sub_cmd") or "").upper() == "RUN" and value:
+            ins["value"] = [_canonical_script(v, codes, mode) for v in value]
+            ins["original"] = _canonical_script(ins.get("original") or "", codes, mode)
         if cmd == "FROM":
             if len(value) == 3 and value[1].lower() == "as":
                 value[1], value[2] = "AS", value[2].lower()
@@ -145,12 +175,12 @@ def canonical(instructions, codes, mode, stage_names):
                                    lambda m: m.group(1) + (m.group(2).lower() if m.group(2).lower() in stage_names
                                                            else m.group(2)), f)
                             if f.startswith("--mount=") else f for f in flags]
-        if cmd == "MAINTAINER" and "DL4000" in codes:
-            cmd = "LABEL"
-            ins["cmd"] = "LABEL"
-            value = ["org.opencontainers.image.authors", " ".join(value)]
         if cmd in ("ENV", "LABEL"):
             ins["value"] = [unquote(v) for v in value]
+        if cmd == "MAINTAINER" and "DL4000" in codes:
+            # MAINTAINER takes its text as is; the LABEL that replaces it quotes it.
+            ins["cmd"] = "LABEL"
+            ins["value"] = ["org.opencontainers.image.authors", " ".join(value)]
         if cmd == "EXPOSE":
             # BuildKit lowercases the protocol and ignores an `ip:host:` part (DW120, DW121).
             ins["value"] = [v.lower().rsplit(":", 1)[-1] for v in value]
@@ -159,6 +189,10 @@ def canonical(instructions, codes, mode, stage_names):
             words = value if ins.get("json") else " ".join(value).split()
             ins["json"] = False
             ins["value"] = [" ".join(words)]
+        if cmd == "HEALTHCHECK" and mode == "unsafe" and "DL3025" in codes and value[:1] == ["CMD"]:
+            words = value[1:] if ins.get("json") else " ".join(value[1:]).split()
+            ins["json"] = False
+            ins["value"] = ["CMD", " ".join(words)]
         out.append(ins)
     overridable = {cmd for code, cmd in OVERRIDDEN_BY.items() if code in codes}
     return _without_overridden(out, overridable) if overridable else out

@@ -101,26 +101,28 @@ def appended_commands(codes):
 
 
 AND_SPLIT = re.compile(r"\s*&&\s*")
+LIST_SPLIT = re.compile(r"(\s*(?:&&|;)\s*)")
 
 
 def _without_appended_cleanup(text, codes):
-    """The script without each cleanup (`yum clean all`...) that directly follows, in
-    an `&&` chain, a command of the same package manager: where the fix puts it. A
+    """The script without each cleanup (`yum clean all`...) that directly follows, after
+    `&&` or `;`, a command of the same package manager: where the fix puts it. A
     cleanup standing anywhere else (its own RUN merged in later, say) stays."""
     cleanups = {" ".join(c.split()[1:]) for c in appended_commands(codes)}
     if not cleanups:
         return text
-    parts = AND_SPLIT.split(text)
-    kept = []
-    for index, part in enumerate(parts):
-        words = part.split()
+    pieces = LIST_SPLIT.split(text)  # command, separator, command, ...
+    commands = pieces[0::2]
+    kept = [pieces[0]]
+    for index in range(1, len(commands)):
+        words = commands[index].split()
+        previous = commands[index - 1].split()
         manager = words[0] if words else ""
-        previous = parts[index - 1].split() if index > 0 else []
         if (" ".join(words) in cleanups and manager in ("yum", "zypper", "dnf", "microdnf")
                 and manager in previous and " ".join(previous) not in cleanups):
             continue
-        kept.append(part)
-    return " && ".join(kept)
+        kept += [pieces[2 * index - 1], commands[index]]
+    return "".join(kept)
 
 
 def _canonical_script(text, codes, mode):

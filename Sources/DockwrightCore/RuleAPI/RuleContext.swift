@@ -16,6 +16,9 @@ public final class RuleContext: Sendable {
     public let style: DockerfileStyle
     /// The files of the build context, when the caller could list them.
     public let buildContext: BuildContextListing?
+    /// Where each RUN's script sits in ``runScripts``: rules look one up per RUN,
+    /// and a linear search made a file of many RUNs quadratic.
+    private let runScriptIndices: [TextRange: Int]
 
     /// Builds the context of a parsed file.
     public init(syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil) {
@@ -23,7 +26,10 @@ public final class RuleContext: Sendable {
         self.buildContext = buildContext
         let stages = StageGraph(syntax: syntax)
         self.stages = stages
-        self.runScripts = RunScript.scripts(in: syntax, stages: stages)
+        let runScripts = RunScript.scripts(in: syntax, stages: stages)
+        self.runScripts = runScripts
+        self.runScriptIndices = Dictionary(
+            runScripts.indices.map { (runScripts[$0].instruction.range, $0) }, uniquingKeysWith: { first, _ in first })
         self.style = DockerfileStyle(syntax)
     }
 
@@ -32,6 +38,6 @@ public final class RuleContext: Sendable {
 
     /// The parsed script of a RUN instruction, if it has one.
     public func runScript(of instruction: InstructionSyntax) -> RunScript? {
-        runScripts.first { $0.instruction.range == instruction.range }
+        runScriptIndices[instruction.range].map { runScripts[$0] }
     }
 }

@@ -61,6 +61,29 @@ import Testing
         #expect(syntax.instructions.count == 100_000)
     }
 
+    @Test func tenThousandNestedExpansionsResolveInFromAndEnv() {
+        let nested = String(repeating: "${a:-", count: 10_000) + "alpine" + String(repeating: "}", count: 10_000)
+        let syntax = parse("ARG a\nFROM \(nested)\nENV B=\(nested)\n")
+        let graph = StageGraph(syntax: syntax)
+        #expect(graph.stages.first?.baseName == "alpine")
+        let expanded = VariableExpander().expand(nested, environment: [:])
+        #expect((try? expanded.get()) == "alpine")
+    }
+
+    @Test func anUnterminatedHeredocIsAPositionedError() throws {
+        let syntax = parse("FROM a\nRUN <<EOF\necho hi\n")
+        let error = try #require(syntax.errors.first)
+        #expect(error.message == "unterminated heredoc")
+        #expect(syntax.text(error.range) == "<<EOF")
+        #expect(syntax.source.location(of: error.range.start) == SourcePosition(line: 2, column: 5))
+    }
+
+    @Test func carriageReturnOnlyLineEndsMakeOneLongLine() {
+        // BuildKit splits at LF only: 20,000 CR-ended lines are one 120 KB line.
+        let syntax = parse(String(repeating: "RUN a\r", count: 20_000))
+        #expect(syntax.errorMessages(.parser) == ["dockerfile line greater than max allowed size of 65535"])
+    }
+
     @Test func unterminatedConstructsAtTheEndOfTheFile() {
         for text in ["FROM a\nCMD [\"a\"", "FROM a\nRUN <<EOF", "FROM a\nENV A=\"x", "FROM a\nRUN \\", "FROM a\nCOPY --from=\"x"] {
             _ = parse(text)

@@ -103,21 +103,22 @@ import Glibc
     }
 
     @Test func manyStagesLintAndFixInLinearTime() throws {
-        // 20,000 stages of a FROM, an ADD and two RUNs to merge: every rule fires on
-        // every stage. scripts/bench-scale.sh runs 100,000 on the release build.
+        // 5,000 stages of a FROM, an ADD and two RUNs to merge, two fixes a stage;
+        // scripts/bench-scale.sh runs 100,000 on the release build.
         var text = ""
-        for index in 0..<20_000 { text += "FROM alpine:3.20 AS s\(index)\nADD a /b\nRUN echo \(index)\nRUN true\n" }
+        for index in 0..<5_000 { text += "FROM alpine:3.20 AS s\(index)\nADD a /b\nRUN echo \(index)\nRUN true\n" }
         let root = try folder(["Dockerfile": Array(text.utf8)])
         let file = root.appendingPathComponent("Dockerfile")
         let started = ContinuousClock.now
         let lint = runTool(["lint", "-f", "gnu", file.path])
         #expect(lint.exitCode == .findings)
-        #expect(lint.standardOutput.contains("Dockerfile:80000.1-80000.4: warning: Merge consecutive `RUN` instructions"))
+        #expect(lint.standardOutput.contains("Dockerfile:20000.1-20000.4: warning: Merge consecutive `RUN` instructions"))
         #expect(runTool(["fix", file.path]).exitCode == .success)
         let fixed = try String(contentsOf: file, encoding: .utf8)
-        #expect(fixed.hasSuffix("FROM alpine:3.20 AS s19999\nCOPY a /b\nRUN echo 19999 && \\\n    true\n"))
-        // Generous for a debug build on a busy machine; a quadratic pass takes minutes.
-        #expect(ContinuousClock.now - started < .seconds(120))
+        #expect(fixed.hasSuffix("FROM alpine:3.20 AS s4999\nCOPY a /b\nRUN echo 4999 && \\\n    true\n"))
+        // Generous for a debug build on a busy machine; the quadratic lookups this
+        // once had took minutes here.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     @Test func tenThousandNestedExpansionsDoNotExhaustTheStack() throws {

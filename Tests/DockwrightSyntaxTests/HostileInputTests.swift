@@ -61,13 +61,20 @@ import Testing
         #expect(syntax.instructions.count == 100_000)
     }
 
-    @Test func tenThousandNestedExpansionsResolveInFromAndEnv() {
+    @Test func tenThousandNestedExpansionsStopWithAPositionedError() throws {
+        // Expansion recurses per level, so it stops at a fixed depth instead of
+        // running out of stack; the stage keeps the error at the image word.
         let nested = String(repeating: "${a:-", count: 10_000) + "alpine" + String(repeating: "}", count: 10_000)
         let syntax = parse("ARG a\nFROM \(nested)\nENV B=\(nested)\n")
-        let graph = StageGraph(syntax: syntax)
-        #expect(graph.stages.first?.baseName == "alpine")
-        let expanded = VariableExpander().expand(nested, environment: [:])
-        #expect((try? expanded.get()) == "alpine")
+        let stage = try #require(StageGraph(syntax: syntax).stages.first)
+        guard case .unresolved(let error) = stage.base else {
+            Issue.record("expected an unresolved base, got \(stage.base)")
+            return
+        }
+        #expect(error.message.hasSuffix(": syntax error: substitutions nested too deeply"))
+        #expect(syntax.source.location(of: error.range.start) == SourcePosition(line: 2, column: 6))
+        let shallow = String(repeating: "${a:-", count: 200) + "alpine" + String(repeating: "}", count: 200)
+        #expect((try? VariableExpander().expand(shallow, environment: [:]).get()) == "alpine")
     }
 
     @Test func anUnterminatedHeredocIsAPositionedError() throws {

@@ -18,6 +18,9 @@ let package = Package(
         .target(
             name: "DockwrightCLI",
             dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput"]),
+        // The properties scripts/fuzz.sh checks on every input; its libFuzzer entry
+        // point lives in scripts/fuzz/, outside the package, since it has no `main`.
+        .target(name: "DockwrightFuzzing", dependencies: ["DockwrightSyntax", "DockwrightCore", "DockwrightRules"]),
         .executableTarget(
             name: "dockwright", dependencies: ["DockwrightCLI"],
             // Start-up is most of what editor on-save waits for: a static standard library
@@ -43,5 +46,8 @@ let package = Package(
                 "DockwrightOutput",
             ]),
         .testTarget(name: "DockwrightCLITests", dependencies: ["DockwrightCLI", "DockwrightSyntax"]),
+        .testTarget(
+            name: "DockwrightFuzzingTests", dependencies: ["DockwrightFuzzing", "DockwrightSyntax"],
+            exclude: ["FuzzRegressions"]),
     ]
 )

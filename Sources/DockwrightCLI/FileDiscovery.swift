@@ -47,7 +47,7 @@ enum FileDiscovery {
                 continue
             }
             if (status.st_mode & S_IFMT) == S_IFDIR {
-                walk(path, excluding: excludes, into: &files)
+                walk(path, excluding: excludes, into: &files, errors: &errors)
             } else if !isExcluded(path, by: excludes) {
                 files.append(path)
             }
@@ -64,8 +64,13 @@ enum FileDiscovery {
         }
     }
 
-    private static func walk(_ folder: String, excluding excludes: [String], into files: inout [String]) {
-        guard let directory = opendir(folder) else { return }
+    private static func walk(_ folder: String, excluding excludes: [String], into files: inout [String],
+                             errors: inout [String]) {
+        // An unreadable folder may hold Dockerfiles: say so rather than pass it by.
+        guard let directory = opendir(folder) else {
+            errors.append("\(folder): cannot read: \(String(cString: strerror(errno)))")
+            return
+        }
         defer { closedir(directory) }
         var names: [(String, Bool)] = []
         while let entry = readdir(directory) {
@@ -81,7 +86,7 @@ enum FileDiscovery {
             if isExcluded(path, by: excludes) { continue }
             if isDirectory {
                 if name == ".git" || name == ".build" || name == "node_modules" { continue }
-                walk(path, excluding: excludes, into: &files)
+                walk(path, excluding: excludes, into: &files, errors: &errors)
             } else if isDockerfileName(name) {
                 files.append(path)
             }

@@ -103,8 +103,11 @@ struct FixCommand {
                 errors.write("\(error)\n")
                 return .failure
             }
-            guard let bytes = try? FileReader.read(path: path) else {
-                errors.write("\(path): cannot read\n")
+            let bytes: [UInt8]
+            do {
+                bytes = try FileReader.read(path: path)
+            } catch {
+                errors.write("\(path): cannot read: \(error.reason)\n")
                 status = .failure
                 continue
             }
@@ -113,6 +116,7 @@ struct FixCommand {
                 status = .failure
                 continue
             }
+            if let note = FileReader.lineEndNote(bytes) { errors.write("\(path): \(note)\n") }
             let result = linter.fix(SourceFile(path: path, bytes: bytes), level: options.level)
             report(result, path: path)
             guard result.output != bytes else { continue }

@@ -1,4 +1,3 @@
-import Dispatch
 import DockwrightCore
 import DockwrightOutput
 import DockwrightRules
@@ -133,62 +132,75 @@ struct LintCommand {
             plans.append(plan)
         }
 
-        // Lint in parallel; results keep the order of the files.
-        let slots = ResultSlots(count: files.count)
-        let fileList = files
-        let planList = plans
-        let excludedFiles = excluded
+        // The report goes out file by file, in order, as the files are linted.
+        let reportOutput: OutputStream
+        let reportFile: FileOutput?
+        if let outputPath = parsed.value("--output") {
+            guard let file = FileOutput(creating: outputPath) else {
+                errors.write("\(outputPath): cannot write the report\n")
+                return .failure
+            }
+            reportOutput = file
+            reportFile = file
+        } else {
+            reportOutput = output
+            reportFile = nil
+        }
+        var report = ReportStream(format: format, rules: all, usesColor: format == .text && usesColor(parsed))
+        reportOutput.write(report.header)
+        var failsAtLevel = false
+        var counts: [String: (name: String, count: Int)] = [:]
         let standardInputFile = standardInputSource
-        DispatchQueue.concurrentPerform(iterations: fileList.count) { index in
-            guard !excludedFiles.contains(index) else { return }
+        let excludedFiles = excluded
+        let planList = plans
+        let fileList = files
+        OrderedWork.run(count: files.count, produce: { index -> Outcome in
+            guard !excludedFiles.contains(index) else { return .excluded }
             let path = fileList[index]
             let source: SourceFile
-            if index == 0, path == "-", let given = standardInputFile {
+            if path == "-", let given = standardInputFile {
                 source = given
             } else {
                 switch Result(catching: { () throws(FileReader.ReadError) -> [UInt8] in try FileReader.read(path: path) }) {
                 case .success(let bytes):
                     source = SourceFile(path: path, bytes: bytes)
                 case .failure(let error):
-                    slots.store(index, .failure("\(path): cannot read: \(error.reason)"))
-                    return
+                    return .failure("\(path): cannot read: \(error.reason)")
                 }
             }
-            if FileReader.looksBinary(source.bytes) {
-                slots.store(index, .failure("\(source.path): not a text file; skipped"))
-                return
-            }
-            slots.store(index, .success(planList[index].linter.lint(source)))
-        }
-        var results: [LintResult] = []
-        var failsAtLevel = false
-        for (index, slot) in slots.values.enumerated() {
-            switch slot {
-            case .success(let result)?:
-                results.append(result)
+            if FileReader.looksBinary(source.bytes) { return .failure("\(source.path): not a text file; skipped") }
+            return .success(planList[index].linter.lint(source), note: FileReader.lineEndNote(source.bytes))
+        }, consume: { index, outcome in
+            switch outcome {
+            case .success(let result, let note):
+                if let note { errors.write("\(result.syntax.source.path): \(note)\n") }
+                reportOutput.write(report.add(result))
                 if let level = planList[index].failLevel, result.diagnostics.contains(where: { $0.severity >= level }) {
                     failsAtLevel = true
                 }
-            case .failure(let message)?:
+                for diagnostic in result.diagnostics { counts[diagnostic.code, default: (diagnostic.name, 0)].count += 1 }
+            case .failure(let message):
                 errors.write(message + "\n")
                 status = .failure
-            case nil: break
+            case .excluded: break
             }
-        }
-
-        var report = format.render(results, rules: all, usesColor: format == .text && usesColor(parsed))
-        if parsed.has("--statistics") { report += statistics(results) }
-        if let outputPath = parsed.value("--output") {
-            guard FileWriter.create(path: outputPath, with: Array(report.utf8)) else {
-                errors.write("\(outputPath): cannot write the report\n")
-                return .failure
-            }
-        } else {
-            output.write(report)
+        })
+        reportOutput.write(report.footer())
+        if parsed.has("--statistics") { reportOutput.write(statistics(counts)) }
+        if let reportFile, !reportFile.close() {
+            errors.write("\(parsed.value("--output") ?? ""): cannot write the report\n")
+            return .failure
         }
         guard status == .success else { return status }
         if parsed.has("--exit-zero") { return .success }
         return failsAtLevel ? .findings : .success
+    }
+
+    /// What linting one file came to.
+    private enum Outcome: Sendable {
+        case success(LintResult, note: String?)
+        case failure(String)
+        case excluded
     }
 
     // MARK: - Options
@@ -239,45 +251,8 @@ struct LintCommand {
         }
     }
 
-    private func statistics(_ results: [LintResult]) -> String {
-        var counts: [String: (name: String, count: Int)] = [:]
-        for diagnostic in results.flatMap(\.diagnostics) {
-            counts[diagnostic.code, default: (diagnostic.name, 0)].count += 1
-        }
-        return counts.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }
+    private func statistics(_ counts: [String: (name: String, count: Int)]) -> String {
+        counts.sorted { ($1.value.count, $0.key) < ($0.value.count, $1.key) }
             .map { "\($0.value.count)\t\($0.key)\t\($0.value.name)\n" }.joined()
-    }
-}
-
-/// Per-file outcomes written from parallel workers, one slot each.
-final class ResultSlots: @unchecked Sendable {
-    enum Outcome {
-        case success(LintResult)
-        case failure(String)
-    }
-
-    private var storage: [Outcome?]
-    private let lock = NSLockLite()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func store(_ index: Int, _ outcome: Outcome) {
-        lock.withLock { storage[index] = outcome }
-    }
-
-    var values: [Outcome?] { lock.withLock { storage } }
-}
-
-/// A pthread mutex, so the CLI needs no Foundation lock.
-final class NSLockLite: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 }

@@ -1,6 +1,7 @@
 import DockwrightCore
 import DockwrightShell
 import DockwrightSyntax
+import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -221,7 +222,7 @@ extension ShellCheckChecker {
 
 /// A child process fed from a byte buffer, whose standard output is collected.
 final class ChildProcess {
-    private static let spawnLock = NSLockLite()
+    private static let spawnLock = Mutex<Void>(())
     private let pid: pid_t
     private let output: Int32
 
@@ -241,7 +242,7 @@ final class ChildProcess {
         // Pipes are made close-on-exec and the child started under one lock, so a child
         // started at the same time by another thread never inherits these ends (it would
         // keep this child's input open, and each would wait for the other's).
-        let started: Bool = Self.spawnLock.withLock {
+        let started: Bool = Self.spawnLock.withLock { _ in
             guard pipe(&inputPipe) == 0 else { return false }
             guard pipe(&outputPipe) == 0 else {
                 close(inputPipe[0])

@@ -21,12 +21,21 @@ public final class BufferedOutput: OutputStream {
     public func write(_ text: String) { self.text += text }
 }
 
-/// A file descriptor (standard output or standard error), written through a buffer.
+/// A file descriptor (standard output, standard error or a report file), written
+/// through a buffer.
 final class FileOutput: OutputStream {
-    private let descriptor: Int32
+    private var descriptor: Int32
     private var buffer: [UInt8] = []
+    private var hasFailed = false
 
     init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// Creates or truncates a file to write to (for `--output`); nil when it cannot be opened.
+    convenience init?(creating path: String) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { return nil }
+        self.init(descriptor: descriptor)
+    }
 
     deinit { flush() }
 
@@ -42,11 +51,20 @@ final class FileOutput: OutputStream {
             let written = buffer[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written <= 0 {
                 if written < 0 && errno == EINTR { continue }
+                hasFailed = true
                 break
             }
             offset += written
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and closes a file opened with `init(creating:)`; whether every byte was written.
+    func close() -> Bool {
+        flush()
+        let isClosed = Glibc.close(descriptor) == 0
+        descriptor = -1
+        return isClosed && !hasFailed
     }
 }
 
@@ -71,6 +89,14 @@ enum FileReader {
     /// Whether bytes look like a binary file: a NUL byte in the first 8 KiB, as git decides.
     static func looksBinary(_ bytes: [UInt8]) -> Bool {
         bytes.prefix(8192).contains(0)
+    }
+
+    /// A warning for a file whose lines end in a lone CR (classic Mac OS): BuildKit
+    /// splits lines at LF only and reads such a file as a single line, which makes
+    /// its errors hard to place. Nil for any other file.
+    static func lineEndNote(_ bytes: [UInt8]) -> String? {
+        guard bytes.contains(UInt8(ascii: "\r")), !bytes.contains(UInt8(ascii: "\n")) else { return nil }
+        return "its lines end in a lone carriage return (CR), and Docker reads it as a single line; use LF or CRLF"
     }
 
     /// The paths listed one per line on standard input, for the `--batch` modes
@@ -110,21 +136,6 @@ enum FileReader {
 /// Writes files safely: a temporary file in the same folder, flushed to disk, then
 /// renamed over the original, keeping its permission bits.
 enum FileWriter {
-    /// Creates or truncates a file (for `--output`).
-    static func create(path: String, with bytes: [UInt8]) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return false }
-            offset += written
-        }
-        return true
-    }
-
     /// Why a fixed file was not written.
     struct WriteFailure: Error {
         let reason: String

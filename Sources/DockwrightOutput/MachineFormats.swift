@@ -7,9 +7,9 @@ enum MachineFormats {
 
     /// hadolint's `--format json` array (`file line column code level message`), so
     /// editor plug-ins built for hadolint keep working, plus end positions, the
-    /// rule name, its documentation and the fix.
-    static func json(_ results: [LintResult]) -> String {
-        let objects = results.flatMap(\.diagnostics).map { diagnostic -> String in
+    /// rule name, its documentation and the fix: one object per finding of a file.
+    static func jsonObjects(_ result: LintResult) -> [String] {
+        result.diagnostics.map { diagnostic -> String in
             var fields = [
                 "\"file\": \(string(diagnostic.path))",
                 "\"line\": \(diagnostic.start.line)",
@@ -33,18 +33,18 @@ enum MachineFormats {
             }
             return "{" + fields.joined(separator: ", ") + "}"
         }
-        return "[" + objects.joined(separator: ",\n ") + "]\n"
     }
+
+    /// What goes between two objects of a JSON array report.
+    static let arraySeparator = ",\n "
 
     // MARK: - SARIF 2.1.0
 
-    static func sarif(_ results: [LintResult], rules: [any Rule.Type]) -> String {
-        let diagnostics = results.flatMap(\.diagnostics)
-        var ruleIndex: [String: Int] = [:]
+    /// The SARIF document up to the opening of its results array, with the rule table.
+    static func sarifHeader(rules: [any Rule.Type]) -> String {
         var ruleObjects: [String] = []
         for rule in rules {
             let description = rule.description
-            ruleIndex[description.code] = ruleObjects.count
             ruleObjects.append("""
                 {"id": \(string(description.code)), "name": \(string(description.name)), \
                 "shortDescription": {"text": \(string(description.summary))}, \
@@ -55,9 +55,25 @@ enum MachineFormats {
                 "properties": {"category": \(string(description.category.title)), "tags": [\(string(description.category.title))]}}
                 """)
         }
-        let fingerprints = Fingerprint.all(results)
-        let resultObjects = diagnostics.enumerated().map { offset, diagnostic -> String in
-            let index = ruleIndex[diagnostic.code].map { ", \"ruleIndex\": \($0)" } ?? ""
+        return """
+            {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [{"tool": {"driver": \
+            {"name": "dockwright", "informationUri": "https://github.com/dockwright/dockwright", \
+            "rules": [\(ruleObjects.joined(separator: ", "))]}}, "results": [
+            """
+    }
+
+    /// Where each rule sits in the SARIF rule table, for results' `ruleIndex`.
+    static func sarifRuleIndices(rules: [any Rule.Type]) -> [String: Int] {
+        var indices: [String: Int] = [:]
+        for (index, rule) in rules.enumerated() { indices[rule.description.code] = index }
+        return indices
+    }
+
+    /// The SARIF result objects of one file's findings.
+    static func sarifResults(_ result: LintResult, ruleIndices: [String: Int]) -> [String] {
+        let fingerprints = Fingerprint.all(result)
+        return result.diagnostics.enumerated().map { offset, diagnostic -> String in
+            let index = ruleIndices[diagnostic.code].map { ", \"ruleIndex\": \($0)" } ?? ""
             let fingerprint = fingerprints[offset]
             return """
                 {"ruleId": \(string(diagnostic.code))\(index), "level": \(string(sarifLevel(diagnostic.severity))), \
@@ -68,13 +84,10 @@ enum MachineFormats {
                 "partialFingerprints": {"primaryLocationLineHash": \(string(fingerprint))}}
                 """
         }
-        return """
-            {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [{"tool": {"driver": \
-            {"name": "dockwright", "informationUri": "https://github.com/dockwright/dockwright", \
-            "rules": [\(ruleObjects.joined(separator: ", "))]}}, "results": [\(resultObjects.joined(separator: ", "))]}]}
-
-            """
     }
+
+    /// What closes the SARIF document after its last result.
+    static let sarifFooter = "]}]}\n"
 
     private static func sarifLevel(_ severity: Severity) -> String {
         switch severity {
@@ -91,33 +104,33 @@ enum MachineFormats {
 
     // MARK: - Checkstyle
 
-    static func checkstyle(_ results: [LintResult]) -> String {
-        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n"
-        for result in results {
-            text += "  <file name=\"\(xml(result.syntax.source.path))\">\n"
-            for diagnostic in result.diagnostics {
-                let severity = diagnostic.severity == .style ? "info" : diagnostic.severity.rawValue
-                text += "    <error line=\"\(diagnostic.start.line)\" column=\"\(diagnostic.start.column)\" severity=\"\(severity)\" "
-                    + "message=\"\(xml(diagnostic.message))\" source=\"dockwright.\(xml(diagnostic.code))\"/>\n"
-            }
-            text += "  </file>\n"
+    static let checkstyleHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n"
+    static let checkstyleFooter = "</checkstyle>\n"
+
+    /// One file's `<file>` element.
+    static func checkstyle(_ result: LintResult) -> String {
+        var text = "  <file name=\"\(xml(result.syntax.source.path))\">\n"
+        for diagnostic in result.diagnostics {
+            let severity = diagnostic.severity == .style ? "info" : diagnostic.severity.rawValue
+            text += "    <error line=\"\(diagnostic.start.line)\" column=\"\(diagnostic.start.column)\" severity=\"\(severity)\" "
+                + "message=\"\(xml(diagnostic.message))\" source=\"dockwright.\(xml(diagnostic.code))\"/>\n"
         }
-        return text + "</checkstyle>\n"
+        return text + "  </file>\n"
     }
 
     // MARK: - GNU and GitHub
 
     /// `file:line.column-endLine.endColumn: severity: message [CODE]`, the GNU error format.
-    static func gnu(_ results: [LintResult]) -> String {
-        results.flatMap(\.diagnostics).map { diagnostic in
+    static func gnu(_ result: LintResult) -> String {
+        result.diagnostics.map { diagnostic in
             "\(diagnostic.path):\(diagnostic.start.line).\(diagnostic.start.column)-\(diagnostic.end.line).\(diagnostic.end.column): "
                 + "\(diagnostic.severity == .error ? "error" : "warning"): \(diagnostic.message) [\(diagnostic.code)]\n"
         }.joined()
     }
 
     /// GitHub Actions workflow commands, which annotate the pull request.
-    static func github(_ results: [LintResult]) -> String {
-        results.flatMap(\.diagnostics).map { diagnostic in
+    static func github(_ result: LintResult) -> String {
+        result.diagnostics.map { diagnostic in
             let command: String
             switch diagnostic.severity {
             case .error: command = "error"
@@ -157,9 +170,10 @@ enum MachineFormats {
 
     // MARK: - GitLab Code Quality
 
-    static func gitlab(_ results: [LintResult]) -> String {
-        let fingerprints = Fingerprint.all(results)
-        let objects = results.flatMap(\.diagnostics).enumerated().map { offset, diagnostic -> String in
+    /// GitLab Code Quality objects, one per finding of a file.
+    static func gitlabObjects(_ result: LintResult) -> [String] {
+        let fingerprints = Fingerprint.all(result)
+        return result.diagnostics.enumerated().map { offset, diagnostic -> String in
             let severity: String
             switch diagnostic.severity {
             case .error: severity = "critical"
@@ -172,36 +186,35 @@ enum MachineFormats {
                 + "\"severity\": \(string(severity)), \"location\": {\"path\": \(string(uri(diagnostic.path))), "
                 + "\"lines\": {\"begin\": \(diagnostic.start.line), \"end\": \(diagnostic.end.line)}}}"
         }
-        return "[" + objects.joined(separator: ",\n ") + "]\n"
     }
 
     // MARK: - JUnit
 
     /// One test suite per file, one failing test case per finding (a passing case
     /// for a clean file), as JUnit readers in CI expect.
-    static func junit(_ results: [LintResult]) -> String {
-        let total = results.reduce(0) { $0 + Swift.max(1, $1.diagnostics.count) }
-        let failures = results.reduce(0) { $0 + $1.diagnostics.count }
-        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            + "<testsuites name=\"dockwright\" tests=\"\(total)\" failures=\"\(failures)\">\n"
-        for result in results {
-            let path = xml(result.syntax.source.path)
-            let count = result.diagnostics.count
-            text += "  <testsuite name=\"\(path)\" tests=\"\(Swift.max(1, count))\" failures=\"\(count)\">\n"
-            if result.diagnostics.isEmpty {
-                text += "    <testcase classname=\"\(path)\" name=\"dockwright\"/>\n"
-            }
-            for diagnostic in result.diagnostics {
-                let name = xml("\(diagnostic.code) at line \(diagnostic.start.line), column \(diagnostic.start.column)")
-                text += "    <testcase classname=\"\(path)\" name=\"\(name)\">\n"
-                    + "      <failure type=\"\(diagnostic.severity.rawValue)\" message=\"\(xml(diagnostic.message))\">"
-                    + "\(xml("\(diagnostic.path):\(diagnostic.start.line):\(diagnostic.start.column): \(diagnostic.message)"))</failure>\n"
-                    + "    </testcase>\n"
-            }
-            text += "  </testsuite>\n"
+    static func junitSuite(_ result: LintResult) -> String {
+        let path = xml(result.syntax.source.path)
+        let count = result.diagnostics.count
+        var text = "  <testsuite name=\"\(path)\" tests=\"\(Swift.max(1, count))\" failures=\"\(count)\">\n"
+        if result.diagnostics.isEmpty {
+            text += "    <testcase classname=\"\(path)\" name=\"dockwright\"/>\n"
         }
-        return text + "</testsuites>\n"
+        for diagnostic in result.diagnostics {
+            let name = xml("\(diagnostic.code) at line \(diagnostic.start.line), column \(diagnostic.start.column)")
+            text += "    <testcase classname=\"\(path)\" name=\"\(name)\">\n"
+                + "      <failure type=\"\(diagnostic.severity.rawValue)\" message=\"\(xml(diagnostic.message))\">"
+                + "\(xml("\(diagnostic.path):\(diagnostic.start.line):\(diagnostic.start.column): \(diagnostic.message)"))</failure>\n"
+                + "    </testcase>\n"
+        }
+        return text + "  </testsuite>\n"
     }
+
+    /// The JUnit document's opening, which carries the totals over all files.
+    static func junitHeader(tests: Int, failures: Int) -> String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dockwright\" tests=\"\(tests)\" failures=\"\(failures)\">\n"
+    }
+
+    static let junitFooter = "</testsuites>\n"
 
     // MARK: - Escaping
 
@@ -232,20 +245,18 @@ enum MachineFormats {
 /// Stable fingerprints: a finding keeps its fingerprint when lines are added or
 /// removed elsewhere (GitLab and GitHub match findings across runs by it).
 enum Fingerprint {
-    /// One fingerprint per diagnostic, in the order of `results.flatMap(\.diagnostics)`:
-    /// FNV-1a over the code, the path and the trimmed text of the finding's first
-    /// line, plus the number of earlier identical findings, so twins differ.
-    static func all(_ results: [LintResult]) -> [String] {
+    /// One fingerprint per diagnostic of a file, in order: FNV-1a over the code, the
+    /// path and the trimmed text of the finding's first line, plus the number of
+    /// earlier identical findings, so twins differ.
+    static func all(_ result: LintResult) -> [String] {
         var fingerprints: [String] = []
-        for result in results {
-            var seen: [String: Int] = [:]
-            let source = result.syntax.source
-            for diagnostic in result.diagnostics {
-                let key = diagnostic.code + "\u{0}" + diagnostic.path + "\u{0}" + lineText(diagnostic.start.line, in: source)
-                let occurrence = seen[key, default: 0]
-                seen[key] = occurrence + 1
-                fingerprints.append(hash(key + "\u{0}\(occurrence)"))
-            }
+        var seen: [String: Int] = [:]
+        let source = result.syntax.source
+        for diagnostic in result.diagnostics {
+            let key = diagnostic.code + "\u{0}" + diagnostic.path + "\u{0}" + lineText(diagnostic.start.line, in: source)
+            let occurrence = seen[key, default: 0]
+            seen[key] = occurrence + 1
+            fingerprints.append(hash(key + "\u{0}\(occurrence)"))
         }
         return fingerprints
     }

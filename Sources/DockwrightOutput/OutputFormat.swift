@@ -6,15 +6,79 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
     /// Renders lint results; `rules` supplies rule metadata (SARIF's rule table).
     public func render(_ results: [LintResult], rules: [any Rule.Type], usesColor: Bool = false) -> String {
-        switch self {
-        case .text: return TextFormatter(usesColor: usesColor).format(results)
-        case .json: return MachineFormats.json(results)
-        case .sarif: return MachineFormats.sarif(results, rules: rules)
-        case .checkstyle: return MachineFormats.checkstyle(results)
-        case .gnu: return MachineFormats.gnu(results)
-        case .github: return MachineFormats.github(results)
-        case .gitlab: return MachineFormats.gitlab(results)
-        case .junit: return MachineFormats.junit(results)
+        var report = ReportStream(format: self, rules: rules, usesColor: usesColor)
+        return report.header + results.map { report.add($0) }.joined() + report.footer()
+    }
+}
+
+/// A report written one file at a time: ``header``, then ``add(_:)`` for each file in
+/// order, then ``footer()``. A caller that writes each part as it comes can drop each
+/// file's tree at once, so linting many files holds a few trees, not all of them.
+public struct ReportStream {
+    /// The format being written.
+    public let format: OutputFormat
+    /// What opens the report, before the first file.
+    public let header: String
+    private let usesColor: Bool
+    private let sarifRuleIndices: [String: Int]
+    private var hasWrittenAnObject = false
+    private var tally = TextFormatter.Tally()
+    // JUnit's opening tag carries the totals, so its suites wait for the footer;
+    // they hold the findings' text only, never a file's source.
+    private var junitSuites = ""
+    private var junitTests = 0
+    private var junitFailures = 0
+
+    /// Starts a report; `rules` supplies rule metadata (SARIF's rule table).
+    public init(format: OutputFormat, rules: [any Rule.Type], usesColor: Bool = false) {
+        self.format = format
+        self.usesColor = usesColor
+        switch format {
+        case .json, .gitlab: header = "["
+        case .sarif: header = MachineFormats.sarifHeader(rules: rules)
+        case .checkstyle: header = MachineFormats.checkstyleHeader
+        case .text, .gnu, .github, .junit: header = ""
         }
+        sarifRuleIndices = format == .sarif ? MachineFormats.sarifRuleIndices(rules: rules) : [:]
+    }
+
+    /// The part of the report for one more file.
+    public mutating func add(_ result: LintResult) -> String {
+        switch format {
+        case .text: return TextFormatter(usesColor: usesColor).format(result, tally: &tally)
+        case .json: return arrayElements(MachineFormats.jsonObjects(result), separator: MachineFormats.arraySeparator)
+        case .gitlab: return arrayElements(MachineFormats.gitlabObjects(result), separator: MachineFormats.arraySeparator)
+        case .sarif:
+            return arrayElements(MachineFormats.sarifResults(result, ruleIndices: sarifRuleIndices), separator: ", ")
+        case .checkstyle: return MachineFormats.checkstyle(result)
+        case .gnu: return MachineFormats.gnu(result)
+        case .github: return MachineFormats.github(result)
+        case .junit:
+            junitSuites += MachineFormats.junitSuite(result)
+            junitTests += Swift.max(1, result.diagnostics.count)
+            junitFailures += result.diagnostics.count
+            return ""
+        }
+    }
+
+    /// What closes the report, after the last file.
+    public func footer() -> String {
+        switch format {
+        case .text: return TextFormatter(usesColor: usesColor).footer(tally)
+        case .json, .gitlab: return "]\n"
+        case .sarif: return MachineFormats.sarifFooter
+        case .checkstyle: return MachineFormats.checkstyleFooter
+        case .gnu, .github: return ""
+        case .junit:
+            return MachineFormats.junitHeader(tests: junitTests, failures: junitFailures) + junitSuites + MachineFormats.junitFooter
+        }
+    }
+
+    /// Array elements, each after a separator but the very first of the report.
+    private mutating func arrayElements(_ elements: [String], separator: String) -> String {
+        guard !elements.isEmpty else { return "" }
+        let text = (hasWrittenAnObject ? separator : "") + elements.joined(separator: separator)
+        hasWrittenAnObject = true
+        return text
     }
 }

@@ -12,27 +12,43 @@ public struct TextFormatter: Sendable {
         self.usesColor = usesColor
     }
 
+    /// How many findings were rendered, and how many of them carry a fix; the footer's figures.
+    public struct Tally: Sendable {
+        var findings = 0
+        var safeFixes = 0
+        var unsafeFixes = 0
+
+        /// An empty tally.
+        public init() {}
+    }
+
     /// Renders the findings of several files, then the footer.
     public func format(_ results: [LintResult]) -> String {
+        var tally = Tally()
+        return results.map { format($0, tally: &tally) }.joined() + footer(tally)
+    }
+
+    /// Renders one file's findings, counting them into `tally`.
+    public func format(_ result: LintResult, tally: inout Tally) -> String {
         var text = ""
-        var count = 0
-        var safe = 0
-        var unsafe = 0
-        for result in results {
-            for diagnostic in result.diagnostics {
-                text += render(diagnostic, in: result.syntax.source) + "\n"
-                count += 1
-                switch diagnostic.fix?.applicability {
-                case .safe?: safe += 1
-                case .unsafe?: unsafe += 1
-                default: break
-                }
+        for diagnostic in result.diagnostics {
+            text += render(diagnostic, in: result.syntax.source) + "\n"
+            tally.findings += 1
+            switch diagnostic.fix?.applicability {
+            case .safe?: tally.safeFixes += 1
+            case .unsafe?: tally.unsafeFixes += 1
+            default: break
             }
         }
-        guard count > 0 else { return "" }
-        text += "Found \(count) finding\(count == 1 ? "" : "s")."
-        if safe > 0 { text += " \(safe) fixable with `dockwright fix`." }
-        if unsafe > 0 { text += " \(unsafe) more with `dockwright fix --unsafe`." }
+        return text
+    }
+
+    /// The closing line with the counts and the fix hints; empty when nothing was found.
+    public func footer(_ tally: Tally) -> String {
+        guard tally.findings > 0 else { return "" }
+        var text = "Found \(tally.findings) finding\(tally.findings == 1 ? "" : "s")."
+        if tally.safeFixes > 0 { text += " \(tally.safeFixes) fixable with `dockwright fix`." }
+        if tally.unsafeFixes > 0 { text += " \(tally.unsafeFixes) more with `dockwright fix --unsafe`." }
         return text + "\n"
     }
 

@@ -114,9 +114,13 @@ public struct RunScript: Hashable, Sendable {
     private static func script(
         of run: InstructionSyntax, stageIndex: Int, dialect: ShellDialect, isTrigger: Bool
     ) -> RunScript? {
+        // Bounds come from the source range: the token's text has invalid UTF-8
+        // replaced by U+FFFD, three bytes for one, so its length can overshoot.
         guard case .shellForm(let rest) = run.arguments,
-              let restStart = run.logicalText.logicalOffset(ofSource: rest.range.start) else { return nil }
-        let restText = run.logicalText.slice(restStart..<(restStart + Array(rest.text.utf8).count))
+              let restStart = run.logicalText.logicalOffset(ofSource: rest.range.start),
+              let restEnd = run.logicalText.logicalOffset(ofSource: rest.range.end), restStart <= restEnd
+        else { return nil }
+        let restText = run.logicalText.slice(restStart..<restEnd)
         var origin = Origin.shellForm
         var text = restText
         var scriptDialect = dialect

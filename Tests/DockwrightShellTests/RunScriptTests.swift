@@ -36,6 +36,18 @@ import Testing
         #expect(syntax.source.location(of: range.start) == SourcePosition(line: 4, column: 3))
     }
 
+    @Test func invalidUTF8InARunStaysInsideTheInstruction() throws {
+        // Found by the fuzzer: each invalid byte decodes to U+FFFD, three bytes in UTF-8,
+        // and a length taken from the decoded text ran past the end of the RUN.
+        let bytes = Array("FROM a\nRUN pip install ".utf8) + [0xFF, 0xFE, 0x00] + Array(" flask\nRUN echo ".utf8) + [0xC3, 0x0A]
+        let syntax = DockerfileSyntax.parse(SourceFile(path: "<bytes>", bytes: bytes))
+        let runs = RunScript.scripts(in: syntax)
+        #expect(runs.count == 2)
+        let install = try #require(runs.first?.script?.commands.first)
+        #expect(install.command.words.count == 4)
+        #expect(runs.last?.script?.commands.first?.name == "echo")
+    }
+
     @Test func execFormHasNoScript() {
         #expect(scripts("FROM a\nRUN [\"apt-get\", \"update\"]\n").1.isEmpty)
     }

@@ -61,6 +61,36 @@ import Testing
         #expect(syntax.instructions.count == 100_000)
     }
 
+    @Test func tenThousandNestedExpansionsStopWithAPositionedError() throws {
+        // Expansion recurses per level, so it stops at a fixed depth instead of
+        // running out of stack; the stage keeps the error at the image word.
+        let nested = String(repeating: "${a:-", count: 10_000) + "alpine" + String(repeating: "}", count: 10_000)
+        let syntax = parse("ARG a\nFROM \(nested)\nENV B=\(nested)\n")
+        let stage = try #require(StageGraph(syntax: syntax).stages.first)
+        guard case .unresolved(let error) = stage.base else {
+            Issue.record("expected an unresolved base, got \(stage.base)")
+            return
+        }
+        #expect(error.message.hasSuffix(": syntax error: substitutions nested too deeply"))
+        #expect(syntax.source.location(of: error.range.start) == SourcePosition(line: 2, column: 6))
+        let shallow = String(repeating: "${a:-", count: 200) + "alpine" + String(repeating: "}", count: 200)
+        #expect((try? VariableExpander().expand(shallow, environment: [:]).get()) == "alpine")
+    }
+
+    @Test func anUnterminatedHeredocIsAPositionedError() throws {
+        let syntax = parse("FROM a\nRUN <<EOF\necho hi\n")
+        let error = try #require(syntax.errors.first)
+        #expect(error.message == "unterminated heredoc")
+        #expect(syntax.text(error.range) == "<<EOF")
+        #expect(syntax.source.location(of: error.range.start) == SourcePosition(line: 2, column: 5))
+    }
+
+    @Test func carriageReturnOnlyLineEndsMakeOneLongLine() {
+        // BuildKit splits at LF only: 20,000 CR-ended lines are one 120 KB line.
+        let syntax = parse(String(repeating: "RUN a\r", count: 20_000))
+        #expect(syntax.errorMessages(.parser) == ["dockerfile line greater than max allowed size of 65535"])
+    }
+
     @Test func unterminatedConstructsAtTheEndOfTheFile() {
         for text in ["FROM a\nCMD [\"a\"", "FROM a\nRUN <<EOF", "FROM a\nENV A=\"x", "FROM a\nRUN \\", "FROM a\nCOPY --from=\"x"] {
             _ = parse(text)

@@ -74,10 +74,10 @@ extension Linter {
             guard output != current.bytes else {
                 return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false)
             }
-            for fix in appliedFixes {
-                let code = candidates.first { $0.1 == fix }?.0 ?? ""
-                applied.append((code, fix))
-            }
+            // A lookup table, not a search per fix: a file with thousands of fixes
+            // made that quadratic.
+            let codes = Dictionary(candidates.map { ($0.1, $0.0) }, uniquingKeysWith: { first, _ in first })
+            for fix in appliedFixes { applied.append((codes[fix] ?? "", fix)) }
             current = SourceFile(path: source.path, bytes: output)
             result = lint(reparsed)
         }

@@ -1,0 +1,1 @@
+FROM alpine:latestRUN apk add curlRUN echo hiADD x /y

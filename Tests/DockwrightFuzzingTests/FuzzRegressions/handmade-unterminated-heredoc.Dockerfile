@@ -1,0 +1,4 @@
+FROM debian
+RUN apt-get update
+RUN <<EOF cat >/x
+line

@@ -1,0 +1,4 @@
+FROM node
+CMD ["node", "a.js"
+RUN npm install
+COPY . .

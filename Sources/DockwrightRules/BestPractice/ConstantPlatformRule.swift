@@ -42,6 +42,7 @@ public struct ConstantPlatformRule: Rule {
             Example("FROM --platform=linux/${TARGETARCH} alpine:3.20\n"),
             Example("ARG P=$BUILDPLATFORM\nFROM --platform=$P golang:1.23\n"),
             Example("ARG PLATFORM\nFROM --platform=$PLATFORM alpine:3.20\n"),
+            Example("ARG arch\nFROM --platform=linux/${arch} fedora:42\n"),
             Example("FROM --platform=linux/arm64 alpine:3.20 AS build-arm64\n"),
         ],
         buildKitCheckName: "FromPlatformFlagConstDisallowed"

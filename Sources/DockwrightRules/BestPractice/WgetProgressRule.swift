@@ -20,6 +20,10 @@ public struct WgetProgressRule: Rule {
             Short options are read in clusters (`-qO-`). Scripts behind `sudo`, in heredoc \
             bodies and in `ONBUILD RUN` are read too.
 
+            Difference from hadolint: scripts for PowerShell or cmd are not read (hadolint \
+            reads them as POSIX shell); there `wget` is PowerShell's alias of \
+            `Invoke-WebRequest`, which prints no dots.
+
             ## Fix safety
             The fix inserts `--progress=dot:giga` right after `wget`, which only changes \
             what `wget` prints. It is offered only when the stage's image is known to be \
@@ -40,6 +44,7 @@ public struct WgetProgressRule: Rule {
             Example("FROM debian:bookworm\nRUN wget -nv https://example.com/a && wget --no-verbose https://example.com/b\n"),
             Example("FROM debian:bookworm\nRUN wget -o /tmp/log https://example.com/a && wget --append-output=/tmp/log https://example.com/b\n"),
             Example("FROM debian:bookworm\nRUN curl -fsSLO https://example.com/a\n"),
+            Example("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN powershell -Command wget https://example.com/app.zip -OutFile app.zip\n"),
         ],
         fixes: [
             FixExample(

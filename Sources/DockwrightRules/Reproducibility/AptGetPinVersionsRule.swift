@@ -62,6 +62,7 @@ public struct AptGetPinVersionsRule: Rule {
             Example("FROM debian:12\nRUN apt-get install -y -o Dpkg::Options::=--force-confold tzdata=2024a-0+deb12u1\n"),
             Example("FROM debian:12\nRUN apt-get update && apt-get upgrade -y\n"),
             Example("FROM debian:12\nSHELL [\"pwsh\", \"-Command\"]\nRUN apt-get install -y curl\n"),
+            Example("FROM debian:12\nRUN buildDeps=\"$PHP_EXTRA_BUILD_DEPS gcc make\" && apt-get install -y $buildDeps\n"),
         ]
     )
 

@@ -45,6 +45,7 @@ public struct PinGoModuleVersionsRule: Rule {
             Example("FROM golang:1.22\nRUN go run ./cmd/gen github.com/not/a/package\n"),
             Example("FROM golang:1.22\nRUN go mod download && go build -o /bin/app github.com/org/app\n"),
             Example("FROM golang:1.22\nRUN go get github.com/org/tool@master\n"),
+            Example("FROM golang:1.22\nRUN export GOPATH=/gopath && go get k8petstore && go install k8petstore\n"),
         ]
     )
 

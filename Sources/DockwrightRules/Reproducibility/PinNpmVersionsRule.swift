@@ -29,6 +29,7 @@ public struct PinNpmVersionsRule: Rule {
             (`--registry URL`, `--prefix DIR`) are never taken for packages.
             - Hosted-git shorthands (`github:user/repo`, `user/repo`) count as pinned with \
             a `#ref`.
+            - Scripts for PowerShell or cmd are not read (hadolint reads them as POSIX shell).
 
             ## References
             hadolint DL3016.
@@ -50,6 +51,7 @@ public struct PinNpmVersionsRule: Rule {
             Example("FROM node:20\nRUN npm install github:user/repo#semver:^1.0\n"),
             Example("FROM node:20\nARG PACKAGES\nRUN npm install -g $PACKAGES\n"),
             Example("FROM node:20\nRUN npm run build && npm uninstall left-pad\n"),
+            Example("FROM stefanscherer/node-windows:10\nRUN npm install -g nodemon\n"),
         ]
     )
 

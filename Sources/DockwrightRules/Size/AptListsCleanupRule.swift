@@ -73,6 +73,7 @@ public struct AptListsCleanupRule: Rule {
             Example("FROM debian:12\nRUN set -eux; apt-get update; apt-get install -y curl; apt-get dist-clean\n"),
             Example("FROM debian:12\nRUN apt-get update && apt-get install -y curl \\\n && find /var/lib/apt/lists -type f -delete\n"),
             Example("FROM debian:12\nRUN <<EOF\napt-get update\napt-get install -y curl\nrm -rf /var/lib/apt/lists/*\nEOF\n"),
+            Example("FROM debian:12\nRUN apt-get update && apt-get upgrade -y && rm -r /var/lib/apt/lists /var/cache/apt/archives\n"),
         ],
         fixes: [
             FixExample(

@@ -31,6 +31,7 @@ public struct PipNoCacheDirRule: Rule {
             - `sudo pip install` and programs called by path (`/venv/bin/pip`) are read \
             like `pip install`.
             - `uv pip install` is left alone: uv has its own cache and flags.
+            - Scripts for PowerShell or cmd are not read (hadolint reads them as POSIX shell).
 
             ## Fix safety
             The fix inserts `--no-cache-dir` right after `install`. It only stops pip \
@@ -63,6 +64,7 @@ public struct PipNoCacheDirRule: Rule {
             Example("FROM python:3.12\nRUN pipx install black==24.4.2 && pipenv install --deploy\n"),
             Example("FROM python:3.12\nRUN uv pip install --system flask==3.0.3\n"),
             Example("FROM python:3.12\nRUN pip download flask==3.0.3 && pip freeze\n"),
+            Example("FROM python:3.12-windowsservercore\nSHELL [\"powershell\", \"-Command\"]\nRUN pip install flask==3.0.3\n"),
         ],
         fixes: [
             FixExample(

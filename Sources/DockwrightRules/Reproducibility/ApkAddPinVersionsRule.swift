@@ -50,14 +50,8 @@ public struct ApkAddPinVersionsRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         for command in PackageManagerCommands.all(in: context) where command.manager == .apk && command.subcommand == "add" {
-            let environment = PackageManagerCommands.environment(of: command, in: context)
-            for (word, package) in PackageManagerCommands.unpinned(
-                command.operands, environment: environment, isPinned: Self.isPinned) {
-                let range = command.range(of: word)
-                let name = package ?? context.syntax.source.text(in: range)
-                violations.append(Violation(
-                    range: range, message: "`\(name)` is installed without a version; pin it: `\(name)=<version>`"))
-            }
+            violations += PackageManagerCommands.unpinnedPackageViolations(
+                of: command, operands: command.operands, in: context, isPinned: Self.isPinned)
         }
         return violations
     }

@@ -72,14 +72,8 @@ public struct AptGetPinVersionsRule: Rule {
         var violations: [Violation] = []
         for command in PackageManagerCommands.all(in: context)
         where command.manager == .aptGet && command.subcommand == "install" {
-            let environment = PackageManagerCommands.environment(of: command, in: context)
-            for (word, package) in PackageManagerCommands.unpinned(
-                command.operands, environment: environment, isPinned: Self.isPinned) {
-                let range = command.range(of: word)
-                let name = package ?? context.syntax.source.text(in: range)
-                violations.append(Violation(
-                    range: range, message: "`\(name)` is installed without a version; pin it: `\(name)=<version>`"))
-            }
+            violations += PackageManagerCommands.unpinnedPackageViolations(
+                of: command, operands: command.operands, in: context, isPinned: Self.isPinned)
         }
         return violations
     }

@@ -283,6 +283,20 @@ enum PackageManagerCommands {
         return found
     }
 
+    /// One finding per package word of `command` without a version (`name=<version>`
+    /// pins, as apt, apk and zypper write them), at the word.
+    static func unpinnedPackageViolations(
+        of command: PackageManagerCommand, operands: some Sequence<ShellWord>, in context: RuleContext,
+        isPinned: (String) -> Bool
+    ) -> [Violation] {
+        let environment = environment(of: command, in: context)
+        return unpinned(operands, environment: environment, isPinned: isPinned).map { word, package in
+            let range = command.range(of: word)
+            let name = package ?? context.syntax.source.text(in: range)
+            return Violation(range: range, message: "`\(name)` is installed without a version; pin it: `\(name)=<version>`")
+        }
+    }
+
     /// rpm's `name-version[-release]`, read as hadolint DL3041 reads it: some dash, and
     /// after the first one only version characters (letters, digits, `.~^_:+`), with a
     /// part that starts with a digit. `.rpm` files carry their version; a module

@@ -33,6 +33,15 @@ import Testing
         #expect(!RunMount.isCached("/root/.cache/pip", in: instruction))
     }
 
+    @Test func bindMountsOfTheContextAndWritability() throws {
+        #expect(RunMount.bindsBuildContext(try run("FROM a\nRUN --mount=target=/src make\n")))
+        #expect(RunMount.bindsBuildContext(try run("FROM a\nRUN --mount=type=BIND,target=/src make\n")))
+        #expect(!RunMount.bindsBuildContext(try run("FROM a\nRUN --mount=type=bind,from=build,target=/src make\n")))
+        #expect(!RunMount.bindsBuildContext(try run("FROM a\nRUN --mount=type=cache,target=/root/.cache make\n")))
+        let mounts = RunMount.mounts(of: try run("FROM a\nRUN --mount=target=/a,rw --mount=target=/b,rw=FALSE --mount=target=/c make\n"))
+        #expect(mounts.map(\.isWritable) == [true, false, false])
+    }
+
     @Test func unknownTypeIsNil() throws {
         let instruction = try run("FROM alpine\nRUN --mount=type=volume,target=/x true\n")
         #expect(RunMount.mounts(of: instruction).first?.type == nil)

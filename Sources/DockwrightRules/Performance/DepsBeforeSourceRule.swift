@@ -307,7 +307,7 @@ private struct Situation {
             case .workdir: return hasAbsoluteDestination && !usesVariables
             case .user, .shell, .expose, .label, .cmd, .entrypoint, .healthcheck, .stopsignal, .maintainer: return true
             case .run:
-                guard !Self.bindMountsContext(instruction),
+                guard !RunMount.bindsBuildContext(instruction),
                       let commands = context.runScript(of: instruction)?.script?.commands else { return false }
                 return commands.allSatisfy { Self.isPreparation($0, copiedFolder: destination) }
             default: return false
@@ -316,17 +316,7 @@ private struct Situation {
     }
 
     /// Whether the RUN bind-mounts the build context, so it reads sources without any COPY.
-    var runBindMountsContext: Bool { Self.bindMountsContext(run) }
-
-    /// Whether a RUN has a `--mount` of type bind (the default type) without `from=`.
-    static func bindMountsContext(_ run: InstructionSyntax) -> Bool {
-        run.flags.contains { flag in
-            guard flag.name == "mount", let value = flag.value else { return false }
-            let fields = value.split(separator: ",").map { $0.lowercased() }
-            let type = fields.first { $0.hasPrefix("type=") }.map { String($0.dropFirst(5)) } ?? "bind"
-            return type == "bind" && !fields.contains { $0.hasPrefix("from=") }
-        }
-    }
+    var runBindMountsContext: Bool { RunMount.bindsBuildContext(run) }
 
     /// How the RUN moves: whole, or split after its leading install commands.
     struct MovePlan {

@@ -248,19 +248,9 @@ private extension MergeConsecutiveRunsRule {
     /// `tmpfs` and writable bind mounts start empty or unchanged in each RUN: merged, the
     /// second script would see what the first wrote there (BuildKit's `--mount` semantics).
     static func separateMountKind(_ run: InstructionSyntax) -> String? {
-        for flag in run.flags where flag.name == "mount" {
-            let options = (flag.value ?? "").split(separator: ",").map { $0.lowercased() }
-            var type = "bind"
-            var isWritable = false
-            for option in options {
-                let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
-                let key = parts.first ?? ""
-                let value = parts.count > 1 ? parts[1] : "true"
-                if key == "type" { type = value }
-                if (key == "rw" || key == "readwrite") && value != "false" { isWritable = true }
-            }
-            if type == "tmpfs" { return "`tmpfs`" }
-            if type == "bind" && isWritable { return "writable bind" }
+        for mount in RunMount.mounts(of: run) {
+            if mount.type == .tmpfs { return "`tmpfs`" }
+            if mount.type == .bind && mount.isWritable { return "writable bind" }
         }
         return nil
     }

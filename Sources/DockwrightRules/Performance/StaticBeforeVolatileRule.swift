@@ -79,7 +79,7 @@ public struct StaticBeforeVolatileRule: Rule {
         var violations: [Violation] = []
         for stage in context.stages.stages {
             for (index, run) in stage.instructions.enumerated() where run.kind == .run {
-                guard let script = context.runScript(of: run)?.script, !bindMountsContext(run),
+                guard let script = context.runScript(of: run)?.script, !RunMount.bindsBuildContext(run),
                       let firstInstall = script.commands.first(where: isPackageCommand),
                       script.commands.allSatisfy({ LayerOrdering.isSystemSetup($0, copiedFolders: []) })
                 else { continue }
@@ -149,16 +149,6 @@ private extension StaticBeforeVolatileRule {
         return Self.systemFolders.allSatisfy { system in
             LayerOrdering.containment(of: path, in: system) == .outside
                 && LayerOrdering.containment(of: system, in: path) == .outside
-        }
-    }
-
-    /// Whether the RUN bind-mounts the build context (bind is the default mount type).
-    func bindMountsContext(_ run: InstructionSyntax) -> Bool {
-        run.flags.contains { flag in
-            guard flag.name == "mount", let value = flag.value else { return false }
-            let fields = value.split(separator: ",").map { $0.lowercased() }
-            let type = fields.first { $0.hasPrefix("type=") }.map { String($0.dropFirst(5)) } ?? "bind"
-            return type == "bind" && !fields.contains { $0.hasPrefix("from=") }
         }
     }
 

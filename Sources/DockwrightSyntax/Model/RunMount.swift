@@ -54,6 +54,18 @@ public struct RunMount: Hashable, Sendable {
         }
     }
 
+    /// Whether the mount is writable: a bind mount is read-only unless `rw` (or
+    /// `readwrite`) is set to anything but `false`.
+    public var isWritable: Bool {
+        fields.contains { ($0.key == "rw" || $0.key == "readwrite") && $0.value.lowercased() != "false" }
+    }
+
+    /// Whether an instruction bind-mounts the build context: a bind mount (the default
+    /// type) without `from=`, so the RUN reads sources that no COPY brought in.
+    public static func bindsBuildContext(_ instruction: InstructionSyntax) -> Bool {
+        mounts(of: instruction).contains { $0.type == .bind && $0.value(of: "from") == nil }
+    }
+
     /// Whether a cache or tmpfs mount covers `path`: mounted at it or at a folder
     /// above it, so whatever a command leaves there never reaches the layer.
     public static func isCached(_ path: String, in instruction: InstructionSyntax) -> Bool {

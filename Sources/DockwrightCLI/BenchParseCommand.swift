@@ -1,5 +1,6 @@
 import DockwrightShell
 import DockwrightSyntax
+import DockwrightWorkspace
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import DockwrightSyntax
+import DockwrightWorkspace
 
 /// `dockwright dump`: prints what BuildKit's parser reads, for checking against it.
 struct DumpCommand {

@@ -24,14 +24,14 @@ import Darwin
 /// not "referenced but not assigned" (SC2154), and with SC2187 (ash is not supported),
 /// SC1090 (cannot follow a non-constant `source`) and SC1091 excluded. Scripts for shells
 /// ShellCheck does not know (zsh), PowerShell and cmd are skipped. Nothing is cached.
-struct ShellCheckChecker: ExternalChecker {
+package struct ShellCheckChecker: ExternalChecker {
     /// The `shellcheck` executable.
     let executable: String
     /// `--select`, `--ignore` and the re-grades, which apply to SC codes too.
     let selection: RuleSelection
 
     /// The name that suppresses every ShellCheck finding (`# dockwright ignore=shellcheck`).
-    static let name = "shellcheck"
+    package static let name = "shellcheck"
     /// Codes left out: hadolint's (ash is not supported, a non-constant `source`), and
     /// SC1091 (a sourced file was not found), which is always true of a file in the image.
     static let excludedCodes = ["2187", "1090", "1091"]
@@ -51,7 +51,7 @@ struct ShellCheckChecker: ExternalChecker {
         return nil
     }
 
-    func findings(in context: RuleContext) -> [ExternalFinding] {
+    package func findings(in context: RuleContext) -> [ExternalFinding] {
         let jobs = context.runAndTriggerScripts.compactMap { job(for: $0, in: context) }
         var findings: [ExternalFinding] = []
         var start = 0
@@ -304,24 +304,24 @@ final class ChildProcess {
 
 /// Whether ShellCheck runs for a file (`--shellcheck`, or `"shellcheck": true` in its
 /// configuration), and where it is; an absent binary changes nothing but a note.
-struct ShellCheckSetting {
-    let isRequested: Bool
+package struct ShellCheckSetting {
+    package let isRequested: Bool
     private var executable: String??
     private var hasWarned = false
 
-    init(isRequested: Bool) {
+    package init(isRequested: Bool) {
         self.isRequested = isRequested
     }
 
     /// The checkers for files using `configuration`.
-    mutating func checkers(
-        for configuration: Configuration, selection: RuleSelection, errors: OutputStream
+    package mutating func checkers(
+        for configuration: Configuration, selection: RuleSelection, warn: (String) -> Void
     ) -> [any ExternalChecker] {
         guard isRequested || configuration.shellcheck else { return [] }
         if executable == nil { executable = .some(ShellCheckChecker.locate()) }
         guard let found = executable ?? nil else {
             if !hasWarned {
-                errors.write("dockwright: shellcheck is not on PATH; RUN scripts are not checked with it\n")
+                warn("dockwright: shellcheck is not on PATH; RUN scripts are not checked with it\n")
                 hasWarned = true
             }
             return []

@@ -2,14 +2,17 @@ import DockwrightCore
 
 /// Which rules run and at what severity, from `--select`, `--ignore` and the
 /// re-grading options.
-struct RuleSelection {
-    var selected: [String] = []
-    var ignored: [String] = []
-    var severityOverrides: [String: Severity] = [:]
+package struct RuleSelection {
+    package var selected: [String] = []
+    package var ignored: [String] = []
+    package var severityOverrides: [String: Severity] = [:]
+
+    /// Creates an empty selection: the default rules at their default severities.
+    package init() {}
 
     /// Whether a selector (a code, a name, a code prefix like `DL30`, a category, or
     /// the BuildKit check name the rule implements) matches a rule.
-    static func matches(_ selector: String, _ description: RuleDescription) -> Bool {
+    package static func matches(_ selector: String, _ description: RuleDescription) -> Bool {
         let upper = selector.uppercased()
         return description.code == upper || description.name == selector.lowercased()
             || (upper.count >= 2 && description.code.hasPrefix(upper))
@@ -22,19 +25,19 @@ struct RuleSelection {
     /// case as `matches` compares. Every check name is accepted as a selector, so
     /// configurations written for BuildKit keep working; it selects the dockwright rule
     /// that implements the check once one does.
-    static func isBuildKitCheckName(_ selector: String) -> Bool {
+    package static func isBuildKitCheckName(_ selector: String) -> Bool {
         let lowered = selector.lowercased()
         return BuildKitChecks.names.contains { $0.lowercased() == lowered }
     }
 
     /// Splits `A,B` lists and drops empty entries.
-    static func entries(_ values: [String]) -> [String] {
+    package static func entries(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
     }
 
     /// These command-line choices over a configuration file's: `--select` replaces
     /// the file's `select`, ignores add up, command-line re-grades win.
-    func merged(over configuration: Configuration) -> RuleSelection {
+    package func merged(over configuration: Configuration) -> RuleSelection {
         var result = RuleSelection()
         result.selected = selected.isEmpty ? configuration.select : selected
         result.ignored = configuration.ignore + configuration.switchedOffCodes + ignored
@@ -43,7 +46,7 @@ struct RuleSelection {
     }
 
     /// The rules to run.
-    func rules(from all: [any Rule.Type]) -> [any Rule] {
+    package func rules(from all: [any Rule.Type]) -> [any Rule] {
         all.filter { rule in
             let description = rule.description
             let isSelected = selected.isEmpty
@@ -54,7 +57,7 @@ struct RuleSelection {
     }
 
     /// The overrides keyed by code.
-    func overrides(from all: [any Rule.Type]) -> [String: Severity] {
+    package func overrides(from all: [any Rule.Type]) -> [String: Severity] {
         var result: [String: Severity] = [:]
         for (selector, severity) in severityOverrides {
             for rule in all where Self.matches(selector, rule.description) {

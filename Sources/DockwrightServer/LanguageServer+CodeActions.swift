@@ -167,9 +167,9 @@ extension LanguageServer {
             }
             above -= 1
         }
-        var lineStart = instruction.range.start
+        var lineStart = instruction.keyword.range.start
         while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
-        let indentation = bytes[lineStart..<instruction.range.start]
+        let indentation = bytes[lineStart..<instruction.keyword.range.start]
         let indent = indentation.allSatisfy { $0 == 0x20 || $0 == 0x09 } ? String(decoding: indentation, as: UTF8.self) : ""
         let usesHadolintPragmas = isHadolintCode && syntax.items.contains { item in
             guard case .trivia(let line) = item, line.kind == .comment,

@@ -56,6 +56,7 @@ package final class LanguageServer: @unchecked Sendable {
     private var queue: [Incoming] = []
     private var queueHead = 0
     private var cancelled: Set<JSONValue> = []
+    private var hasReaderEnded = false
 
     // Shared by the dispatcher and the diagnostics thread, under `state`.
     let state = Monitor()
@@ -65,6 +66,7 @@ package final class LanguageServer: @unchecked Sendable {
     private var pendingLints: [String: UInt64] = [:]
     private var lastLintDurations: [String: UInt64] = [:]
     private var isStopping = false
+    private var hasDiagnosticsThreadEnded = false
     private var generationCounter = 0
     /// Increases whenever settings or configuration files change; analyses are keyed by it.
     var configurationEpoch = 0
@@ -100,10 +102,12 @@ package final class LanguageServer: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
         ServerThread.start { [self] in readMessages() }
         ServerThread.start { [self] in publishDiagnosticsLoop() }
+        // Nothing may write after `run` returns: the caller may close the output.
         defer {
             state.withLock {
                 isStopping = true
                 state.broadcast()
+                while !hasDiagnosticsThreadEnded { state.wait() }
             }
         }
         while true {
@@ -130,7 +134,11 @@ package final class LanguageServer: @unchecked Sendable {
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else {
-                enqueue([.endOfInput], cancelling: [])
+                inbox.withLock {
+                    queue.append(.endOfInput)
+                    hasReaderEnded = true
+                    inbox.broadcast()
+                }
                 return
             }
             framer.append(chunk[0..<count])
@@ -164,6 +172,14 @@ package final class LanguageServer: @unchecked Sendable {
             queue.append(contentsOf: batch)
             cancelled.formUnion(ids)
             inbox.broadcast()
+        }
+    }
+
+    /// Waits until the reader has seen the end of the input, after which the input
+    /// descriptor may be closed without a read landing on a reused descriptor.
+    package func waitUntilInputEnds() {
+        inbox.withLock {
+            while !hasReaderEnded { inbox.wait() }
         }
     }
 
@@ -568,7 +584,11 @@ package final class LanguageServer: @unchecked Sendable {
         while true {
             let job: (String, TextDocument, Linter, String?, Int)? = state.withLock {
                 while true {
-                    if isStopping { return nil }
+                    if isStopping {
+                        hasDiagnosticsThreadEnded = true
+                        state.broadcast()
+                        return nil
+                    }
                     guard let (uri, due) = pendingLints.min(by: { $0.value < $1.value }) else {
                         state.wait()
                         continue

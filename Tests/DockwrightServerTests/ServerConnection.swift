@@ -14,8 +14,7 @@ final class ServerConnection: @unchecked Sendable {
     private var framer = MessageFramer()
     private var pending: [JSONValue] = []
     private var nextID = 1
-    private let finished = Monitor()
-    private var exitStatus: Int32?
+    private let exit = ExitStatus()
     private var isInputClosed = false
 
     /// Starts a server; `initialize` is sent when `capabilities` is given.
@@ -29,14 +28,14 @@ final class ServerConnection: @unchecked Sendable {
         let server = LanguageServer(input: input[0], output: output[1], version: "test")
         let serverInput = input[0]
         let serverOutput = output[1]
-        ServerThread.start { [self] in
+        let exit = self.exit
+        ServerThread.start {
             let status = server.run()
+            exit.set(status)
+            // Closed only once nothing reads or writes them, so no descriptor is reused under a thread.
             close(serverOutput)
+            server.waitUntilInputEnds()
             close(serverInput)
-            finished.withLock {
-                exitStatus = status
-                finished.broadcast()
-            }
         }
     }
 
@@ -148,10 +147,27 @@ final class ServerConnection: @unchecked Sendable {
 
     /// Waits for the server to end; its exit status.
     func waitForExit(timeout: Double = 10) -> Int32? {
+        exit.wait(timeout: timeout)
+    }
+}
+
+/// The exit status of a server thread, once it has one.
+final class ExitStatus: @unchecked Sendable {
+    private let monitor = Monitor()
+    private var status: Int32?
+
+    func set(_ value: Int32) {
+        monitor.withLock {
+            status = value
+            monitor.broadcast()
+        }
+    }
+
+    func wait(timeout: Double) -> Int32? {
         let deadline = ServerThread.now() + UInt64(timeout * 1e9)
-        return finished.withLock {
-            while exitStatus == nil && ServerThread.now() < deadline { finished.wait(nanoseconds: 50_000_000) }
-            return exitStatus
+        return monitor.withLock {
+            while status == nil && ServerThread.now() < deadline { monitor.wait(nanoseconds: 50_000_000) }
+            return status
         }
     }
 }

@@ -67,6 +67,8 @@ package final class LanguageServer: @unchecked Sendable {
     private var lastLintDurations: [String: UInt64] = [:]
     private var isStopping = false
     private var hasDiagnosticsThreadEnded = false
+    /// Orders publishing against closing documents.
+    private let publishing = Monitor()
     private var generationCounter = 0
     /// Increases whenever settings or configuration files change; analyses are keyed by it.
     var configurationEpoch = 0
@@ -510,14 +512,16 @@ package final class LanguageServer: @unchecked Sendable {
 
     private func didClose(_ params: JSONValue) throws(RequestError) {
         let uri = try documentURI(params)
-        let pushes = state.withLock {
-            documents[uri] = nil
-            analyses[uri] = nil
-            pendingLints[uri] = nil
-            lastLintDurations[uri] = nil
-            return pushesDiagnostics
+        publishing.withLock {
+            let pushes = state.withLock {
+                documents[uri] = nil
+                analyses[uri] = nil
+                pendingLints[uri] = nil
+                lastLintDurations[uri] = nil
+                return pushesDiagnostics
+            }
+            if pushes { sendNotification("textDocument/publishDiagnostics", ["uri": .string(uri), "diagnostics": []]) }
         }
-        if pushes { sendNotification("textDocument/publishDiagnostics", ["uri": .string(uri), "diagnostics": []]) }
     }
 
     // MARK: - Analysis
@@ -609,20 +613,27 @@ package final class LanguageServer: @unchecked Sendable {
             let started = ServerThread.now()
             let analysis = DocumentAnalysis(generation: document.generation, epoch: epoch, linter: linter, result: linter.lint(document.source))
             let duration = ServerThread.now() - started
-            state.withLock {
+            let (isCurrent, pushes, encoding) = state.withLock {
                 lastLintDurations[uri] = duration
-                // Stale results are never published: a newer version is already queued.
                 guard let current = documents[uri], current.generation == document.generation,
-                      epoch == configurationEpoch else { return }
+                      epoch == configurationEpoch else { return (false, false, self.encoding) }
                 if analyses[uri]?.generation != document.generation || analyses[uri]?.epoch != epoch {
                     analyses[uri] = analysis
                 }
-                guard pushesDiagnostics else { return }
-                let diagnostics = analysis.result.diagnostics.map { lspDiagnostic($0, in: document, encoding) }
-                // Sent under the lock, so no newer version's findings can overtake these.
-                sendNotification("textDocument/publishDiagnostics", [
-                    "uri": .string(uri), "version": .integer(document.version), "diagnostics": .array(diagnostics),
-                ])
+                return (true, pushesDiagnostics, self.encoding)
+            }
+            // Stale results are never published: a newer version is already queued.
+            guard isCurrent, pushes else { continue }
+            // Built and written outside `state`, so a large report never holds up requests.
+            let diagnostics = analysis.result.diagnostics.map { lspDiagnostic($0, in: document, encoding) }
+            let message: JSONValue = [
+                "uri": .string(uri), "version": .integer(document.version), "diagnostics": .array(diagnostics),
+            ]
+            publishing.withLock {
+                // Checked again under the publishing lock, which didClose takes too, so a
+                // closed document never gets findings after its empty list.
+                let isStillCurrent = state.withLock { documents[uri]?.generation == document.generation }
+                if isStillCurrent { sendNotification("textDocument/publishDiagnostics", message) }
             }
         }
     }

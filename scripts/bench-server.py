@@ -5,7 +5,9 @@
                 incremental change each, waiting for its diagnostics); the
                 time from sending a didChange to receiving the
                 publishDiagnostics of that version: median, p90, max.
-  anchor        the same file linted by spawning `dockwright lint -` once
+  corpus-300    the same on five real Dockerfiles of 280-320 lines from
+                ../shared/corpus (when present; read, never copied).
+  anchor        the 300-line file linted by spawning `dockwright lint -` once
                 per change (what a CLI-based editor plugin does): median.
   1mb-open      a 1 MB Dockerfile is opened and edited; meanwhile hover
                 requests on a small document are sent every 20 ms: the
@@ -102,6 +104,16 @@ class Server:
                 self.messages.append((time.perf_counter(), message))
                 self.lock.notify_all()
 
+    def cpu_seconds(self):
+        """The server's user and system CPU time so far (Linux /proc), so numbers on a
+        busy machine can be read next to the wall-clock ones."""
+        try:
+            with open("/proc/%d/stat" % self.process.pid) as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            return 0.0
+
     def send(self, message):
         body = json.dumps(message).encode()
         self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
@@ -167,6 +179,7 @@ def main():
     server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": text}})
     _, first = server.wait(server.published(uri, 1))
     latencies = []
+    cpu_before = server.cpu_seconds()
     line = text.split("\n").index("RUN npm ci --omit=dev")
     current = "RUN npm ci --omit=dev"
     for version in range(2, changes + 2):
@@ -180,9 +193,42 @@ def main():
         current = new_line
         received, _ = server.wait(server.published(uri, version))
         latencies.append((received - sent) * 1000)
-    print("change-300: %d lines, %d findings, %d changes: median %.2f ms, p90 %.2f ms, max %.2f ms" % (
-        text.count("\n"), len(first["params"]["diagnostics"]), changes, statistics.median(latencies),
-        percentile(latencies, 0.9), max(latencies)))
+    cpu_per_change = (server.cpu_seconds() - cpu_before) / changes * 1000
+    print("change-300: %d lines, %d findings, %d changes: median %.2f ms, p90 %.2f ms, max %.2f ms; "
+          "server CPU %.2f ms per change" % (
+              text.count("\n"), len(first["params"]["diagnostics"]), changes, statistics.median(latencies),
+              percentile(latencies, 0.9), max(latencies), cpu_per_change))
+
+    # corpus-300: real Dockerfiles of about 300 lines, a comment line added and removed
+    corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpus", "files")
+    if os.path.isdir(corpus):
+        picked = []
+        for name in sorted(os.listdir(corpus)):
+            with open(os.path.join(corpus, name), "rb") as handle:
+                data = handle.read()
+            if 280 <= data.count(b"\n") <= 320 and b"\r" not in data:
+                picked.append((name, data.decode("utf-8", "replace")))
+            if len(picked) == 5:
+                break
+        corpus_latencies = []
+        cpu_before = server.cpu_seconds()
+        for name, body in picked:
+            real = "untitled:corpus/" + name
+            server.notify("textDocument/didOpen", {"textDocument": {"uri": real, "languageId": "dockerfile", "version": 1, "text": body}})
+            server.wait(server.published(real, 1))
+            last = body.count("\n")
+            for version in range(2, 62):
+                if version % 2 == 0:
+                    edit = {"range": {"start": {"line": last, "character": 0}, "end": {"line": last, "character": 0}}, "text": "# edit\n"}
+                else:
+                    edit = {"range": {"start": {"line": last, "character": 0}, "end": {"line": last + 1, "character": 0}}, "text": ""}
+                sent = server.notify("textDocument/didChange", {"textDocument": {"uri": real, "version": version}, "contentChanges": [edit]})
+                received, _ = server.wait(server.published(real, version))
+                corpus_latencies.append((received - sent) * 1000)
+        if corpus_latencies:
+            print("corpus-300: %d corpus files of 280-320 lines, %d changes: median %.2f ms, p90 %.2f ms; server CPU %.2f ms per change" % (
+                len(picked), len(corpus_latencies), statistics.median(corpus_latencies), percentile(corpus_latencies, 0.9),
+                (server.cpu_seconds() - cpu_before) / len(corpus_latencies) * 1000))
 
     # anchor: one process per change
     spawns = []
@@ -218,6 +264,7 @@ def main():
                     done["at"] = at
                     done["count"] = len(message["params"]["diagnostics"])
         time.sleep(0.02)
+    print("load average at the end: %.1f (2 cores)" % os.getloadavg()[0])
     print("1mb-open: %d bytes, %d lines: diagnostics after %.0f ms (%d findings); %d hovers meanwhile, slowest %.1f ms" % (
         len(big_text.encode()), big_text.count("\n"), (done["at"] - opened) * 1000, done["count"], len(hovers), max(hovers)))
     server.close()

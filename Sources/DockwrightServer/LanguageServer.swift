@@ -65,6 +65,7 @@ package final class LanguageServer: @unchecked Sendable {
     var linters: DocumentLinters
     private var pendingLints: [String: UInt64] = [:]
     private var lastLintDurations: [String: UInt64] = [:]
+    private var lastChangeTimes: [String: UInt64] = [:]
     private var isStopping = false
     private var hasDiagnosticsThreadEnded = false
     /// Orders publishing against closing documents.
@@ -86,8 +87,7 @@ package final class LanguageServer: @unchecked Sendable {
     private let problems = Monitor()
     private var reportedProblems: Set<String> = []
 
-    /// The longest pause before linting a changed document: typing pauses this long
-    /// are when people look, and a lint is never delayed more than this.
+    /// The longest pause waited for before linting a document that is being typed in.
     static let maximumQuietPeriod: UInt64 = 50_000_000
 
     /// Creates a server reading messages from `input` and writing to `output`.
@@ -492,9 +492,14 @@ package final class LanguageServer: @unchecked Sendable {
             document.generation = generationCounter
             if let version { document.version = version }
             documents[uri] = document
-            // Wait for a pause in typing about as long as a lint takes, but never long.
-            let quiet = min(lastLintDurations[uri] ?? 0, Self.maximumQuietPeriod)
-            pendingLints[uri] = ServerThread.now() + quiet
+            // Debounce: while changes come faster than a lint takes (typing), wait for a
+            // pause that long (never longer than 50 ms); a lone change is linted at once.
+            // Changes that arrive during a lint are coalesced anyway: the newest version wins.
+            let now = ServerThread.now()
+            let lintDuration = min(lastLintDurations[uri] ?? 0, Self.maximumQuietPeriod)
+            let isTyping = now - (lastChangeTimes[uri] ?? 0) < lintDuration
+            lastChangeTimes[uri] = now
+            pendingLints[uri] = now + (isTyping ? lintDuration : 0)
             state.broadcast()
             return nil
         }

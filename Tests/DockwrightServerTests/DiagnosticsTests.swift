@@ -180,3 +180,55 @@ struct DiagnosticsTests {
         #expect(cleared["params"]?["diagnostics"] == [])
     }
 }
+
+@Suite("Language server: saving, pushed settings, watched files, a vanished client")
+struct WorkspaceNotificationTests {
+    @Test("didSave re-publishes the findings of the current version")
+    func didSave() throws {
+        let connection = ServerConnection()
+        connection.initialize()
+        connection.open(Fixtures.uri, Fixtures.dockerfile, version: 3)
+        _ = connection.notification("textDocument/publishDiagnostics", uri: Fixtures.uri)
+        connection.notify("textDocument/didSave", ["textDocument": ["uri": .string(Fixtures.uri)]])
+        let published = try #require(connection.notification("textDocument/publishDiagnostics", uri: Fixtures.uri))
+        #expect(published["params"]?["version"] == 3)
+    }
+
+    @Test("a client without workspace/configuration pushes settings in didChangeConfiguration")
+    func pushedSettings() throws {
+        let connection = ServerConnection()
+        connection.initialize()
+        connection.open(Fixtures.uri, Fixtures.dockerfile)
+        _ = connection.notification("textDocument/publishDiagnostics", uri: Fixtures.uri)
+        connection.notify("workspace/didChangeConfiguration", ["settings": ["dockwright": ["ignore": "DL3020,DL4000"]]])
+        let published = try #require(connection.notification("textDocument/publishDiagnostics", uri: Fixtures.uri))
+        let codes = Fixtures.codes(published["params"]?["diagnostics"])
+        #expect(!codes.contains("DL3020") && !codes.contains("DL4000") && codes.contains("DL3008"))
+        // A wrong type is reported, not fatal.
+        connection.notify("workspace/didChangeConfiguration", ["settings": ["dockwright": ["unsafeFixes": "yes"]]])
+        #expect(connection.notification("window/showMessage")?["params"]?["message"]?.stringValue?.contains("unsafeFixes") == true)
+    }
+
+    @Test("the server asks to watch configuration files when the client can register watchers")
+    func watcherRegistration() throws {
+        let connection = ServerConnection()
+        connection.initialize(capabilities: ["workspace": ["didChangeWatchedFiles": ["dynamicRegistration": true]]])
+        let request = try #require(connection.next { $0["method"] == "client/registerCapability" })
+        let registration = request["params"]?["registrations"]?.arrayValue?.first
+        #expect(registration?["method"] == "workspace/didChangeWatchedFiles")
+        let globs = registration?["registerOptions"]?["watchers"]?.arrayValue?.compactMap { $0["globPattern"]?.stringValue } ?? []
+        #expect(globs.contains("**/.dockwright.json") && globs.contains("**/.hadolint.yaml"))
+        connection.send(["jsonrpc": "2.0", "id": request["id"] ?? .null, "result": .null])
+        #expect(connection.request("shutdown")?["result"] == .null)
+    }
+
+    @Test("a client that stops reading ends the server cleanly instead of killing it")
+    func vanishedClient() {
+        let connection = ServerConnection()
+        connection.initialize()
+        connection.closeOutputSide()
+        // The next answer cannot be written: the server stops, with the no-shutdown status.
+        connection.sendRequest("shutdown")
+        #expect(connection.waitForExit() == 1)
+    }
+}

@@ -16,6 +16,7 @@ final class ServerConnection: @unchecked Sendable {
     private var nextID = 1
     private let exit = ExitStatus()
     private var isInputClosed = false
+    private var isOutputClosed = false
 
     /// Starts a server; `initialize` is sent when `capabilities` is given.
     init() {
@@ -41,7 +42,13 @@ final class ServerConnection: @unchecked Sendable {
 
     deinit {
         if !isInputClosed { close(toServer) }
-        close(fromServer)
+        if !isOutputClosed { close(fromServer) }
+    }
+
+    /// Stops reading the server's output, as a client that went away.
+    func closeOutputSide() {
+        if !isOutputClosed { close(fromServer) }
+        isOutputClosed = true
     }
 
     /// Writes raw bytes to the server.

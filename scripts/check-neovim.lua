@@ -61,12 +61,23 @@ local function code_actions(buffer, range, only)
   return response.result or {}
 end
 
+-- As Neovim's own code action menu does: an action without edits is resolved first.
+local function edit_of(buffer, action)
+  if action.edit then return action.edit end
+  local response = client.request_sync("codeAction/resolve", action, 10000, buffer)
+  if not response or response.err or not response.result.edit then
+    fail("codeAction/resolve failed: " .. vim.inspect(response))
+  end
+  return response.result.edit
+end
+
 local function wait_for_diagnostics(buffer)
   local received = vim.wait(10000, function() return #vim.diagnostic.get(buffer) > 0 end, 10)
   if not received then fail("no diagnostics arrived for " .. vim.api.nvim_buf_get_name(buffer)) end
   return vim.diagnostic.get(buffer)
 end
 
+local function main()
 -- A: diagnostics, one quick fix, the fix-all action, then format on save.
 local a = open(os.getenv("DOCKERFILE_A"))
 vim.lsp.buf_attach_client(a, client_id)
@@ -89,7 +100,7 @@ for _, diagnostic in ipairs(diagnostics) do
   if quick_fix then break end
 end
 if not quick_fix then fail("no preferred quick fix was offered") end
-vim.lsp.util.apply_workspace_edit(quick_fix.edit, client.offset_encoding)
+vim.lsp.util.apply_workspace_edit(edit_of(a, quick_fix), client.offset_encoding)
 note("applied the quick fix: " .. quick_fix.title)
 
 local last = vim.api.nvim_buf_line_count(a)
@@ -100,7 +111,7 @@ for _, action in ipairs(code_actions(a, whole, { "source.fixAll" })) do
   if action.kind == "source.fixAll.dockwright" then fix_all = action end
 end
 if not fix_all then fail("no source.fixAll.dockwright action was offered") end
-vim.lsp.util.apply_workspace_edit(fix_all.edit, client.offset_encoding)
+vim.lsp.util.apply_workspace_edit(edit_of(a, fix_all), client.offset_encoding)
 note("applied the fix-all action")
 vim.cmd("write")
 
@@ -117,4 +128,9 @@ for _, path in ipairs({ os.getenv("DOCKERFILE_A"), os.getenv("DOCKERFILE_B") }) 
   end
 end
 note("both saved buffers equal `dockwright fix -`")
+end
+
+-- Any Lua error ends Neovim with a failure instead of leaving it waiting.
+local ok, problem = pcall(main)
+if not ok then fail(tostring(problem)) end
 vim.cmd("qall!")

@@ -42,24 +42,55 @@ extension LanguageServer {
                 }
             }
         }
-        if isRequested(Self.fixAllKind), let (document, _, fixed) = fixedBytes(of: uri, level: .safe), fixed != document.bytes {
-            actions.append(action(
-                "Fix all safe dockwright findings", kind: Self.fixAllKind, document, diffEdits(document, fixed, encoding),
-                diagnostics: nil, isPreferred: nil))
-        }
+        // A client that resolves actions gets the fix-all edits only when one is chosen:
+        // running the fix loop on every cursor move would hold up a large document.
+        let resolvesEdits = clientCapabilities["textDocument"]?["codeAction"]?["resolveSupport"]?["properties"]?
+            .arrayValue?.contains("edit") == true
         // Only a request naming the unsafe kind (or a broader menu such as `source`)
         // gets it: `source.fixAll` and `source.fixAll.dockwright` are what on-save sends.
         let wantsUnsafe = only.map { kinds in
             kinds.contains { ($0 == "source" || Self.unsafeFixAllKind.hasPrefix($0 + ".") || $0 == Self.unsafeFixAllKind)
                 && $0 != "source.fixAll" && $0 != Self.fixAllKind }
         } ?? true
-        if settings.showsUnsafeFixes, wantsUnsafe,
-           let (document, _, fixed) = fixedBytes(of: uri, level: .unsafe), fixed != document.bytes {
-            actions.append(action(
-                "Fix all dockwright findings, including unsafe fixes", kind: Self.unsafeFixAllKind, document,
-                diffEdits(document, fixed, encoding), diagnostics: nil, isPreferred: nil))
+        let fixAlls: [(kind: String, level: Applicability, title: String)] = [
+            (Self.fixAllKind, .safe, "Fix all safe dockwright findings"),
+            (Self.unsafeFixAllKind, .unsafe, "Fix all dockwright findings, including unsafe fixes"),
+        ]
+        for (kind, level, title) in fixAlls where isRequested(kind) {
+            guard level == .safe || (settings.showsUnsafeFixes && wantsUnsafe) else { continue }
+            if resolvesEdits {
+                let hasFix = analysis.result.diagnostics.contains {
+                    guard let fix = $0.fix, fix.applicability != .displayOnly else { return false }
+                    return fix.applicability >= level
+                }
+                guard hasFix else { continue }
+                actions.append(["title": .string(title), "kind": .string(kind), "data": ["uri": .string(uri)]])
+            } else if let (document, _, fixed) = fixedBytes(of: uri, level: level), fixed != document.bytes {
+                actions.append(action(title, kind: kind, document, diffEdits(document, fixed, encoding), diagnostics: nil, isPreferred: nil))
+            }
         }
         return .array(actions)
+    }
+
+    /// `codeAction/resolve`: the edits of a fix-all action, computed on the document's
+    /// current text (the versioned edit keeps a client from applying them to another).
+    func resolveCodeAction(_ params: JSONValue) throws(RequestError) -> JSONValue {
+        guard let members = params.objectValue, let kind = members["kind"]?.stringValue,
+              let uri = members["data"]?["uri"]?.stringValue else {
+            throw .invalidParams("a code action with kind and data.uri")
+        }
+        guard params["edit"] == nil else { return params }
+        let level: Applicability
+        switch kind {
+        case Self.fixAllKind: level = .safe
+        case Self.unsafeFixAllKind: level = .unsafe
+        default: throw .invalidParams("only fix-all actions are resolved")
+        }
+        guard let (document, _, fixed) = fixedBytes(of: uri, level: level) else { throw .invalidParams("\(uri) is not open") }
+        let encoding = state.withLock { self.encoding }
+        var resolved = members
+        resolved["edit"] = workspaceEdit(document, diffEdits(document, fixed, encoding))
+        return .object(resolved)
     }
 
     /// `textDocument/formatting`: the edits that make the document what `dockwright fix -` prints.

@@ -268,6 +268,8 @@ package final class LanguageServer: @unchecked Sendable {
         } catch {
             sendError(id: id, code: error.code, message: error.message)
         }
+        // A cancellation that came while the request ran has nothing left to cancel.
+        _ = takeCancellation(of: id)
     }
 
     private func answer(method: String, params: JSONValue) throws(RequestError) -> JSONValue {
@@ -278,6 +280,7 @@ package final class LanguageServer: @unchecked Sendable {
             return .null
         case "textDocument/diagnostic": return try pullDiagnostics(params)
         case "textDocument/codeAction": return try codeActions(params)
+        case "codeAction/resolve": return try resolveCodeAction(params)
         case "textDocument/formatting": return try formatting(params)
         case "textDocument/rangeFormatting": return try rangeFormatting(params)
         case "textDocument/hover": return try hover(params)
@@ -374,6 +377,7 @@ package final class LanguageServer: @unchecked Sendable {
             "diagnosticProvider": ["identifier": "dockwright", "interFileDependencies": false, "workspaceDiagnostics": false],
             "codeActionProvider": [
                 "codeActionKinds": ["quickfix", .string(Self.fixAllKind), .string(Self.unsafeFixAllKind)],
+                "resolveProvider": true,
             ],
             "documentFormattingProvider": true,
             "documentRangeFormattingProvider": true,

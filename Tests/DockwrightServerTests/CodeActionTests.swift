@@ -122,3 +122,23 @@ struct CodeActionTests {
         #expect(changes.first?.range == TextRange(start: 3, end: 5))
     }
 }
+
+@Suite("Language server: resolving fix-all actions")
+struct ResolveTests {
+    @Test("a client that resolves gets fix-all actions without edits, and the edits on resolve")
+    func resolve() throws {
+        let connection = ServerConnection()
+        connection.initialize(capabilities: ["textDocument": ["codeAction": ["resolveSupport": ["properties": ["edit"]]]]])
+        connection.open(Fixtures.uri, Fixtures.dockerfile)
+        let actions = connection.request("textDocument/codeAction", [
+            "textDocument": ["uri": .string(Fixtures.uri)], "range": lspRange(0, 0, 0, 0),
+            "context": ["diagnostics": [], "only": ["source.fixAll"]],
+        ])?["result"]?.arrayValue ?? []
+        let fixAll = try #require(actions.first)
+        #expect(fixAll["edit"] == nil)
+        let resolved = try #require(connection.request("codeAction/resolve", fixAll)?["result"])
+        #expect(Fixtures.apply(Fixtures.edits(of: resolved, uri: Fixtures.uri), to: Fixtures.dockerfile) == Fixtures.safelyFixed)
+        #expect(connection.request("codeAction/resolve", ["title": "x"])?["error"]?["code"]
+            == .integer(LanguageServer.ErrorCode.invalidParams))
+    }
+}

@@ -14,6 +14,7 @@ final class DocumentLinters {
     private var shellCheck: ShellCheckSetting
     private var linters: [String: Linter] = [:]
 
+    /// Creates the linters for `settings`, with empty caches.
     init(settings: ServerSettings) {
         self.settings = settings
         (loader, loaderProblem) = Self.loader(for: settings)

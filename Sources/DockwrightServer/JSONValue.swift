@@ -1,12 +1,19 @@
 /// A JSON value as JSON-RPC carries it. Integers are kept apart from other numbers
 /// because request ids, versions and positions must round-trip exactly.
 package enum JSONValue: Hashable, Sendable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without fraction or exponent that fits in `Int`.
     case integer(Int)
+    /// Any other number.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object; member order is not kept.
     case object([String: JSONValue])
 
     /// The member `key` of an object; nil for other values or a missing key.
@@ -54,12 +61,18 @@ package enum JSONValue: Hashable, Sendable {
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    /// A string.
     package init(stringLiteral value: String) { self = .string(value) }
+    /// An integer.
     package init(integerLiteral value: Int) { self = .integer(value) }
+    /// A boolean.
     package init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array.
     package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// An object.
     package init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
+    /// `null`.
     package init(nilLiteral: ()) { self = .null }
 }

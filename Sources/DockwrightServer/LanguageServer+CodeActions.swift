@@ -167,6 +167,7 @@ extension LanguageServer {
         ["range": document.json(range, encoding), "newText": .string(text)]
     }
 
+    /// The minimal LSP text edits that turn the document into `new`.
     func diffEdits(_ document: TextDocument, _ new: [UInt8], _ encoding: PositionEncoding) -> [JSONValue] {
         TextDiff.changes(from: document.bytes, to: new).map {
             textEdit(document, $0.range, String(decoding: $0.replacement, as: UTF8.self), encoding)

@@ -92,6 +92,7 @@ extension LanguageServer {
         return nil
     }
 
+    /// A rule's hover text: identity, summary, rationale and link.
     static func documentation(of rule: RuleDescription) -> String {
         let fix = switch rule.fixAvailability {
         case .none: "no automatic fix"
@@ -102,6 +103,7 @@ extension LanguageServer {
             + "*\(rule.category.title), \(rule.severity.rawValue), \(fix)*\n\n\(rule.rationale)\n\n[\(rule.code) in Rules.md](\(rule.url))"
     }
 
+    /// An instruction's hover text: what it does and the rules that check it.
     static func documentation(of kind: InstructionKind) -> String {
         var text = "### \(kind.keyword)\n\n\(InstructionDocumentation.summary(of: kind))"
         let rules = InstructionDocumentation.rules(for: kind)

@@ -60,8 +60,11 @@ package final class LanguageServer: @unchecked Sendable {
 
     // Shared by the dispatcher and the diagnostics thread, under `state`.
     let state = Monitor()
+    /// The open documents by URI.
     var documents: [String: TextDocument] = [:]
+    /// The newest analysis of each open document.
     var analyses: [String: DocumentAnalysis] = [:]
+    /// The linter for each document's configuration.
     var linters: DocumentLinters
     private var pendingLints: [String: UInt64] = [:]
     private var lastLintDurations: [String: UInt64] = [:]
@@ -73,11 +76,13 @@ package final class LanguageServer: @unchecked Sendable {
     private var generationCounter = 0
     /// Increases whenever settings or configuration files change; analyses are keyed by it.
     var configurationEpoch = 0
+    /// The position encoding agreed at initialize.
     var encoding = PositionEncoding.utf16
     private var pushesDiagnostics = true
 
     // Confined to the dispatcher.
     private var lifecycle = Lifecycle.uninitialized
+    /// What the client said it supports, at initialize.
     var clientCapabilities = JSONValue.null
     private var nextOutgoingID = 1
     private var responseHandlers: [Int: (JSONValue?) -> Void] = [:]
@@ -324,10 +329,12 @@ package final class LanguageServer: @unchecked Sendable {
 
     // MARK: - Sending
 
+    /// Answers request `id` with an error.
     func sendError(id: JSONValue, code: Int, message: String) {
         writer.send(["jsonrpc": "2.0", "id": id, "error": ["code": .integer(code), "message": .string(message)]])
     }
 
+    /// Sends a notification to the client.
     func sendNotification(_ method: String, _ params: JSONValue) {
         writer.send(["jsonrpc": "2.0", "method": .string(method), "params": params])
     }
@@ -344,6 +351,7 @@ package final class LanguageServer: @unchecked Sendable {
         case error = 1, warning, info, log
     }
 
+    /// Writes to the client's log (`window/logMessage`).
     func log(_ level: LogLevel, _ message: String) {
         sendNotification("window/logMessage", ["type": .integer(level.rawValue), "message": .string(message)])
     }
@@ -449,6 +457,7 @@ package final class LanguageServer: @unchecked Sendable {
 
     // MARK: - Text synchronisation
 
+    /// The `textDocument.uri` of a request or notification.
     func documentURI(_ params: JSONValue) throws(RequestError) -> String {
         guard let uri = params["textDocument"]?["uri"]?.stringValue else {
             throw .invalidParams("textDocument.uri must be a string")
@@ -686,6 +695,7 @@ package final class LanguageServer: @unchecked Sendable {
         return .object(members)
     }
 
+    /// The LSP `DiagnosticSeverity` of a severity (style is a hint).
     static func severity(_ severity: Severity) -> Int {
         switch severity {
         case .error: return 1

@@ -12,6 +12,7 @@ final class MessageWriter: @unchecked Sendable {
     private let monitor = Monitor()
     private var failed = false
 
+    /// Creates a writer to an open descriptor, which it does not close.
     init(descriptor: Int32) {
         self.descriptor = descriptor
     }

@@ -10,6 +10,7 @@ final class Monitor: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
+    /// Creates an unlocked monitor.
     init() {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)

@@ -3,15 +3,20 @@ import DockwrightSyntax
 /// How `Position.character` counts: LSP's default UTF-16 code units, or UTF-8 bytes
 /// when the client offers `utf-8` (then no conversion is needed at all).
 package enum PositionEncoding: String, Sendable {
+    /// Bytes of UTF-8.
     case utf8 = "utf-8"
+    /// UTF-16 code units, the protocol's default.
     case utf16 = "utf-16"
 }
 
 /// An LSP position: a 0-based line and a 0-based character offset in the encoding agreed.
 package struct LSPPosition: Hashable, Sendable {
+    /// The 0-based line.
     package var line: Int
+    /// The 0-based offset in the line, in the encoding agreed.
     package var character: Int
 
+    /// Creates a position.
     package init(line: Int, character: Int) {
         self.line = line
         self.character = character

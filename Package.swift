@@ -15,19 +15,15 @@ let package = Package(
         .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
         .target(name: "DockwrightRules", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore"]),
         .target(name: "DockwrightOutput", dependencies: ["DockwrightSyntax", "DockwrightCore"]),
-        // What the CLI and the language server share about the files around a Dockerfile:
-        // configuration discovery, rule selection, the build context, ShellCheck.
-        .target(name: "DockwrightWorkspace", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore"]),
         // The language server (`dockwright server`): JSON-RPC over stdio around the Linter,
-        // the fix loop and rule metadata, with no rule knowledge of its own.
-        .target(
-            name: "DockwrightServer",
-            dependencies: ["DockwrightSyntax", "DockwrightCore", "DockwrightRules", "DockwrightWorkspace"]),
+        // the fix loop and rule metadata, with no rule knowledge of its own; the CLI gives
+        // it each file's linter, configured as `dockwright lint` configures it.
+        .target(name: "DockwrightServer", dependencies: ["DockwrightSyntax", "DockwrightCore", "DockwrightRules"]),
         .target(
             name: "DockwrightCLI",
             dependencies: [
                 "DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput",
-                "DockwrightWorkspace", "DockwrightServer",
+                "DockwrightServer",
             ]),
         // The properties scripts/fuzz.sh checks on every input; its libFuzzer entry
         // point lives in scripts/fuzz/, outside the package, since it has no `main`.
@@ -59,7 +55,7 @@ let package = Package(
         .testTarget(name: "DockwrightCLITests", dependencies: ["DockwrightCLI", "DockwrightSyntax"]),
         .testTarget(
             name: "DockwrightServerTests",
-            dependencies: ["DockwrightServer", "DockwrightCore", "DockwrightRules", "DockwrightSyntax"]),
+            dependencies: ["DockwrightServer", "DockwrightCLI", "DockwrightCore", "DockwrightRules", "DockwrightSyntax"]),
         .testTarget(
             name: "DockwrightFuzzingTests", dependencies: ["DockwrightFuzzing", "DockwrightSyntax"],
             exclude: ["FuzzRegressions"]),

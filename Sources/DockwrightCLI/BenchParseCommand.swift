@@ -1,6 +1,5 @@
 import DockwrightShell
 import DockwrightSyntax
-import DockwrightWorkspace
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,4 @@
 import DockwrightSyntax
-import DockwrightWorkspace
 
 #if canImport(Glibc)
 import Glibc

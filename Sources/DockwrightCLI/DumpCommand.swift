@@ -1,5 +1,4 @@
 import DockwrightSyntax
-import DockwrightWorkspace
 
 /// `dockwright dump`: prints what BuildKit's parser reads, for checking against it.
 struct DumpCommand {

@@ -2,7 +2,6 @@ import DockwrightCore
 import DockwrightOutput
 import DockwrightRules
 import DockwrightSyntax
-import DockwrightWorkspace
 
 /// `dockwright fix [--unsafe] [--diff|--check] [PATH ...|-]`: applies fixes in place,
 /// or with `-` reads standard input and writes the fixed file to standard output.

@@ -2,7 +2,6 @@ import DockwrightCore
 import DockwrightOutput
 import DockwrightRules
 import DockwrightSyntax
-import DockwrightWorkspace
 
 #if canImport(Glibc)
 import Glibc
@@ -127,7 +126,7 @@ struct LintCommand {
                 rules: selection.rules(from: all), severityOverrides: selection.overrides(from: all),
                 buildContext: contextFolder.flatMap { lister.listing(of: $0, dockerfile: contextPath) },
                 options: configuration.ruleOptions)
-            linter.externalCheckers = shellCheck.checkers(for: configuration, selection: selection, warn: errors.write)
+            linter.externalCheckers = shellCheck.checkers(for: configuration, selection: selection, errors: errors)
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)

@@ -35,7 +35,8 @@ struct ServerCommand {
             errors.write("dockwright server: unexpected argument '\(parsed.positional[0])'\n")
             return .failure
         }
-        let server = LanguageServer(input: STDIN_FILENO, output: STDOUT_FILENO, version: CommandLineTool.version)
+        let server = LanguageServer(
+            input: STDIN_FILENO, output: STDOUT_FILENO, version: CommandLineTool.version, linters: ServerLinters())
         // The protocol's exit status: 0 after shutdown, 1 without.
         return server.run() == 0 ? .success : .findings
     }

@@ -1,6 +1,5 @@
 import DockwrightShell
 import DockwrightSyntax
-import DockwrightWorkspace
 
 /// `dockwright shell-commands --batch`: reads Dockerfile paths from standard input
 /// and prints, one JSON line per POSIX RUN script, the simple commands the shell

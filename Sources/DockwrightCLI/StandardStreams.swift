@@ -4,8 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-import DockwrightWorkspace
-
 /// Where a command reads and writes; tests pass buffers, `main` passes the real streams.
 public protocol OutputStream: AnyObject {
     /// Writes text as UTF-8.
@@ -70,7 +68,37 @@ final class FileOutput: OutputStream {
     }
 }
 
-extension FileReader {
+/// Reads files and standard input as raw bytes.
+enum FileReader {
+    /// A reason a file could not be read, worded for a one-line error message.
+    struct ReadError: Error {
+        let reason: String
+    }
+
+    static func read(path: String) throws(ReadError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+            throw ReadError(reason: "is a directory")
+        }
+        return try readAll(descriptor)
+    }
+
+    /// Whether bytes look like a binary file: a NUL byte in the first 8 KiB, as git decides.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        bytes.prefix(8192).contains(0)
+    }
+
+    /// A warning for a file whose lines end in a lone CR (classic Mac OS): BuildKit
+    /// splits lines at LF only and reads such a file as a single line, which makes
+    /// its errors hard to place. Nil for any other file.
+    static func lineEndNote(_ bytes: [UInt8]) -> String? {
+        guard bytes.contains(UInt8(ascii: "\r")), !bytes.contains(UInt8(ascii: "\n")) else { return nil }
+        return "its lines end in a lone carriage return (CR), and Docker reads it as a single line; use LF or CRLF"
+    }
+
     /// The paths listed one per line on standard input, for the `--batch` modes
     /// that check a whole corpus in one process; nil, with the reason reported on
     /// `errors`, when standard input cannot be read.
@@ -83,6 +111,25 @@ extension FileReader {
             return nil
         }
         return list.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func readStandardInput() throws(ReadError) -> [UInt8] {
+        try readAll(STDIN_FILENO)
+    }
+
+    private static func readAll(_ descriptor: Int32) throws(ReadError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
     }
 }
 

@@ -65,7 +65,7 @@ package final class LanguageServer: @unchecked Sendable {
     /// The newest analysis of each open document.
     var analyses: [String: DocumentAnalysis] = [:]
     /// The linter for each document's configuration.
-    var linters: DocumentLinters
+    var linters: any DocumentLinterSource
     private var pendingLints: [String: UInt64] = [:]
     private var lastLintDurations: [String: UInt64] = [:]
     private var lastChangeTimes: [String: UInt64] = [:]
@@ -95,12 +95,13 @@ package final class LanguageServer: @unchecked Sendable {
     /// The longest pause waited for before linting a document that is being typed in.
     static let maximumQuietPeriod: UInt64 = 50_000_000
 
-    /// Creates a server reading messages from `input` and writing to `output`.
-    package init(input: Int32, output: Int32, version: String) {
+    /// Creates a server reading messages from `input` and writing to `output`, linting
+    /// each document with the linter `linters` gives for it.
+    package init(input: Int32, output: Int32, version: String, linters: any DocumentLinterSource) {
         self.input = input
         self.writer = MessageWriter(descriptor: output)
         self.version = version
-        self.linters = DocumentLinters(settings: ServerSettings())
+        self.linters = linters
     }
 
     /// Serves until `exit` or the end of input; the exit status: 0 after `shutdown`, 1 otherwise.

@@ -1,3 +1,4 @@
+import DockwrightCLI
 @testable import DockwrightServer
 
 #if canImport(Glibc)
@@ -26,7 +27,7 @@ final class ServerConnection: @unchecked Sendable {
         _ = pipe(&output)
         toServer = input[1]
         fromServer = output[0]
-        let server = LanguageServer(input: input[0], output: output[1], version: "test")
+        let server = LanguageServer(input: input[0], output: output[1], version: "test", linters: ServerLinters())
         let serverInput = input[0]
         let serverOutput = output[1]
         let exit = self.exit

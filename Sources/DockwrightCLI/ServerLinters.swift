@@ -1,13 +1,15 @@
 import DockwrightCore
 import DockwrightRules
-import DockwrightWorkspace
+import DockwrightServer
 
-/// The linter for each document, configured as the CLI configures it for that file:
-/// the nearest `.dockwright.json` or `.hadolint.yaml` (or the editor's `config`), the
-/// build context next to it, ShellCheck when asked, with the editor's overrides on top
-/// as command-line flags are. Caches are dropped when a watched file changes.
-final class DocumentLinters {
-    private(set) var settings: ServerSettings
+/// The language server's linter for each document, configured as `dockwright lint`
+/// configures that file: the nearest `.dockwright.json` or `.hadolint.yaml` (or the
+/// editor's `config`), the build context next to it, ShellCheck when asked, with the
+/// editor's overrides on top as command-line flags are. Caches are dropped when a
+/// watched file changes.
+package final class ServerLinters: DocumentLinterSource {
+    /// The editor's overrides in force.
+    package private(set) var settings: ServerSettings
     private var loader: ConfigurationLoader?
     private var loaderProblem: String?
     private var lister = BuildContextLister()
@@ -15,14 +17,14 @@ final class DocumentLinters {
     private var linters: [String: Linter] = [:]
 
     /// Creates the linters for `settings`, with empty caches.
-    init(settings: ServerSettings) {
+    package init(settings: ServerSettings = ServerSettings()) {
         self.settings = settings
         (loader, loaderProblem) = Self.loader(for: settings)
         shellCheck = ShellCheckSetting(isRequested: settings.shellcheck == true)
     }
 
     /// Starts over with new settings, or with the same ones after files changed on disk.
-    func reset(settings: ServerSettings) {
+    package func reset(settings: ServerSettings) {
         self.settings = settings
         (loader, loaderProblem) = Self.loader(for: settings)
         lister = BuildContextLister()
@@ -32,7 +34,7 @@ final class DocumentLinters {
 
     /// The linter for a document at `path` (nil for an unsaved buffer), and a problem to
     /// tell the user about (a broken configuration file: the defaults are used instead).
-    func linter(forPath path: String?) -> (linter: Linter, problem: String?) {
+    package func linter(forPath path: String?) -> (linter: Linter, problem: String?) {
         var problem = loaderProblem
         var configuration = Configuration()
         if let path {
@@ -57,7 +59,9 @@ final class DocumentLinters {
             rules: merged.rules(from: all), severityOverrides: merged.overrides(from: all),
             buildContext: path.flatMap { path in contextFolder.flatMap { lister.listing(of: $0, dockerfile: path) } },
             options: configuration.ruleOptions)
-        linter.externalCheckers = shellCheck.checkers(for: configuration, selection: merged) { problem = $0 }
+        let warnings = BufferedOutput()
+        linter.externalCheckers = shellCheck.checkers(for: configuration, selection: merged, errors: warnings)
+        if !warnings.text.isEmpty { problem = warnings.text.trimmingSpaces() }
         linters[key] = linter
         return (linter, problem)
     }

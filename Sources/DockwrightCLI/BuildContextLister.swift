@@ -12,18 +12,15 @@ import Darwin
 /// Manifests sit near the root, so the walk is breadth-first, a few levels deep,
 /// skips dependency and VCS folders, and gives up (no listing, so rules fall back
 /// to patterns that tolerate absent files) on a context too large to list quickly.
-package final class BuildContextLister {
+final class BuildContextLister {
     static let maximumDepth = 4
     static let maximumFiles = 20_000
     static let skippedFolders: Set<String> = [".git", "node_modules", ".build", "vendor", "target", "__pycache__", ".venv"]
 
     private var cache: [String: BuildContextListing?] = [:]
 
-    /// Creates a lister with an empty cache.
-    package init() {}
-
     /// The listing of `folder`, or nil when it cannot be listed completely enough.
-    package func listing(of folder: String) -> BuildContextListing? {
+    func listing(of folder: String) -> BuildContextListing? {
         if let cached = cache[folder] { return cached }
         let listing = Self.list(folder).map { $0.replacingDockerignore(with: Self.readText(folder + "/.dockerignore")) }
         cache[folder] = listing
@@ -33,7 +30,7 @@ package final class BuildContextLister {
     /// The listing of `folder` for the Dockerfile at `dockerfilePath`: BuildKit reads
     /// `<Dockerfile>.dockerignore` next to the Dockerfile in place of the context's
     /// `.dockerignore` when it exists (dockerui's `DockerIgnorePatterns`).
-    package func listing(of folder: String, dockerfile dockerfilePath: String) -> BuildContextListing? {
+    func listing(of folder: String, dockerfile dockerfilePath: String) -> BuildContextListing? {
         guard let listing = listing(of: folder) else { return nil }
         guard let path = Self.dockerfileIgnorePath(for: dockerfilePath), let text = Self.readText(path) else {
             return listing
@@ -42,7 +39,7 @@ package final class BuildContextLister {
     }
 
     /// `<Dockerfile>.dockerignore`, for a Dockerfile read from a file.
-    package static func dockerfileIgnorePath(for dockerfilePath: String) -> String? {
+    static func dockerfileIgnorePath(for dockerfilePath: String) -> String? {
         dockerfilePath == "-" ? nil : dockerfilePath + ".dockerignore"
     }
 
@@ -84,7 +81,7 @@ package final class BuildContextLister {
     }
 
     /// The build context of a Dockerfile: `--context DIR`, else the file's folder.
-    package static func contextFolder(for path: String, explicit: String?) -> String? {
+    static func contextFolder(for path: String, explicit: String?) -> String? {
         if let explicit { return explicit }
         guard path != "-" else { return nil }
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -2,17 +2,14 @@ import DockwrightCore
 
 /// Which rules run and at what severity, from `--select`, `--ignore` and the
 /// re-grading options.
-package struct RuleSelection {
-    package var selected: [String] = []
-    package var ignored: [String] = []
-    package var severityOverrides: [String: Severity] = [:]
-
-    /// Creates an empty selection: the default rules at their default severities.
-    package init() {}
+struct RuleSelection {
+    var selected: [String] = []
+    var ignored: [String] = []
+    var severityOverrides: [String: Severity] = [:]
 
     /// Whether a selector (a code, a name, a code prefix like `DL30`, a category, or
     /// the BuildKit check name the rule implements) matches a rule.
-    package static func matches(_ selector: String, _ description: RuleDescription) -> Bool {
+    static func matches(_ selector: String, _ description: RuleDescription) -> Bool {
         let upper = selector.uppercased()
         return description.code == upper || description.name == selector.lowercased()
             || (upper.count >= 2 && description.code.hasPrefix(upper))
@@ -25,19 +22,19 @@ package struct RuleSelection {
     /// case as `matches` compares. Every check name is accepted as a selector, so
     /// configurations written for BuildKit keep working; it selects the dockwright rule
     /// that implements the check once one does.
-    package static func isBuildKitCheckName(_ selector: String) -> Bool {
+    static func isBuildKitCheckName(_ selector: String) -> Bool {
         let lowered = selector.lowercased()
         return BuildKitChecks.names.contains { $0.lowercased() == lowered }
     }
 
     /// Splits `A,B` lists and drops empty entries.
-    package static func entries(_ values: [String]) -> [String] {
+    static func entries(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
     }
 
     /// These command-line choices over a configuration file's: `--select` replaces
     /// the file's `select`, ignores add up, command-line re-grades win.
-    package func merged(over configuration: Configuration) -> RuleSelection {
+    func merged(over configuration: Configuration) -> RuleSelection {
         var result = RuleSelection()
         result.selected = selected.isEmpty ? configuration.select : selected
         result.ignored = configuration.ignore + configuration.switchedOffCodes + ignored
@@ -46,7 +43,7 @@ package struct RuleSelection {
     }
 
     /// The rules to run.
-    package func rules(from all: [any Rule.Type]) -> [any Rule] {
+    func rules(from all: [any Rule.Type]) -> [any Rule] {
         all.filter { rule in
             let description = rule.description
             let isSelected = selected.isEmpty
@@ -57,7 +54,7 @@ package struct RuleSelection {
     }
 
     /// The overrides keyed by code.
-    package func overrides(from all: [any Rule.Type]) -> [String: Severity] {
+    func overrides(from all: [any Rule.Type]) -> [String: Severity] {
         var result: [String: Severity] = [:]
         for (selector, severity) in severityOverrides {
             for rule in all where Self.matches(selector, rule.description) {

@@ -9,13 +9,13 @@ import Darwin
 /// Finds the configuration of each file: `.dockwright.json`, else `.hadolint.yaml`
 /// or `.hadolint.yml`, in the file's folder or the nearest parent, stopping at the
 /// repository root (the folder holding `.git`). Results are cached per folder.
-package final class ConfigurationLoader {
+final class ConfigurationLoader {
     private var cache: [String: Configuration] = [:]
     private let explicit: Configuration?
     private let isIsolated: Bool
 
     /// `--config FILE` wins over discovery; `--isolated` turns configuration off.
-    package init(explicitPath: String?, isIsolated: Bool) throws(ConfigurationError) {
+    init(explicitPath: String?, isIsolated: Bool) throws(ConfigurationError) {
         self.isIsolated = isIsolated
         if let explicitPath, !isIsolated {
             explicit = try Self.load(explicitPath)
@@ -25,7 +25,7 @@ package final class ConfigurationLoader {
     }
 
     /// The configuration that applies to a file (or to standard input named `path`).
-    package func configuration(for path: String) throws(ConfigurationError) -> Configuration {
+    func configuration(for path: String) throws(ConfigurationError) -> Configuration {
         if isIsolated { return Configuration() }
         if let explicit { return explicit }
         return try configuration(inFolder: Self.folder(of: path))
@@ -50,7 +50,7 @@ package final class ConfigurationLoader {
         return result
     }
 
-    package static func load(_ path: String) throws(ConfigurationError) -> Configuration {
+    static func load(_ path: String) throws(ConfigurationError) -> Configuration {
         let bytes: [UInt8]
         do {
             bytes = try FileReader.read(path: path)

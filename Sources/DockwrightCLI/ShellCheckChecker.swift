@@ -24,14 +24,14 @@ import Darwin
 /// not "referenced but not assigned" (SC2154), and with SC2187 (ash is not supported),
 /// SC1090 (cannot follow a non-constant `source`) and SC1091 excluded. Scripts for shells
 /// ShellCheck does not know (zsh), PowerShell and cmd are skipped. Nothing is cached.
-package struct ShellCheckChecker: ExternalChecker {
+struct ShellCheckChecker: ExternalChecker {
     /// The `shellcheck` executable.
     let executable: String
     /// `--select`, `--ignore` and the re-grades, which apply to SC codes too.
     let selection: RuleSelection
 
     /// The name that suppresses every ShellCheck finding (`# dockwright ignore=shellcheck`).
-    package static let name = "shellcheck"
+    static let name = "shellcheck"
     /// Codes left out: hadolint's (ash is not supported, a non-constant `source`), and
     /// SC1091 (a sourced file was not found), which is always true of a file in the image.
     static let excludedCodes = ["2187", "1090", "1091"]
@@ -51,7 +51,7 @@ package struct ShellCheckChecker: ExternalChecker {
         return nil
     }
 
-    package func findings(in context: RuleContext) -> [ExternalFinding] {
+    func findings(in context: RuleContext) -> [ExternalFinding] {
         let jobs = context.runAndTriggerScripts.compactMap { job(for: $0, in: context) }
         var findings: [ExternalFinding] = []
         var start = 0
@@ -304,24 +304,24 @@ final class ChildProcess {
 
 /// Whether ShellCheck runs for a file (`--shellcheck`, or `"shellcheck": true` in its
 /// configuration), and where it is; an absent binary changes nothing but a note.
-package struct ShellCheckSetting {
-    package let isRequested: Bool
+struct ShellCheckSetting {
+    let isRequested: Bool
     private var executable: String??
     private var hasWarned = false
 
-    package init(isRequested: Bool) {
+    init(isRequested: Bool) {
         self.isRequested = isRequested
     }
 
     /// The checkers for files using `configuration`.
-    package mutating func checkers(
-        for configuration: Configuration, selection: RuleSelection, warn: (String) -> Void
+    mutating func checkers(
+        for configuration: Configuration, selection: RuleSelection, errors: OutputStream
     ) -> [any ExternalChecker] {
         guard isRequested || configuration.shellcheck else { return [] }
         if executable == nil { executable = .some(ShellCheckChecker.locate()) }
         guard let found = executable ?? nil else {
             if !hasWarned {
-                warn("dockwright: shellcheck is not on PATH; RUN scripts are not checked with it\n")
+                errors.write("dockwright: shellcheck is not on PATH; RUN scripts are not checked with it\n")
                 hasWarned = true
             }
             return []

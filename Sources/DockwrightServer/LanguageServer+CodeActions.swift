@@ -191,7 +191,7 @@ extension LanguageServer {
         let isHadolintCode = code.hasPrefix("DL") || code.hasPrefix("SC")
         var above = index - 1
         while above >= 0, case .trivia(let line) = syntax.items[above], line.kind == .comment {
-            if let pragma = Suppressions.pragma(in: syntax.source.text(in: line.range)), !pragma.isGlobal,
+            if let pragma = IgnorePragma(comment: syntax.source.text(in: line.range)), !pragma.isGlobal,
                pragma.isDockwright || isHadolintCode {
                 var end = line.range.end
                 while end > line.range.start, [0x0A, 0x0D, 0x20, 0x09].contains(bytes[end - 1]) { end -= 1 }
@@ -205,7 +205,7 @@ extension LanguageServer {
         let indent = indentation.allSatisfy { $0 == 0x20 || $0 == 0x09 } ? String(decoding: indentation, as: UTF8.self) : ""
         let usesHadolintPragmas = isHadolintCode && syntax.items.contains { item in
             guard case .trivia(let line) = item, line.kind == .comment,
-                  let pragma = Suppressions.pragma(in: syntax.source.text(in: line.range)) else { return false }
+                  let pragma = IgnorePragma(comment: syntax.source.text(in: line.range)) else { return false }
             return !pragma.isDockwright
         }
         let tool = usesHadolintPragmas ? "hadolint" : "dockwright"

@@ -59,7 +59,7 @@ extension LanguageServer {
               case .trivia(let line) = item, line.kind == .comment || line.kind == .directive else { return nil }
         let text = syntax.source.text(in: line.range)
         let isCheckDirective = syntax.directives.contains { $0.name == "check" && $0.range.start == line.range.start }
-        guard isCheckDirective || Suppressions.pragma(in: text) != nil else { return nil }
+        guard isCheckDirective || IgnorePragma(comment: text) != nil else { return nil }
         let bytes = syntax.source.bytes
         func isWordByte(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

@@ -15,9 +15,16 @@ let package = Package(
         .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
         .target(name: "DockwrightRules", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore"]),
         .target(name: "DockwrightOutput", dependencies: ["DockwrightSyntax", "DockwrightCore"]),
+        // The language server (`dockwright server`): JSON-RPC over stdio around the Linter,
+        // the fix loop and rule metadata, with no rule knowledge of its own; the CLI gives
+        // it each file's linter, configured as `dockwright lint` configures it.
+        .target(name: "DockwrightServer", dependencies: ["DockwrightSyntax", "DockwrightCore", "DockwrightRules"]),
         .target(
             name: "DockwrightCLI",
-            dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput"]),
+            dependencies: [
+                "DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput",
+                "DockwrightServer",
+            ]),
         // The properties scripts/fuzz.sh checks on every input; its libFuzzer entry
         // point lives in scripts/fuzz/, outside the package, since it has no `main`.
         .target(name: "DockwrightFuzzing", dependencies: ["DockwrightSyntax", "DockwrightCore", "DockwrightRules"]),
@@ -46,6 +53,9 @@ let package = Package(
                 "DockwrightOutput",
             ]),
         .testTarget(name: "DockwrightCLITests", dependencies: ["DockwrightCLI", "DockwrightSyntax"]),
+        .testTarget(
+            name: "DockwrightServerTests",
+            dependencies: ["DockwrightServer", "DockwrightCLI", "DockwrightCore", "DockwrightRules", "DockwrightSyntax"]),
         .testTarget(
             name: "DockwrightFuzzingTests", dependencies: ["DockwrightFuzzing", "DockwrightSyntax"],
             exclude: ["FuzzRegressions"]),

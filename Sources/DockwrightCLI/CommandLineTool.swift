@@ -22,6 +22,7 @@ public enum CommandLineTool {
                                                   list the rules, or explain one
           dockwright dump [--sexp] [FILE ...|-]   print the instructions as BuildKit's parser reads them
           dockwright dump --batch                 read file paths from standard input, one JSON line each
+          dockwright server [--stdio]             run the language server on standard input and output (alias: lsp)
           dockwright --version                    print the version
           dockwright --help                       print this help
 
@@ -75,6 +76,8 @@ public enum CommandLineTool {
             return LintCommand(output: standardOutput, errors: standardError).run(rest, standardInput: standardInput)
         case "fix":
             return FixCommand(output: standardOutput, errors: standardError).run(rest, standardInput: standardInput)
+        case "server", "lsp":
+            return ServerCommand(output: standardOutput, errors: standardError).run(rest)
         case "rules":
             return RulesCommand(output: standardOutput, errors: standardError).run(rest)
         case "shell-commands":

@@ -96,7 +96,8 @@ public struct Suppressions: Sendable {
 extension StringProtocol {
     /// The text without leading and trailing ASCII spaces, tabs and line ends.
     func trimmingGoSpaceCharacters() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        // "\r\n" is one Character in Swift: without it a CRLF file's pragmas kept the line end.
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
             return ""
         }

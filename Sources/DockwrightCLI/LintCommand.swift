@@ -33,7 +33,8 @@ struct LintCommand {
         OptionSpec(names: ["--color"], value: "WHEN", help: "auto (default: on a terminal, unless NO_COLOR is set), always, never"),
         OptionSpec(names: ["--stdin-filename"], value: "NAME", help: "the name to report for standard input"),
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
-        OptionSpec(names: ["--statistics"], value: nil, help: "print the number of findings per rule after the report"),
+        OptionSpec(names: ["--statistics"], value: nil,
+                   help: "count findings per rule: instead of the text report, or on standard error beside a machine format"),
         OptionSpec(names: ["--config"], value: "FILE", help: "use this .dockwright.json or .hadolint.yaml instead of discovery"),
         OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
         OptionSpec(names: ["--context"], value: "DIR",
@@ -147,7 +148,10 @@ struct LintCommand {
             reportFile = nil
         }
         var report = ReportStream(format: format, rules: all, usesColor: format == .text && usesColor(parsed))
-        reportOutput.write(report.header)
+        // With `--statistics` the counts replace the text report (as ruff does); a
+        // machine format stays whole on its stream and the counts go to standard error.
+        let statisticsOnly = parsed.has("--statistics") && format == .text
+        if !statisticsOnly { reportOutput.write(report.header) }
         var failsAtLevel = false
         var counts: [String: (name: String, count: Int)] = [:]
         let standardInputFile = standardInputSource
@@ -174,7 +178,8 @@ struct LintCommand {
             switch outcome {
             case .success(let result, let note):
                 if let note { errors.write("\(result.syntax.source.path): \(note)\n") }
-                reportOutput.write(report.add(result))
+                let part = report.add(result)
+                if !statisticsOnly { reportOutput.write(part) }
                 if let level = planList[index].failLevel, result.diagnostics.contains(where: { $0.severity >= level }) {
                     failsAtLevel = true
                 }
@@ -185,8 +190,12 @@ struct LintCommand {
             case .excluded: break
             }
         })
-        reportOutput.write(report.footer())
-        if parsed.has("--statistics") { reportOutput.write(statistics(counts)) }
+        if statisticsOnly {
+            reportOutput.write(statistics(counts))
+        } else {
+            reportOutput.write(report.footer())
+            if parsed.has("--statistics") { errors.write(statistics(counts)) }
+        }
         if let reportFile, !reportFile.close() {
             errors.write("\(parsed.value("--output") ?? ""): cannot write the report\n")
             return .failure

@@ -1,0 +1,40 @@
+import DockwrightCLI
+import Foundation
+import Testing
+
+/// What a new user hits first, each through the command-line entry point: flags that
+/// do what they say, help, usage errors with suggestions, summaries and aliases.
+@Suite struct NewUserTests {
+    private let bad = "FROM alpine:3.20\nADD a /b\n"
+
+    private func folder(_ files: [String: String]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-new-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        for (path, content) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    // MARK: - Statistics
+
+    @Test func statisticsNeverCorruptAMachineFormat() throws {
+        let json = runTool(["lint", "--statistics", "-f", "json", "-"], standardInput: bad)
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [Any]
+        #expect(parsed?.count == 1)
+        #expect(json.standardError.contains("1\tDL3020\t"))
+        for format in ["sarif", "checkstyle", "gitlab", "junit"] {
+            let result = runTool(["lint", "--statistics", "-f", format, "-"], standardInput: bad)
+            #expect(!result.standardOutput.contains("\tDL3020\t"), "\(format)")
+            #expect(result.standardError.contains("1\tDL3020\t"), "\(format)")
+        }
+    }
+
+    @Test func statisticsReplaceTheTextReport() {
+        let result = runTool(["lint", "--statistics", "-"], standardInput: bad + "ADD c /d\n")
+        #expect(result.standardOutput == "2\tDL3020\tprefer-copy-over-add\n")
+        #expect(result.exitCode == .findings)
+    }
+}

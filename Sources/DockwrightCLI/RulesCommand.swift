@@ -25,13 +25,24 @@ struct RulesCommand {
             return .success
         }
         if let query = arguments.first {
-            guard let rule = rules.first(where: {
-                $0.description.code.lowercased() == query.lowercased() || $0.description.name == query.lowercased()
-            }) else {
-                errors.write("dockwright rules: no rule named '\(query)'\n")
+            let lowered = query.lowercased()
+            // A code, a dockwright name, or the BuildKit check name a rule implements;
+            // one BuildKit check can map to several rules (MultipleInstructionsDisallowed).
+            let matches = rules.filter {
+                $0.description.code.lowercased() == lowered || $0.description.name == lowered
+                    || $0.description.buildKitCheckName?.lowercased() == lowered
+            }
+            guard !matches.isEmpty else {
+                if RuleSelection.isBuildKitCheckName(query) {
+                    errors.write("dockwright rules: '\(query)' is a BuildKit check that no dockwright rule implements yet\n")
+                } else {
+                    let candidates = rules.flatMap { [$0.description.code, $0.description.name] } + BuildKitChecks.names.sorted()
+                    errors.write("dockwright rules: no rule named '\(query)'"
+                        + Suggestion.didYouMean(query, among: candidates) + "; see 'dockwright rules'\n")
+                }
                 return .failure
             }
-            output.write(RulesMarkdown.section(rule))
+            output.write(matches.map { RulesMarkdown.section($0) }.joined(separator: "\n"))
             return .success
         }
         for rule in rules {

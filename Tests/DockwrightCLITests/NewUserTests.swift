@@ -37,4 +37,19 @@ import Testing
         #expect(result.standardOutput == "2\tDL3020\tprefer-copy-over-add\n")
         #expect(result.exitCode == .findings)
     }
+
+    // MARK: - Rules by BuildKit name
+
+    @Test func rulesExplainsBuildKitCheckNames() {
+        #expect(runTool(["rules", "DuplicateStageName"]).standardOutput.hasPrefix("## DL3024"))
+        #expect(runTool(["rules", "duplicatestagename"]).exitCode == .success)
+        let several = runTool(["rules", "MultipleInstructionsDisallowed"]).standardOutput
+        #expect(several.components(separatedBy: "\n## ").count == 3)
+        let unknown = runTool(["rules", "DuplicateStageNam"])
+        #expect(unknown.exitCode == .failure)
+        #expect(unknown.standardError.contains("did you mean 'DuplicateStageName'?"))
+        let notYet = runTool(["rules", "InvalidBaseImagePlatform"])
+        #expect(notYet.exitCode == .failure)
+        #expect(notYet.standardError.contains("a BuildKit check that no dockwright rule implements yet"))
+    }
 }

@@ -1,3 +1,4 @@
+import DockwrightCore
 import DockwrightSyntax
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Darwin
 /// The whole command line as a function, so tests can run it in-process.
 public enum CommandLineTool {
     /// The version printed by `--version`.
-    public static let version = "0.1.0"
+    public static let version = ToolInfo.version
 
     static let usage = """
         dockwright \(version): a Dockerfile analyzer and optimizer

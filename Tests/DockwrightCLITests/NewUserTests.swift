@@ -52,4 +52,20 @@ import Testing
         #expect(notYet.exitCode == .failure)
         #expect(notYet.standardError.contains("a BuildKit check that no dockwright rule implements yet"))
     }
+
+    // MARK: - GNU notes, SARIF version
+
+    @Test func gnuCallsInfoAndStyleFindingsNotes() {
+        let gnu = runTool(["lint", "-f", "gnu", "-"], standardInput: "FROM alpine:3.20\nRUN echo a\nRUN echo b\n").standardOutput
+        #expect(gnu.contains(": note: Merge consecutive `RUN` instructions"))
+        #expect(!gnu.contains(": warning: Merge"))
+    }
+
+    @Test func sarifDriverNamesItsVersion() throws {
+        let sarif = runTool(["lint", "-f", "sarif", "-"], standardInput: bad).standardOutput
+        let document = try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any]
+        let runs = document?["runs"] as? [[String: Any]]
+        let driver = (runs?.first?["tool"] as? [String: Any])?["driver"] as? [String: Any]
+        #expect(driver?["version"] as? String == CommandLineTool.version)
+    }
 }

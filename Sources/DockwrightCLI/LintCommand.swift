@@ -242,11 +242,8 @@ struct LintCommand {
                 selection.severityOverrides[entry] = severity
             }
         }
-        let known = BuiltinRules.all.map { $0.description }
-        for entry in selection.selected + selection.ignored + Array(selection.severityOverrides.keys)
-        where !known.contains(where: { RuleSelection.matches(entry, $0) }) && !entry.hasPrefix("DL") && !entry.hasPrefix("SC")
-            && !RuleSelection.isBuildKitCheckName(entry) && entry.lowercased() != ShellCheckChecker.name {
-            throw UsageError(message: "dockwright: no rule matches '\(entry)'; see 'dockwright rules'")
+        for entry in selection.selected + selection.ignored + Array(selection.severityOverrides.keys) {
+            try RuleSelection.validate(entry, against: BuiltinRules.all)
         }
         return selection
     }

@@ -68,4 +68,26 @@ import Testing
         let driver = (runs?.first?["tool"] as? [String: Any])?["driver"] as? [String: Any]
         #expect(driver?["version"] as? String == CommandLineTool.version)
     }
+
+    // MARK: - Unknown codes
+
+    @Test func unknownCodesAndPrefixesAreUsageErrors() {
+        for arguments in [["--select", "DL3999"], ["--ignore", "DL3999"], ["--ignore", "DL9"], ["--error", "DW9"],
+                          ["--ignore", "prefer-copy-over-ad"]] {
+            let result = runTool(["lint"] + arguments + ["-"], standardInput: bad)
+            #expect(result.exitCode == .failure, "\(arguments)")
+            #expect(result.standardOutput.isEmpty)
+        }
+        #expect(runTool(["lint", "--ignore", "DL3999", "-"], standardInput: bad).standardError
+            .contains("no rule has the code or code prefix 'DL3999'"))
+        #expect(runTool(["lint", "--ignore", "prefer-copy-over-ad", "-"], standardInput: bad).standardError
+            .contains("did you mean 'prefer-copy-over-add'?"))
+        #expect(runTool(["fix", "--select", "DL3999", "-"], standardInput: bad).exitCode == .failure)
+        // Real codes, prefixes, names, categories, ShellCheck codes, BuildKit names and
+        // hadolint's label-schema codes are all fine.
+        for selector in ["DL3020", "DL30", "dl3020", "prefer-copy-over-add", "security", "SC2086", "DuplicateStageName",
+                         "DL3049", "DL1000"] {
+            #expect(runTool(["lint", "--ignore", selector, "-"], standardInput: bad).exitCode != .failure, "\(selector)")
+        }
+    }
 }

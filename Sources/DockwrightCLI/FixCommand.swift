@@ -52,7 +52,7 @@ struct FixCommand {
             return .failure
         }
         if parsed.has("--help") {
-            output.write("Usage: dockwright fix [OPTIONS] [PATH ...|-]\n\n" + ArgumentParser.help(Self.options) + "\n")
+            output.write(ArgumentParser.commandHelp("fix [OPTIONS] [PATH ...|-]", Self.options))
             return .success
         }
         var options = Options()

@@ -17,10 +17,12 @@ struct LintCommand {
 
     static let options: [OptionSpec] = [
         OptionSpec(names: ["--format", "-f"], value: "FORMAT",
-                   help: "text (default), json, sarif, checkstyle, gnu, github, gitlab, junit"),
+                   help: OutputFormat.allCases.map { $0 == .text ? "text (default)" : $0.rawValue }.joined(separator: ", "),
+                   choices: OutputFormat.allCases.map(\.rawValue)),
         OptionSpec(names: ["--output", "-o"], value: "FILE", help: "write the report to FILE instead of standard output"),
         OptionSpec(names: ["--fail-level", "--failure-threshold", "-t"], value: "LEVEL",
-                   help: "exit 1 for findings at or above LEVEL: error, warning, info (default), style, none"),
+                   help: "exit 1 for findings at or above LEVEL: error, warning, info (default), style, none",
+                   choices: ["error", "warning", "info", "style", "none"]),
         OptionSpec(names: ["--exit-zero", "--no-fail"], value: nil, help: "exit 0 whatever the findings"),
         OptionSpec(names: ["--select"], value: "RULES", help: "run only these codes, names, code prefixes or categories"),
         OptionSpec(names: ["--ignore"], value: "RULES", help: "skip these codes, names, code prefixes or categories"),
@@ -30,7 +32,8 @@ struct LintCommand {
         OptionSpec(names: ["--warning"], value: "RULES", help: "report these rules as warnings"),
         OptionSpec(names: ["--info"], value: "RULES", help: "report these rules as info"),
         OptionSpec(names: ["--style"], value: "RULES", help: "report these rules as style"),
-        OptionSpec(names: ["--color"], value: "WHEN", help: "auto (default: on a terminal, unless NO_COLOR is set), always, never"),
+        OptionSpec(names: ["--color"], value: "WHEN", help: "auto (default: on a terminal, unless NO_COLOR is set), always, never",
+                   choices: ["auto", "always", "never"]),
         OptionSpec(names: ["--stdin-filename"], value: "NAME", help: "the name to report for standard input"),
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
         OptionSpec(names: ["--statistics"], value: nil,
@@ -53,7 +56,8 @@ struct LintCommand {
             return .failure
         }
         if parsed.has("--help") {
-            output.write("Usage: dockwright lint [OPTIONS] [PATH ...|-]\n\n" + ArgumentParser.help(Self.options) + "\n")
+            output.write(ArgumentParser.commandHelp("lint [OPTIONS] [PATH ...|-]   (also: dockwright check, dockwright PATH)",
+                                                    Self.options))
             return .success
         }
         let format: OutputFormat

@@ -14,9 +14,9 @@ enum Suggestion {
         return best?.candidate
     }
 
-    /// `"; did you mean 'X'?"`, or nothing when no candidate is close.
+    /// ` (did you mean 'X'?)`, or nothing when no candidate is close.
     static func didYouMean(_ word: String, among candidates: [String]) -> String {
-        closest(to: word, among: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        closest(to: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
     /// Optimal string alignment distance (Levenshtein plus swapped neighbours, the most

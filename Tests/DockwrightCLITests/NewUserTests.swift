@@ -90,4 +90,146 @@ import Testing
             #expect(runTool(["lint", "--ignore", selector, "-"], standardInput: bad).exitCode != .failure, "\(selector)")
         }
     }
+
+    // MARK: - Commands, help and usage errors
+
+    @Test func aDashAloneLintsStandardInputAsWithHadolint() {
+        let result = runTool(["-"], standardInput: bad)
+        #expect(result.exitCode == .findings)
+        #expect(result.standardOutput.contains("[DL3020]"))
+    }
+
+    @Test func misspeltCommandsAndOptionsAreUsageErrorsWithASuggestion() {
+        let command = runTool(["lnit", "Dockerfile"])
+        #expect(command.exitCode == .failure)
+        #expect(command.standardError.contains("unknown command 'lnit' (did you mean 'lint'?)"))
+        #expect(command.standardOutput.isEmpty)
+        let topLevel = runTool(["--verion"])
+        #expect(topLevel.exitCode == .failure)
+        #expect(topLevel.standardError.contains("unknown option '--verion' (did you mean '--version'?)"))
+        let lintOption = runTool(["lint", "--fromat", "json", "-"], standardInput: bad)
+        #expect(lintOption.exitCode == .failure)
+        #expect(lintOption.standardError.contains("(did you mean '--format'?)"))
+        #expect(runTool(["dump", "--sexpp"]).standardError.contains("(did you mean '--sexp'?)"))
+        // A word that is an existing path is linted, whatever it looks like.
+        #expect(runTool(["help", "lnit"]).standardError.contains("(did you mean 'lint'?)"))
+    }
+
+    @Test func aWordThatReadsAsAPathIsLinted() {
+        // Capitals, dots and slashes mark paths: a missing one is an I/O error, not a command.
+        let missing = runTool(["Dockerfile.missing"])
+        #expect(missing.exitCode == .failure)
+        #expect(missing.standardError.contains("Dockerfile.missing: cannot read"))
+        #expect(!missing.standardError.contains("unknown command"))
+    }
+
+    @Test func helpListsLintOptionsAndEachCommandHasItsOwn() {
+        let top = runTool(["--help"]).standardOutput
+        for option in ["--format", "--select", "--fail-level", "--statistics", "--config"] { #expect(top.contains(option)) }
+        #expect(top.contains("dockwright help COMMAND"))
+        #expect(!top.contains("shell-commands") && !top.contains("bench-parse"))
+        #expect(runTool(["help", "lint"]).standardOutput.hasPrefix("Usage: dockwright lint"))
+        #expect(runTool(["help", "fix"]).standardOutput.hasPrefix("Usage: dockwright fix"))
+        #expect(runTool(["dump", "--help"]).standardOutput.hasPrefix("Usage: dockwright dump"))
+        #expect(runTool(["rules", "--help"]).standardOutput.hasPrefix("Usage: dockwright rules"))
+        #expect(runTool(["help", "completion"]).standardOutput.contains("completion bash"))
+        #expect(runTool(["help", "install-docker-plugin"]).standardOutput.hasPrefix("Usage: dockwright install-docker-plugin"))
+        // The harness commands still work and are listed only as internal.
+        #expect(runTool(["help", "internal"]).standardOutput.contains("shell-commands"))
+        #expect(runTool(["shell-commands", "--batch"], standardInput: "").exitCode == .success)
+    }
+
+    @Test func checkIsLintSpelledAsRuffSpellsIt() {
+        let check = runTool(["check", "-f", "gnu", "-"], standardInput: bad)
+        #expect(check.exitCode == .findings)
+        #expect(check.standardOutput == runTool(["lint", "-f", "gnu", "-"], standardInput: bad).standardOutput)
+    }
+
+    // MARK: - Shell completion
+
+    /// Runs bash's completion function on a command line; returns the candidates.
+    private func bashCompletions(_ words: [String], script: String) throws -> [String] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-completion-\(UUID().uuidString).bash")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let quoted = words.map { "'\($0)'" }.joined(separator: " ")
+        process.arguments = ["-c", "source '\(file.path)'; COMP_WORDS=(\(quoted)); COMP_CWORD=\(words.count - 1); "
+            + "_dockwright; printf '%s\\n' \"${COMPREPLY[@]}\""]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/bash")))
+    func bashCompletionComesFromTheOptionTables() throws {
+        let script = runTool(["completion", "bash"]).standardOutput
+        #expect(try bashCompletions(["dockwright", "li"], script: script) == ["lint"])
+        #expect(try bashCompletions(["dockwright", "lint", "--form"], script: script) == ["--format"])
+        #expect(try bashCompletions(["dockwright", "lint", "-f", "sa"], script: script) == ["sarif"])
+        #expect(try bashCompletions(["dockwright", "--fail"], script: script) == ["--fail-level", "--failure-threshold"])
+        #expect(try bashCompletions(["dockwright", "fix", "--uns"], script: script) == ["--unsafe"])
+        #expect(try bashCompletions(["dockwright", "completion", "z"], script: script) == ["zsh"])
+        #expect(!script.contains("shell-commands"))
+    }
+
+    @Test func zshAndFishCompletionNameEveryCommandAndOption() {
+        let zsh = runTool(["completion", "zsh"]).standardOutput
+        let fish = runTool(["completion", "fish"]).standardOutput
+        #expect(zsh.hasPrefix("#compdef dockwright"))
+        #expect(zsh.contains("'*'{--format,-f}'[") && zsh.contains(":FORMAT:(text json"))
+        #expect(fish.contains("-l format -s f -x -a 'text json"))
+        for command in ["lint", "check", "fix", "rules", "dump", "completion", "install-docker-plugin"] {
+            #expect(zsh.contains("'\(command):"), "\(command)")
+            #expect(fish.contains("-a \(command) -d"), "\(command)")
+        }
+        let unknown = runTool(["completion", "tcsh"])
+        #expect(unknown.exitCode == .failure)
+        #expect(runTool(["completion"]).exitCode == .failure)
+    }
+
+    // MARK: - docker CLI plugin
+
+    @Test func dockerPluginAnswersMetadataAndRunsAsDockerLint() throws {
+        let metadata = CommandLineTool.run(
+            invokedAs: "docker-lint", arguments: ["docker-cli-plugin-metadata"], standardInput: { [] },
+            standardOutput: BufferedOutput(), standardError: BufferedOutput())
+        #expect(metadata == .success)
+        let output = BufferedOutput()
+        _ = CommandLineTool.run(
+            invokedAs: "docker-lint", arguments: ["docker-cli-plugin-metadata"], standardInput: { [] },
+            standardOutput: output, standardError: BufferedOutput())
+        let json = try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as? [String: String]
+        #expect(json?["SchemaVersion"] == "0.1.0")
+        #expect(json?["Vendor"] == "dockwright")
+        #expect(json?["Version"] == CommandLineTool.version)
+        #expect(json?["ShortDescription"]?.isEmpty == false)
+        // `docker lint -f gnu -` runs `docker-lint lint -f gnu -`.
+        let lintOutput = BufferedOutput()
+        let code = CommandLineTool.run(
+            invokedAs: "docker-lint", arguments: ["lint", "-f", "gnu", "-"], standardInput: { Array(bad.utf8) },
+            standardOutput: lintOutput, standardError: BufferedOutput())
+        #expect(code == .findings)
+        #expect(lintOutput.text.contains("[DL3020]"))
+    }
+
+    @Test func installDockerPluginLinksDockerLintToTheExecutable() throws {
+        let root = try folder([:])
+        let plugins = root.appendingPathComponent("config/cli-plugins")
+        let result = runTool(["install-docker-plugin", "--directory", plugins.path])
+        #expect(result.exitCode == .success)
+        let link = plugins.appendingPathComponent("docker-lint").path
+        let target = try FileManager.default.destinationOfSymbolicLink(atPath: link)
+        #expect(FileManager.default.isExecutableFile(atPath: target))
+        // Again replaces the link; a real file in the way is left alone.
+        #expect(runTool(["install-docker-plugin", "--directory", plugins.path]).exitCode == .success)
+        try FileManager.default.removeItem(atPath: link)
+        try "mine".write(toFile: link, atomically: true, encoding: .utf8)
+        let blocked = runTool(["install-docker-plugin", "--directory", plugins.path])
+        #expect(blocked.exitCode == .failure)
+        #expect(try String(contentsOfFile: link, encoding: .utf8) == "mine")
+    }
 }

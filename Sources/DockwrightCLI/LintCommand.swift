@@ -44,6 +44,7 @@ struct LintCommand {
                    help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
         OptionSpec(names: ["--shellcheck"], value: nil,
                    help: "also run ShellCheck on RUN scripts when it is installed (SC codes)"),
+        OptionSpec(names: ["--quiet", "-q"], value: nil, help: "print findings only: no summary line, notes or warnings"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
 
@@ -90,12 +91,15 @@ struct LintCommand {
             standardInputSource = SourceFile(path: parsed.value("--stdin-filename") ?? "<stdin>", bytes: bytes)
             files.append("-")
         }
-        let discovered = FileDiscovery.files(in: paths.filter { $0 != "-" }, excluding: parsed.all("--exclude"))
+        let discovered = FileDiscovery.filesWithRoots(in: paths.filter { $0 != "-" }, excluding: parsed.all("--exclude"))
         for error in discovered.errors {
             errors.write(error + "\n")
             status = .failure
         }
-        files += discovered.files
+        if !parsed.has("--quiet") {
+            for warning in DiscoveryWarnings.emptyPaths(paths, found: discovered.files) { errors.write(warning + "\n") }
+        }
+        files += discovered.files.map(\.path)
 
         // Each file gets the settings of its nearest configuration file.
         let all = BuiltinRules.all
@@ -181,7 +185,7 @@ struct LintCommand {
         }, consume: { index, outcome in
             switch outcome {
             case .success(let result, let note):
-                if let note { errors.write("\(result.syntax.source.path): \(note)\n") }
+                if let note, !parsed.has("--quiet") { errors.write("\(result.syntax.source.path): \(note)\n") }
                 let part = report.add(result)
                 if !statisticsOnly { reportOutput.write(part) }
                 if let level = planList[index].failLevel, result.diagnostics.contains(where: { $0.severity >= level }) {
@@ -197,7 +201,8 @@ struct LintCommand {
         if statisticsOnly {
             reportOutput.write(statistics(counts))
         } else {
-            reportOutput.write(report.footer())
+            // The text footer is the summary line `--quiet` leaves out.
+            if !(parsed.has("--quiet") && format == .text) { reportOutput.write(report.footer()) }
             if parsed.has("--statistics") { errors.write(statistics(counts)) }
         }
         if let reportFile, !reportFile.close() {

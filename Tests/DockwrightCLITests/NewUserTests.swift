@@ -232,4 +232,82 @@ import Testing
         #expect(blocked.exitCode == .failure)
         #expect(try String(contentsOfFile: link, encoding: .utf8) == "mine")
     }
+
+    // MARK: - Fix summary, remaining findings, quiet
+
+    /// Three files: two fixable (ADD → COPY), one only with --unsafe or not at all.
+    private func fixableFolder() throws -> URL {
+        try folder([
+            "a/Dockerfile": "FROM alpine:3.20\nADD a /b\nADD c /d\n",
+            "b/Dockerfile": "FROM alpine:3.20\nADD a /b\n",
+            "c/Dockerfile": "FROM alpine:3.20\nWORKDIR app\n",
+        ])
+    }
+
+    @Test func fixSaysWhatItFixedAndWhatRemains() throws {
+        let root = try fixableFolder()
+        let result = runTool(["fix", root.path])
+        #expect(result.exitCode == .success)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.standardError.contains("Fixed 3 findings in 2 files; "), "\(result.standardError)")
+        #expect(result.standardError.contains("remain"))
+        let again = runTool(["fix", root.path])
+        #expect(again.standardError.hasPrefix("Nothing to fix"), "\(again.standardError)")
+        #expect(runTool(["fix", "-q", root.path]).standardError.isEmpty)
+    }
+
+    @Test func fixCheckAndDiffSayWouldFix() throws {
+        let root = try fixableFolder()
+        let check = runTool(["fix", "--check", root.path])
+        #expect(check.exitCode == .findings)
+        #expect(check.standardError.contains("Would fix 3 findings in 2 files"))
+    }
+
+    @Test func showRemainingWorksForPaths() throws {
+        let root = try fixableFolder()
+        let result = runTool(["fix", "--show-remaining", root.path])
+        #expect(result.standardError.contains("c/Dockerfile:2:9: error [DL3000]"), "\(result.standardError)")
+        #expect(!result.standardError.contains("[DL3020]"), "fixed findings are not remaining")
+    }
+
+    @Test func showFixesListsTheFixesPerFile() throws {
+        let root = try fixableFolder()
+        let result = runTool(["fix", "--show-fixes", root.path])
+        #expect(result.standardError.contains("a/Dockerfile:\n  2 × DL3020 Replace `ADD` with `COPY`\n"), "\(result.standardError)")
+        let standardInput = runTool(["fix", "--show-fixes", "-"], standardInput: bad)
+        #expect(standardInput.standardOutput == "FROM alpine:3.20\nCOPY a /b\n")
+        #expect(standardInput.standardError.contains("1 × DL3020"))
+    }
+
+    @Test func diffIsColouredOnlyWhenAskedOnACapturedStream() throws {
+        let root = try fixableFolder()
+        let plain = runTool(["fix", "--diff", root.path]).standardOutput
+        #expect(!plain.contains("\u{1B}["))
+        let colored = runTool(["fix", "--diff", "--color", "always", root.path]).standardOutput
+        #expect(colored.contains("\u{1B}[31m-ADD a /b\u{1B}[0m\n\u{1B}[32m+COPY a /b\u{1B}[0m"))
+        #expect(colored.replacingOccurrences(of: "\u{1B}[31m", with: "").replacingOccurrences(of: "\u{1B}[32m", with: "")
+            .replacingOccurrences(of: "\u{1B}[36m", with: "").replacingOccurrences(of: "\u{1B}[1m", with: "")
+            .replacingOccurrences(of: "\u{1B}[0m", with: "") == plain)
+    }
+
+    @Test func lintQuietPrintsFindingsOnly() {
+        let quiet = runTool(["lint", "-q", "-"], standardInput: bad)
+        #expect(quiet.standardOutput.contains("[DL3020]"))
+        #expect(!quiet.standardOutput.contains("Found 1 finding"))
+    }
+
+    // MARK: - Paths with no Dockerfile
+
+    @Test func aFolderWithoutADockerfileIsNamedOnStandardError() throws {
+        let root = try folder(["app/Dockerfile-dev": bad, "docs/README.md": "x"])
+        let result = runTool(["lint", root.appendingPathComponent("app").path, root.appendingPathComponent("docs").path])
+        #expect(result.exitCode == .success)
+        #expect(result.standardError.contains("warning: no Dockerfile in '\(root.path)/app'"))
+        #expect(result.standardError.contains("'Dockerfile-dev' is not named like one"))
+        #expect(result.standardError.contains("warning: no Dockerfile in '\(root.path)/docs'"))
+        #expect(runTool(["fix", root.appendingPathComponent("app").path]).standardError.contains("no Dockerfile in"))
+        #expect(!runTool(["lint", "-q", root.path]).standardError.contains("warning"))
+        let withFile = try folder(["Dockerfile": bad])
+        #expect(!runTool(["lint", withFile.path]).standardError.contains("no Dockerfile"))
+    }
 }

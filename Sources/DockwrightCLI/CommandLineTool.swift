@@ -112,7 +112,7 @@ public enum CommandLineTool {
             // Like hadolint, `dockwright [OPTIONS] PATH …` lints; an option lint does not
             // know is a usage error here, with the nearest spelling.
             let name = first.split(separator: "=", maxSplits: 1).first.map(String.init) ?? first
-            if !LintCommand.options.contains(where: { $0.names.contains(name) }) {
+            if !LintCommand.options.contains(where: { $0.names.contains(name) }) && LintCommand.hadolintOnlyOptions[name] == nil {
                 let candidates = (globalOptions + LintCommand.options).flatMap(\.names)
                 io.errors.write("dockwright: unknown option '\(name)'" + Suggestion.didYouMean(name, among: candidates)
                     + "; run 'dockwright --help'\n")

@@ -43,6 +43,7 @@ struct FixCommand {
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
         OptionSpec(names: ["--config"], value: "FILE", help: "use this configuration file instead of discovery"),
         OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
+        OptionSpec(names: ["--disable-ignore-pragma"], value: nil, help: "fix findings that inline ignore pragmas silence too"),
         OptionSpec(names: ["--context"], value: "DIR",
                    help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
         OptionSpec(names: ["--batch"], value: nil, help: "read paths from standard input; print one JSON line per file (for tools)"),
@@ -91,15 +92,19 @@ struct FixCommand {
         let lister = BuildContextLister()
         let explicitContext = parsed.value("--context")
         let isBatch = options.isBatch
+        let disablesPragmas = parsed.has("--disable-ignore-pragma")
         let linterFor: (String) throws(ConfigurationError) -> Linter = { path throws(ConfigurationError) in
-            let configuration = try loader.configuration(for: path)
+            var configuration = try loader.configuration(for: path)
+            if disablesPragmas { configuration.disablesIgnorePragmas = true }
             let merged = selection.merged(over: configuration)
             // Batch input comes from tools feeding files out of their build context.
             let folder = isBatch ? explicitContext : BuildContextLister.contextFolder(for: path, explicit: explicitContext)
-            return Linter(
+            var linter = Linter(
                 rules: merged.rules(from: BuiltinRules.all), severityOverrides: merged.overrides(from: BuiltinRules.all),
                 buildContext: folder.flatMap { isBatch ? lister.listing(of: $0) : lister.listing(of: $0, dockerfile: path) },
                 options: configuration.ruleOptions)
+            linter.honorsPragmas = !configuration.disablesIgnorePragmas
+            return linter
         }
         do {
             if options.isBatch { return runBatch(try linterFor("."), options, standardInput) }

@@ -21,8 +21,8 @@ struct LintCommand {
                    choices: OutputFormat.allCases.map(\.rawValue)),
         OptionSpec(names: ["--output", "-o"], value: "FILE", help: "write the report to FILE instead of standard output"),
         OptionSpec(names: ["--fail-level", "--failure-threshold", "-t"], value: "LEVEL",
-                   help: "exit 1 for findings at or above LEVEL: error, warning, info (default), style, none",
-                   choices: ["error", "warning", "info", "style", "none"]),
+                   help: "exit 1 for findings at or above LEVEL: error, warning, info (default), style, none (or ignore)",
+                   choices: ["error", "warning", "info", "style", "none", "ignore"]),
         OptionSpec(names: ["--exit-zero", "--no-fail"], value: nil, help: "exit 0 whatever the findings"),
         OptionSpec(names: ["--select"], value: "RULES", help: "run only these codes, names, code prefixes or categories"),
         OptionSpec(names: ["--ignore"], value: "RULES", help: "skip these codes, names, code prefixes or categories"),
@@ -34,21 +34,44 @@ struct LintCommand {
         OptionSpec(names: ["--style"], value: "RULES", help: "report these rules as style"),
         OptionSpec(names: ["--color"], value: "WHEN", help: "auto (default: on a terminal, unless NO_COLOR is set), always, never",
                    choices: ["auto", "always", "never"]),
+        OptionSpec(names: ["--no-color"], value: nil, help: "the same as --color never (hadolint's spelling)"),
         OptionSpec(names: ["--stdin-filename"], value: "NAME", help: "the name to report for standard input"),
+        OptionSpec(names: ["--file-path-in-report"], value: "NAME",
+                   help: "the name to report for the one file linted, or for standard input (hadolint's option)"),
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
         OptionSpec(names: ["--statistics"], value: nil,
                    help: "count findings per rule: instead of the text report, or on standard error beside a machine format"),
-        OptionSpec(names: ["--config"], value: "FILE", help: "use this .dockwright.json or .hadolint.yaml instead of discovery"),
+        OptionSpec(names: ["--config", "-c"], value: "FILE", help: "use this .dockwright.json or .hadolint.yaml instead of discovery"),
         OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
         OptionSpec(names: ["--context"], value: "DIR",
                    help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
         OptionSpec(names: ["--shellcheck"], value: nil,
                    help: "also run ShellCheck on RUN scripts when it is installed (SC codes)"),
+        OptionSpec(names: ["--trusted-registry"], value: "REGISTRY",
+                   help: "a registry base images may come from (repeatable; turns on DL3026 as hadolint does)"),
+        OptionSpec(names: ["--disable-ignore-pragma"], value: nil, help: "ignore inline '# hadolint/# dockwright ignore=' pragmas"),
+        OptionSpec(names: ["--fix"], value: nil, help: "apply safe fixes first, then report what remains (as ruff check --fix)"),
+        OptionSpec(names: ["--unsafe"], value: nil, help: "with --fix: also apply unsafe fixes"),
+        OptionSpec(names: ["--show-fixes"], value: nil, help: "with --fix: list the fixes applied on standard error"),
         OptionSpec(names: ["--quiet", "-q"], value: nil, help: "print findings only: no summary line, notes or warnings"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
 
+    /// hadolint options dockwright does not have, with why: a CI line copied from
+    /// hadolint gets this instead of a bare "unknown option".
+    static let hadolintOnlyOptions: [String: String] = [
+        "--require-label": "dockwright has no label-schema rules (hadolint's DL3049-DL3058) yet",
+        "--strict-labels": "dockwright has no label-schema rules (hadolint's DL3049-DL3058) yet",
+    ]
+
     func run(_ arguments: [String], standardInput: () throws -> [UInt8]) -> ExitCode {
+        for argument in arguments.prefix(while: { $0 != "--" }) {
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if let reason = Self.hadolintOnlyOptions[name] {
+                errors.write("dockwright lint: hadolint's \(name) is not supported: \(reason)\n")
+                return .failure
+            }
+        }
         let parsed: ParsedArguments
         do {
             parsed = try ArgumentParser.parse(arguments, options: Self.options, command: "lint")
@@ -77,6 +100,19 @@ struct LintCommand {
             errors.write("\(error)\n")
             return .failure
         }
+        if !parsed.has("--fix"), let fixOnly = ["--unsafe", "--show-fixes"].first(where: parsed.has) {
+            errors.write("dockwright lint: \(fixOnly) works only with --fix\n")
+            return .failure
+        }
+        if parsed.has("--fix") {
+            // ruff's `check --fix`: fix in place, then report what is left.
+            guard !parsed.positional.contains("-") else {
+                errors.write("dockwright lint: --fix does not read standard input; use 'dockwright fix -'\n")
+                return .failure
+            }
+            let fixed = FixCommand(output: output, errors: errors).run(Self.fixArguments(parsed), standardInput: standardInput)
+            if fixed == .failure { return .failure }
+        }
 
         var status = ExitCode.success
         var paths = parsed.positional
@@ -88,7 +124,8 @@ struct LintCommand {
                 errors.write("<stdin>: cannot read standard input\n")
                 return .failure
             }
-            standardInputSource = SourceFile(path: parsed.value("--stdin-filename") ?? "<stdin>", bytes: bytes)
+            let name = parsed.value("--stdin-filename") ?? parsed.value("--file-path-in-report") ?? "<stdin>"
+            standardInputSource = SourceFile(path: name, bytes: bytes)
             files.append("-")
         }
         let discovered = FileDiscovery.filesWithRoots(in: paths.filter { $0 != "-" }, excluding: parsed.all("--exclude"))
@@ -100,6 +137,12 @@ struct LintCommand {
             for warning in DiscoveryWarnings.emptyPaths(paths, found: discovered.files) { errors.write(warning + "\n") }
         }
         files += discovered.files.map(\.path)
+        // hadolint's --file-path-in-report names the one file it lints (run in a container).
+        let reportedName = parsed.value("--file-path-in-report")
+        if reportedName != nil && files.count > 1 {
+            errors.write("dockwright lint: --file-path-in-report names one file, but \(files.count) were found\n")
+            return .failure
+        }
 
         // Each file gets the settings of its nearest configuration file.
         let all = BuiltinRules.all
@@ -109,13 +152,15 @@ struct LintCommand {
         var shellCheck = ShellCheckSetting(isRequested: parsed.has("--shellcheck"))
         var excluded: Set<Int> = []
         for (index, path) in files.enumerated() {
-            let configuration: Configuration
+            var configuration: Configuration
             do {
                 configuration = try loader.configuration(for: path == "-" ? (standardInputSource?.path ?? ".") : path)
             } catch {
                 errors.write("\(error)\n")
                 return .failure
             }
+            configuration.trustedRegistries += RuleSelection.entries(parsed.all("--trusted-registry"))
+            if parsed.has("--disable-ignore-pragma") { configuration.disablesIgnorePragmas = true }
             // A configuration's `exclude` globs skip files found by walking folders.
             if path != "-" && FileDiscovery.isExcluded(path, by: configuration.exclude) { excluded.insert(index) }
             let contextPath = path == "-" ? (parsed.value("--stdin-filename") ?? "-") : path
@@ -136,6 +181,7 @@ struct LintCommand {
                 buildContext: contextFolder.flatMap { lister.listing(of: $0, dockerfile: contextPath) },
                 options: configuration.ruleOptions)
             linter.externalCheckers = shellCheck.checkers(for: configuration, selection: selection, errors: errors)
+            linter.honorsPragmas = !configuration.disablesIgnorePragmas
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)
@@ -155,7 +201,7 @@ struct LintCommand {
             reportOutput = output
             reportFile = nil
         }
-        var report = ReportStream(format: format, rules: all, usesColor: format == .text && usesColor(parsed))
+        var report = ReportStream(format: format, rules: all, usesColor: (format == .text || format == .tty) && usesColor(parsed))
         // With `--statistics` the counts replace the text report (as ruff does); a
         // machine format stays whole on its stream and the counts go to standard error.
         let statisticsOnly = parsed.has("--statistics") && format == .text
@@ -175,7 +221,7 @@ struct LintCommand {
             } else {
                 switch Result(catching: { () throws(FileReader.ReadError) -> [UInt8] in try FileReader.read(path: path) }) {
                 case .success(let bytes):
-                    source = SourceFile(path: path, bytes: bytes)
+                    source = SourceFile(path: reportedName ?? path, bytes: bytes)
                 case .failure(let error):
                     return .failure("\(path): cannot read: \(error.reason)")
                 }
@@ -232,9 +278,22 @@ struct LintCommand {
         return format
     }
 
+    /// The `fix` command line `lint --fix` runs: the options both commands share.
+    static func fixArguments(_ parsed: ParsedArguments) -> [String] {
+        var arguments: [String] = []
+        for key in ["--select", "--ignore", "--exclude", "--config", "--context"] {
+            for value in parsed.all(key) { arguments += [key, value] }
+        }
+        for key in ["--isolated", "--unsafe", "--show-fixes", "--quiet", "--disable-ignore-pragma"] where parsed.has(key) {
+            arguments.append(key)
+        }
+        return arguments + ["--"] + (parsed.positional.isEmpty ? ["."] : parsed.positional)
+    }
+
     static func failLevel(_ parsed: ParsedArguments) throws(UsageError) -> Severity? {
         guard let name = parsed.value("--fail-level")?.lowercased() else { return .info }
-        if name == "none" || name == "never" { return nil }
+        // hadolint spells "never fail" `none` or `ignore`.
+        if name == "none" || name == "never" || name == "ignore" { return nil }
         guard let severity = Severity(rawValue: name) else {
             throw UsageError(message: "dockwright: unknown fail level '\(name)'; use error, warning, info, style or none")
         }
@@ -258,6 +317,7 @@ struct LintCommand {
     }
 
     private func usesColor(_ parsed: ParsedArguments) -> Bool {
+        if parsed.has("--no-color") { return false }
         switch parsed.value("--color") ?? "auto" {
         case "always": return true
         case "never": return false

@@ -310,4 +310,105 @@ import Testing
         let withFile = try folder(["Dockerfile": bad])
         #expect(!runTool(["lint", withFile.path]).standardError.contains("no Dockerfile"))
     }
+
+    // MARK: - hadolint's CI flags and formats
+
+    @Test func hadolintFlagsWork() throws {
+        let root = try folder(["Dockerfile": "FROM quay.io/x/y:1\n# hadolint ignore=DL3020\nADD a /b\n", "cfg.yaml": "ignored: [DL3020]\n"])
+        let file = root.appendingPathComponent("Dockerfile").path
+        #expect(runTool(["--isolated", file]).exitCode == .success)
+        #expect(runTool(["--isolated", "--disable-ignore-pragma", file]).exitCode == .findings)
+        #expect(runTool(["-c", root.appendingPathComponent("cfg.yaml").path, "--disable-ignore-pragma", file]).exitCode == .success)
+        let trusted = runTool(["--isolated", "--trusted-registry", "docker.io", "-f", "gnu", file])
+        #expect(trusted.standardOutput.contains("[DL3026]"))
+        #expect(!runTool(["--isolated", "--trusted-registry", "quay.io", "-f", "gnu", file]).standardOutput.contains("[DL3026]"))
+        #expect(runTool(["--isolated", "--disable-ignore-pragma", "-t", "ignore", file]).exitCode == .success)
+        #expect(runTool(["--isolated", "--disable-ignore-pragma", "--failure-threshold", "none", file]).exitCode == .success)
+        let renamed = runTool(["--isolated", "--disable-ignore-pragma", "--file-path-in-report", "app/Dockerfile", "-f", "checkstyle", file])
+        #expect(renamed.standardOutput.contains("<file name=\"app/Dockerfile\">"))
+        let stdin = runTool(["--file-path-in-report", "x/Dockerfile", "-f", "gnu", "-"], standardInput: bad)
+        #expect(stdin.standardOutput.hasPrefix("x/Dockerfile:2.1"))
+        #expect(!runTool(["--no-color", "--isolated", "--disable-ignore-pragma", file]).standardOutput.contains("\u{1B}["))
+        let labels = runTool(["--strict-labels", file])
+        #expect(labels.exitCode == .failure)
+        #expect(labels.standardError.contains("label-schema rules"))
+        #expect(runTool(["--require-label", "maintainer:text", file]).exitCode == .failure)
+    }
+
+    @Test func disableIgnorePragmaFromConfiguration() throws {
+        let pragma = "FROM alpine:3.20\n# hadolint ignore=DL3020\nADD a /b\n"
+        let yaml = try folder(["Dockerfile": pragma, ".hadolint.yaml": "disable-ignore-pragma: true\n"])
+        #expect(runTool([yaml.appendingPathComponent("Dockerfile").path]).exitCode == .findings)
+        let json = try folder(["Dockerfile": pragma, ".dockwright.json": #"{"disable-ignore-pragma": true}"#])
+        #expect(runTool([json.appendingPathComponent("Dockerfile").path]).exitCode == .findings)
+        let honoured = try folder(["Dockerfile": pragma, ".hadolint.yaml": "disable-ignore-pragma: false\n"])
+        #expect(runTool([honoured.appendingPathComponent("Dockerfile").path]).exitCode == .success)
+    }
+
+    @Test func labelSchemaKeysAreRejectedNeverIgnored() throws {
+        let root = try folder(["Dockerfile": bad, ".hadolint.yaml": "label-schema:\n  maintainer: text\n"])
+        let result = runTool([root.appendingPathComponent("Dockerfile").path])
+        #expect(result.exitCode == .failure)
+        #expect(result.standardError.contains(".hadolint.yaml:1: invalid configuration: 'label-schema' is not supported"))
+        let strict = try folder(["Dockerfile": bad, ".hadolint.yaml": "strict-labels: true\n"])
+        #expect(runTool([strict.appendingPathComponent("Dockerfile").path]).exitCode == .failure)
+        // Keys that ask for nothing are harmless.
+        let empty = try folder(["Dockerfile": bad, ".hadolint.yaml": "strict-labels: false\nlabel-schema:\n"])
+        #expect(runTool([empty.appendingPathComponent("Dockerfile").path]).exitCode == .findings)
+    }
+
+    @Test func hadolintFormatsHaveHadolintsShapes() throws {
+        let input = bad + "RUN echo a\nRUN echo b\n"
+        let tty = runTool(["-f", "tty", "-"], standardInput: input).standardOutput
+        #expect(tty.hasPrefix("<stdin>:2 DL3020 error: Use `COPY` instead of `ADD`"))
+        #expect(tty.contains("<stdin>:4 DL3059 info: "))
+
+        let codeClimate = runTool(["-f", "codeclimate", "-"], standardInput: input).standardOutput
+        let issues = codeClimate.split(separator: "\u{0}", omittingEmptySubsequences: true)
+        #expect(issues.count == 2)
+        let first = try JSONSerialization.jsonObject(with: Data(issues[0].utf8)) as? [String: Any]
+        #expect(first?["type"] as? String == "issue")
+        #expect(first?["check_name"] as? String == "DL3020")
+        #expect(first?["severity"] as? String == "blocker")
+        #expect(first?["categories"] as? [String] == ["Bug Risk"])
+        let lines = (first?["location"] as? [String: Any])?["lines"] as? [String: Int]
+        #expect(lines == ["begin": 2, "end": 2])
+
+        let gitlab = runTool(["-f", "gitlab_codeclimate", "-"], standardInput: input).standardOutput
+        let array = try JSONSerialization.jsonObject(with: Data(gitlab.utf8)) as? [[String: Any]]
+        #expect(array?.count == 2)
+        #expect((array?.first?["fingerprint"] as? String)?.isEmpty == false)
+
+        let sonar = runTool(["-f", "sonarqube", "-"], standardInput: input).standardOutput
+        let sonarIssues = (try JSONSerialization.jsonObject(with: Data(sonar.utf8)) as? [String: Any])?["issues"] as? [[String: Any]]
+        #expect(sonarIssues?.count == 2)
+        #expect(sonarIssues?.first?["severity"] as? String == "CRITICAL")
+        #expect(sonarIssues?.first?["type"] as? String == "BUG")
+        let range = (sonarIssues?.first?["primaryLocation"] as? [String: Any])?["textRange"] as? [String: Int]
+        #expect(range == ["startLine": 2, "endLine": 2, "startColumn": 0, "endColumn": 3])
+
+        let codacy = runTool(["-f", "codacy", "-"], standardInput: input).standardOutput.split(separator: "\n")
+        #expect(codacy.count == 2)
+        let codacyFirst = try JSONSerialization.jsonObject(with: Data(codacy[0].utf8)) as? [String: Any]
+        #expect(codacyFirst?["patternId"] as? String == "DL3020")
+        #expect(codacyFirst?["filename"] as? String == "<stdin>")
+        #expect(codacyFirst?["line"] as? Int == 2)
+        // An empty report is still a document where the format has one.
+        #expect(runTool(["-f", "sonarqube", "-"], standardInput: "FROM alpine:3.20\n").standardOutput == "{\"issues\": []}\n")
+    }
+
+    // MARK: - lint --fix
+
+    @Test func lintFixFixesThenReportsWhatRemains() throws {
+        let root = try folder(["Dockerfile": "FROM alpine:3.20\nADD a /b\nWORKDIR app\n"])
+        let file = root.appendingPathComponent("Dockerfile")
+        let result = runTool(["lint", "--fix", "-f", "gnu", root.path])
+        #expect(result.exitCode == .findings)
+        #expect(try String(contentsOf: file, encoding: .utf8) == "FROM alpine:3.20\nCOPY a /b\nWORKDIR app\n")
+        #expect(!result.standardOutput.contains("[DL3020]"))
+        #expect(result.standardOutput.contains("[DL3000]"))
+        #expect(result.standardError.contains("Fixed 1 finding in 1 file"))
+        #expect(runTool(["lint", "--fix", "-"], standardInput: bad).exitCode == .failure)
+        #expect(runTool(["lint", "--unsafe", root.path]).exitCode == .failure)
+    }
 }

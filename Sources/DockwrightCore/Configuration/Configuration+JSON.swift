@@ -8,6 +8,7 @@ extension Configuration {
     /// The keys `.dockwright.json` accepts, kebab-case like the command-line options.
     static let jsonKeys: Set<String> = [
         "select", "ignore", "severity", "fail-level", "exclude", "trusted-registries", "version-pinning", "shellcheck",
+        "disable-ignore-pragma",
     ]
 
     /// Reads `.dockwright.json` (JSON5: comments and trailing commas allowed).
@@ -36,6 +37,7 @@ extension Configuration {
         configuration.trustedRegistries = raw.trustedRegistries ?? []
         configuration.versionPinning = raw.versionPinning ?? true
         configuration.shellcheck = raw.shellcheck ?? false
+        configuration.disablesIgnorePragmas = raw.disableIgnorePragma ?? false
         for (selector, level) in raw.severity ?? [:] {
             guard let severity = Severity(rawValue: level.lowercased()) else {
                 throw ConfigurationError(
@@ -103,6 +105,7 @@ private struct RawJSONConfiguration: Decodable {
     var trustedRegistries: [String]?
     var versionPinning: Bool?
     var shellcheck: Bool?
+    var disableIgnorePragma: Bool?
     var unknownKeys: [String] = []
 
     private struct Key: CodingKey {
@@ -130,6 +133,7 @@ private struct RawJSONConfiguration: Decodable {
                 }
             case "version-pinning": versionPinning = try container.decode(Bool.self, forKey: key)
             case "shellcheck": shellcheck = try container.decode(Bool.self, forKey: key)
+            case "disable-ignore-pragma": disableIgnorePragma = try container.decode(Bool.self, forKey: key)
             default: unknownKeys.append(key.stringValue)
             }
         }

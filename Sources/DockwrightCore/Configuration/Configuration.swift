@@ -19,6 +19,8 @@ public struct Configuration: Hashable, Sendable {
     public var versionPinning = true
     /// Whether to run ShellCheck on RUN scripts when it is installed (`--shellcheck`).
     public var shellcheck = false
+    /// Whether inline ignore pragmas are disregarded (hadolint's `disable-ignore-pragma`).
+    public var disablesIgnorePragmas = false
     /// The file the settings came from, if any.
     public var path: String?
 

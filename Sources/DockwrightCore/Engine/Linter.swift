@@ -26,6 +26,9 @@ public struct Linter: Sendable {
     public let options: RuleOptions
     /// Checkers run after the rules (ShellCheck); their findings obey the same pragmas.
     public var externalCheckers: [any ExternalChecker] = []
+    /// Whether inline `# hadolint ignore=` / `# dockwright ignore=` pragmas silence
+    /// findings; hadolint's `disable-ignore-pragma` turns them off.
+    public var honorsPragmas = true
 
     /// Creates a linter that runs `rules`.
     public init(
@@ -58,7 +61,7 @@ public struct Linter: Sendable {
         // Rules see a tree BuildKit accepts; on a file it rejects, only the errors are reported.
         if !syntax.hasParserErrors {
             let context = RuleContext(syntax: syntax, buildContext: buildContext, options: options)
-            let suppressions = Suppressions(syntax)
+            let suppressions = honorsPragmas ? Suppressions(syntax) : Suppressions()
             let checks = checkDirective(of: syntax, into: &diagnostics)
             for rule in rules {
                 let description = type(of: rule).description

@@ -103,3 +103,8 @@ extension StringProtocol {
         return String(self[first...last])
     }
 }
+
+extension Suppressions {
+    /// No suppressions: what a linter uses when pragmas are disabled.
+    public init() {}
+}

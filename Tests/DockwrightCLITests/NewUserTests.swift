@@ -411,4 +411,26 @@ import Testing
         #expect(runTool(["lint", "--fix", "-"], standardInput: bad).exitCode == .failure)
         #expect(runTool(["lint", "--unsafe", root.path]).exitCode == .failure)
     }
+
+    // MARK: - Configuration errors
+
+    @Test(arguments: [
+        ("{\n  \"ignore\": [\"DL3006\"]\n  \"select\": []\n}\n",
+         ":3:3: invalid configuration: expected ',' or '}' after the value of 'ignore'"),
+        ("{\n  \"ignore\": \"DL3006\"\n}\n",
+         ":2:13: invalid configuration: 'ignore' must be a list of strings, like [\"DL3006\"]; found a string"),
+        ("{\"select\": [\"DL3006\", 4]}", ":1:12: invalid configuration: item 2 of 'select' must be a string in quotes"),
+        ("{\"fail-level\": warning}", ":1:16: invalid configuration: expected a value for 'fail-level', found 'warning'; "
+            + "text values need quotes, like \"warning\""),
+        ("{\"shellcheck\": \"yes\"}", ":1:16: invalid configuration: 'shellcheck' must be true or false; found a string"),
+        ("{\"select\": [\"DL3006\",\n", ":2:1: invalid configuration: expected a value for item 2 of 'select', found the end of the file"),
+        ("{\"severity\": {\"DL3006\": 3}}", ":1:14: invalid configuration: the severity of 'DL3006' must be one of \"error\", \"warning\", \"info\" or \"style\""),
+    ])
+    func configurationErrorsSayWhereAndWhatWasExpected(_ text: String, _ expected: String) throws {
+        let root = try folder(["Dockerfile": bad, ".dockwright.json": text])
+        let result = runTool([root.appendingPathComponent("Dockerfile").path])
+        #expect(result.exitCode == .failure)
+        #expect(result.standardError.contains(".dockwright.json" + expected), "\(result.standardError)")
+        #expect(!result.standardError.contains("Expected to decode") && !result.standardError.contains("not valid JSON."))
+    }
 }

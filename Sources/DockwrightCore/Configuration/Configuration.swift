@@ -44,17 +44,20 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
     public let path: String
     /// The 1-based line, when known.
     public let line: Int?
+    /// The 1-based column on that line, when known.
+    public let column: Int?
     /// What is wrong.
     public let message: String
 
     /// Creates an error.
-    public init(path: String, line: Int?, message: String) {
+    public init(path: String, line: Int?, column: Int? = nil, message: String) {
         self.path = path
         self.line = line
+        self.column = line == nil ? nil : column
         self.message = message
     }
 
     public var description: String {
-        "\(path)\(line.map { ":\($0)" } ?? ""): invalid configuration: \(message)"
+        "\(path)\(line.map { ":\($0)" } ?? "")\(column.map { ":\($0)" } ?? ""): invalid configuration: \(message)"
     }
 }

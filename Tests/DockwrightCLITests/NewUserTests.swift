@@ -433,4 +433,13 @@ import Testing
         #expect(result.standardError.contains(".dockwright.json" + expected), "\(result.standardError)")
         #expect(!result.standardError.contains("Expected to decode") && !result.standardError.contains("not valid JSON."))
     }
+
+    // MARK: - A RUN the shell cannot parse
+
+    @Test func aRunTheShellCannotParseIsAnErrorByDefault() {
+        let result = runTool(["lint", "--isolated", "-f", "gnu", "-"], standardInput: "FROM alpine:3.20\nRUN echo \"unterminated\n")
+        #expect(result.exitCode == .findings)
+        #expect(result.standardOutput.contains("<stdin>:2.10-2.11: error: The shell cannot parse this script: "
+            + "unterminated double quote; the build fails at this step [DW126]"))
+    }
 }

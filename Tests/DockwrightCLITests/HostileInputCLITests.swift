@@ -139,7 +139,7 @@ import Glibc
         let root = try folder(["Dockerfile": Array("FROM alpine:3.20\nRUN <<EOF\necho hi\n".utf8)])
         let lint = runTool(["lint", "-f", "gnu", root.appendingPathComponent("Dockerfile").path])
         #expect(lint.exitCode == .findings)
-        #expect(lint.standardOutput.contains("Dockerfile:2.5-2.10: error: unterminated heredoc [DL1000]"))
+        #expect(lint.standardOutput.contains("Dockerfile:2.5-2.10: error: unterminated heredoc: no line holding only `EOF` ends it"))
     }
 
     @Test func anUnterminatedJSONArrayIsShellFormAsInDocker() throws {

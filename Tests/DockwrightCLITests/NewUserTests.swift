@@ -442,4 +442,22 @@ import Testing
         #expect(result.standardOutput.contains("<stdin>:2.10-2.11: error: The shell cannot parse this script: "
             + "unterminated double quote; the build fails at this step [DW126]"))
     }
+
+    // MARK: - One parse error per cause
+
+    @Test func aMisspeltFromIsOneErrorWithASuggestion() {
+        let result = runTool(["lint", "--isolated", "-f", "gnu", "-"], standardInput: "FORM alpine:3.20\nRUN echo hi\nCOPY a /b\n")
+        #expect(result.exitCode == .findings)
+        #expect(result.standardOutput == "<stdin>:1.1-1.5: error: unknown instruction: FORM (did you mean from?) [DW000]\n")
+    }
+
+    @Test func anUnterminatedHeredocDoesNotAlsoReportItsBody() {
+        let result = runTool(["lint", "--isolated", "-f", "gnu", "-"], standardInput: "FROM alpine:3.20\nRUN <<EOF\necho hi\n")
+        #expect(result.standardOutput.split(separator: "\n").count == 1, "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("unterminated heredoc: no line holding only `EOF` ends it"))
+        #expect(!result.standardOutput.contains("unknown instruction"))
+        // A twin that keeps its instruction error: a real unknown instruction after a FROM.
+        let twin = runTool(["lint", "--isolated", "-f", "gnu", "-"], standardInput: "FROM alpine:3.20\nEXPSOE 80\n")
+        #expect(twin.standardOutput.contains("unknown instruction: EXPSOE (did you mean expose?)"), "\(twin.standardOutput)")
+    }
 }

@@ -74,7 +74,12 @@ public enum CommandLineTool {
                 standardOutput.write(DockerPlugin.metadata)
                 return .success
             }
-            if arguments.first == DockerPlugin.commandName { arguments.removeFirst() }
+            // `docker lint fix .` runs fix; `docker lint`, `docker lint .` and
+            // `docker lint --help` run lint itself.
+            if arguments.first == DockerPlugin.commandName, arguments.count > 1,
+               arguments[1] == "help" || Subcommand.named(arguments[1]) != nil {
+                arguments.removeFirst()
+            }
         }
         return withoutActuallyEscaping(standardInput) { standardInput in
             dispatch(arguments, Invocation(

@@ -214,6 +214,17 @@ import Testing
             standardOutput: lintOutput, standardError: BufferedOutput())
         #expect(code == .findings)
         #expect(lintOutput.text.contains("[DL3020]"))
+        // `docker lint fix -` runs fix; `docker lint --help` is lint's help.
+        let fixOutput = BufferedOutput()
+        _ = CommandLineTool.run(
+            invokedAs: "docker-lint", arguments: ["lint", "fix", "-"], standardInput: { Array(bad.utf8) },
+            standardOutput: fixOutput, standardError: BufferedOutput())
+        #expect(fixOutput.text == "FROM alpine:3.20\nCOPY a /b\n")
+        let helpOutput = BufferedOutput()
+        _ = CommandLineTool.run(
+            invokedAs: "docker-lint", arguments: ["lint", "--help"], standardInput: { [] },
+            standardOutput: helpOutput, standardError: BufferedOutput())
+        #expect(helpOutput.text.hasPrefix("Usage: dockwright lint"))
     }
 
     @Test func installDockerPluginLinksDockerLintToTheExecutable() throws {

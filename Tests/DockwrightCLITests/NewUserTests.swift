@@ -176,6 +176,43 @@ import Testing
         #expect(!script.contains("shell-commands"))
     }
 
+    /// Runs an installed program; returns its exit status and standard output.
+    private func execute(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private static let zsh = "/usr/bin/zsh"
+    private static let fish = "/usr/bin/fish"
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: zsh), "zsh is not installed"))
+    func zshCompletionIsValidZsh() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("_dockwright-\(UUID().uuidString)")
+        try runTool(["completion", "zsh"]).standardOutput.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try execute(Self.zsh, ["-n", file.path]).status == 0)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: fish), "fish is not installed"))
+    func fishCompletionCompletesOptionsValuesAndCommands() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-\(UUID().uuidString).fish")
+        try runTool(["completion", "fish"]).standardOutput.write(to: file, atomically: true, encoding: .utf8)
+        func complete(_ line: String) throws -> [String] {
+            try execute(Self.fish, ["--no-config", "-c", "source '\(file.path)'; complete -C '\(line)'"]).output
+                .split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        }
+        #expect(try complete("dockwright lint --form") == ["--format"])
+        #expect(try complete("dockwright lint -f sa") == ["sarif"])
+        #expect(try complete("dockwright che").contains("check"))
+        #expect(try complete("dockwright completion ") == ["bash", "fish", "zsh"])
+    }
+
     @Test func zshAndFishCompletionNameEveryCommandAndOption() {
         let zsh = runTool(["completion", "zsh"]).standardOutput
         let fish = runTool(["completion", "fish"]).standardOutput

@@ -508,4 +508,15 @@ import Testing
         let twin = runTool(["lint", "--isolated", "-f", "gnu", "-"], standardInput: "FROM alpine:3.20\nEXPSOE 80\n")
         #expect(twin.standardOutput.contains("unknown instruction: EXPSOE (did you mean expose?)"), "\(twin.standardOutput)")
     }
+
+    @Test func aRunBeforeFromIsReportedOnceByItsRule() {
+        let input = "RUN echo hi\nFROM alpine:3.20\n"
+        let result = runTool(["lint", "--isolated", "-f", "gnu", "-"], standardInput: input)
+        #expect(result.standardOutput.split(separator: "\n").filter { $0.contains("<stdin>:1.1") }.count == 1,
+                "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("[DL3061]"))
+        // With the rule off, BuildKit's own error still says it.
+        let withoutRule = runTool(["lint", "--isolated", "--ignore", "DL3061", "-f", "gnu", "-"], standardInput: input)
+        #expect(withoutRule.standardOutput.contains("<stdin>:1.1-1.4: error: no build stage in current context [DW000]"))
+    }
 }

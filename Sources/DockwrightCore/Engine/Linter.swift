@@ -101,8 +101,26 @@ public struct Linter: Sendable {
                 }
             }
         }
+        diagnostics = Self.withoutRestatedErrors(diagnostics)
         diagnostics.sort { ($0.range.start, $0.code, $0.range.end) < ($1.range.start, $1.code, $1.range.end) }
         return LintResult(syntax: syntax, diagnostics: diagnostics)
+    }
+
+    /// BuildKit errors a rule restates, with the fix, at the same place: `RUN` before
+    /// any `FROM` is BuildKit's "no build stage in current context" and DL3061. Only
+    /// the rule's finding stays (one finding per cause); with the rule off, the error does.
+    private static let restatingRules = ["no build stage in current context": "DL3061"]
+
+    private static func withoutRestatedErrors(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var ruleStarts: [String: Set<Int>] = [:]
+        for diagnostic in diagnostics where restatingRules.values.contains(diagnostic.code) {
+            ruleStarts[diagnostic.code, default: []].insert(diagnostic.range.start)
+        }
+        guard !ruleStarts.isEmpty else { return diagnostics }
+        return diagnostics.filter { diagnostic in
+            guard diagnostic.code == buildErrorCode, let code = restatingRules[diagnostic.message] else { return true }
+            return ruleStarts[code]?.contains(diagnostic.range.start) != true
+        }
     }
 
     /// The error's message, with what to do where the parser's own words do not say

@@ -85,14 +85,19 @@ struct LintCommand {
             return .success
         }
         let format: OutputFormat
+        let reportConfiguration: Configuration
         let cliFailLevel: Severity??
         let cliSelection: RuleSelection
         let loader: ConfigurationLoader
         do {
-            format = try Self.format(parsed)
             cliFailLevel = parsed.value("--fail-level") == nil ? nil : .some(try Self.failLevel(parsed))
             cliSelection = try Self.selection(parsed)
             loader = try ConfigurationLoader(explicitPath: parsed.value("--config"), isIsolated: parsed.has("--isolated"))
+            // The report is one document, so its format and colour come from the command
+            // line, else from the configuration of the first path (hadolint's `format`).
+            let firstPath = parsed.positional.first.map { $0 == "-" ? (parsed.value("--stdin-filename") ?? ".") : $0 } ?? "."
+            reportConfiguration = try loader.configuration(for: firstPath)
+            format = try Self.format(parsed, configured: reportConfiguration)
         } catch let error as UsageError {
             errors.write(error.message + "\n")
             return .failure
@@ -201,7 +206,8 @@ struct LintCommand {
             reportOutput = output
             reportFile = nil
         }
-        var report = ReportStream(format: format, rules: all, usesColor: (format == .text || format == .tty) && usesColor(parsed))
+        let colored = (format == .text || format == .tty) && usesColor(parsed, configured: reportConfiguration)
+        var report = ReportStream(format: format, rules: all, usesColor: colored)
         // With `--statistics` the counts replace the text report (as ruff does); a
         // machine format stays whole on its stream and the counts go to standard error.
         let statisticsOnly = parsed.has("--statistics") && format == .text
@@ -269,10 +275,11 @@ struct LintCommand {
 
     // MARK: - Options
 
-    static func format(_ parsed: ParsedArguments) throws(UsageError) -> OutputFormat {
-        guard let name = parsed.value("--format") else { return .text }
+    static func format(_ parsed: ParsedArguments, configured: Configuration = Configuration()) throws(UsageError) -> OutputFormat {
+        guard let name = parsed.value("--format") ?? configured.outputFormat else { return .text }
         guard let format = OutputFormat(rawValue: name.lowercased()) else {
-            throw UsageError(message: "dockwright: unknown format '\(name)'; use one of "
+            let source = parsed.value("--format") == nil ? " in \(configured.path ?? "the configuration")" : ""
+            throw UsageError(message: "dockwright: unknown format '\(name)'\(source); use one of "
                 + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return format
@@ -316,9 +323,9 @@ struct LintCommand {
         return selection
     }
 
-    private func usesColor(_ parsed: ParsedArguments) -> Bool {
+    private func usesColor(_ parsed: ParsedArguments, configured: Configuration) -> Bool {
         if parsed.has("--no-color") { return false }
-        switch parsed.value("--color") ?? "auto" {
+        switch parsed.value("--color") ?? (configured.disablesColor ? "never" : "auto") {
         case "always": return true
         case "never": return false
         default:

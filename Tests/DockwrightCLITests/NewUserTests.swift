@@ -519,4 +519,18 @@ import Testing
         let withoutRule = runTool(["lint", "--isolated", "--ignore", "DL3061", "-f", "gnu", "-"], standardInput: input)
         #expect(withoutRule.standardOutput.contains("<stdin>:1.1-1.4: error: no build stage in current context [DW000]"))
     }
+
+    @Test func hadolintYAMLFormatAndNoColorApplyUnlessTheCommandLineSaysOtherwise() throws {
+        let root = try folder(["Dockerfile": bad, ".hadolint.yaml": "format: gnu\nno-color: true\nverbose: true\n"])
+        let file = root.appendingPathComponent("Dockerfile").path
+        #expect(runTool([file]).standardOutput.hasSuffix("Dockerfile:2.1-2.4: error: Use `COPY` instead of `ADD` "
+            + "for local files and folders [DL3020]\n"))
+        #expect(runTool(["-f", "json", file]).standardOutput.hasPrefix("["))
+        #expect(!runTool(["-f", "text", file]).standardOutput.contains("\u{1B}["))
+        #expect(runTool(["-f", "text", "--color", "always", file]).standardOutput.contains("\u{1B}["))
+        let wrong = try folder(["Dockerfile": bad, ".hadolint.yaml": "format: fancy\n"])
+        let result = runTool([wrong.appendingPathComponent("Dockerfile").path])
+        #expect(result.exitCode == .failure)
+        #expect(result.standardError.contains("unknown format 'fancy' in "))
+    }
 }

@@ -47,9 +47,12 @@ extension Configuration {
                 }
             case "disable-ignore-pragma":
                 configuration.disablesIgnorePragmas = try entry.boolean(path: path)
-            case "format", "no-color", "verbose":
-                // Output settings of hadolint's command line: dockwright takes them from its
-                // own options, and the findings do not depend on them.
+            case "format":
+                configuration.outputFormat = try entry.scalar(path: path)
+            case "no-color":
+                configuration.disablesColor = try entry.boolean(path: path)
+            case "verbose":
+                // hadolint's progress logging; dockwright has none to turn on.
                 continue
             case "strict-labels" where try !entry.boolean(path: path):
                 // Asks for nothing, so nothing is lost.

@@ -21,6 +21,11 @@ public struct Configuration: Hashable, Sendable {
     public var shellcheck = false
     /// Whether inline ignore pragmas are disregarded (hadolint's `disable-ignore-pragma`).
     public var disablesIgnorePragmas = false
+    /// The report format the file asks for (hadolint's `format`), used when the
+    /// command line names none.
+    public var outputFormat: String?
+    /// Whether the file turns colour off (hadolint's `no-color`).
+    public var disablesColor = false
     /// The file the settings came from, if any.
     public var path: String?
 

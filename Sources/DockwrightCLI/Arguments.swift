@@ -6,6 +6,9 @@ struct OptionSpec {
     let value: String?
     /// One line of help.
     let help: String
+    /// The values a shell may complete (`--format`'s formats); empty for free text,
+    /// and for `FILE`, `DIR` and `GLOB` placeholders, which complete paths.
+    var choices: [String] = []
 
     var key: String { names[0] }
 }
@@ -52,7 +55,8 @@ enum ArgumentParser {
                 inlineValue = String(argument[argument.index(after: equals)...])
             }
             guard let spec = options.first(where: { $0.names.contains(name) }) else {
-                throw UsageError(message: "dockwright \(command): unknown option '\(name)'; see 'dockwright \(command) --help'")
+                throw UsageError(message: "dockwright \(command): unknown option '\(name)'"
+                    + Suggestion.didYouMean(name, among: options.flatMap(\.names)) + "; see 'dockwright \(command) --help'")
             }
             if spec.value == nil {
                 guard inlineValue == nil else {
@@ -78,11 +82,27 @@ enum ArgumentParser {
 
     /// The options section of `--help`, generated from the table.
     static func help(_ options: [OptionSpec]) -> String {
-        let rows = options.map { spec -> (String, String) in
+        table(options.map { spec -> (String, String) in
             let spelled = spec.names.reversed().joined(separator: ", ") + (spec.value.map { " " + $0 } ?? "")
             return (spelled, spec.help)
-        }
-        let width = rows.map(\.0.count).max() ?? 0
-        return rows.map { "  " + $0.0 + String(repeating: " ", count: width - $0.0.count + 2) + $0.1 }.joined(separator: "\n")
+        })
+    }
+
+    /// Two aligned columns, indented by two spaces; a first column too wide for the
+    /// page puts its text on the next line.
+    static func table(_ rows: [(String, String)]) -> String {
+        let widest = 40
+        let width = Swift.min(widest, rows.map(\.0.count).filter { $0 <= widest }.max() ?? 0)
+        return rows.map { row in
+            guard row.0.count <= widest else {
+                return "  " + row.0 + "\n" + String(repeating: " ", count: width + 4) + row.1
+            }
+            return "  " + row.0 + String(repeating: " ", count: width - row.0.count + 2) + row.1
+        }.joined(separator: "\n")
+    }
+
+    /// A command's `--help`: its usage line, then its options.
+    static func commandHelp(_ usage: String, _ options: [OptionSpec]) -> String {
+        "Usage: dockwright \(usage)\n\nOptions:\n" + help(options) + "\n"
     }
 }

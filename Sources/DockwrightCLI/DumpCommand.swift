@@ -5,28 +5,36 @@ struct DumpCommand {
     let output: OutputStream
     let errors: OutputStream
 
+    static let options: [OptionSpec] = [
+        OptionSpec(names: ["--sexp"], value: nil, help: "print BuildKit's own s-expression dump instead of JSON"),
+        OptionSpec(names: ["--batch"], value: nil, help: "read file paths from standard input; print one JSON line per file"),
+        OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
+    ]
+
+    static let help = ArgumentParser.commandHelp("dump [--sexp] [FILE ...|-]", options) + """
+
+        dump prints a JSON array with one object per instruction (cmd, sub_cmd, json,
+        original, start_line, end_line, flags, value, heredocs), or with --sexp
+        BuildKit's own s-expression dump. Errors go to standard error as
+        FILE:LINE:COLUMN: error: MESSAGE. Exit 1 when BuildKit's parser rejects a file.
+
+        """
+
     func run(_ arguments: [String], standardInput: () throws -> [UInt8]) -> ExitCode {
-        var paths: [String] = []
-        var usesSExpressions = false
-        var isBatch = false
-        var onlyPaths = false
-        for argument in arguments {
-            if onlyPaths || argument == "-" || !argument.hasPrefix("-") {
-                paths.append(argument)
-                continue
-            }
-            switch argument {
-            case "--": onlyPaths = true
-            case "--sexp": usesSExpressions = true
-            case "--batch": isBatch = true
-            case "--help", "-h":
-                output.write(CommandLineTool.usage)
-                return .success
-            default:
-                errors.write("dockwright dump: unknown option '\(argument)'\n")
-                return .failure
-            }
+        let parsed: ParsedArguments
+        do {
+            parsed = try ArgumentParser.parse(arguments, options: Self.options, command: "dump")
+        } catch {
+            errors.write(error.message + "\n")
+            return .failure
         }
+        if parsed.has("--help") {
+            output.write(Self.help)
+            return .success
+        }
+        var paths = parsed.positional
+        let usesSExpressions = parsed.has("--sexp")
+        let isBatch = parsed.has("--batch")
         if isBatch { return runBatch(list: standardInput) }
         if paths.isEmpty { paths = ["-"] }
         var worst = ExitCode.success

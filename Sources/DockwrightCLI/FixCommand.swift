@@ -3,6 +3,12 @@ import DockwrightOutput
 import DockwrightRules
 import DockwrightSyntax
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `dockwright fix [--unsafe] [--diff|--check] [PATH ...|-]`: applies fixes in place,
 /// or with `-` reads standard input and writes the fixed file to standard output.
 struct FixCommand {
@@ -15,6 +21,9 @@ struct FixCommand {
         var checksOnly = false
         var isBatch = false
         var showsRemaining = false
+        var showsFixes = false
+        var isQuiet = false
+        var usesColor = false
         var standardInputName = "<stdin>"
         var paths: [String] = []
     }
@@ -23,13 +32,18 @@ struct FixCommand {
         OptionSpec(names: ["--unsafe"], value: nil, help: "also apply fixes that change behaviour a person should review"),
         OptionSpec(names: ["--diff"], value: nil, help: "print a unified diff instead of writing; exit 1 if anything would change"),
         OptionSpec(names: ["--check"], value: nil, help: "write nothing; exit 1 if a file would change"),
-        OptionSpec(names: ["--show-remaining"], value: nil, help: "with '-': print the findings left after fixing to standard error"),
+        OptionSpec(names: ["--show-remaining"], value: nil, help: "print the findings left after fixing to standard error"),
+        OptionSpec(names: ["--show-fixes"], value: nil, help: "list the fixes applied (or, with --diff/--check, that would be) on standard error"),
+        OptionSpec(names: ["--quiet", "-q"], value: nil, help: "print no summary"),
+        OptionSpec(names: ["--color"], value: "WHEN", help: "colour --diff: auto (default: on a terminal, unless NO_COLOR is set), always, never",
+                   choices: ["auto", "always", "never"]),
         OptionSpec(names: ["--stdin-filename"], value: "NAME", help: "the name of standard input, for messages and configuration"),
         OptionSpec(names: ["--select"], value: "RULES", help: "fix only these codes, names, code prefixes or categories"),
         OptionSpec(names: ["--ignore"], value: "RULES", help: "do not fix these"),
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
         OptionSpec(names: ["--config"], value: "FILE", help: "use this configuration file instead of discovery"),
         OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
+        OptionSpec(names: ["--disable-ignore-pragma"], value: nil, help: "fix findings that inline ignore pragmas silence too"),
         OptionSpec(names: ["--context"], value: "DIR",
                    help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
         OptionSpec(names: ["--batch"], value: nil, help: "read paths from standard input; print one JSON line per file (for tools)"),
@@ -52,7 +66,7 @@ struct FixCommand {
             return .failure
         }
         if parsed.has("--help") {
-            output.write("Usage: dockwright fix [OPTIONS] [PATH ...|-]\n\n" + ArgumentParser.help(Self.options) + "\n")
+            output.write(ArgumentParser.commandHelp("fix [OPTIONS] [PATH ...|-]", Self.options))
             return .success
         }
         var options = Options()
@@ -61,20 +75,36 @@ struct FixCommand {
         options.checksOnly = parsed.has("--check")
         options.isBatch = parsed.has("--batch")
         options.showsRemaining = parsed.has("--show-remaining")
+        options.showsFixes = parsed.has("--show-fixes")
+        options.isQuiet = parsed.has("--quiet")
+        switch parsed.value("--color") ?? "auto" {
+        case "always": options.usesColor = true
+        case "never": options.usesColor = false
+        case "auto":
+            // Only the real standard output can be a terminal; a captured stream never is.
+            options.usesColor = output is FileOutput && isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
+        case let other:
+            errors.write("dockwright fix: unknown colour choice '\(other)'; use auto, always or never\n")
+            return .failure
+        }
         options.standardInputName = parsed.value("--stdin-filename") ?? "<stdin>"
         options.paths = parsed.positional
         let lister = BuildContextLister()
         let explicitContext = parsed.value("--context")
         let isBatch = options.isBatch
+        let disablesPragmas = parsed.has("--disable-ignore-pragma")
         let linterFor: (String) throws(ConfigurationError) -> Linter = { path throws(ConfigurationError) in
-            let configuration = try loader.configuration(for: path)
+            var configuration = try loader.configuration(for: path)
+            if disablesPragmas { configuration.disablesIgnorePragmas = true }
             let merged = selection.merged(over: configuration)
             // Batch input comes from tools feeding files out of their build context.
             let folder = isBatch ? explicitContext : BuildContextLister.contextFolder(for: path, explicit: explicitContext)
-            return Linter(
+            var linter = Linter(
                 rules: merged.rules(from: BuiltinRules.all), severityOverrides: merged.overrides(from: BuiltinRules.all),
                 buildContext: folder.flatMap { isBatch ? lister.listing(of: $0) : lister.listing(of: $0, dockerfile: path) },
                 options: configuration.ruleOptions)
+            linter.honorsPragmas = !configuration.disablesIgnorePragmas
+            return linter
         }
         do {
             if options.isBatch { return runBatch(try linterFor("."), options, standardInput) }
@@ -95,6 +125,10 @@ struct FixCommand {
             errors.write(error + "\n")
             status = .failure
         }
+        if !options.isQuiet {
+            for warning in DiscoveryWarnings.emptyPaths(options.paths, found: files) { errors.write(warning + "\n") }
+        }
+        var summary = FixSummary()
         for (path, root) in files {
             let linter: Linter
             do {
@@ -119,9 +153,13 @@ struct FixCommand {
             if let note = FileReader.lineEndNote(bytes) { errors.write("\(path): \(note)\n") }
             let result = linter.fix(SourceFile(path: path, bytes: bytes), level: options.level)
             report(result, path: path)
+            summary.add(result, changed: result.output != bytes, level: options.level)
+            if options.showsFixes { errors.write(FixSummary.fixList(result, path: path)) }
+            if options.showsRemaining { errors.write(FixSummary.remainingLines(result)) }
             guard result.output != bytes else { continue }
             if options.showsDiff {
-                output.write(UnifiedDiff.render(old: bytes, new: result.output, path: path))
+                let diff = UnifiedDiff.render(old: bytes, new: result.output, path: path)
+                output.write(options.usesColor ? FixSummary.colored(diff: diff) : diff)
                 if status == .success { status = .findings }
             } else if options.checksOnly {
                 output.write("would fix \(path)\n")
@@ -131,9 +169,13 @@ struct FixCommand {
                     try write(result.output, to: path, expecting: bytes, foundUnder: root)
                 } catch {
                     errors.write("\(path): \(error.reason); the file is unchanged\n")
+                    summary.unwritten(result)
                     status = .failure
                 }
             }
+        }
+        if !options.isQuiet {
+            errors.write(summary.text(isDryRun: options.showsDiff || options.checksOnly, level: options.level))
         }
         return status
     }
@@ -166,12 +208,9 @@ struct FixCommand {
         let result = linter.fix(SourceFile(path: options.standardInputName, bytes: bytes), level: options.level)
         output.write(String(decoding: result.output, as: UTF8.self))
         report(result, path: options.standardInputName)
-        if options.showsRemaining {
-            for diagnostic in result.remaining.diagnostics {
-                errors.write("\(diagnostic.path):\(diagnostic.start.line):\(diagnostic.start.column): "
-                    + "\(diagnostic.severity.rawValue) [\(diagnostic.code)] \(diagnostic.message)\n")
-            }
-        }
+        // Standard output is the buffer; a summary would only clutter an editor's log.
+        if options.showsFixes { errors.write(FixSummary.fixList(result, path: options.standardInputName)) }
+        if options.showsRemaining { errors.write(FixSummary.remainingLines(result)) }
         return .success
     }
 

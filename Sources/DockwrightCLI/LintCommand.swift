@@ -17,10 +17,12 @@ struct LintCommand {
 
     static let options: [OptionSpec] = [
         OptionSpec(names: ["--format", "-f"], value: "FORMAT",
-                   help: "text (default), json, sarif, checkstyle, gnu, github, gitlab, junit"),
+                   help: OutputFormat.allCases.map { $0 == .text ? "text (default)" : $0.rawValue }.joined(separator: ", "),
+                   choices: OutputFormat.allCases.map(\.rawValue)),
         OptionSpec(names: ["--output", "-o"], value: "FILE", help: "write the report to FILE instead of standard output"),
         OptionSpec(names: ["--fail-level", "--failure-threshold", "-t"], value: "LEVEL",
-                   help: "exit 1 for findings at or above LEVEL: error, warning, info (default), style, none"),
+                   help: "exit 1 for findings at or above LEVEL: error, warning, info (default), style, none (or ignore)",
+                   choices: ["error", "warning", "info", "style", "none", "ignore"]),
         OptionSpec(names: ["--exit-zero", "--no-fail"], value: nil, help: "exit 0 whatever the findings"),
         OptionSpec(names: ["--select"], value: "RULES", help: "run only these codes, names, code prefixes or categories"),
         OptionSpec(names: ["--ignore"], value: "RULES", help: "skip these codes, names, code prefixes or categories"),
@@ -30,20 +32,46 @@ struct LintCommand {
         OptionSpec(names: ["--warning"], value: "RULES", help: "report these rules as warnings"),
         OptionSpec(names: ["--info"], value: "RULES", help: "report these rules as info"),
         OptionSpec(names: ["--style"], value: "RULES", help: "report these rules as style"),
-        OptionSpec(names: ["--color"], value: "WHEN", help: "auto (default: on a terminal, unless NO_COLOR is set), always, never"),
+        OptionSpec(names: ["--color"], value: "WHEN", help: "auto (default: on a terminal, unless NO_COLOR is set), always, never",
+                   choices: ["auto", "always", "never"]),
+        OptionSpec(names: ["--no-color"], value: nil, help: "the same as --color never (hadolint's spelling)"),
         OptionSpec(names: ["--stdin-filename"], value: "NAME", help: "the name to report for standard input"),
+        OptionSpec(names: ["--file-path-in-report"], value: "NAME",
+                   help: "the name to report for the one file linted, or for standard input (hadolint's option)"),
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
-        OptionSpec(names: ["--statistics"], value: nil, help: "print the number of findings per rule after the report"),
-        OptionSpec(names: ["--config"], value: "FILE", help: "use this .dockwright.json or .hadolint.yaml instead of discovery"),
+        OptionSpec(names: ["--statistics"], value: nil,
+                   help: "count findings per rule: instead of the text report, or on standard error beside a machine format"),
+        OptionSpec(names: ["--config", "-c"], value: "FILE", help: "use this .dockwright.json or .hadolint.yaml instead of discovery"),
         OptionSpec(names: ["--isolated"], value: nil, help: "ignore configuration files"),
         OptionSpec(names: ["--context"], value: "DIR",
                    help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
         OptionSpec(names: ["--shellcheck"], value: nil,
                    help: "also run ShellCheck on RUN scripts when it is installed (SC codes)"),
+        OptionSpec(names: ["--trusted-registry"], value: "REGISTRY",
+                   help: "a registry base images may come from (repeatable; turns on DL3026 as hadolint does)"),
+        OptionSpec(names: ["--disable-ignore-pragma"], value: nil, help: "ignore inline '# hadolint/# dockwright ignore=' pragmas"),
+        OptionSpec(names: ["--fix"], value: nil, help: "apply safe fixes first, then report what remains (as ruff check --fix)"),
+        OptionSpec(names: ["--unsafe"], value: nil, help: "with --fix: also apply unsafe fixes"),
+        OptionSpec(names: ["--show-fixes"], value: nil, help: "with --fix: list the fixes applied on standard error"),
+        OptionSpec(names: ["--quiet", "-q"], value: nil, help: "print findings only: no summary line, notes or warnings"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
 
+    /// hadolint options dockwright does not have, with why: a CI line copied from
+    /// hadolint gets this instead of a bare "unknown option".
+    static let hadolintOnlyOptions: [String: String] = [
+        "--require-label": "dockwright has no label-schema rules (hadolint's DL3049-DL3058) yet",
+        "--strict-labels": "dockwright has no label-schema rules (hadolint's DL3049-DL3058) yet",
+    ]
+
     func run(_ arguments: [String], standardInput: () throws -> [UInt8]) -> ExitCode {
+        for argument in arguments.prefix(while: { $0 != "--" }) {
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if let reason = Self.hadolintOnlyOptions[name] {
+                errors.write("dockwright lint: hadolint's \(name) is not supported: \(reason)\n")
+                return .failure
+            }
+        }
         let parsed: ParsedArguments
         do {
             parsed = try ArgumentParser.parse(arguments, options: Self.options, command: "lint")
@@ -52,24 +80,43 @@ struct LintCommand {
             return .failure
         }
         if parsed.has("--help") {
-            output.write("Usage: dockwright lint [OPTIONS] [PATH ...|-]\n\n" + ArgumentParser.help(Self.options) + "\n")
+            output.write(ArgumentParser.commandHelp("lint [OPTIONS] [PATH ...|-]   (also: dockwright check, dockwright PATH)",
+                                                    Self.options))
             return .success
         }
         let format: OutputFormat
+        let reportConfiguration: Configuration
         let cliFailLevel: Severity??
         let cliSelection: RuleSelection
         let loader: ConfigurationLoader
         do {
-            format = try Self.format(parsed)
             cliFailLevel = parsed.value("--fail-level") == nil ? nil : .some(try Self.failLevel(parsed))
             cliSelection = try Self.selection(parsed)
             loader = try ConfigurationLoader(explicitPath: parsed.value("--config"), isIsolated: parsed.has("--isolated"))
+            // The report is one document, so its format and colour come from the command
+            // line, else from the configuration of the first path (hadolint's `format`).
+            let firstPath = parsed.positional.first.map { $0 == "-" ? (parsed.value("--stdin-filename") ?? ".") : $0 } ?? "."
+            reportConfiguration = try loader.configuration(for: firstPath)
+            format = try Self.format(parsed, configured: reportConfiguration)
         } catch let error as UsageError {
             errors.write(error.message + "\n")
             return .failure
         } catch {
             errors.write("\(error)\n")
             return .failure
+        }
+        if !parsed.has("--fix"), let fixOnly = ["--unsafe", "--show-fixes"].first(where: parsed.has) {
+            errors.write("dockwright lint: \(fixOnly) works only with --fix\n")
+            return .failure
+        }
+        if parsed.has("--fix") {
+            // ruff's `check --fix`: fix in place, then report what is left.
+            guard !parsed.positional.contains("-") else {
+                errors.write("dockwright lint: --fix does not read standard input; use 'dockwright fix -'\n")
+                return .failure
+            }
+            let fixed = FixCommand(output: output, errors: errors).run(Self.fixArguments(parsed), standardInput: standardInput)
+            if fixed == .failure { return .failure }
         }
 
         var status = ExitCode.success
@@ -82,15 +129,25 @@ struct LintCommand {
                 errors.write("<stdin>: cannot read standard input\n")
                 return .failure
             }
-            standardInputSource = SourceFile(path: parsed.value("--stdin-filename") ?? "<stdin>", bytes: bytes)
+            let name = parsed.value("--stdin-filename") ?? parsed.value("--file-path-in-report") ?? "<stdin>"
+            standardInputSource = SourceFile(path: name, bytes: bytes)
             files.append("-")
         }
-        let discovered = FileDiscovery.files(in: paths.filter { $0 != "-" }, excluding: parsed.all("--exclude"))
+        let discovered = FileDiscovery.filesWithRoots(in: paths.filter { $0 != "-" }, excluding: parsed.all("--exclude"))
         for error in discovered.errors {
             errors.write(error + "\n")
             status = .failure
         }
-        files += discovered.files
+        if !parsed.has("--quiet") {
+            for warning in DiscoveryWarnings.emptyPaths(paths, found: discovered.files) { errors.write(warning + "\n") }
+        }
+        files += discovered.files.map(\.path)
+        // hadolint's --file-path-in-report names the one file it lints (run in a container).
+        let reportedName = parsed.value("--file-path-in-report")
+        if reportedName != nil && files.count > 1 {
+            errors.write("dockwright lint: --file-path-in-report names one file, but \(files.count) were found\n")
+            return .failure
+        }
 
         // Each file gets the settings of its nearest configuration file.
         let all = BuiltinRules.all
@@ -100,13 +157,15 @@ struct LintCommand {
         var shellCheck = ShellCheckSetting(isRequested: parsed.has("--shellcheck"))
         var excluded: Set<Int> = []
         for (index, path) in files.enumerated() {
-            let configuration: Configuration
+            var configuration: Configuration
             do {
                 configuration = try loader.configuration(for: path == "-" ? (standardInputSource?.path ?? ".") : path)
             } catch {
                 errors.write("\(error)\n")
                 return .failure
             }
+            configuration.trustedRegistries += RuleSelection.entries(parsed.all("--trusted-registry"))
+            if parsed.has("--disable-ignore-pragma") { configuration.disablesIgnorePragmas = true }
             // A configuration's `exclude` globs skip files found by walking folders.
             if path != "-" && FileDiscovery.isExcluded(path, by: configuration.exclude) { excluded.insert(index) }
             let contextPath = path == "-" ? (parsed.value("--stdin-filename") ?? "-") : path
@@ -127,6 +186,7 @@ struct LintCommand {
                 buildContext: contextFolder.flatMap { lister.listing(of: $0, dockerfile: contextPath) },
                 options: configuration.ruleOptions)
             linter.externalCheckers = shellCheck.checkers(for: configuration, selection: selection, errors: errors)
+            linter.honorsPragmas = !configuration.disablesIgnorePragmas
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)
@@ -146,8 +206,12 @@ struct LintCommand {
             reportOutput = output
             reportFile = nil
         }
-        var report = ReportStream(format: format, rules: all, usesColor: format == .text && usesColor(parsed))
-        reportOutput.write(report.header)
+        let colored = (format == .text || format == .tty) && usesColor(parsed, configured: reportConfiguration)
+        var report = ReportStream(format: format, rules: all, usesColor: colored)
+        // With `--statistics` the counts replace the text report (as ruff does); a
+        // machine format stays whole on its stream and the counts go to standard error.
+        let statisticsOnly = parsed.has("--statistics") && format == .text
+        if !statisticsOnly { reportOutput.write(report.header) }
         var failsAtLevel = false
         var counts: [String: (name: String, count: Int)] = [:]
         let standardInputFile = standardInputSource
@@ -163,7 +227,7 @@ struct LintCommand {
             } else {
                 switch Result(catching: { () throws(FileReader.ReadError) -> [UInt8] in try FileReader.read(path: path) }) {
                 case .success(let bytes):
-                    source = SourceFile(path: path, bytes: bytes)
+                    source = SourceFile(path: reportedName ?? path, bytes: bytes)
                 case .failure(let error):
                     return .failure("\(path): cannot read: \(error.reason)")
                 }
@@ -173,8 +237,9 @@ struct LintCommand {
         }, consume: { index, outcome in
             switch outcome {
             case .success(let result, let note):
-                if let note { errors.write("\(result.syntax.source.path): \(note)\n") }
-                reportOutput.write(report.add(result))
+                if let note, !parsed.has("--quiet") { errors.write("\(result.syntax.source.path): \(note)\n") }
+                let part = report.add(result)
+                if !statisticsOnly { reportOutput.write(part) }
                 if let level = planList[index].failLevel, result.diagnostics.contains(where: { $0.severity >= level }) {
                     failsAtLevel = true
                 }
@@ -185,8 +250,13 @@ struct LintCommand {
             case .excluded: break
             }
         })
-        reportOutput.write(report.footer())
-        if parsed.has("--statistics") { reportOutput.write(statistics(counts)) }
+        if statisticsOnly {
+            reportOutput.write(statistics(counts))
+        } else {
+            // The text footer is the summary line `--quiet` leaves out.
+            if !(parsed.has("--quiet") && format == .text) { reportOutput.write(report.footer()) }
+            if parsed.has("--statistics") { errors.write(statistics(counts)) }
+        }
         if let reportFile, !reportFile.close() {
             errors.write("\(parsed.value("--output") ?? ""): cannot write the report\n")
             return .failure
@@ -205,18 +275,32 @@ struct LintCommand {
 
     // MARK: - Options
 
-    static func format(_ parsed: ParsedArguments) throws(UsageError) -> OutputFormat {
-        guard let name = parsed.value("--format") else { return .text }
+    static func format(_ parsed: ParsedArguments, configured: Configuration = Configuration()) throws(UsageError) -> OutputFormat {
+        guard let name = parsed.value("--format") ?? configured.outputFormat else { return .text }
         guard let format = OutputFormat(rawValue: name.lowercased()) else {
-            throw UsageError(message: "dockwright: unknown format '\(name)'; use one of "
+            let source = parsed.value("--format") == nil ? " in \(configured.path ?? "the configuration")" : ""
+            throw UsageError(message: "dockwright: unknown format '\(name)'\(source); use one of "
                 + OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return format
     }
 
+    /// The `fix` command line `lint --fix` runs: the options both commands share.
+    static func fixArguments(_ parsed: ParsedArguments) -> [String] {
+        var arguments: [String] = []
+        for key in ["--select", "--ignore", "--exclude", "--config", "--context"] {
+            for value in parsed.all(key) { arguments += [key, value] }
+        }
+        for key in ["--isolated", "--unsafe", "--show-fixes", "--quiet", "--disable-ignore-pragma"] where parsed.has(key) {
+            arguments.append(key)
+        }
+        return arguments + ["--"] + (parsed.positional.isEmpty ? ["."] : parsed.positional)
+    }
+
     static func failLevel(_ parsed: ParsedArguments) throws(UsageError) -> Severity? {
         guard let name = parsed.value("--fail-level")?.lowercased() else { return .info }
-        if name == "none" || name == "never" { return nil }
+        // hadolint spells "never fail" `none` or `ignore`.
+        if name == "none" || name == "never" || name == "ignore" { return nil }
         guard let severity = Severity(rawValue: name) else {
             throw UsageError(message: "dockwright: unknown fail level '\(name)'; use error, warning, info, style or none")
         }
@@ -233,17 +317,15 @@ struct LintCommand {
                 selection.severityOverrides[entry] = severity
             }
         }
-        let known = BuiltinRules.all.map { $0.description }
-        for entry in selection.selected + selection.ignored + Array(selection.severityOverrides.keys)
-        where !known.contains(where: { RuleSelection.matches(entry, $0) }) && !entry.hasPrefix("DL") && !entry.hasPrefix("SC")
-            && !RuleSelection.isBuildKitCheckName(entry) && entry.lowercased() != ShellCheckChecker.name {
-            throw UsageError(message: "dockwright: no rule matches '\(entry)'; see 'dockwright rules'")
+        for entry in selection.selected + selection.ignored + Array(selection.severityOverrides.keys) {
+            try RuleSelection.validate(entry, against: BuiltinRules.all)
         }
         return selection
     }
 
-    private func usesColor(_ parsed: ParsedArguments) -> Bool {
-        switch parsed.value("--color") ?? "auto" {
+    private func usesColor(_ parsed: ParsedArguments, configured: Configuration) -> Bool {
+        if parsed.has("--no-color") { return false }
+        switch parsed.value("--color") ?? (configured.disablesColor ? "never" : "auto") {
         case "always": return true
         case "never": return false
         default:

@@ -27,6 +27,36 @@ struct RuleSelection {
         return BuildKitChecks.names.contains { $0.lowercased() == lowered }
     }
 
+    /// hadolint's codes that select no dockwright rule on purpose: the rules hadolint
+    /// retired (DL3005, DL3017, DL3031, DL3039) and its label-schema rules, which run
+    /// only with a `label-schema` configuration. A hadolint command line naming them
+    /// keeps working; they match nothing.
+    static let hadolintCodesWithoutRule: Set<String> = [
+        "DL3005", "DL3017", "DL3031", "DL3039", "DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054",
+        "DL3055", "DL3056", "DL3058",
+    ]
+
+    /// Throws a usage error for a selector that matches nothing: an unknown code, a
+    /// prefix no code starts with, a misspelt name. Accepted besides the rules: the
+    /// codes of parse errors (DL1000, DW000), ShellCheck codes (`SC` and up to four
+    /// digits, or `shellcheck` for all of them), BuildKit check names and
+    /// ``hadolintCodesWithoutRule``.
+    static func validate(_ entry: String, against rules: [any Rule.Type]) throws(UsageError) {
+        let upper = entry.uppercased()
+        if rules.contains(where: { matches(entry, $0.description) }) || isBuildKitCheckName(entry)
+            || entry.lowercased() == ShellCheckChecker.name || hadolintCodesWithoutRule.contains(upper)
+            || upper == Linter.parseErrorCode || upper == Linter.buildErrorCode {
+            return
+        }
+        let digits = upper.drop { $0.isLetter }
+        let looksLikeCode = !digits.isEmpty && digits.count < upper.count && digits.allSatisfy { ("0"..."9").contains($0) }
+        if looksLikeCode && upper.hasPrefix("SC") && digits.count <= 4 && upper.count == digits.count + 2 { return }
+        let names = rules.flatMap { [$0.description.code, $0.description.name] } + BuildKitChecks.names.sorted()
+        let kind = looksLikeCode ? "no rule has the code or code prefix" : "no rule, category or BuildKit check is named"
+        throw UsageError(message: "dockwright: \(kind) '\(entry)'" + Suggestion.didYouMean(entry, among: names)
+            + "; see 'dockwright rules'")
+    }
+
     /// Splits `A,B` lists and drops empty entries.
     static func entries(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }

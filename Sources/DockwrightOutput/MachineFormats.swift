@@ -57,7 +57,8 @@ enum MachineFormats {
         }
         return """
             {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [{"tool": {"driver": \
-            {"name": "dockwright", "informationUri": "https://github.com/dockwright/dockwright", \
+            {"name": \(string(ToolInfo.name)), "version": \(string(ToolInfo.version)), \
+            "semanticVersion": \(string(ToolInfo.version)), "informationUri": \(string(ToolInfo.informationURI)), \
             "rules": [\(ruleObjects.joined(separator: ", "))]}}, "results": [
             """
     }
@@ -120,11 +121,19 @@ enum MachineFormats {
 
     // MARK: - GNU and GitHub
 
-    /// `file:line.column-endLine.endColumn: severity: message [CODE]`, the GNU error format.
+    /// `file:line.column-endLine.endColumn: severity: message [CODE]`, the GNU error
+    /// format; its three severities are `error`, `warning` and `note`, so info and style
+    /// findings are notes (editors show them as hints, not as warnings).
     static func gnu(_ result: LintResult) -> String {
         result.diagnostics.map { diagnostic in
-            "\(diagnostic.path):\(diagnostic.start.line).\(diagnostic.start.column)-\(diagnostic.end.line).\(diagnostic.end.column): "
-                + "\(diagnostic.severity == .error ? "error" : "warning"): \(diagnostic.message) [\(diagnostic.code)]\n"
+            let severity: String
+            switch diagnostic.severity {
+            case .error: severity = "error"
+            case .warning: severity = "warning"
+            case .info, .style: severity = "note"
+            }
+            return "\(diagnostic.path):\(diagnostic.start.line).\(diagnostic.start.column)-\(diagnostic.end.line).\(diagnostic.end.column): "
+                + "\(severity): \(diagnostic.message) [\(diagnostic.code)]\n"
         }.joined()
     }
 

@@ -1,8 +1,12 @@
 import DockwrightCore
 
-/// The output formats `--format` accepts.
+/// The output formats `--format` accepts. The last five are hadolint's shapes, so CI
+/// set up for hadolint keeps reading the report.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, json, sarif, checkstyle, gnu, github, gitlab, junit
+    case tty, codeclimate
+    case gitlabCodeclimate = "gitlab_codeclimate"
+    case sonarqube, codacy
 
     /// Renders lint results; `rules` supplies rule metadata (SARIF's rule table).
     public func render(_ results: [LintResult], rules: [any Rule.Type], usesColor: Bool = false) -> String {
@@ -34,10 +38,11 @@ public struct ReportStream {
         self.format = format
         self.usesColor = usesColor
         switch format {
-        case .json, .gitlab: header = "["
+        case .json, .gitlab, .gitlabCodeclimate: header = "["
         case .sarif: header = MachineFormats.sarifHeader(rules: rules)
         case .checkstyle: header = MachineFormats.checkstyleHeader
-        case .text, .gnu, .github, .junit: header = ""
+        case .sonarqube: header = "{\"issues\": ["
+        case .text, .gnu, .github, .junit, .tty, .codeclimate, .codacy: header = ""
         }
         sarifRuleIndices = format == .sarif ? MachineFormats.sarifRuleIndices(rules: rules) : [:]
     }
@@ -53,6 +58,12 @@ public struct ReportStream {
         case .checkstyle: return MachineFormats.checkstyle(result)
         case .gnu: return MachineFormats.gnu(result)
         case .github: return MachineFormats.github(result)
+        case .tty: return HadolintFormats.tty(result, usesColor: usesColor)
+        case .codeclimate: return HadolintFormats.codeClimateObjects(result).map { $0 + "\u{0}" }.joined()
+        case .gitlabCodeclimate:
+            return arrayElements(HadolintFormats.codeClimateObjects(result, withFingerprints: true), separator: ", ")
+        case .sonarqube: return arrayElements(HadolintFormats.sonarQubeObjects(result), separator: ", ")
+        case .codacy: return HadolintFormats.codacyObjects(result).map { $0 + "\n" }.joined()
         case .junit:
             junitSuites += MachineFormats.junitSuite(result)
             junitTests += Swift.max(1, result.diagnostics.count)
@@ -65,10 +76,11 @@ public struct ReportStream {
     public func footer() -> String {
         switch format {
         case .text: return TextFormatter(usesColor: usesColor).footer(tally)
-        case .json, .gitlab: return "]\n"
+        case .json, .gitlab, .gitlabCodeclimate: return "]\n"
         case .sarif: return MachineFormats.sarifFooter
         case .checkstyle: return MachineFormats.checkstyleFooter
-        case .gnu, .github: return ""
+        case .sonarqube: return "]}\n"
+        case .gnu, .github, .tty, .codeclimate, .codacy: return ""
         case .junit:
             return MachineFormats.junitHeader(tests: junitTests, failures: junitFailures) + junitSuites + MachineFormats.junitFooter
         }

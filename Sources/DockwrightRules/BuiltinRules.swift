@@ -74,6 +74,7 @@ public enum BuiltinRules {
         UseraddNoLogInitRule.self,
         ValidDefaultBaseImageRule.self,
         ValidLabelKeyRule.self,
+        ValidShellSyntaxRule.self,
         WgetProgressRule.self,
         WorkdirInsteadOfCdRule.self,
         WorldWritableModeRule.self,

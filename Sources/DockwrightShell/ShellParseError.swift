@@ -11,3 +11,12 @@ public struct ShellParseError: Error, Hashable, Sendable {
         self.offset = offset
     }
 }
+
+extension ShellParseError {
+    /// The message of a script nested deeper than the parser's limit (`ShellParser`'s
+    /// `maximumDepth`): a limit of dockwright's, not a shell syntax error.
+    public static let nestingLimitMessage = "nesting is too deep"
+
+    /// Whether the script hit dockwright's parser limit rather than a syntax error.
+    public var isParserLimit: Bool { message == Self.nestingLimitMessage }
+}

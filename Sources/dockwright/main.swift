@@ -6,4 +6,5 @@ import Glibc
 import Darwin
 #endif
 
-exit(CommandLineTool.main(arguments: Array(CommandLine.arguments.dropFirst())))
+// argv[0] tells whether docker runs us as its `docker-lint` plugin.
+exit(CommandLineTool.main(arguments: Array(CommandLine.arguments.dropFirst()), programPath: CommandLine.arguments.first))

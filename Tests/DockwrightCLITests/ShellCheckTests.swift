@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 /// `--shellcheck`: ShellCheck's findings on RUN scripts, placed in the Dockerfile and
-/// filtered like rule findings. These tests need `shellcheck` on PATH (CI installs it);
-/// without it they only check that nothing changes.
+/// filtered like rule findings. The tests that need `shellcheck` on PATH (CI installs
+/// it) are reported as skipped without it, never as passed.
 @Suite struct ShellCheckTests {
     static let isInstalled: Bool = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
@@ -48,11 +48,8 @@ import Testing
 
         """
 
-    @Test func findingsLandOnTheirDockerfileLineAndColumn() throws {
-        guard Self.isInstalled else {
-            print("ShellCheckTests: shellcheck is not on PATH; skipping the ShellCheck positions test")
-            return
-        }
+    @Test(.enabled(if: isInstalled, "shellcheck is not on PATH"))
+    func findingsLandOnTheirDockerfileLineAndColumn() throws {
         let root = try folder(["Dockerfile": script])
         let result = runTool(["lint", "--isolated", "--shellcheck", "-f", "gnu", "--exit-zero", root.path])
         // `$UNSET_DIR` on the continuation line (4:12), `cd` in the heredoc body (7:1);
@@ -60,11 +57,8 @@ import Testing
         #expect(scFindings(result.standardOutput, root: root) == ["Dockerfile:4.11-4.21 SC2086", "Dockerfile:7.1-7.8 SC2164"])
     }
 
-    @Test func selectionIgnoreAndConfigurationApplyToSCCodes() throws {
-        guard Self.isInstalled else {
-            print("ShellCheckTests: shellcheck is not on PATH; skipping the ShellCheck selection test")
-            return
-        }
+    @Test(.enabled(if: isInstalled, "shellcheck is not on PATH"))
+    func selectionIgnoreAndConfigurationApplyToSCCodes() throws {
         let root = try folder(["Dockerfile": script, ".dockwright.json": #"{"shellcheck": true, "ignore": ["SC2164"]}"#])
         let file = root.appendingPathComponent("Dockerfile").path
         let configured = runTool(["lint", "-f", "gnu", "--exit-zero", file])

@@ -43,7 +43,7 @@ import Testing
 
     @Test func unknownKeysAndBadValuesNameTheKeyAndLine() {
         #expect(throws: ConfigurationError(path: ".dockwright.json", line: 3,
-                                           message: "unknown key 'ignroe'; known keys: exclude, fail-level, ignore, select, severity, shellcheck, trusted-registries, version-pinning")) {
+                                           message: "unknown key 'ignroe'; known keys: disable-ignore-pragma, exclude, fail-level, ignore, select, severity, shellcheck, trusted-registries, version-pinning")) {
             try json("{\n  \"select\": [],\n  \"ignroe\": [\"DL3006\"]\n}")
         }
         #expect(throws: ConfigurationError.self) { try json("{\"severity\": {\"DL3020\": \"loud\"}}") }

@@ -45,9 +45,31 @@ extension Configuration {
                 } else {
                     configuration.trustedRegistries += try entry.list(path: path)
                 }
-            case "strict-labels", "label-schema", "format", "no-color", "verbose", "disable-ignore-pragma":
-                // Accepted for compatibility; dockwright has no label-schema rules yet.
+            case "disable-ignore-pragma":
+                configuration.disablesIgnorePragmas = try entry.boolean(path: path)
+            case "format":
+                configuration.outputFormat = try entry.scalar(path: path)
+            case "no-color":
+                configuration.disablesColor = try entry.boolean(path: path)
+            case "verbose":
+                // hadolint's progress logging; dockwright has none to turn on.
                 continue
+            case "strict-labels" where try !entry.boolean(path: path):
+                // Asks for nothing, so nothing is lost.
+                continue
+            case "label-schema" where entry.isEmpty:
+                continue
+            case "strict-labels", "label-schema":
+                // Never silently: a file relying on label checks must learn they do not run.
+                throw ConfigurationError(
+                    path: path, line: entry.line,
+                    message: "'\(entry.key)' is not supported: dockwright has no label-schema rules (hadolint's "
+                        + "DL3049-DL3058) yet; remove the key, or keep using hadolint for label checks")
+            case "require-labels":
+                throw ConfigurationError(
+                    path: path, line: entry.line,
+                    message: "'require-labels' is not a hadolint key; hadolint spells it 'label-schema', "
+                        + "which dockwright does not support yet")
             default:
                 throw ConfigurationError(path: path, line: entry.line, message: "unknown key '\(entry.key)'")
             }
@@ -81,6 +103,23 @@ enum YAMLSubset {
         func map(path: String) throws(ConfigurationError) -> [Entry] {
             if case .map(let entries) = value { return entries }
             throw ConfigurationError(path: path, line: line, message: "'\(key)' must be a mapping")
+        }
+
+        /// Whether the value is empty: an empty scalar, list or mapping.
+        var isEmpty: Bool {
+            switch value {
+            case .scalar(let text): return text.isEmpty || text == "{}" || text == "[]"
+            case .list(let items): return items.isEmpty
+            case .map(let entries): return entries.isEmpty
+            }
+        }
+
+        func boolean(path: String) throws(ConfigurationError) -> Bool {
+            switch try scalar(path: path).lowercased() {
+            case "true": return true
+            case "false": return false
+            default: throw ConfigurationError(path: path, line: line, message: "'\(key)' must be true or false")
+            }
         }
 
         func scalar(path: String) throws(ConfigurationError) -> String {

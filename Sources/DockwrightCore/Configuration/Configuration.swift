@@ -19,6 +19,13 @@ public struct Configuration: Hashable, Sendable {
     public var versionPinning = true
     /// Whether to run ShellCheck on RUN scripts when it is installed (`--shellcheck`).
     public var shellcheck = false
+    /// Whether inline ignore pragmas are disregarded (hadolint's `disable-ignore-pragma`).
+    public var disablesIgnorePragmas = false
+    /// The report format the file asks for (hadolint's `format`), used when the
+    /// command line names none.
+    public var outputFormat: String?
+    /// Whether the file turns colour off (hadolint's `no-color`).
+    public var disablesColor = false
     /// The file the settings came from, if any.
     public var path: String?
 
@@ -42,17 +49,20 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
     public let path: String
     /// The 1-based line, when known.
     public let line: Int?
+    /// The 1-based column on that line, when known.
+    public let column: Int?
     /// What is wrong.
     public let message: String
 
     /// Creates an error.
-    public init(path: String, line: Int?, message: String) {
+    public init(path: String, line: Int?, column: Int? = nil, message: String) {
         self.path = path
         self.line = line
+        self.column = line == nil ? nil : column
         self.message = message
     }
 
     public var description: String {
-        "\(path)\(line.map { ":\($0)" } ?? ""): invalid configuration: \(message)"
+        "\(path)\(line.map { ":\($0)" } ?? "")\(column.map { ":\($0)" } ?? ""): invalid configuration: \(message)"
     }
 }

@@ -26,6 +26,9 @@ public struct Linter: Sendable {
     public let options: RuleOptions
     /// Checkers run after the rules (ShellCheck); their findings obey the same pragmas.
     public var externalCheckers: [any ExternalChecker] = []
+    /// Whether inline `# hadolint ignore=` / `# dockwright ignore=` pragmas silence
+    /// findings; hadolint's `disable-ignore-pragma` turns them off.
+    public var honorsPragmas = true
 
     /// Creates a linter that runs `rules`.
     public init(
@@ -46,19 +49,29 @@ public struct Linter: Sendable {
     /// Lints an already parsed file.
     public func lint(_ syntax: DockerfileSyntax) -> LintResult {
         let source = syntax.source
-        var diagnostics: [Diagnostic] = syntax.errors.map { error in
+        // One error per cause. BuildKit stops at its parser's first error, so what the
+        // instruction stage finds after it is a consequence (an unterminated heredoc's
+        // body read as instructions: "unknown instruction: echo").
+        let firstParserError = syntax.errors.lazy.filter { $0.stage == .parser }.map(\.range.start).min()
+        let errors = syntax.errors.filter { error in
+            error.stage == .parser || firstParserError.map { error.range.start < $0 } ?? true
+        }
+        var diagnostics: [Diagnostic] = errors.map { error in
             let isParserError = error.stage == .parser
             return Diagnostic(
                 code: isParserError ? Self.parseErrorCode : Self.buildErrorCode,
                 name: isParserError ? "invalid-dockerfile" : "invalid-instruction", severity: .error,
-                message: error.message, path: source.path, range: error.range,
+                message: Self.withHint(error, in: source), path: source.path, range: error.range,
                 start: source.location(of: error.range.start), end: source.location(of: error.range.end), fix: nil,
                 url: "")
         }
         // Rules see a tree BuildKit accepts; on a file it rejects, only the errors are reported.
-        if !syntax.hasParserErrors {
+        // A file with no stage and an instruction error (`FORM alpine`) gets only that
+        // error: every rule finding would restate that no FROM was read.
+        let hasNoStage = !errors.isEmpty && !syntax.instructions.contains { $0.kind == .from }
+        if !syntax.hasParserErrors && !hasNoStage {
             let context = RuleContext(syntax: syntax, buildContext: buildContext, options: options)
-            let suppressions = Suppressions(syntax)
+            let suppressions = honorsPragmas ? Suppressions(syntax) : Suppressions()
             let checks = checkDirective(of: syntax, into: &diagnostics)
             for rule in rules {
                 let description = type(of: rule).description
@@ -88,8 +101,37 @@ public struct Linter: Sendable {
                 }
             }
         }
+        diagnostics = Self.withoutRestatedErrors(diagnostics)
         diagnostics.sort { ($0.range.start, $0.code, $0.range.end) < ($1.range.start, $1.code, $1.range.end) }
         return LintResult(syntax: syntax, diagnostics: diagnostics)
+    }
+
+    /// BuildKit errors a rule restates, with the fix, at the same place: `RUN` before
+    /// any `FROM` is BuildKit's "no build stage in current context" and DL3061. Only
+    /// the rule's finding stays (one finding per cause); with the rule off, the error does.
+    private static let restatingRules = ["no build stage in current context": "DL3061"]
+
+    private static func withoutRestatedErrors(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var ruleStarts: [String: Set<Int>] = [:]
+        for diagnostic in diagnostics where restatingRules.values.contains(diagnostic.code) {
+            ruleStarts[diagnostic.code, default: []].insert(diagnostic.range.start)
+        }
+        guard !ruleStarts.isEmpty else { return diagnostics }
+        return diagnostics.filter { diagnostic in
+            guard diagnostic.code == buildErrorCode, let code = restatingRules[diagnostic.message] else { return true }
+            return ruleStarts[code]?.contains(diagnostic.range.start) != true
+        }
+    }
+
+    /// The error's message, with what to do where the parser's own words do not say
+    /// (they stay BuildKit's, for the dump; the hint is the linter's).
+    private static func withHint(_ error: SyntaxError, in source: SourceFile) -> String {
+        guard error.message == "unterminated heredoc" else { return error.message }
+        // The range is the marker, `<<EOF`, `<<-EOF` or `<<"EOF"`.
+        let marker = source.text(in: error.range)
+        let name = marker.drop { $0 == "<" || $0 == "-" }.filter { $0 != "\"" && $0 != "'" }
+        guard !name.isEmpty else { return error.message }
+        return "unterminated heredoc: no line holding only `\(name)` ends it; add one after its last line"
     }
 
     /// The file's `# check=` options. BuildKit fails the build on a directive it cannot

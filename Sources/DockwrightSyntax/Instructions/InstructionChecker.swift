@@ -23,10 +23,15 @@ struct InstructionChecker {
         var errors: [SyntaxError] = []
         var sawFrom = false
         var reportedMissingStage = false
+        // An unknown instruction where FROM belongs (`FORM alpine`) is the cause of the
+        // missing stage; its "did you mean" says so, and the stage errors would only
+        // repeat it (one error per cause).
+        var unknownBeforeFrom = false
         for item in items {
             guard case .instruction(let instruction) = item else { continue }
             if instruction.kind == .from { sawFrom = true }
-            if let kind = instruction.kind, kind != .arg, !sawFrom, !reportedMissingStage {
+            if instruction.kind == nil && !sawFrom { unknownBeforeFrom = true }
+            if let kind = instruction.kind, kind != .arg, !sawFrom, !reportedMissingStage, !unknownBeforeFrom {
                 // BuildKit stops at the first such instruction; one report says it all.
                 errors.append(error("no build stage in current context", instruction.keyword.range))
                 reportedMissingStage = true
@@ -37,7 +42,7 @@ struct InstructionChecker {
             if case .instruction(let instruction) = item { return instruction }
             return nil
         }
-        if !instructions.isEmpty && !sawFrom, let last = instructions.last {
+        if !instructions.isEmpty && !sawFrom && !unknownBeforeFrom, let last = instructions.last {
             errors.append(error("dockerfile contains no stages to build", .empty(at: last.range.end)))
         }
         return errors
@@ -225,14 +230,21 @@ struct InstructionChecker {
         return message
     }
 
+    /// Levenshtein distance counting a swap of neighbours as one edit, the commonest
+    /// typo (`FORM` for `FROM`).
     private func editDistance(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
         guard lhs.count < 64 else { return Int.max }
+        var beforePrevious = Array(0...rhs.count)
         var previous = Array(0...rhs.count)
         for (i, left) in lhs.enumerated() {
             var current = [i + 1] + Array(repeating: 0, count: rhs.count)
             for (j, right) in rhs.enumerated() {
                 current[j + 1] = Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (left == right ? 0 : 1))
+                if i > 0, j > 0, left == rhs[j - 1], lhs[i - 1] == right {
+                    current[j + 1] = Swift.min(current[j + 1], beforePrevious[j - 1] + 1)
+                }
             }
+            beforePrevious = previous
             previous = current
         }
         return previous[rhs.count]

@@ -7,9 +7,15 @@ import Darwin
 /// Finds Dockerfiles under the paths given on the command line.
 enum FileDiscovery {
     /// Whether a file name is a Dockerfile name: `Dockerfile`, `Containerfile`,
-    /// `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, `*.containerfile`.
+    /// `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, `*.containerfile`,
+    /// in any case, but not `*.dockerignore`: `Dockerfile.dockerignore` is BuildKit's
+    /// ignore file for `Dockerfile` (dockerui's `DockerIgnorePatterns`).
+    ///
+    /// `.pre-commit-hooks.yaml` spells the same set as a regular expression;
+    /// PreCommitHookTests keeps the two in step.
     static func isDockerfileName(_ name: String) -> Bool {
         let lowered = name.lowercased()
+        if lowered.hasSuffix(".dockerignore") { return false }
         if lowered == "dockerfile" || lowered == "containerfile" { return true }
         if lowered.hasPrefix("dockerfile.") || lowered.hasPrefix("containerfile.") { return true }
         return lowered.hasSuffix(".dockerfile") || lowered.hasSuffix(".containerfile")

@@ -93,7 +93,7 @@ enum FileDiscovery {
             if isDirectory {
                 if name == ".git" || name == ".build" || name == "node_modules" { continue }
                 walk(path, excluding: excludes, into: &files, errors: &errors)
-            } else if isDockerfileName(name) {
+            } else if isDockerfileName(name) && !FileWriter.isTemporaryName(name) {
                 files.append(path)
             }
         }

@@ -100,13 +100,16 @@ struct FixCommand {
             errors.write(error + "\n")
             status = .failure
         }
+        var configurationErrors = ConfigurationErrorReport(errors: errors)
         for (path, root) in files {
             let linter: Linter
             do {
                 linter = try linterFor(path)
             } catch {
-                errors.write("\(error)\n")
-                return .failure
+                // A bad configuration stops only the files it governs.
+                configurationErrors.report(error, skipping: path)
+                status = .failure
+                continue
             }
             let bytes: [UInt8]
             let identity: FileReader.Identity

@@ -99,13 +99,18 @@ struct LintCommand {
         let lister = BuildContextLister()
         var shellCheck = ShellCheckSetting(isRequested: parsed.has("--shellcheck"))
         var excluded: Set<Int> = []
+        var configurationErrors = ConfigurationErrorReport(errors: errors)
         for (index, path) in files.enumerated() {
             let configuration: Configuration
             do {
                 configuration = try loader.configuration(for: path == "-" ? (standardInputSource?.path ?? ".") : path)
             } catch {
-                errors.write("\(error)\n")
-                return .failure
+                // A bad configuration stops only the files it governs.
+                configurationErrors.report(error, skipping: path == "-" ? (standardInputSource?.path ?? "-") : path)
+                status = .failure
+                excluded.insert(index)
+                plans.append((Linter(rules: []), nil))
+                continue
             }
             // A configuration's `exclude` globs skip files found by walking folders.
             if path != "-" && FileDiscovery.isExcluded(path, by: configuration.exclude) { excluded.insert(index) }

@@ -78,8 +78,11 @@ struct LintCommand {
         var standardInputSource: SourceFile?
         var files: [String] = []
         if paths.contains("-") {
-            guard let bytes = try? standardInput() else {
-                errors.write("<stdin>: cannot read standard input\n")
+            let bytes: [UInt8]
+            do {
+                bytes = try standardInput()
+            } catch {
+                errors.write("<stdin>: cannot read: \((error as? FileReader.ReadError)?.reason ?? "\(error)")\n")
                 return .failure
             }
             standardInputSource = SourceFile(path: parsed.value("--stdin-filename") ?? "<stdin>", bytes: bytes)

@@ -123,8 +123,11 @@ enum MachineFormats {
     /// `file:line.column-endLine.endColumn: severity: message [CODE]`, the GNU error format.
     static func gnu(_ result: LintResult) -> String {
         result.diagnostics.map { diagnostic in
-            "\(diagnostic.path):\(diagnostic.start.line).\(diagnostic.start.column)-\(diagnostic.end.line).\(diagnostic.end.column): "
-                + "\(diagnostic.severity == .error ? "error" : "warning"): \(diagnostic.message) [\(diagnostic.code)]\n"
+            // One finding per line: control characters in the path or message are escaped.
+            "\(TerminalText.escaped(diagnostic.path)):\(diagnostic.start.line).\(diagnostic.start.column)-"
+                + "\(diagnostic.end.line).\(diagnostic.end.column): "
+                + "\(diagnostic.severity == .error ? "error" : "warning"): \(TerminalText.escaped(diagnostic.message)) "
+                + "[\(diagnostic.code)]\n"
         }.joined()
     }
 

@@ -1,6 +1,10 @@
 import DockwrightCLI
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What one run of the built binary produced, as bytes.
 struct BinaryResult {
     let status: Int32
@@ -53,6 +57,9 @@ enum BuiltBinary {
         process.standardInput = inputPipe
         process.standardOutput = output
         process.standardError = errors
+        // A child that exits without reading its input (`rules`, `--version`) must not
+        // end the test process with SIGPIPE; the write then fails with EPIPE instead.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
         // Feed and drain on separate threads so neither pipe can fill and block.
         let writer = Thread {

@@ -35,6 +35,8 @@ BIN=$BUILD/dockwright-fuzz
 REGRESSIONS=Tests/DockwrightFuzzingTests/FuzzRegressions
 
 echo "fuzz: building with -sanitize=fuzzer,address"
+# A fresh clone has no .build yet, and the build log is written beside the scratch folder.
+mkdir -p "$SCRATCH"
 if ! swift build --scratch-path "$SCRATCH" -c release --target DockwrightFuzzing \
     -Xswiftc -sanitize=fuzzer,address > "$SCRATCH.build.log" 2>&1; then
     tail -n 30 "$SCRATCH.build.log" >&2

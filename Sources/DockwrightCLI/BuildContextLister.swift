@@ -22,7 +22,9 @@ final class BuildContextLister {
     /// The listing of `folder`, or nil when it cannot be listed completely enough.
     func listing(of folder: String) -> BuildContextListing? {
         if let cached = cache[folder] { return cached }
-        let listing = Self.list(folder).map { $0.replacingDockerignore(with: Self.readText(folder + "/.dockerignore")) }
+        let listing = Self.list(folder).map {
+            $0.replacingDockerignore(with: Self.readText(folder + "/.dockerignore", inside: folder))
+        }
         cache[folder] = listing
         return listing
     }
@@ -32,7 +34,7 @@ final class BuildContextLister {
     /// `.dockerignore` when it exists (dockerui's `DockerIgnorePatterns`).
     func listing(of folder: String, dockerfile dockerfilePath: String) -> BuildContextListing? {
         guard let listing = listing(of: folder) else { return nil }
-        guard let path = Self.dockerfileIgnorePath(for: dockerfilePath), let text = Self.readText(path) else {
+        guard let path = Self.dockerfileIgnorePath(for: dockerfilePath), let text = Self.readText(path, inside: folder) else {
             return listing
         }
         return listing.replacingDockerignore(with: text)
@@ -43,8 +45,13 @@ final class BuildContextLister {
         dockerfilePath == "-" ? nil : dockerfilePath + ".dockerignore"
     }
 
-    /// The text of a small file, or nil when it does not exist or cannot be read.
-    private static func readText(_ path: String) -> String? {
+    /// The text of a small ignore file, or nil when it does not exist, cannot be
+    /// read, or is a link that leads out of the build context `folder`: the same
+    /// containment as for Dockerfiles, so DW125 never answers questions about a
+    /// file outside the tree (only regular files are read, never a FIFO).
+    private static func readText(_ path: String, inside folder: String) -> String? {
+        guard let resolved = FileWriter.realPath(path), let root = FileWriter.realPath(folder),
+              resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else { return nil }
         guard let bytes = try? FileReader.read(path: path), bytes.count <= 1 << 20 else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -48,15 +48,15 @@ public enum CommandLineTool {
     /// Runs the tool with the process's real streams; returns the exit status.
     /// `programPath` is `argv[0]`: run as `docker-lint`, the tool is a docker CLI plugin.
     public static func main(arguments: [String], programPath: String? = nil) -> Int32 {
+        StandardStreams.reserve()
+        StandardStreams.unblockTerminatingSignals()
         let standardOutput = FileOutput(descriptor: STDOUT_FILENO)
         let standardError = FileOutput(descriptor: STDERR_FILENO)
         let code = run(
             invokedAs: programPath.map(DockerPlugin.baseName) ?? ToolInfo.name, arguments: arguments,
             standardInput: { try FileReader.readStandardInput() }, standardOutput: standardOutput,
             standardError: standardError)
-        standardOutput.flush()
-        standardError.flush()
-        return code.rawValue
+        return StandardStreams.finish(output: standardOutput, errors: standardError, code: code)
     }
 
     /// Runs the tool; `standardInput` is read only when a command asks for `-`.

@@ -1,3 +1,5 @@
+import DockwrightOutput
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,9 +9,15 @@ import Darwin
 /// Finds Dockerfiles under the paths given on the command line.
 enum FileDiscovery {
     /// Whether a file name is a Dockerfile name: `Dockerfile`, `Containerfile`,
-    /// `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, `*.containerfile`.
+    /// `Dockerfile.*`, `Containerfile.*`, `*.Dockerfile`, `*.dockerfile`, `*.containerfile`,
+    /// in any case, but not `*.dockerignore`: `Dockerfile.dockerignore` is BuildKit's
+    /// ignore file for `Dockerfile` (dockerui's `DockerIgnorePatterns`).
+    ///
+    /// `.pre-commit-hooks.yaml` spells the same set as a regular expression;
+    /// PreCommitHookTests keeps the two in step.
     static func isDockerfileName(_ name: String) -> Bool {
         let lowered = name.lowercased()
+        if lowered.hasSuffix(".dockerignore") { return false }
         if lowered == "dockerfile" || lowered == "containerfile" { return true }
         if lowered.hasPrefix("dockerfile.") || lowered.hasPrefix("containerfile.") { return true }
         return lowered.hasSuffix(".dockerfile") || lowered.hasSuffix(".containerfile")
@@ -72,22 +80,34 @@ enum FileDiscovery {
             return
         }
         defer { closedir(directory) }
-        var names: [(String, Bool)] = []
+        var names: [(name: String, isDirectory: Bool, isValid: Bool)] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
-                String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            let name = String(decoding: bytes, as: UTF8.self)
             if name == "." || name == ".." { continue }
-            let isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
-            names.append((name, isDirectory))
+            var isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                // Some file systems do not fill d_type: ask lstat (a link is not followed).
+                var status = stat()
+                let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+                isDirectory = lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+            }
+            names.append((name, isDirectory, String(validating: bytes, as: UTF8.self) != nil))
         }
-        for (name, isDirectory) in names.sorted(by: { $0.0 < $1.0 }) {
+        for (name, isDirectory, isValid) in names.sorted(by: { $0.name < $1.name }) {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             if isExcluded(path, by: excludes) { continue }
+            // Paths are Swift strings, which cannot hold bytes that are not UTF-8: such a
+            // name could not be opened again, so say why instead of "No such file".
+            if !isValid && (isDirectory || isDockerfileName(name)) {
+                errors.append("\(TerminalText.escaped(path)): cannot read: its name is not valid UTF-8 "
+                    + "(shown with U+FFFD); rename it")
+                continue
+            }
             if isDirectory {
                 if name == ".git" || name == ".build" || name == "node_modules" { continue }
                 walk(path, excluding: excludes, into: &files, errors: &errors)
-            } else if isDockerfileName(name) {
+            } else if isDockerfileName(name) && !FileWriter.isTemporaryName(name) {
                 files.append(path)
             }
         }

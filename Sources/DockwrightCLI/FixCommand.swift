@@ -24,6 +24,7 @@ struct FixCommand {
         var showsFixes = false
         var isQuiet = false
         var usesColor = false
+        var isForced = false
         var standardInputName = "<stdin>"
         var paths: [String] = []
     }
@@ -32,6 +33,7 @@ struct FixCommand {
         OptionSpec(names: ["--unsafe"], value: nil, help: "also apply fixes that change behaviour a person should review"),
         OptionSpec(names: ["--diff"], value: nil, help: "print a unified diff instead of writing; exit 1 if anything would change"),
         OptionSpec(names: ["--check"], value: nil, help: "write nothing; exit 1 if a file would change"),
+        OptionSpec(names: ["--force"], value: nil, help: "also replace read-only files"),
         OptionSpec(names: ["--show-remaining"], value: nil, help: "print the findings left after fixing to standard error"),
         OptionSpec(names: ["--show-fixes"], value: nil, help: "list the fixes applied (or, with --diff/--check, that would be) on standard error"),
         OptionSpec(names: ["--quiet", "-q"], value: nil, help: "print no summary"),
@@ -87,6 +89,7 @@ struct FixCommand {
             errors.write("dockwright fix: unknown colour choice '\(other)'; use auto, always or never\n")
             return .failure
         }
+        options.isForced = parsed.has("--force")
         options.standardInputName = parsed.value("--stdin-filename") ?? "<stdin>"
         options.paths = parsed.positional
         let lister = BuildContextLister()
@@ -115,7 +118,9 @@ struct FixCommand {
         } catch {
             errors.write("\(error)\n")
             // On-save must never lose the buffer: give the input back unchanged.
-            if options.paths == ["-"], let bytes = try? standardInput() { output.write(String(decoding: bytes, as: UTF8.self)) }
+            if options.paths == ["-"], !options.showsDiff, !options.checksOnly, let bytes = try? standardInput() {
+                output.write(bytes: bytes)
+            }
             return .failure
         }
         if options.paths.isEmpty { options.paths = ["."] }
@@ -129,17 +134,21 @@ struct FixCommand {
             for warning in DiscoveryWarnings.emptyPaths(options.paths, found: files) { errors.write(warning + "\n") }
         }
         var summary = FixSummary()
+        var configurationErrors = ConfigurationErrorReport(errors: errors)
         for (path, root) in files {
             let linter: Linter
             do {
                 linter = try linterFor(path)
             } catch {
-                errors.write("\(error)\n")
-                return .failure
+                // A bad configuration stops only the files it governs.
+                configurationErrors.report(error, skipping: path)
+                status = .failure
+                continue
             }
             let bytes: [UInt8]
+            let identity: FileReader.Identity
             do {
-                bytes = try FileReader.read(path: path)
+                (bytes, identity) = try FileReader.readWithIdentity(path: path)
             } catch {
                 errors.write("\(path): cannot read: \(error.reason)\n")
                 status = .failure
@@ -166,7 +175,8 @@ struct FixCommand {
                 if status == .success { status = .findings }
             } else {
                 do {
-                    try write(result.output, to: path, expecting: bytes, foundUnder: root)
+                    try write(result.output, to: path, expecting: bytes, identity: identity, foundUnder: root,
+                              isForced: options.isForced)
                 } catch {
                     errors.write("\(path): \(error.reason); the file is unchanged\n")
                     summary.unwritten(result)
@@ -183,8 +193,10 @@ struct FixCommand {
     /// Writes a fixed file. A symbolic link is followed only to a target inside the
     /// folder it was found under, and the user is told; a link out of that tree is
     /// left alone, since fixing it would change a file the user did not point at.
-    private func write(_ bytes: [UInt8], to path: String, expecting original: [UInt8], foundUnder root: String)
-        throws(FileWriter.WriteFailure) {
+    private func write(
+        _ bytes: [UInt8], to path: String, expecting original: [UInt8], identity: FileReader.Identity,
+        foundUnder root: String, isForced: Bool
+    ) throws(FileWriter.WriteFailure) {
         if FileWriter.isSymbolicLink(path) {
             guard let target = FileWriter.realPath(path), let rootTarget = FileWriter.realPath(root) else {
                 throw FileWriter.WriteFailure(reason: "a symbolic link that cannot be resolved; not written")
@@ -195,23 +207,40 @@ struct FixCommand {
             }
             errors.write("\(path): a symbolic link; fixed its target \(target)\n")
         }
-        try FileWriter.replace(path: path, with: bytes, expecting: original)
+        let notes = try FileWriter.replace(
+            path: path, with: bytes, expecting: original, identity: identity, isForced: isForced)
+        for note in notes { errors.write("\(path): \(note)\n") }
     }
 
-    /// The editor on-save path: the fixed file on standard output, nothing else; on
-    /// any failure the input goes back unchanged and the exit code is 2.
+    /// The editor on-save path: the fixed file on standard output, byte for byte,
+    /// nothing else; on any failure the input goes back unchanged and the exit code
+    /// is 2. With `--diff` the output is the diff, with `--check` a line saying it
+    /// would change; both exit 1 when something would change, as for files.
     private func fixStandardInput(_ linter: Linter, _ options: Options, _ standardInput: () throws -> [UInt8]) -> ExitCode {
-        guard let bytes = try? standardInput() else {
-            errors.write("<stdin>: cannot read\n")
+        let bytes: [UInt8]
+        do {
+            bytes = try standardInput()
+        } catch {
+            errors.write("<stdin>: cannot read: \((error as? FileReader.ReadError)?.reason ?? "\(error)")\n")
             return .failure
         }
         let result = linter.fix(SourceFile(path: options.standardInputName, bytes: bytes), level: options.level)
-        output.write(String(decoding: result.output, as: UTF8.self))
+        let changes = result.output != bytes
+        if options.showsDiff {
+            if changes {
+                let diff = UnifiedDiff.render(old: bytes, new: result.output, path: options.standardInputName)
+                output.write(options.usesColor ? FixSummary.colored(diff: diff) : diff)
+            }
+        } else if options.checksOnly {
+            if changes { output.write("would fix \(options.standardInputName)\n") }
+        } else {
+            output.write(bytes: result.output)
+        }
         report(result, path: options.standardInputName)
         // Standard output is the buffer; a summary would only clutter an editor's log.
         if options.showsFixes { errors.write(FixSummary.fixList(result, path: options.standardInputName)) }
         if options.showsRemaining { errors.write(FixSummary.remainingLines(result)) }
-        return .success
+        return changes && (options.showsDiff || options.checksOnly) ? .findings : .success
     }
 
     /// One JSON line per path read from standard input; writes nothing to disk.

@@ -125,8 +125,11 @@ struct LintCommand {
         var standardInputSource: SourceFile?
         var files: [String] = []
         if paths.contains("-") {
-            guard let bytes = try? standardInput() else {
-                errors.write("<stdin>: cannot read standard input\n")
+            let bytes: [UInt8]
+            do {
+                bytes = try standardInput()
+            } catch {
+                errors.write("<stdin>: cannot read: \((error as? FileReader.ReadError)?.reason ?? "\(error)")\n")
                 return .failure
             }
             let name = parsed.value("--stdin-filename") ?? parsed.value("--file-path-in-report") ?? "<stdin>"
@@ -156,13 +159,18 @@ struct LintCommand {
         let lister = BuildContextLister()
         var shellCheck = ShellCheckSetting(isRequested: parsed.has("--shellcheck"))
         var excluded: Set<Int> = []
+        var configurationErrors = ConfigurationErrorReport(errors: errors)
         for (index, path) in files.enumerated() {
             var configuration: Configuration
             do {
                 configuration = try loader.configuration(for: path == "-" ? (standardInputSource?.path ?? ".") : path)
             } catch {
-                errors.write("\(error)\n")
-                return .failure
+                // A bad configuration stops only the files it governs.
+                configurationErrors.report(error, skipping: path == "-" ? (standardInputSource?.path ?? "-") : path)
+                status = .failure
+                excluded.insert(index)
+                plans.append((Linter(rules: []), nil))
+                continue
             }
             configuration.trustedRegistries += RuleSelection.entries(parsed.all("--trusted-registry"))
             if parsed.has("--disable-ignore-pragma") { configuration.disablesIgnorePragmas = true }

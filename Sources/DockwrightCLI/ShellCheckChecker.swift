@@ -24,6 +24,15 @@ import Darwin
 /// not "referenced but not assigned" (SC2154), and with SC2187 (ash is not supported),
 /// SC1090 (cannot follow a non-constant `source`) and SC1091 excluded. Scripts for shells
 /// ShellCheck does not know (zsh), PowerShell and cmd are skipped. Nothing is cached.
+///
+/// ShellCheck's time and memory grow faster than the script (a 34 KB `&&` chain takes
+/// it 30 s and 1 GB, a 5,000-command one 23 GB), so each run has budgets: scripts over
+/// ``maximumScriptSize`` are not sent (a `shellcheck` finding says so), each run may
+/// take ``timeLimit`` seconds (`DOCKWRIGHT_SHELLCHECK_TIMEOUT` changes it) and
+/// ``memoryLimit`` bytes of address space. A run that is killed, times out, or answers
+/// with something that is not its JSON report is a `shellcheck` error finding on the
+/// RUN, never a silent absence of findings. `--norc` keeps a `.shellcheckrc` in the
+/// current folder from changing the checks or pointing ShellCheck at other files.
 struct ShellCheckChecker: ExternalChecker {
     /// The `shellcheck` executable.
     let executable: String
@@ -40,6 +49,14 @@ struct ShellCheckChecker: ExternalChecker {
                                  "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"]
     /// ShellCheck processes run at once for one file.
     static let parallelProcesses = 4
+    /// The largest script sent to ShellCheck: 16 KiB (about 8 s and 300 MB of ShellCheck).
+    static let maximumScriptSize = 16 * 1024
+    /// Seconds one ShellCheck run may take before it is killed.
+    static var timeLimit: Double {
+        getenv("DOCKWRIGHT_SHELLCHECK_TIMEOUT").flatMap { Double(String(cString: $0)) }.map { max(0.1, $0) } ?? 60
+    }
+    /// The address space one ShellCheck run may use: 2 GiB.
+    static let memoryLimit = 2 << 30
 
     /// The `shellcheck` on `PATH`, if any.
     static func locate() -> String? {
@@ -52,21 +69,69 @@ struct ShellCheckChecker: ExternalChecker {
     }
 
     func findings(in context: RuleContext) -> [ExternalFinding] {
-        let jobs = context.runAndTriggerScripts.compactMap { job(for: $0, in: context) }
         var findings: [ExternalFinding] = []
+        var jobs: [Job] = []
+        for run in context.runAndTriggerScripts {
+            guard let job = job(for: run, in: context) else { continue }
+            if run.text.bytes.count > Self.maximumScriptSize {
+                findings.append(notice(
+                    "ShellCheck was not run on this script: it is over \(Self.maximumScriptSize / 1024) KiB, "
+                        + "where ShellCheck's time and memory run away; split the RUN",
+                    severity: .style, on: run))
+            } else {
+                jobs.append(job)
+            }
+        }
+        let timeLimit = Self.timeLimit
         var start = 0
         while start < jobs.count {
             let batch = jobs[start..<min(start + Self.parallelProcesses, jobs.count)]
             let running = batch.map { job in
-                (job, ChildProcess.start(executable, arguments: job.arguments, input: job.input))
+                (job, ChildProcess.start(
+                    executable, arguments: job.arguments, input: job.input, memoryLimit: Self.memoryLimit))
             }
             for (job, process) in running {
-                guard let output = process?.finish() else { continue }
-                findings += self.findings(in: output, of: job)
+                guard let process else {
+                    findings.append(notice("ShellCheck could not be started on this RUN; its findings are missing",
+                                           severity: .error, on: job.run))
+                    continue
+                }
+                let outcome = process.finish(timeLimit: timeLimit)
+                switch outcome {
+                case .exited(let status, let output) where status <= 1:
+                    if let found = self.findings(in: output, of: job) {
+                        findings += found
+                    } else {
+                        findings.append(notice("ShellCheck's answer on this RUN was not its JSON report; "
+                            + "its findings are missing", severity: .error, on: job.run))
+                    }
+                case .exited(let status, _):
+                    findings.append(notice("ShellCheck failed on this RUN (exit status \(status)); its findings are missing",
+                                           severity: .error, on: job.run))
+                case .killed(let signal):
+                    findings.append(notice(
+                        "ShellCheck was killed (signal \(signal)) on this RUN, perhaps out of memory; its findings are missing",
+                        severity: .error, on: job.run))
+                case .timedOut:
+                    findings.append(notice(
+                        "ShellCheck took over \(Self.seconds(timeLimit)) on this RUN and was stopped; its findings are missing",
+                        severity: .error, on: job.run))
+                }
             }
             start += Self.parallelProcesses
         }
         return findings
+    }
+
+    /// A finding about ShellCheck itself, on the RUN's keyword, under the name
+    /// `shellcheck` (so `--ignore shellcheck` and the pragma silence it too).
+    private func notice(_ message: String, severity: Severity, on run: RunScript) -> ExternalFinding {
+        ExternalFinding(code: Self.name, name: Self.name, severity: severity, message: message,
+                        range: run.instruction.keyword.range, url: "https://www.shellcheck.net/")
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 }
 
@@ -117,7 +182,8 @@ extension ShellCheckChecker {
         input += bytes[restStart...]
         scriptLines += (firstScriptLine..<lineStarts.count).map { Optional($0) }
         let excluded = Self.excludedCodes.joined(separator: ",")
-        let arguments = ["--format=json1", "--shell=\(shell)", "--exclude=\(excluded)", "-"]
+        // --norc: a .shellcheckrc in the current folder must not change the checks.
+        let arguments = ["--norc", "--format=json1", "--shell=\(shell)", "--exclude=\(excluded)", "-"]
         return Job(run: run, arguments: arguments, input: input, scriptLines: scriptLines, lineStarts: lineStarts)
     }
 
@@ -157,8 +223,9 @@ extension ShellCheckChecker {
         let comments: [Comment]
     }
 
-    func findings(in output: [UInt8], of job: Job) -> [ExternalFinding] {
-        guard let report = try? JSONDecoder().decode(Report.self, from: Data(output)) else { return [] }
+    /// The findings in ShellCheck's JSON report, or nil when the output is not one.
+    func findings(in output: [UInt8], of job: Job) -> [ExternalFinding]? {
+        guard let report = try? JSONDecoder().decode(Report.self, from: Data(output)) else { return nil }
         return report.comments.compactMap { comment in
             let code = "SC\(comment.code)"
             guard isSelected(code), let start = offset(line: comment.line, column: comment.column, in: job) else {
@@ -231,9 +298,25 @@ final class ChildProcess {
         self.output = output
     }
 
+    /// How a child process ended.
+    enum Outcome {
+        /// It exited with `status`, having written `output`.
+        case exited(status: Int32, output: [UInt8])
+        /// A signal ended it (SIGKILL from the kernel's out-of-memory killer, say).
+        case killed(signal: Int32)
+        /// It ran past the time limit and was killed.
+        case timedOut
+    }
+
     /// Starts `executable` with `arguments`, writes `input` to its standard input and
-    /// closes it; nil when it cannot be started. Standard error is discarded.
-    static func start(_ executable: String, arguments: [String], input: [UInt8]) -> ChildProcess? {
+    /// closes it; nil when it cannot be started. Standard error is discarded. With
+    /// `memoryLimit` (bytes), the child's address space is capped (RLIMIT_AS) through
+    /// `sh`'s `ulimit -v`, since Swift cannot call prlimit and posix_spawn sets no limits.
+    static func start(_ executable: String, arguments: [String], input: [UInt8], memoryLimit: Int? = nil) -> ChildProcess? {
+        if let memoryLimit {
+            let script = "ulimit -v \(memoryLimit / 1024) 2>/dev/null; exec \"$0\" \"$@\""
+            return start("/bin/sh", arguments: ["-c", script, executable] + arguments, input: input)
+        }
         // A child that exits before reading everything must not kill us with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         var inputPipe: [Int32] = [-1, -1]
@@ -283,11 +366,24 @@ final class ChildProcess {
         return ChildProcess(pid: pid, output: outputPipe[0])
     }
 
-    /// Reads the whole standard output and waits for the process to exit.
-    func finish() -> [UInt8] {
+    /// Reads the whole standard output and waits for the process to exit; past
+    /// `timeLimit` seconds the process is killed.
+    func finish(timeLimit: Double) -> Outcome {
         var collected: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
+        let deadline = Self.now() + timeLimit
+        var hasTimedOut = false
         while true {
+            let remaining = deadline - Self.now()
+            var request = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            let ready = remaining > 0 ? poll(&request, 1, Int32(min(remaining * 1000, 60_000).rounded(.up))) : 0
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 {
+                if remaining > 0 { continue }
+                hasTimedOut = true
+                kill(pid, SIGKILL)
+                break
+            }
             let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
@@ -296,7 +392,17 @@ final class ChildProcess {
         close(output)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return collected
+        if hasTimedOut { return .timedOut }
+        // WIFSIGNALED / WTERMSIG / WEXITSTATUS, which Swift does not import as macros.
+        let signal = status & 0x7F
+        if signal != 0 && signal != 0x7F { return .killed(signal: signal) }
+        return .exited(status: (status >> 8) & 0xFF, output: collected)
+    }
+
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
 

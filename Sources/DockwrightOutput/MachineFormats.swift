@@ -132,8 +132,10 @@ enum MachineFormats {
             case .warning: severity = "warning"
             case .info, .style: severity = "note"
             }
-            return "\(diagnostic.path):\(diagnostic.start.line).\(diagnostic.start.column)-\(diagnostic.end.line).\(diagnostic.end.column): "
-                + "\(severity): \(diagnostic.message) [\(diagnostic.code)]\n"
+            // One finding per line: control characters in the path or message are escaped.
+            return "\(TerminalText.escaped(diagnostic.path)):\(diagnostic.start.line).\(diagnostic.start.column)-"
+                + "\(diagnostic.end.line).\(diagnostic.end.column): "
+                + "\(severity): \(TerminalText.escaped(diagnostic.message)) [\(diagnostic.code)]\n"
         }.joined()
     }
 

@@ -55,9 +55,10 @@ public struct TextFormatter: Sendable {
     /// One finding with its code frame.
     public func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
         let marker = diagnostic.fix?.applicability == .safe ? " [*]" : ""
-        var text = "\(paint(diagnostic.path, "1")):\(diagnostic.start.line):\(diagnostic.start.column): "
+        // Control characters from file names and Dockerfile text never reach the terminal raw.
+        var text = "\(paint(TerminalText.escaped(diagnostic.path), "1")):\(diagnostic.start.line):\(diagnostic.start.column): "
             + "\(paint(diagnostic.severity.rawValue, color(for: diagnostic.severity))) [\(diagnostic.code)]\(marker) "
-            + "\(diagnostic.message)\n"
+            + "\(TerminalText.escaped(diagnostic.message))\n"
         text += frame(diagnostic, in: source)
         if let fix = diagnostic.fix, fix.applicability != .displayOnly {
             text += "  = help: \(fix.title) (\(fix.applicability == .safe ? "safe" : "unsafe") fix)\n"
@@ -73,7 +74,7 @@ public struct TextFormatter: Sendable {
         let lineStart = starts[lineIndex]
         var lineEnd = lineIndex + 1 < starts.count ? starts[lineIndex + 1] : source.bytes.count
         while lineEnd > lineStart && (source.bytes[lineEnd - 1] == 0x0A || source.bytes[lineEnd - 1] == 0x0D) { lineEnd -= 1 }
-        let line = String(decoding: source.bytes[lineStart..<lineEnd], as: UTF8.self)
+        let line = TerminalText.escaped(String(decoding: source.bytes[lineStart..<lineEnd], as: UTF8.self))
         let gutter = String(diagnostic.start.line)
         let padding = String(repeating: " ", count: gutter.count)
         // Tabs are kept under the span so the carets line up in any tab width.

@@ -128,7 +128,9 @@ public struct RunScript: Hashable, Sendable {
             // Mirrors BuildKit's dispatchRun: a RUN that is one heredoc runs its body;
             // a body starting with `#!` runs under that interpreter instead of the shell.
             origin = .heredocBody
-            text = contiguousText(Array(heredoc.content.utf8), at: heredoc.bodyRange.start)
+            // The body's own bytes, mapped by source offset: decoded text would turn
+            // each invalid byte into three and shift every later position.
+            text = contiguousText(heredoc.contentBytes, at: heredoc.bodyRange.start)
             if text.bytes.starts(with: Array("#!".utf8)) {
                 scriptDialect = ShellDialect(executable: interpreter(ofShebang: text.bytes))
             }
@@ -137,7 +139,7 @@ public struct RunScript: Hashable, Sendable {
             // for the shell to read; the `\n` is the line end just before each body.
             for heredoc in run.heredocs {
                 text = text.appending(contiguousText([UInt8(ascii: "\n")], at: Swift.max(0, heredoc.bodyRange.start - 1)))
-                text = text.appending(contiguousText(Array(heredoc.content.utf8), at: heredoc.bodyRange.start))
+                text = text.appending(contiguousText(heredoc.contentBytes, at: heredoc.bodyRange.start))
                 let terminatorStart = heredoc.terminatorRange?.start ?? heredoc.bodyRange.end
                 text = text.appending(contiguousText(Array(heredoc.name.utf8), at: terminatorStart))
             }

@@ -38,6 +38,28 @@ import Testing
         #expect(!result.standardOutput.contains("`secrets.env`"))
     }
 
+    @Test func anIgnoreFileLinkedFromOutsideTheContextIsNotRead() throws {
+        // A link out of the tree: its contents must not leak into findings.
+        let outside = try folder(["secret-list": "secrets.env\n"])
+        let root = try folder(["Dockerfile": "FROM alpine\nCOPY secrets.env /app/\n"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent(".dockerignore"), withDestinationURL: outside.appendingPathComponent("secret-list"))
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent("Dockerfile.dockerignore"),
+            withDestinationURL: outside.appendingPathComponent("secret-list"))
+        let result = runTool(["lint", "--isolated", "--select", "DW125", root.appendingPathComponent("Dockerfile").path])
+        #expect(!result.standardOutput.contains("DW125"))
+        // The close twin: a link that stays inside the context is read.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("Dockerfile.dockerignore"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent(".dockerignore"))
+        try "secrets.env\n".write(to: root.appendingPathComponent("ignore-list"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            at: root.appendingPathComponent(".dockerignore"), withDestinationURL: root.appendingPathComponent("ignore-list"))
+        let inside = runTool(["lint", "--isolated", "--select", "DW125", root.appendingPathComponent("Dockerfile").path])
+        #expect(inside.standardOutput.contains("`secrets.env`"))
+    }
+
     @Test func noIgnoreFileNoFinding() throws {
         let root = try folder(["Dockerfile": "FROM alpine\nCOPY secrets.env /app/\n"])
         defer { try? FileManager.default.removeItem(at: root) }

@@ -231,7 +231,7 @@ struct Parser {
                 lineNumber = lineNumberAtStart
                 heredocs.append(HeredocSyntax(
                     name: name, fileDescriptor: marker.fileDescriptor, expandsVariables: marker.expandsVariables,
-                    stripsLeadingTabs: marker.stripsLeadingTabs, content: "", markerRange: markerRange,
+                    stripsLeadingTabs: marker.stripsLeadingTabs, contentBytes: [], markerRange: markerRange,
                     bodyRange: .empty(at: bodyStart), terminatorRange: nil))
                 break
             }
@@ -240,7 +240,7 @@ struct Parser {
             heredocs.append(HeredocSyntax(
                 name: name, fileDescriptor: marker.fileDescriptor, expandsVariables: marker.expandsVariables,
                 stripsLeadingTabs: marker.stripsLeadingTabs,
-                content: String(decoding: bytes[bodyStart..<terminator.start], as: UTF8.self),
+                contentBytes: Array(bytes[bodyStart..<terminator.start]),
                 markerRange: markerRange, bodyRange: TextRange(start: bodyStart, end: terminator.start),
                 terminatorRange: terminator))
         }

@@ -8,8 +8,12 @@ public struct HeredocSyntax: Hashable, Sendable {
     public let expandsVariables: Bool
     /// Whether leading tabs are stripped (`<<-`).
     public let stripsLeadingTabs: Bool
-    /// The body exactly as written, line ends included, terminator excluded.
-    public let content: String
+    /// The body exactly as written, byte for byte, line ends included, terminator
+    /// excluded: the bytes of ``bodyRange``.
+    public let contentBytes: [UInt8]
+    /// The body as text, with invalid UTF-8 replaced by U+FFFD; positions must come
+    /// from ``contentBytes`` and ``bodyRange``, never from this.
+    public var content: String { String(decoding: contentBytes, as: UTF8.self) }
     /// Where the `<<EOF` word is written.
     public let markerRange: TextRange
     /// The body lines in the source.

@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads files and standard input as raw bytes, never blocking on a special file
+/// and never reading more than ``maximumSize``.
+enum FileReader {
+    /// A reason a file could not be read, worded for a one-line error message.
+    struct ReadError: Error {
+        let reason: String
+    }
+
+    /// The largest Dockerfile, ignore file or configuration file read: 16 MiB. The
+    /// largest real Dockerfiles are a few hundred KiB, and BuildKit rejects lines
+    /// over 64 KiB, so anything bigger is a mistake (a log, an image, `/dev/zero`)
+    /// that must not take the machine's memory.
+    static let maximumSize = 16 << 20
+
+    /// Which file was read, and in which state: device and inode, size and
+    /// modification time, compared again just before a fixed file replaces it.
+    struct Identity: Equatable {
+        let device: UInt64
+        let inode: UInt64
+        let size: Int64
+        let modificationSeconds: Int
+        let modificationNanoseconds: Int
+
+        init(_ status: stat) {
+            device = UInt64(status.st_dev)
+            inode = UInt64(status.st_ino)
+            size = Int64(status.st_size)
+            modificationSeconds = status.st_mtim.tv_sec
+            modificationNanoseconds = status.st_mtim.tv_nsec
+        }
+    }
+
+    /// Reads a regular file. A FIFO, a device, a socket or a folder is an error
+    /// (opened without blocking, then checked, so a FIFO with no writer cannot
+    /// hang the run), and so is a file larger than ``maximumSize``.
+    static func read(path: String) throws(ReadError) -> [UInt8] {
+        try readWithIdentity(path: path).bytes
+    }
+
+    /// Reads a regular file, with the identity it had when it was read.
+    static func readWithIdentity(path: String) throws(ReadError) -> (bytes: [UInt8], identity: Identity) {
+        // O_NONBLOCK makes opening a FIFO return at once instead of waiting for a
+        // writer; O_NOCTTY keeps a terminal device from becoming ours.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
+        if (status.st_mode & S_IFMT) == S_IFDIR { throw ReadError(reason: "is a directory") }
+        if let kind = specialKind(status.st_mode) { throw ReadError(reason: "\(kind), not a regular file; skipped") }
+        guard status.st_size <= maximumSize else { throw ReadError(reason: tooLarge) }
+        let bytes = try readAll(descriptor, limit: maximumSize)
+        return (bytes, Identity(status))
+    }
+
+    /// The identity of the file at `path` now, or nil when it cannot be read.
+    static func identity(path: String) -> Identity? {
+        var status = stat()
+        return stat(path, &status) == 0 ? Identity(status) : nil
+    }
+
+    /// The reason given for a file or input over ``maximumSize``.
+    static let tooLarge = "larger than 16 MiB; skipped"
+
+    /// What a non-regular file is, in words, or nil for a regular file.
+    static func specialKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
+        }
+    }
+
+    /// Whether bytes look like a binary file: a NUL byte in the first 8 KiB, as git decides.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        bytes.prefix(8192).contains(0)
+    }
+
+    /// A warning for a file whose lines end in a lone CR (classic Mac OS): BuildKit
+    /// splits lines at LF only and reads such a file as a single line, which makes
+    /// its errors hard to place. Nil for any other file.
+    static func lineEndNote(_ bytes: [UInt8]) -> String? {
+        guard bytes.contains(UInt8(ascii: "\r")), !bytes.contains(UInt8(ascii: "\n")) else { return nil }
+        return "its lines end in a lone carriage return (CR), and Docker reads it as a single line; use LF or CRLF"
+    }
+
+    /// The paths listed one per line on standard input, for the `--batch` modes
+    /// that check a whole corpus in one process; nil, with the reason reported on
+    /// `errors`, when standard input cannot be read.
+    static func pathList(_ standardInput: () throws -> [UInt8], reportingTo errors: OutputStream) -> [String]? {
+        let list: [UInt8]
+        do {
+            list = try standardInput()
+        } catch {
+            errors.write("<stdin>: cannot read: \((error as? ReadError)?.reason ?? "\(error)")\n")
+            return nil
+        }
+        return list.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Reads standard input to its end; more than ``maximumSize`` is an error, so
+    /// `< /dev/zero` ends instead of filling memory.
+    static func readStandardInput() throws(ReadError) -> [UInt8] {
+        try readAll(STDIN_FILENO, limit: maximumSize)
+    }
+
+    private static func readAll(_ descriptor: Int32, limit: Int) throws(ReadError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN {
+                    // A standard input left non-blocking by the parent: wait for data.
+                    var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&request, 1, -1)
+                    continue
+                }
+                throw ReadError(reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+            // A file that grows while being read (or a /proc file whose size says 0).
+            if bytes.count > limit { throw ReadError(reason: tooLarge) }
+        }
+        return bytes
+    }
+}

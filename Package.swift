@@ -15,9 +15,15 @@ let package = Package(
         .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
         .target(name: "DockwrightRules", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore"]),
         .target(name: "DockwrightOutput", dependencies: ["DockwrightSyntax", "DockwrightCore"]),
+        // The OCI distribution client behind `pin` and `lint --online`: the only code that
+        // touches the network, and only when one of those commands asks.
+        .target(name: "DockwrightRegistry", dependencies: ["DockwrightSyntax"]),
         .target(
             name: "DockwrightCLI",
-            dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput"]),
+            dependencies: [
+                "DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput",
+                "DockwrightRegistry",
+            ]),
         // The properties scripts/fuzz.sh checks on every input; its libFuzzer entry
         // point lives in scripts/fuzz/, outside the package, since it has no `main`.
         .target(name: "DockwrightFuzzing", dependencies: ["DockwrightSyntax", "DockwrightCore", "DockwrightRules"]),
@@ -46,6 +52,7 @@ let package = Package(
                 "DockwrightOutput",
             ]),
         .testTarget(name: "DockwrightCLITests", dependencies: ["DockwrightCLI", "DockwrightSyntax"]),
+        .testTarget(name: "DockwrightRegistryTests", dependencies: ["DockwrightRegistry", "DockwrightCLI", "DockwrightSyntax"]),
         .testTarget(
             name: "DockwrightFuzzingTests", dependencies: ["DockwrightFuzzing", "DockwrightSyntax"],
             exclude: ["FuzzRegressions"]),

@@ -18,6 +18,8 @@ public enum CommandLineTool {
           dockwright lint [PATH ...|-]            report findings (folders are searched for Dockerfiles)
           dockwright fix [--unsafe] [--diff|--check] [PATH ...|-]
                                                   apply safe fixes (and unsafe ones with --unsafe)
+          dockwright pin [--check|--diff] [--refresh] [PATH ...]
+                                                  pin image tags to the digests registries serve (network)
           dockwright rules [--markdown] [CODE|NAME]
                                                   list the rules, or explain one
           dockwright dump [--sexp] [FILE ...|-]   print the instructions as BuildKit's parser reads them
@@ -75,6 +77,10 @@ public enum CommandLineTool {
             return LintCommand(output: standardOutput, errors: standardError).run(rest, standardInput: standardInput)
         case "fix":
             return FixCommand(output: standardOutput, errors: standardError).run(rest, standardInput: standardInput)
+        case "pin":
+            return PinCommand(
+                output: standardOutput, errors: standardError, environment: ProcessEnvironment.current()
+            ).run(rest)
         case "rules":
             return RulesCommand(output: standardOutput, errors: standardError).run(rest)
         case "shell-commands":

@@ -104,14 +104,14 @@ public final class RegistryClient: Sendable {
         // Plain HTTP only for this machine or registries the user named as insecure, and
         // not when the user installed a CA for it (then it speaks TLS, as Docker assumes).
         let isPlain = (hostPort.isLoopback || insecureRegistries.contains(domain) || insecureRegistries.contains(host))
-            && certificateAuthorities(forAuthority: host).isEmpty
+            && Self.certificateAuthorities(forAuthority: host, configDirectory: credentials.directory).isEmpty
         return HTTPURL(isSecure: !isPlain, host: hostPort.host, port: hostPort.port, target: "/v2/")
     }
 
     /// Docker's per-registry CA files: `certs.d/<host:port>/*.crt` beside `config.json`
     /// and under `/etc/docker`.
-    func certificateAuthorities(forAuthority authority: String) -> [String] {
-        FileSystem.certificateFiles(in: credentials.directory + "/certs.d/" + authority)
+    public static func certificateAuthorities(forAuthority authority: String, configDirectory: String) -> [String] {
+        FileSystem.certificateFiles(in: configDirectory + "/certs.d/" + authority)
             + FileSystem.certificateFiles(in: "/etc/docker/certs.d/" + authority)
     }
 
@@ -147,7 +147,16 @@ public final class RegistryClient: Sendable {
             guard let platform else { return .found(digest: digest) }
             return try platformDigest(in: get, indexDigest: digest, platform: platform, reference: reference)
         case 404:
-            return .missing(Self.missingMessage(get, reference: reference, tag: tag))
+            if Self.errorCodes(in: get).contains("NAME_UNKNOWN") { return .missing(Self.missingRepository(reference)) }
+            // The distribution registry answers MANIFEST_UNKNOWN for a missing repository
+            // too; its tag list tells the two apart.
+            let tags = HTTPURL(isSecure: base.isSecure, host: base.host, port: base.port,
+                               target: "/v2/\(reference.path)/tags/list?n=1")
+            let list = try send(HTTPRequest(method: "GET", url: tags), domain: domain, repository: reference.path)
+            if list.status == 404 && Self.errorCodes(in: list).contains("NAME_UNKNOWN") {
+                return .missing(Self.missingRepository(reference))
+            }
+            return .missing("tag `\(tag)` of `\(reference.familiarName)` does not exist in \(reference.domain)")
         default:
             throw failure(get, domain: domain)
         }
@@ -158,16 +167,17 @@ public final class RegistryClient: Sendable {
             && text.utf8.dropFirst(7).allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 
-    private static func missingMessage(_ response: HTTPResponse, reference: ImageReference, tag: String) -> String {
+    /// The `errors[].code` values of a distribution error body.
+    private static func errorCodes(in response: HTTPResponse) -> [String] {
         struct Errors: Decodable {
             struct Entry: Decodable { var code: String? }
             var errors: [Entry]?
         }
-        let codes = (try? JSONDecoder().decode(Errors.self, from: Data(response.body)))?.errors?.compactMap(\.code) ?? []
-        if codes.contains("NAME_UNKNOWN") {
-            return "repository `\(reference.fullName)` does not exist in \(reference.domain)"
-        }
-        return "tag `\(tag)` of `\(reference.familiarName)` does not exist in \(reference.domain)"
+        return (try? JSONDecoder().decode(Errors.self, from: Data(response.body)))?.errors?.compactMap(\.code) ?? []
+    }
+
+    private static func missingRepository(_ reference: ImageReference) -> String {
+        "repository `\(reference.fullName)` does not exist in \(reference.domain)"
     }
 
     private func failure(_ response: HTTPResponse, domain: String) -> RegistryFailure {

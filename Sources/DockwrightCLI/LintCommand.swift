@@ -40,6 +40,12 @@ struct LintCommand {
                    help: "the build context, for fixes that copy files from it (default: each Dockerfile's folder)"),
         OptionSpec(names: ["--shellcheck"], value: nil,
                    help: "also run ShellCheck on RUN scripts when it is installed (SC codes)"),
+        OptionSpec(names: ["--online"], value: nil,
+                   help: "also ask registries: stale digests, missing tags, DW003 suggestions that do not exist"),
+        OptionSpec(names: ["--docker-config"], value: "DIR", help: "with --online: where config.json is"),
+        OptionSpec(names: ["--insecure-registry"], value: "HOST[:PORT]",
+                   help: "with --online: speak plain HTTP to this registry (repeatable)"),
+        OptionSpec(names: ["--registry-mirror"], value: "HOST[:PORT]", help: "with --online: ask this mirror for Docker Hub images"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
 
@@ -70,6 +76,18 @@ struct LintCommand {
         } catch {
             errors.write("\(error)\n")
             return .failure
+        }
+
+        // The registry client exists only with --online: plain lint never touches the network.
+        var online: OnlineChecker?
+        if parsed.has("--online") {
+            do {
+                let client = try PinCommand.makeClient(parsed, environment: ProcessEnvironment.current(), timeout: 15)
+                online = OnlineChecker(client: client, parallelism: 8)
+            } catch {
+                errors.write("dockwright lint: \(error.reason)\n")
+                return .failure
+            }
         }
 
         var status = ExitCode.success
@@ -127,6 +145,7 @@ struct LintCommand {
                 buildContext: contextFolder.flatMap { lister.listing(of: $0, dockerfile: contextPath) },
                 options: configuration.ruleOptions)
             linter.externalCheckers = shellCheck.checkers(for: configuration, selection: selection, errors: errors)
+            if let online { linter.externalCheckers.append(online) }
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)
@@ -186,6 +205,10 @@ struct LintCommand {
             }
         })
         reportOutput.write(report.footer())
+        for failure in online?.failures ?? [] {
+            errors.write("dockwright lint --online: \(failure)\n")
+            status = .failure
+        }
         if parsed.has("--statistics") { reportOutput.write(statistics(counts)) }
         if let reportFile, !reportFile.close() {
             errors.write("\(parsed.value("--output") ?? ""): cannot write the report\n")

@@ -23,6 +23,8 @@ struct PinCommand {
                    help: "where config.json is (default: $DOCKER_CONFIG, else ~/.docker)"),
         OptionSpec(names: ["--insecure-registry"], value: "HOST[:PORT]",
                    help: "speak plain HTTP to this registry (repeatable; loopback registries always are)"),
+        OptionSpec(names: ["--registry-mirror"], value: "HOST[:PORT]",
+                   help: "ask this mirror (a pull-through cache) for Docker Hub images"),
         OptionSpec(names: ["--timeout"], value: "SECONDS", help: "give up on a registry after this long (default 15)"),
         OptionSpec(names: ["--jobs", "-j"], value: "N", help: "requests in flight at once (default 8)"),
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
@@ -276,6 +278,7 @@ struct PinCommand {
             RegistryClient.certificateAuthorities(forAuthority: url.authority, configDirectory: credentials.directory)
         })
         return RegistryClient(
-            transport: transport, credentials: credentials, insecureRegistries: Set(parsed.all("--insecure-registry")))
+            transport: transport, credentials: credentials, insecureRegistries: Set(parsed.all("--insecure-registry")),
+            dockerHubMirror: parsed.value("--registry-mirror"))
     }
 }

@@ -27,8 +27,8 @@ struct PinSite {
     let origin: String
 
     /// The image references of a parsed file, in source order, each once.
-    static func sites(in syntax: DockerfileSyntax) -> [PinSite] {
-        let graph = StageGraph(syntax: syntax)
+    static func sites(in syntax: DockerfileSyntax, graph: StageGraph? = nil) -> [PinSite] {
+        let graph = graph ?? StageGraph(syntax: syntax)
         let source = syntax.source
         var sites: [PinSite] = []
         var seen = Set<TextRange>()

@@ -55,15 +55,21 @@ public final class RegistryClient: Sendable {
     private let transport: HTTPTransport
     private let credentials: RegistryCredentials
     private let insecureRegistries: Set<String>
+    private let dockerHubMirror: String?
     private let resolutions = Mutex<[String: Result<TagResolution, RegistryFailure>]>([:])
     private let authorizations = Mutex<[String: String]>([:])
 
     /// Creates a client. `insecureRegistries` (`host[:port]`) are spoken to over plain
-    /// HTTP, as loopback registries always are.
-    public init(transport: HTTPTransport, credentials: RegistryCredentials, insecureRegistries: Set<String> = []) {
+    /// HTTP, as loopback registries always are. `dockerHubMirror` (`host[:port]`) answers
+    /// for Docker Hub, like the daemon's `registry-mirrors` (a pull-through cache).
+    public init(
+        transport: HTTPTransport, credentials: RegistryCredentials, insecureRegistries: Set<String> = [],
+        dockerHubMirror: String? = nil
+    ) {
         self.transport = transport
         self.credentials = credentials
         self.insecureRegistries = insecureRegistries
+        self.dockerHubMirror = dockerHubMirror
     }
 
     /// The digest `reference`'s tag (or `latest`) points at: the index digest, or with
@@ -97,7 +103,7 @@ public final class RegistryClient: Sendable {
     }
 
     private func baseURL(for domain: String) throws(RegistryFailure) -> HTTPURL {
-        let host = Self.apiHost(for: domain)
+        let host = domain == ImageReference.defaultDomain ? dockerHubMirror ?? Self.apiHost(for: domain) : domain
         guard let hostPort = HostPort(host) else {
             throw RegistryFailure(registry: domain, reason: "not a valid registry host")
         }

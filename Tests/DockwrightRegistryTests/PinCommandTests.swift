@@ -201,3 +201,52 @@ struct PinCommandTests {
         #expect(try workspace.read() == "FROM \(registry.authority)/private/app:1@\(pushed.digest)\n")
     }
 }
+
+@Suite(.serialized, .enabled(if: RegistryServer.executable != nil, "needs Debian's docker-registry"))
+struct OnlineLintTests {
+    @Test func reportsStaleDigestsMissingTagsAndMissingSuggestions() throws {
+        let registry = try RegistryServer()
+        defer { registry.stop() }
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let old = try registry.pushImage(repository: "team/base", tag: "1", platform: ("linux", "amd64"), salt: "a")
+        try registry.pushImage(repository: "team/base", tag: "1", platform: ("linux", "amd64"), salt: "b")
+        let current = try registry.pushImage(repository: "team/base", tag: "2", platform: ("linux", "amd64"))
+        // Docker Hub through a mirror: python:3.12 exists, python:3.12-slim does not.
+        try registry.pushImage(repository: "library/python", tag: "3.12", platform: ("linux", "amd64"))
+        let host = registry.authority
+        try workspace.write("""
+            FROM \(host)/team/base:1@\(old.digest) AS stale
+            FROM \(host)/team/base:2@\(current.digest) AS fresh
+            FROM \(host)/team/base:7 AS unknown
+            FROM python:3.12
+            CMD ["python"]
+
+            """)
+        let arguments = ["lint", "--online", "--format", "gnu", "--select", "DW003", "--docker-config",
+                         workspace.dockerConfig, "--registry-mirror", host, workspace.dockerfile]
+        let run = runTool(arguments)
+        #expect(run.exitCode == .findings, "\(run.standardError)")
+        let lines = run.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains(":1.6-") && $0.contains("DWO001") })
+        #expect(!lines.contains { $0.contains(":2.6-") })
+        #expect(lines.contains { $0.contains(":3.6-") && $0.contains("DWO002") && $0.contains("Tag `7` of") })
+        #expect(lines.contains { $0.contains(":4.6-") && $0.contains("DWO003") && $0.contains("python:3.12-slim") })
+        #expect(lines.contains { $0.contains(":4.6-") && $0.contains("DW003") })
+
+        // The twin: once the slim tag exists, DW003's suggestion stands unchallenged.
+        try registry.pushImage(repository: "library/python", tag: "3.12-slim", platform: ("linux", "amd64"))
+        let twin = runTool(arguments)
+        #expect(!twin.standardOutput.contains("DWO003"))
+        #expect(twin.standardOutput.contains("DW003"))
+
+        // Without --online nothing is asked: the stopped registry makes no difference.
+        registry.stop()
+        let offline = runTool(["lint", "--format", "gnu", "--select", "DW003", workspace.dockerfile])
+        #expect(!offline.standardOutput.contains("DWO"))
+        #expect(offline.exitCode != .failure)
+        let unreachable = runTool(arguments)
+        #expect(unreachable.exitCode == .failure)
+        #expect(unreachable.standardError.contains("registry \(host): cannot connect"))
+    }
+}

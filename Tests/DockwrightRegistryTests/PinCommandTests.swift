@@ -250,3 +250,37 @@ struct OnlineLintTests {
         #expect(unreachable.standardError.contains("registry \(host): cannot connect"))
     }
 }
+
+@Suite(.serialized, .enabled(if: RegistryServer.executable != nil && RegistryServer.openssl != nil,
+                             "needs docker-registry and openssl"))
+struct HTTPSPinTests {
+    /// HTTPS through the system's OpenSSL: the certificate is trusted only through
+    /// Docker's `certs.d/<host:port>/ca.crt`, and refused without it.
+    @Test func pinsOverHTTPSWithACertificateFromCertsD() throws {
+        let registry = try RegistryServer(usesTLS: true)
+        defer { registry.stop() }
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let pushed = try registry.pushImage(repository: "secure/app", tag: "1", platform: ("linux", "amd64"))
+        let text = "FROM \(registry.authority)/secure/app:1\n"
+        try workspace.write(text)
+
+        // Another self-signed certificate as the trusted CA: the handshake must fail.
+        let other = try RegistryServer(usesTLS: true)
+        let wrongCA = try #require(other.certificate)
+        let certs = workspace.dockerConfig + "/certs.d/" + registry.authority
+        try FileManager.default.createDirectory(atPath: certs, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: wrongCA.path, toPath: certs + "/ca.crt")
+        other.stop()
+        let refused = runTool(["pin", "--docker-config", workspace.dockerConfig, workspace.dockerfile])
+        #expect(refused.exitCode == .failure)
+        #expect(refused.standardError.contains("TLS handshake with \(registry.authority) failed"))
+        #expect(try workspace.read() == text)
+
+        try FileManager.default.removeItem(atPath: certs + "/ca.crt")
+        try FileManager.default.copyItem(atPath: try #require(registry.certificate).path, toPath: certs + "/ca.crt")
+        let run = runTool(["pin", "--docker-config", workspace.dockerConfig, workspace.dockerfile])
+        #expect(run.exitCode == .success, "\(run.standardError)")
+        #expect(try workspace.read() == "FROM \(registry.authority)/secure/app:1@\(pushed.digest)\n")
+    }
+}

@@ -29,8 +29,16 @@ final class RegistryServer {
     /// `host:port`, as an image reference names the registry.
     var authority: String { "127.0.0.1:\(port)" }
 
-    /// Starts a registry; with `credentials`, behind htpasswd Basic authentication.
-    init(credentials: (username: String, password: String)? = nil) throws {
+    /// `openssl`, for a throw-away certificate when a test wants HTTPS.
+    static let openssl: String? = ["/usr/bin/openssl", "/usr/local/bin/openssl"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// The certificate the registry serves over TLS, when started with `usesTLS`.
+    private(set) var certificate: URL?
+
+    /// Starts a registry; with `credentials`, behind htpasswd Basic authentication; with
+    /// `usesTLS`, over HTTPS with a fresh self-signed certificate for 127.0.0.1.
+    init(credentials: (username: String, password: String)? = nil, usesTLS: Bool = false) throws {
         guard let executable = Self.executable else { throw Failure("docker-registry is not installed") }
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-registry-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -64,6 +72,27 @@ final class RegistryServer {
                     path: \(file.path)
 
                 """
+        }
+        if usesTLS {
+            guard let openssl = Self.openssl else { throw Failure("openssl is not installed") }
+            let certificate = folder.appendingPathComponent("cert.pem")
+            let key = folder.appendingPathComponent("key.pem")
+            let generator = Process()
+            generator.executableURL = URL(fileURLWithPath: openssl)
+            generator.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                   "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path]
+            generator.standardOutput = FileHandle.nullDevice
+            generator.standardError = FileHandle.nullDevice
+            try generator.run()
+            generator.waitUntilExit()
+            config = config.replacingOccurrences(of: "  secret: dockwright-test\n", with: """
+                  secret: dockwright-test
+                  tls:
+                    certificate: \(certificate.path)
+                    key: \(key.path)
+
+                """)
+            self.certificate = certificate
         }
         let configFile = folder.appendingPathComponent("config.yml")
         try config.write(to: configFile, atomically: true, encoding: .utf8)
@@ -108,7 +137,9 @@ final class RegistryServer {
 
     // MARK: - Pushing over the registry API
 
-    private let transport = HTTPTransport(timeout: 10)
+    private lazy var transport = HTTPTransport(timeout: 10, certificateAuthorities: { [certificate] _ in
+        certificate.map { [$0.path] } ?? []
+    })
 
     private var authorization: [(name: String, value: String)] {
         guard let credentials else { return [] }
@@ -116,7 +147,9 @@ final class RegistryServer {
         return [("Authorization", "Basic " + encoded)]
     }
 
-    private func url(_ target: String) -> HTTPURL { HTTPURL(isSecure: false, host: "127.0.0.1", port: port, target: target) }
+    private func url(_ target: String) -> HTTPURL {
+        HTTPURL(isSecure: certificate != nil, host: "127.0.0.1", port: port, target: target)
+    }
 
     /// Uploads a blob (POST then PUT with the digest); returns its descriptor.
     @discardableResult

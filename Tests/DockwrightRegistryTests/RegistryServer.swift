@@ -79,7 +79,7 @@ final class RegistryServer {
             let key = folder.appendingPathComponent("key.pem")
             let generator = Process()
             generator.executableURL = URL(fileURLWithPath: openssl)
-            generator.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            generator.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path]
             generator.standardOutput = FileHandle.nullDevice
             generator.standardError = FileHandle.nullDevice

@@ -246,8 +246,9 @@ public final class RegistryClient: Sendable {
         request.headers.append(("Authorization", authorization))
         let retried = try perform(request, domain: domain)
         if retried.status == 401 {
-            let who = (try? credentials.credential(for: domain)) == nil ? "anonymous access" : "the stored credentials"
-            if challenge.scheme == "bearer", (try? credentials.credential(for: domain)) == nil {
+            let hasCredential = (try? credentials.credential(for: credentialHost(for: domain))) != nil
+            let who = hasCredential ? "the stored credentials" : "anonymous access"
+            if challenge.scheme == "bearer", !hasCredential {
                 // Docker Hub answers an unknown repository this way: a token without pull
                 // access. `docker pull` says "does not exist or may require docker login".
                 return HTTPResponse(
@@ -263,7 +264,7 @@ public final class RegistryClient: Sendable {
     ) throws(RegistryFailure) -> String {
         let credential: RegistryCredential?
         do {
-            credential = try credentials.credential(for: domain)
+            credential = try credentials.credential(for: credentialHost(for: domain))
         } catch {
             throw RegistryFailure(registry: domain, reason: error.reason)
         }
@@ -280,6 +281,11 @@ public final class RegistryClient: Sendable {
         default:
             throw RegistryFailure(registry: domain, reason: "asks for unsupported authentication `\(challenge.scheme)`")
         }
+    }
+
+    /// Whose credentials to send: a mirror gets its own, never Docker Hub's.
+    private func credentialHost(for domain: String) -> String {
+        domain == ImageReference.defaultDomain ? dockerHubMirror ?? domain : domain
     }
 
     static func basicAuthorization(_ username: String, _ password: String) -> String {

@@ -154,3 +154,29 @@ enum DockwrightRegistryTestsDigest {
         #expect(failure.reason.contains("cannot resolve registry.invalid"))
     }
 }
+
+@Suite(.serialized) struct DockerHubNameTests {
+    /// `python:3.12` is `docker.io/library/python`: the request path carries `library/`,
+    /// and a mirror answering for Docker Hub gets its own credentials, not Hub's.
+    @Test func officialImagesGetLibraryPrefixAndMirrorsTheirOwnCredentials() throws {
+        let stub = try TokenStubServer()
+        defer { stub.stop() }
+        stub.requiredBasic = Data("mirror:pw".utf8).base64EncodedString()
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let hub = Data("hub:secret".utf8).base64EncodedString()
+        try workspace.writeDockerConfig("""
+            {"auths": {"https://index.docker.io/v1/": {"auth": "\(hub)"},
+                       "127.0.0.1:\(stub.port)": {"auth": "\(stub.requiredBasic ?? "")"}}}
+            """)
+        let credentials = try RegistryCredentials(directory: workspace.dockerConfig, environment: [:])
+        let client = RegistryClient(transport: HTTPTransport(timeout: 5), credentials: credentials,
+                                    dockerHubMirror: "127.0.0.1:\(stub.port)")
+        let result = client.resolve(ImageReference.parse("python:3.12"))
+        #expect(result == .success(.found(digest: SHA256.contentDigest(of: stub.manifest))))
+        #expect(stub.requests.first?.target == "/v2/library/python/manifests/3.12")
+        #expect(!stub.requests.contains { $0.headers["authorization"] == "Basic " + hub })
+        _ = client.resolve(ImageReference.parse("docker.io/bitnami/redis:7"))
+        #expect(stub.requests.last?.target == "/v2/bitnami/redis/manifests/7")
+    }
+}

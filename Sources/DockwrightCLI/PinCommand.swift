@@ -25,7 +25,7 @@ struct PinCommand {
                    help: "speak plain HTTP to this registry (repeatable; loopback registries always are)"),
         OptionSpec(names: ["--registry-mirror"], value: "HOST[:PORT]",
                    help: "ask this mirror (a pull-through cache) for Docker Hub images"),
-        OptionSpec(names: ["--timeout"], value: "SECONDS", help: "give up on a registry after this long (default 15)"),
+        OptionSpec(names: ["--timeout"], value: "SECONDS", help: "give up on a registry request after this long (default 15)"),
         OptionSpec(names: ["--jobs", "-j"], value: "N", help: "requests in flight at once (default 8)"),
         OptionSpec(names: ["--exclude"], value: "GLOB", help: "skip files and folders matching GLOB (repeatable)"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),

@@ -21,7 +21,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 /// hang the tool nor exhaust its memory. Registries answer small JSON documents; this
 /// is all the protocol needs. See ``OpenSSLLibrary`` for why not FoundationNetworking.
 public struct HTTPTransport: Sendable {
-    /// How long to wait for a connection and for each read or write, in seconds.
+    /// How long to wait for a connection, and for the whole exchange after it, in seconds.
     public let timeout: Int
     /// Extra trusted CA certificates (PEM files) per `host:port`, like Docker's
     /// `certs.d/<host:port>/ca.crt`; the system's trust store is always used too.
@@ -222,10 +222,14 @@ private struct ByteStream {
     let descriptor: Int32
     let timeout: Int
     private var tls: (library: OpenSSLLibrary, context: OpaquePointer, connection: OpaquePointer)?
+    /// When the exchange must be over: a server that drips a byte now and then cannot
+    /// hold a request open past it (each read also times out on its own).
+    private let deadline: Int
 
     init(descriptor: Int32, url: HTTPURL, timeout: Int, certificateAuthorities: [String]) throws(TransportError) {
         self.descriptor = descriptor
         self.timeout = timeout
+        deadline = Self.now() + timeout
         guard url.isSecure else { return }
         guard let library = OpenSSLLibrary.shared else {
             throw TransportError("HTTPS needs the OpenSSL shared library (libssl.so.3 or libssl.so.1.1), not found")
@@ -287,8 +291,15 @@ private struct ByteStream {
         }
     }
 
+    private static func now() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return time.tv_sec
+    }
+
     /// The next bytes; empty at the end of the stream.
     func read() throws(TransportError) -> [UInt8]? {
+        guard Self.now() <= deadline else { throw TransportError("timed out after \(timeout) s reading the response") }
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let count: Int = buffer.withUnsafeMutableBytes { raw in

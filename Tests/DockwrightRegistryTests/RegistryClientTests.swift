@@ -1,6 +1,9 @@
 import DockwrightRegistry
 import DockwrightSyntax
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 enum DockwrightRegistryTestsDigest {
@@ -178,5 +181,36 @@ enum DockwrightRegistryTestsDigest {
         #expect(!stub.requests.contains { $0.headers["authorization"] == "Basic " + hub })
         _ = client.resolve(ImageReference.parse("docker.io/bitnami/redis:7"))
         #expect(stub.requests.last?.target == "/v2/bitnami/redis/manifests/7")
+    }
+}
+
+@Suite struct SilentServerTests {
+    /// A server that accepts the connection (the kernel does, from the backlog) and never
+    /// answers: the request gives up after the timeout with a reason, never hangs.
+    @Test func silentRegistryTimesOut() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        listen(listener, 4)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let credentials = try RegistryCredentials(directory: workspace.dockerConfig, environment: [:])
+        let client = RegistryClient(transport: HTTPTransport(timeout: 1), credentials: credentials)
+        let started = Date()
+        let result = client.resolve(ImageReference.parse("127.0.0.1:\(port)/app:1"))
+        #expect(Date().timeIntervalSince(started) < 5)
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a timeout, got \(result)")
+            return
+        }
+        #expect(failure.reason.contains("timed out after 1 s"))
     }
 }

@@ -14,7 +14,7 @@ final class OnlineChecker: ExternalChecker {
     private let failureList = Mutex<[RegistryFailure]>([])
 
     /// Where the findings are documented.
-    static let url = "https://github.com/dockwright/dockwright#pinning"
+    static let url = "https://github.com/dockwright/dockwright/blob/main/README.md#pinning"
 
     init(client: RegistryClient, parallelism: Int) {
         self.client = client

@@ -13,8 +13,11 @@ import Darwin
 /// `docker-credential-<name> get` with the server URL on standard input; it answers
 /// `{"ServerURL": …, "Username": …, "Secret": …}` (docker/docker-credential-helpers).
 struct CredentialHelper {
+    /// The part after `docker-credential-`, e.g. `desktop`, `pass`, `ecr-login`.
     let name: String
+    /// Where `PATH` comes from; also the helper's whole environment.
     let environment: [String: String]
+    /// Seconds to wait for an answer.
     let timeout: Int
 
     private struct Answer: Decodable {

@@ -17,6 +17,8 @@ final class OpenSSLLibrary: @unchecked Sendable {
     typealias Context = OpaquePointer
     typealias Connection = OpaquePointer
 
+    // The entry points, named for what they do; `init` shows each one's C name.
+    /// `TLS_client_method`.
     let clientMethod: @convention(c) () -> OpaquePointer?
     let newContext: @convention(c) (OpaquePointer?) -> Context?
     let freeContext: @convention(c) (Context?) -> Void

@@ -288,6 +288,7 @@ public final class RegistryClient: Sendable {
         domain == ImageReference.defaultDomain ? dockerHubMirror ?? domain : domain
     }
 
+    /// An `Authorization: Basic` value (RFC 7617).
     static func basicAuthorization(_ username: String, _ password: String) -> String {
         "Basic " + Data((username + ":" + password).utf8).base64EncodedString()
     }

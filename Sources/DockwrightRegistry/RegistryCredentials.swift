@@ -116,6 +116,7 @@ public struct RegistryCredentials: Sendable {
         return String(text.prefix { $0 != "/" })
     }
 
+    /// A decoding error in one line, with the JSON path when there is one.
     static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context): return context.debugDescription

@@ -58,6 +58,8 @@ public final class RegistryClient: Sendable {
     private let dockerHubMirror: String?
     private let resolutions = Mutex<[String: Result<TagResolution, RegistryFailure>]>([:])
     private let authorizations = Mutex<[String: String]>([:])
+    /// Per registry host, so a credential helper runs once per registry and run.
+    private let credentialCache = Mutex<[String: Result<RegistryCredential?, CredentialError>]>([:])
 
     /// Creates a client. `insecureRegistries` (`host[:port]`) are spoken to over plain
     /// HTTP, as loopback registries always are. `dockerHubMirror` (`host[:port]`) answers
@@ -246,7 +248,7 @@ public final class RegistryClient: Sendable {
         request.headers.append(("Authorization", authorization))
         let retried = try perform(request, domain: domain)
         if retried.status == 401 {
-            let hasCredential = (try? credentials.credential(for: credentialHost(for: domain))) != nil
+            let hasCredential = (try? credential(for: domain)) != nil
             let who = hasCredential ? "the stored credentials" : "anonymous access"
             if challenge.scheme == "bearer", !hasCredential {
                 // Docker Hub answers an unknown repository this way: a token without pull
@@ -264,7 +266,7 @@ public final class RegistryClient: Sendable {
     ) throws(RegistryFailure) -> String {
         let credential: RegistryCredential?
         do {
-            credential = try credentials.credential(for: credentialHost(for: domain))
+            credential = try self.credential(for: domain)
         } catch {
             throw RegistryFailure(registry: domain, reason: error.reason)
         }
@@ -281,6 +283,20 @@ public final class RegistryClient: Sendable {
         default:
             throw RegistryFailure(registry: domain, reason: "asks for unsupported authentication `\(challenge.scheme)`")
         }
+    }
+
+    /// The stored credential for a registry, looked up once per run.
+    private func credential(for domain: String) throws(CredentialError) -> RegistryCredential? {
+        let host = credentialHost(for: domain)
+        if let cached = credentialCache.withLock({ $0[host] }) { return try cached.get() }
+        let result: Result<RegistryCredential?, CredentialError>
+        do {
+            result = .success(try credentials.credential(for: host))
+        } catch {
+            result = .failure(error)
+        }
+        credentialCache.withLock { $0[host] = result }
+        return try result.get()
     }
 
     /// Whose credentials to send: a mirror gets its own, never Docker Hub's.

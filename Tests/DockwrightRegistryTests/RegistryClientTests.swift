@@ -102,15 +102,17 @@ enum DockwrightRegistryTestsDigest {
         try """
             #!/bin/sh
             read -r server
-            echo "$1 $server" > "\(workspace.folder.path)/helper-called"
+            echo "$1 $server" >> "\(workspace.folder.path)/helper-called"
             printf '{"ServerURL":"%s","Username":"helper-user","Secret":"helper-secret"}' "$server"
             """.write(to: helper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: helper.path)
         try workspace.writeDockerConfig(#"{"credsStore": "fake", "auths": {}}"#)
         let environment = ["PATH": bin.path + ":/usr/bin:/bin"]
-        let result = try client(configFolder: workspace.dockerConfig, environment: environment)
-            .resolve(ImageReference.parse("127.0.0.1:\(stub.port)/app:1"))
+        let helped = try client(configFolder: workspace.dockerConfig, environment: environment)
+        let result = helped.resolve(ImageReference.parse("127.0.0.1:\(stub.port)/app:1"))
         #expect(result == .success(.found(digest: SHA256.contentDigest(of: stub.manifest))))
+        _ = helped.resolve(ImageReference.parse("127.0.0.1:\(stub.port)/other:1"))
+        // Asked once per registry and run, whatever the number of repositories.
         let called = try String(contentsOfFile: workspace.folder.path + "/helper-called", encoding: .utf8)
         #expect(called == "get 127.0.0.1:\(stub.port)\n")
 

@@ -38,7 +38,7 @@ struct PinSite {
         }
         for stage in graph.stages {
             if let token = stage.baseToken {
-                add(site(for: stage.base, token: token, resolved: stage.baseName, graph: graph))
+                add(site(for: stage.base, token: token, resolved: stage.baseName, graph: graph, source: source))
             }
             for dependency in stage.dependencies {
                 let origin = dependency.kind == .copy ? "COPY --from" : "RUN --mount"
@@ -62,7 +62,9 @@ struct PinSite {
         return sites.sorted { $0.range.start < $1.range.start }
     }
 
-    private static func site(for base: Stage.Base, token: Token, resolved: String?, graph: StageGraph) -> PinSite {
+    private static func site(
+        for base: Stage.Base, token: Token, resolved: String?, graph: StageGraph, source: SourceFile
+    ) -> PinSite {
         switch base {
         case .stage:
             return PinSite(reference: nil, range: token.range, written: token.text, plan: .skip("names a build stage"),
@@ -75,6 +77,15 @@ struct PinSite {
                 return PinSite(reference: nil, range: token.range, written: token.text,
                                plan: .skip("is the empty image"), origin: "FROM")
             }
+            // `ARG BASE=python:3.12` … `FROM ${BASE}`: the whole reference is the ARG's
+            // default, so the pin goes there; `--build-arg BASE=…` replaces tag and digest
+            // together, and the pin can never outlive the tag it was made for.
+            if let argument = wholeArgumentDefault(of: token, in: graph.argScope, source: source),
+               argument.value == resolved {
+                return PinSite(reference: ImageReference.parse(argument.value, range: argument.range), range: argument.range,
+                               written: argument.value, plan: plan(for: ImageReference.parse(argument.value)),
+                               origin: "ARG")
+            }
             // `FROM python:${VERSION}`: a digest written here would stay when someone
             // builds with another --build-arg, silently building the default version.
             guard token.text == resolved else {
@@ -85,6 +96,32 @@ struct PinSite {
             return PinSite(reference: reference, range: token.range, written: token.text, plan: plan(for: reference),
                            origin: "FROM")
         }
+    }
+
+    /// For a FROM image written as just `$NAME` or `${NAME}`: the default of the one
+    /// global `ARG NAME=value` that declares it, when written plainly (no quotes,
+    /// escapes or variables), and where that value is in the file.
+    private static func wholeArgumentDefault(
+        of token: Token, in scope: ArgScope, source: SourceFile
+    ) -> (value: String, range: TextRange)? {
+        var name = Substring(token.text)
+        guard name.hasPrefix("$") else { return nil }
+        name = name.dropFirst()
+        if name.hasPrefix("{") {
+            guard name.hasSuffix("}") else { return nil }
+            name = name.dropFirst().dropLast()
+        }
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        let declarations = scope.globalDeclarations.filter { $0.name == name }
+        guard declarations.count == 1, let declaration = declarations.first, let value = declaration.defaultValue,
+              !value.isEmpty, declaration.token.text == name + "=" + value,
+              !value.contains(where: { "\"'$\\` \t".contains($0) })
+        else { return nil }
+        let end = declaration.token.range.end
+        let range = TextRange(start: end - value.utf8.count, end: end)
+        // A value split by a line continuation is not where the arithmetic says: leave it.
+        guard source.text(in: range) == value else { return nil }
+        return (value, range)
     }
 
     private static func plan(for reference: ImageReference) -> Plan {

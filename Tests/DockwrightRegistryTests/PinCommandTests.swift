@@ -284,3 +284,26 @@ struct HTTPSPinTests {
         #expect(try workspace.read() == "FROM \(registry.authority)/secure/app:1@\(pushed.digest)\n")
     }
 }
+
+@Suite(.serialized, .enabled(if: RegistryServer.executable != nil, "needs Debian's docker-registry"))
+struct ArgumentDefaultPinTests {
+    /// `ARG BASE=image:tag` used whole as `FROM ${BASE}`: the pin goes into the ARG's
+    /// default, once, however many stages use it; a tag built from an ARG stays alone.
+    @Test func pinsAWholeReferenceInItsARGDefault() throws {
+        let registry = try RegistryServer()
+        defer { registry.stop() }
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let pushed = try registry.pushImage(repository: "base", tag: "5", platform: ("linux", "amd64"))
+        let host = registry.authority
+        let text = "ARG BASE=\(host)/base:5\nARG TAG=5\nFROM ${BASE} AS one\nFROM $BASE\nFROM \(host)/base:${TAG}\n"
+        try workspace.write(text)
+        let run = runTool(["pin", "--docker-config", workspace.dockerConfig, workspace.dockerfile])
+        #expect(run.exitCode == .success, "\(run.standardError)")
+        #expect(try workspace.read() == text.replacingOccurrences(
+            of: "ARG BASE=\(host)/base:5\n", with: "ARG BASE=\(host)/base:5@\(pushed.digest)\n"))
+        #expect(run.standardError.contains("is built from an ARG; left alone"))
+        #expect(runTool(["pin", "--check", "--docker-config", workspace.dockerConfig, workspace.dockerfile]).exitCode
+            == .success)
+    }
+}

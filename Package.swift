@@ -19,11 +19,15 @@ let package = Package(
         // the fix loop and rule metadata, with no rule knowledge of its own; the CLI gives
         // it each file's linter, configured as `dockwright lint` configures it.
         .target(name: "DockwrightServer", dependencies: ["DockwrightSyntax", "DockwrightCore", "DockwrightRules"]),
+        // The OCI distribution client behind `pin` and `lint --online`: the only code that
+        // touches the network, and only when one of those commands asks.
+        .target(name: "DockwrightRegistry", dependencies: ["DockwrightSyntax"]),
         .target(
             name: "DockwrightCLI",
             dependencies: [
                 "DockwrightSyntax", "DockwrightShell", "DockwrightCore", "DockwrightRules", "DockwrightOutput",
                 "DockwrightServer",
+                "DockwrightRegistry",
             ]),
         // The properties scripts/fuzz.sh checks on every input; its libFuzzer entry
         // point lives in scripts/fuzz/, outside the package, since it has no `main`.
@@ -53,6 +57,7 @@ let package = Package(
                 "DockwrightOutput",
             ]),
         .testTarget(name: "DockwrightCLITests", dependencies: ["DockwrightCLI", "DockwrightSyntax"]),
+        .testTarget(name: "DockwrightRegistryTests", dependencies: ["DockwrightRegistry", "DockwrightCLI", "DockwrightSyntax"]),
         .testTarget(
             name: "DockwrightServerTests",
             dependencies: ["DockwrightServer", "DockwrightCLI", "DockwrightCore", "DockwrightRules", "DockwrightSyntax"]),

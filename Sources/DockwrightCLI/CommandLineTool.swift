@@ -224,6 +224,10 @@ struct Subcommand: Sendable {
             summary: "print the instructions as BuildKit's parser reads them", options: DumpCommand.options
         ) { DumpCommand(output: $0.output, errors: $0.errors).run($0.arguments, standardInput: $0.standardInput) },
         Subcommand(
+            name: "pin", synopsis: "[--check|--diff] [--refresh] [PATH ...]",
+            summary: "pin image tags to the digests registries serve (network)", options: PinCommand.options
+        ) { PinCommand(output: $0.output, errors: $0.errors, environment: ProcessEnvironment.current()).run($0.arguments) },
+        Subcommand(
             name: "server", aliases: ["lsp"], synopsis: "[--stdio]",
             summary: "run the language server on standard input and output", options: ServerCommand.options
         ) { ServerCommand(output: $0.output, errors: $0.errors).run($0.arguments) },

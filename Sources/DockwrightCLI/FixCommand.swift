@@ -193,7 +193,8 @@ struct FixCommand {
     /// Writes a fixed file. A symbolic link is followed only to a target inside the
     /// folder it was found under, and the user is told; a link out of that tree is
     /// left alone, since fixing it would change a file the user did not point at.
-    private func write(
+    /// `pin` writes through here too.
+    func write(
         _ bytes: [UInt8], to path: String, expecting original: [UInt8], identity: FileReader.Identity,
         foundUnder root: String, isForced: Bool
     ) throws(FileWriter.WriteFailure) {

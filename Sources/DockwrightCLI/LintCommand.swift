@@ -54,6 +54,12 @@ struct LintCommand {
         OptionSpec(names: ["--unsafe"], value: nil, help: "with --fix: also apply unsafe fixes"),
         OptionSpec(names: ["--show-fixes"], value: nil, help: "with --fix: list the fixes applied on standard error"),
         OptionSpec(names: ["--quiet", "-q"], value: nil, help: "print findings only: no summary line, notes or warnings"),
+        OptionSpec(names: ["--online"], value: nil,
+                   help: "also ask registries: stale digests, missing tags, DW003 suggestions that do not exist"),
+        OptionSpec(names: ["--docker-config"], value: "DIR", help: "with --online: where config.json is"),
+        OptionSpec(names: ["--insecure-registry"], value: "HOST[:PORT]",
+                   help: "with --online: speak plain HTTP to this registry (repeatable)"),
+        OptionSpec(names: ["--registry-mirror"], value: "HOST[:PORT]", help: "with --online: ask this mirror for Docker Hub images"),
         OptionSpec(names: ["--help", "-h"], value: nil, help: "show this help"),
     ]
 
@@ -117,6 +123,18 @@ struct LintCommand {
             }
             let fixed = FixCommand(output: output, errors: errors).run(Self.fixArguments(parsed), standardInput: standardInput)
             if fixed == .failure { return .failure }
+        }
+
+        // The registry client exists only with --online: plain lint never touches the network.
+        var online: OnlineChecker?
+        if parsed.has("--online") {
+            do {
+                let client = try PinCommand.makeClient(parsed, environment: ProcessEnvironment.current(), timeout: 15)
+                online = OnlineChecker(client: client, parallelism: 8)
+            } catch {
+                errors.write("dockwright lint: \(error.reason)\n")
+                return .failure
+            }
         }
 
         var status = ExitCode.success
@@ -195,6 +213,7 @@ struct LintCommand {
                 options: configuration.ruleOptions)
             linter.externalCheckers = shellCheck.checkers(for: configuration, selection: selection, errors: errors)
             linter.honorsPragmas = !configuration.disablesIgnorePragmas
+            if let online { linter.externalCheckers.append(online) }
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
             plans.append(plan)
@@ -264,6 +283,10 @@ struct LintCommand {
             // The text footer is the summary line `--quiet` leaves out.
             if !(parsed.has("--quiet") && format == .text) { reportOutput.write(report.footer()) }
             if parsed.has("--statistics") { errors.write(statistics(counts)) }
+        }
+        for failure in online?.failures ?? [] {
+            errors.write("dockwright lint --online: \(failure)\n")
+            status = .failure
         }
         if let reportFile, !reportFile.close() {
             errors.write("\(parsed.value("--output") ?? ""): cannot write the report\n")

@@ -59,6 +59,8 @@ package final class ServerLinters: DocumentLinterSource {
             rules: merged.rules(from: all), severityOverrides: merged.overrides(from: all),
             buildContext: path.flatMap { path in contextFolder.flatMap { lister.listing(of: $0, dockerfile: path) } },
             options: configuration.ruleOptions)
+        // The same pragma switch as `lint` and `fix` (hadolint's `disable-ignore-pragma`).
+        linter.honorsPragmas = !configuration.disablesIgnorePragmas
         let warnings = BufferedOutput()
         linter.externalCheckers = shellCheck.checkers(for: configuration, selection: merged, errors: warnings)
         if !warnings.text.isEmpty { problem = warnings.text.trimmingSpaces() }

@@ -12,8 +12,13 @@ let package = Package(
     targets: [
         .target(name: "DockwrightSyntax"),
         .target(name: "DockwrightShell", dependencies: ["DockwrightSyntax"]),
-        .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
-        .target(name: "DockwrightRules", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore"]),
+        // The semantic model rules read (stage facts, instruction views, pragmas, scripts):
+        // Syntax → Shell → Model → Core/Rules, and nothing below it imports it.
+        .target(name: "DockwrightModel", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
+        .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightModel"]),
+        .target(
+            name: "DockwrightRules",
+            dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightModel", "DockwrightCore"]),
         .target(name: "DockwrightOutput", dependencies: ["DockwrightSyntax", "DockwrightCore"]),
         .target(
             name: "DockwrightCLI",
@@ -38,6 +43,8 @@ let package = Package(
             ]),
         .testTarget(name: "DockwrightSyntaxTests", dependencies: ["DockwrightSyntax"]),
         .testTarget(name: "DockwrightShellTests", dependencies: ["DockwrightShell", "DockwrightSyntax"]),
+        .testTarget(
+            name: "DockwrightModelTests", dependencies: ["DockwrightModel", "DockwrightShell", "DockwrightSyntax"]),
         .testTarget(name: "DockwrightCoreTests", dependencies: ["DockwrightCore", "DockwrightSyntax", "DockwrightOutput"]),
         .testTarget(
             name: "DockwrightRulesTests",

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -267,14 +268,14 @@ private struct Situation {
         guard !moved.isEmpty, let copies = manifestCopies(for: moved, buildContext: buildContext) else { return nil }
         let syntax = context.syntax
         let style = context.style
-        let copyRange = LayerOrdering.rangeWithLeadingComments(of: copy, in: syntax)
+        let copyRange = context.model.leadingComments(of: copy).range(extending: copy)
         let copyText = LayerOrdering.movableText(copyRange, in: syntax, style: style)
         var edits = [Edit(range: copyRange, replacement: copies)]
         if let split = plan.split {
             // An ignore pragma above the RUN would cover only the part left in place.
-            let runRange = LayerOrdering.rangeWithLeadingComments(of: run, in: syntax)
-            guard !syntax.source.text(in: TextRange(start: runRange.start, end: run.range.start)).contains("ignore")
-            else { return nil }
+            let runComments = context.model.leadingComments(of: run)
+            guard !runComments.pragmas.contains(where: { $0.ignoredEntries != nil }) else { return nil }
+            let runRange = runComments.range(extending: run)
             let flags = LayerOrdering.flagsText(run.flags, in: syntax)
             let firstPart = [style.keyword(.run), flags, syntax.source.text(in: split.firstPart)]
                 .filter { !$0.isEmpty }.joined(separator: " ")

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -97,15 +98,12 @@ public struct MergeConsecutiveRunsRule: Rule {
         var previous: InstructionSyntax?
         var previousHasPragmaAbove = false
         var between: [TriviaLine] = []
-        var commentBlock: [TriviaLine] = []
         for item in context.syntax.items {
             switch item {
             case .byteOrderMark:
                 continue
             case .trivia(let line):
                 between.append(line)
-                // Suppressions reach the next instruction only through adjacent comment lines.
-                if line.kind == .blank { commentBlock = [] } else { commentBlock.append(line) }
             case .instruction(let instruction):
                 if instruction.kind == .run, let first = previous, Self.flagKey(first) == Self.flagKey(instruction) {
                     violations.append(violation(
@@ -114,12 +112,12 @@ public struct MergeConsecutiveRunsRule: Rule {
                 }
                 if instruction.kind == .run {
                     previous = instruction
-                    previousHasPragmaAbove = commentBlock.contains { Self.isPragma($0, in: context) }
+                    // Suppressions reach the next instruction only through adjacent comment lines.
+                    previousHasPragmaAbove = context.model.leadingComments(of: instruction).pragmas.contains(where: Self.matters)
                 } else {
                     previous = nil
                 }
                 between = []
-                commentBlock = []
             }
         }
         return violations
@@ -186,7 +184,7 @@ private extension MergeConsecutiveRunsRule {
         let gap = TextRange(start: firstText.range.end, end: secondText.range.start)
         let keptComments = Self.commentLines(in: gap, first: first, second: second, between: between)
         // Suppressions read the comment lines above an instruction, never those inside it.
-        if keptComments.contains(where: { Self.isPragma(text: Self.text(bytes, $0)) }) {
+        if keptComments.contains(where: { Pragma(comment: Self.text(bytes, $0)).map(Self.matters) == true }) {
             return .failure(.suppressionBetween)
         }
         if hasPragmaAbove { return .failure(.suppressionAbove) }
@@ -265,20 +263,11 @@ private extension MergeConsecutiveRunsRule {
         return lines
     }
 
-    /// Whether a comment line is a `# hadolint …` or `# dockwright …` pragma.
-    static func isPragma(_ line: TriviaLine, in context: RuleContext) -> Bool {
-        line.kind == .comment && isPragma(text: text(context.bytes, line.range))
-    }
-
-    /// A pragma that names only this rule does not count: it already keeps its pair apart,
-    /// and after a merge it still suppresses nothing but this rule.
-    static func isPragma(text: String) -> Bool {
-        let body = text.drop { $0 == " " || $0 == "\t" }.dropFirst().drop { $0 == " " || $0 == "\t" }
-        guard body.hasPrefix("hadolint") || body.hasPrefix("dockwright") else { return false }
-        guard let equals = body.firstIndex(of: "=") else { return true }
-        let entries = body[body.index(after: equals)...].split(separator: ",").map {
-            String($0.drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" })
-        }
+    /// Whether a merge would change what `pragma` applies to. A pragma that names only
+    /// this rule does not count: it already keeps its pair apart, and after a merge it
+    /// still suppresses nothing but this rule.
+    static func matters(_ pragma: Pragma) -> Bool {
+        guard case .ignore(let entries, _) = pragma.directive else { return true }
         let ownNames = [description.code, description.name]
         return !entries.allSatisfy { ownNames.contains($0) }
     }
@@ -338,24 +327,8 @@ private extension MergeConsecutiveRunsRule {
 
     /// Whether the stage's SHELL (or its base stage's) turns on `errexit` (`-e`, `-eux`, `-o errexit`).
     static func shellRunsWithErrexit(_ run: InstructionSyntax, context: RuleContext) -> Bool {
-        guard var stage = context.stages.stage(containing: run) else { return false }
-        var limit = run.range.start
-        while true {
-            if let shell = stage.instructions.last(where: { $0.kind == .shell && $0.range.start < limit }) {
-                guard case .execForm(let tokens) = shell.arguments else { return true }
-                let arguments = tokens.dropFirst().map(\.text)
-                for (index, argument) in arguments.enumerated() {
-                    if argument == "-o", index + 1 < arguments.count, arguments[index + 1] == "errexit" { return true }
-                    if argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.dropFirst().contains("e") {
-                        return true
-                    }
-                }
-                return false
-            }
-            guard let base = stage.baseStageIndex, context.stages.stages.indices.contains(base) else { return false }
-            stage = context.stages.stages[base]
-            limit = Int.max
-        }
+        guard let stage = context.stages.stage(containing: run) else { return false }
+        return context.model.stage(stage.index).shell.options(at: run.range.start).errexit
     }
 }
 

@@ -8,23 +8,6 @@ import DockwrightSyntax
 enum LayerOrdering {
     // MARK: - Moving instructions
 
-    /// The instruction's range widened to the comment lines right above it, so that a move
-    /// takes along the comments, and the ignore pragmas, that belong to it.
-    static func rangeWithLeadingComments(of instruction: InstructionSyntax, in syntax: DockerfileSyntax) -> TextRange {
-        var commentStart: Int?
-        for item in syntax.items {
-            switch item {
-            case .trivia(let line) where line.kind == .comment:
-                if commentStart == nil { commentStart = line.range.start }
-            case .instruction(let candidate) where candidate.range == instruction.range:
-                return TextRange(start: commentStart ?? instruction.range.start, end: instruction.range.end)
-            default:
-                commentStart = nil
-            }
-        }
-        return instruction.range
-    }
-
     /// The bytes of `range` as text to insert elsewhere, ending with a line end (the last
     /// line of a file may have none).
     static func movableText(_ range: TextRange, in syntax: DockerfileSyntax, style: DockerfileStyle) -> String {

@@ -40,15 +40,7 @@ struct StageUser {
 
     /// Every USER of stage `index` and of the stages it is built on, in source order.
     static func all(inChainOf index: Int, in context: RuleContext) -> [StageUser] {
-        var chain: [Int] = []
-        var current: Int? = index
-        var visited: Set<Int> = []
-        while let stageIndex = current, context.stages.stages.indices.contains(stageIndex),
-              visited.insert(stageIndex).inserted {
-            chain.append(stageIndex)
-            current = context.stages.stages[stageIndex].baseStageIndex
-        }
-        return chain.reversed().flatMap { stageIndex in
+        context.stages.baseChain(ofStage: index).reversed().flatMap { stageIndex in
             context.stages.stages[stageIndex].instructions.compactMap { instruction -> StageUser? in
                 guard instruction.kind == .user, case .text(let token) = instruction.arguments else { return nil }
                 return StageUser(instruction: instruction, token: token, context: context)
@@ -59,24 +51,8 @@ struct StageUser {
     /// The user stage `index` ends with: its own last USER, else that of the stage it
     /// is built on, and so on (`FROM base` keeps `base`'s USER).
     static func effective(ofStage index: Int, in context: RuleContext) -> StageUser? {
-        var current: Int? = index
-        var visited: Set<Int> = []
-        while let stageIndex = current, visited.insert(stageIndex).inserted {
+        for stageIndex in context.stages.baseChain(ofStage: index) {
             if let user = last(inStage: stageIndex, of: context) { return user }
-            current = context.stages.stages[stageIndex].baseStageIndex
-        }
-        return nil
-    }
-
-    /// The stage at the bottom of stage `index`'s chain of `FROM <stage>`: the one that
-    /// names an image (or does not resolve).
-    static func rootStage(of index: Int, in context: RuleContext) -> Stage? {
-        var current = index
-        var visited: Set<Int> = []
-        while context.stages.stages.indices.contains(current), visited.insert(current).inserted {
-            let stage = context.stages.stages[current]
-            guard let base = stage.baseStageIndex else { return stage }
-            current = base
         }
         return nil
     }

@@ -70,6 +70,18 @@ import Testing
         #expect(model.leadingComments(of: runs[1]).lines.isEmpty)
     }
 
+    /// The user a RUN runs as and the user a stage ends with come from one reading of USER,
+    /// with ARG values substituted (the package rules used to read `USER $U` as a user named `$U`).
+    @Test func theUserIsReadOnceWithVariablesSubstituted() {
+        let model = Self.model("FROM debian:12 AS base\nARG U=root\nUSER $U\nFROM base\nRUN id\nUSER app\nRUN id\n")
+        let runs = model.syntax.instructions.filter { $0.kind == .run }
+        #expect(StageUser.effective(ofStage: 0, in: model.stages)?.isRoot == true)
+        #expect(StageUser.inEffect(at: runs[0].range.start, inStage: 1, of: model.stages)?.isRoot == true)
+        #expect(StageUser.inEffect(at: runs[1].range.start, inStage: 1, of: model.stages)?.value == "app")
+        #expect(StageUser.effective(ofStage: 1, in: model.stages)?.value == "app")
+        #expect(StageUser.all(inChainOf: 1, in: model.stages).map(\.value) == ["root", "app"])
+    }
+
     @Test func scriptsAreParsedOnlyWhenAsked() {
         let model = Self.model("FROM a\nRUN apt-get update\n")
         #expect(!model.hasParsedRunScripts)

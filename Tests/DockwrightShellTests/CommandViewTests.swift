@@ -119,5 +119,14 @@ import Testing
         #expect(kinds("make # build it") == [.endsWithComment])
         #expect(kinds("alias ll='ls -l'; f() { :; }") == [.definesCommands, .definesCommands])
         #expect(kinds("echo done").isEmpty)
+        // Beyond the top of the main shell: what the merge rule and the layer rules both read.
+        #expect(kinds("eval \"$(ssh-agent)\"") == [.changesShellState])
+        #expect(kinds("printf -v x %s 1") == [.setsVariableWithPrintf])
+        #expect(kinds("for f in a b; do make $f; done") == [.setsLoopVariable])
+        #expect(kinds("while read -r line; do n=1; done < f") == [.changesShellState, .assignsInCompoundCommand])
+        #expect(kinds("echo ${A:=1}") == [.assignsInExpansion(name: "A", operatorText: ":=")])
+        #expect(kinds("echo $((i++))") == [.assignsInArithmetic])
+        #expect(kinds("(eval x; for f in a; do :; done)").isEmpty)
+        #expect(ShellScript.stateChangingBuiltins["cd"] == .changesDirectory)
     }
 }

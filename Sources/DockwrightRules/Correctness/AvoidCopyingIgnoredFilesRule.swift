@@ -59,7 +59,7 @@ public struct AvoidCopyingIgnoredFilesRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         guard let text = context.buildContext?.dockerignore else { return [] }
         let matcher = DockerignoreMatcher(text)
-        guard !matcher.patterns.isEmpty else { return [] }
+        guard !matcher.isEmpty else { return [] }
         let scope = context.stages.argScope
         var violations: [Violation] = []
         for stage in context.stages.stages {

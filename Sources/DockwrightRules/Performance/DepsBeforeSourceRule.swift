@@ -357,11 +357,7 @@ private struct Situation {
 
     /// Commands whose effect later commands of the same shell would notice.
     static func changesShellState(_ view: CommandView) -> Bool {
-        let stateful: Set<String> = [
-            "cd", "pushd", "popd", "export", "unset", "set", "source", ".", "alias", "umask", "ulimit", "trap",
-            "exec", "exit", "readonly", "declare", "typeset", "local", "shopt",
-        ]
-        return stateful.contains(view.command.words.first?.literalValue ?? "") || view.command.words.isEmpty
+        ShellScript.stateChangingBuiltins[view.command.words.first?.literalValue ?? ""] != nil || view.command.words.isEmpty
     }
 
     /// Setup that reads no project file: system packages and package-manager settings,

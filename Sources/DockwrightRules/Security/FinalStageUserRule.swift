@@ -74,7 +74,7 @@ public struct FinalStageUserRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        guard let final = context.stages.finalStageIndex, StageUser.effective(ofStage: final, in: context) == nil,
+        guard let final = context.stages.finalStageIndex, StageUser.effective(ofStage: final, in: context.stages) == nil,
               let token = context.stages.stages[final].baseToken,
               let root = context.stages.rootStage(of: final),
               case .image(let image) = root.base, let rootToken = root.baseToken,

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -341,16 +342,10 @@ enum PackageManagerCommands {
 
     /// Whether a `USER` before the RUN, in its stage or the stages it is built on, is not root.
     static func runsAsNonRoot(_ run: RunScript, context: RuleContext) -> Bool {
-        let stages = context.stages.stages
-        var limit = run.instruction.range.start
-        for current in context.stages.baseChain(ofStage: run.stageIndex) {
-            if let user = stages[current].instructions.last(where: { $0.kind == .user && $0.range.start < limit }) {
-                let name = (user.values.first ?? "").split(separator: ":").first.map(String.init) ?? ""
-                return name != "root" && name != "0"
-            }
-            limit = Int.max
-        }
-        return false
+        // For a trigger, the USER in effect at its ONBUILD, as for any instruction there.
+        guard let user = StageUser.inEffect(at: run.instruction.range.start, inStage: run.stageIndex, of: context.stages)
+        else { return false }
+        return !user.isRoot
     }
 
     /// Whether a command removes `path` or a folder above it, or what is inside it

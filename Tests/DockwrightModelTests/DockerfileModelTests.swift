@@ -82,6 +82,17 @@ import Testing
         #expect(StageUser.all(inChainOf: 1, in: model.stages).map(\.value) == ["root", "app"])
     }
 
+    /// Whether a COPY/ADD source is remote was decided three ways (one case-sensitive).
+    @Test(arguments: [
+        ("app/", CopySource.local), ("HTTPS://example.com/a.tar.gz", .httpFile), ("http://x/y?z=1", .httpFile),
+        ("https://github.com/moby/buildkit.git#v0.12", .git), ("git@github.com:moby/buildkit.git", .git),
+        ("git://example.com/r", .git), ("ftp://example.com/f", .otherURL), ("repo.git", .local),
+    ])
+    func oneAnswerForWhereACopySourceComesFrom(source: String, expected: CopySource) {
+        #expect(CopySource(source) == expected)
+        #expect(CopySource(source).isRemote == (expected != .local))
+    }
+
     @Test func scriptsAreParsedOnlyWhenAsked() {
         let model = Self.model("FROM a\nRUN apt-get update\n")
         #expect(!model.hasParsedRunScripts)

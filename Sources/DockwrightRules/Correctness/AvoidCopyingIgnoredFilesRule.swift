@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a COPY or ADD source that the build context's `.dockerignore` excludes.
@@ -74,7 +75,7 @@ public struct AvoidCopyingIgnoredFilesRule: Rule {
                 }
                 for token in tokens.dropLast() where !token.text.hasPrefix("<<") {
                     guard let source = scope.expander.evaluate(token.text, environment: environment).value,
-                        !Self.isRemote(source)
+                        !CopySource(source).isRemote
                     else { continue }
                     // `./x` and `/x` both name `x` at the context root.
                     var path = DockerignoreMatcher.cleaned(source)
@@ -90,14 +91,5 @@ public struct AvoidCopyingIgnoredFilesRule: Rule {
             }
         }
         return violations
-    }
-}
-
-// MARK: - Helpers
-
-private extension AvoidCopyingIgnoredFilesRule {
-    /// URLs and git sources, which ADD fetches instead of reading the context.
-    static func isRemote(_ source: String) -> Bool {
-        source.contains("://") || source.hasPrefix("git@")
     }
 }

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -83,8 +84,7 @@ enum LayerOrdering {
             return false
         }
         return arguments.sources.allSatisfy { source in
-            let lowered = source.lowercased()
-            return !lowered.contains("://") && !lowered.hasPrefix("git@") && !source.contains("$")
+            !CopySource(source).isRemote && !source.contains("$")
         }
     }
 

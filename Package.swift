@@ -12,13 +12,20 @@ let package = Package(
     targets: [
         .target(name: "DockwrightSyntax"),
         .target(name: "DockwrightShell", dependencies: ["DockwrightSyntax"]),
-        .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
-        .target(name: "DockwrightRules", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightCore"]),
+        // The semantic model rules read (stage facts, instruction views, pragmas, scripts):
+        // Syntax → Shell → Model → Core/Rules, and nothing below it imports it.
+        .target(name: "DockwrightModel", dependencies: ["DockwrightSyntax", "DockwrightShell"]),
+        .target(name: "DockwrightCore", dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightModel"]),
+        .target(
+            name: "DockwrightRules",
+            dependencies: ["DockwrightSyntax", "DockwrightShell", "DockwrightModel", "DockwrightCore"]),
         .target(name: "DockwrightOutput", dependencies: ["DockwrightSyntax", "DockwrightCore"]),
         // The language server (`dockwright server`): JSON-RPC over stdio around the Linter,
         // the fix loop and rule metadata, with no rule knowledge of its own; the CLI gives
         // it each file's linter, configured as `dockwright lint` configures it.
-        .target(name: "DockwrightServer", dependencies: ["DockwrightSyntax", "DockwrightCore", "DockwrightRules"]),
+        .target(
+            name: "DockwrightServer",
+            dependencies: ["DockwrightSyntax", "DockwrightModel", "DockwrightCore", "DockwrightRules"]),
         // The OCI distribution client behind `pin` and `lint --online`: the only code that
         // touches the network, and only when one of those commands asks.
         .target(name: "DockwrightRegistry", dependencies: ["DockwrightSyntax"]),
@@ -49,6 +56,8 @@ let package = Package(
             ]),
         .testTarget(name: "DockwrightSyntaxTests", dependencies: ["DockwrightSyntax"]),
         .testTarget(name: "DockwrightShellTests", dependencies: ["DockwrightShell", "DockwrightSyntax"]),
+        .testTarget(
+            name: "DockwrightModelTests", dependencies: ["DockwrightModel", "DockwrightShell", "DockwrightSyntax"]),
         .testTarget(name: "DockwrightCoreTests", dependencies: ["DockwrightCore", "DockwrightSyntax", "DockwrightOutput"]),
         .testTarget(
             name: "DockwrightRulesTests",

@@ -1,6 +1,6 @@
-import DockwrightCore
+import DockwrightModel
 
-/// A `# dockwright …` or `# hadolint …` ignore pragma, as the engine reads it. The one
+/// A `# dockwright …` or `# hadolint …` ignore pragma, as the model's one pragma grammar reads it: the one
 /// place the server asks how a comment reads, so it follows the engine's parser.
 struct IgnorePragma {
     /// Whether it is `global ignore=`.
@@ -10,8 +10,8 @@ struct IgnorePragma {
 
     /// The pragma a comment line holds, or nil.
     init?(comment: String) {
-        guard let pragma = Suppressions.pragma(in: comment) else { return nil }
-        isGlobal = pragma.isGlobal
-        isDockwright = pragma.isDockwright
+        guard let pragma = Pragma(comment: comment), case .ignore(_, let isGlobal) = pragma.directive else { return nil }
+        self.isGlobal = isGlobal
+        isDockwright = pragma.tool == .dockwright
     }
 }

@@ -111,16 +111,14 @@ extension CommandView {
     }
 }
 
-/// What each package manager's command line looks like: data, kept in one place.
+/// How a manager's spec turns a word into a package request.
 enum PackageManagerTable {
     struct Entry {
-        let installSubcommands: Set<String>
-        let flagsWithValues: Set<String>
-        let requirementFlags: Set<String>
-        /// Version operators, longest first.
-        let versionOperators: [String]
-        /// Whether versions follow rpm's `name-version` form instead.
-        var usesRPMVersions = false
+        let spec: ProgramSpec
+
+        var installSubcommands: Set<String> { spec.installVerbs }
+        var flagsWithValues: Set<String> { spec.flagsWithValues }
+        var requirementFlags: Set<String> { spec.requirementFlags }
 
         func request(_ value: String, _ word: ShellWord) -> PackageRequest {
             var name = value
@@ -132,11 +130,11 @@ enum PackageManagerTable {
             // npm scopes start with `@`, so a version `@` must come after the first character.
             let searchStart = bytes.first == UInt8(ascii: "@") ? 1 : 0
             var best: (offset: Int, operatorText: String)?
-            for candidate in versionOperators {
+            for candidate in spec.versionOperators {
                 guard let offset = Self.firstOffset(of: Array(candidate.utf8), in: bytes, from: searchStart) else { continue }
                 if best.map({ offset < $0.offset }) ?? true { best = (offset, candidate) }
             }
-            if usesRPMVersions { best = Self.rpmVersionOffset(in: bytes).map { ($0, "-") } }
+            if spec.usesRPMVersions { best = Self.rpmVersionOffset(in: bytes).map { ($0, "-") } }
             guard let best else {
                 return PackageRequest(name: name, version: nil, versionOperator: nil, word: word)
             }
@@ -167,60 +165,5 @@ enum PackageManagerTable {
         }
     }
 
-    static func entry(for manager: PackageManager) -> Entry {
-        switch manager {
-        case .aptGet, .apt, .aptitude:
-            return Entry(
-                installSubcommands: ["install"], flagsWithValues: ["-o", "-c", "-t", "--target-release", "--option", "--config-file"],
-                requirementFlags: [], versionOperators: ["=", "/"])
-        case .apk:
-            return Entry(
-                installSubcommands: ["add"],
-                flagsWithValues: ["--repository", "-X", "--virtual", "-t", "--root", "-p", "--arch", "--keys-dir", "--cache-dir"],
-                requirementFlags: [], versionOperators: [">=", "<=", "~=", "=", "~", ">", "<"])
-        case .yum, .dnf, .microdnf, .tdnf:
-            return Entry(
-                installSubcommands: ["install"],
-                flagsWithValues: ["-c", "--config", "--releasever", "-x", "--exclude", "--installroot", "--setopt",
-                                  "--enablerepo", "--disablerepo", "--repo"],
-                requirementFlags: [], versionOperators: [], usesRPMVersions: true)
-        case .zypper:
-            return Entry(
-                installSubcommands: ["install", "in"], flagsWithValues: ["-r", "--repo", "-t", "--type"],
-                requirementFlags: [], versionOperators: [">=", "<=", "=", ">", "<"])
-        case .pip:
-            return Entry(
-                installSubcommands: ["install"],
-                flagsWithValues: ["-c", "--constraint", "-e", "--editable", "-i", "--index-url", "--extra-index-url", "-t",
-                                  "--target", "--prefix", "--root", "-f", "--find-links", "--trusted-host", "--platform",
-                                  "--python-version", "--implementation", "--abi", "--src", "--upgrade-strategy",
-                                  "--progress-bar", "--cache-dir", "--log"],
-                requirementFlags: ["-r", "--requirement"], versionOperators: ["===", "==", ">=", "<=", "~=", "!=", ">", "<"])
-        case .npm:
-            return Entry(
-                installSubcommands: ["install", "i", "add", "ci"],
-                flagsWithValues: ["--prefix", "--registry", "--cache", "--tag", "-w", "--workspace"],
-                requirementFlags: [], versionOperators: ["@"])
-        case .yarn, .pnpm:
-            return Entry(
-                installSubcommands: ["add", "install", "i"],
-                flagsWithValues: ["--cwd", "--registry", "--cache-folder", "--modules-folder", "-C", "--dir", "--filter"],
-                requirementFlags: [], versionOperators: ["@"])
-        case .gem:
-            return Entry(
-                installSubcommands: ["install", "i"],
-                flagsWithValues: ["-v", "--version", "--source", "-s", "-i", "--install-dir", "-n", "--bindir", "--platform"],
-                requirementFlags: [], versionOperators: [":"])
-        case .go:
-            return Entry(
-                installSubcommands: ["install", "get"], flagsWithValues: ["-ldflags", "-tags", "-o", "-mod", "-modfile"],
-                requirementFlags: [], versionOperators: ["@"])
-        case .cargo:
-            return Entry(
-                installSubcommands: ["install"],
-                flagsWithValues: ["--version", "--git", "--branch", "--tag", "--rev", "--path", "--root", "--features", "-j",
-                                  "--jobs", "--target", "--profile", "--index", "--registry"],
-                requirementFlags: [], versionOperators: ["@"])
-        }
-    }
+    static func entry(for manager: PackageManager) -> Entry { Entry(spec: manager.spec) }
 }

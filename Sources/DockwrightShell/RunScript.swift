@@ -65,50 +65,35 @@ public struct RunScript: Hashable, Sendable {
     }
 
     private static func scripts(in graph: StageGraph, includingTriggers: Bool) -> [RunScript] {
-        var dialects: [ShellDialect] = []
+        scripts(in: graph, shells: StageShells(graph), includingTriggers: includingTriggers)
+    }
+
+    /// The scripts of every shell-form RUN (and, with `includingTriggers`, of every
+    /// `ONBUILD RUN`), each read in the shell `shells` says is in effect there.
+    public static func scripts(in graph: StageGraph, shells: StageShells, includingTriggers: Bool) -> [RunScript] {
         var scripts: [RunScript] = []
         for stage in graph.stages {
-            var dialect = initialDialect(of: stage, inherited: dialects)
+            let shell = shells.stages[stage.index]
             for instruction in stage.instructions {
                 switch instruction.kind {
-                case .shell:
-                    if case .execForm(let tokens) = instruction.arguments, let executable = tokens.first?.text {
-                        dialect = ShellDialect(executable: executable)
-                    }
                 case .run:
+                    let dialect = shell.dialect(at: instruction.range.start)
                     if let script = script(of: instruction, stageIndex: stage.index, dialect: dialect, isTrigger: false) {
                         scripts.append(script)
                     }
                 case .onbuild where includingTriggers:
                     if let trigger = instruction.trigger, trigger.kind == .run,
-                       let script = script(of: trigger, stageIndex: stage.index, dialect: dialect, isTrigger: true) {
+                       let script = script(
+                           of: trigger, stageIndex: stage.index, dialect: shell.dialect(at: instruction.range.start),
+                           isTrigger: true) {
                         scripts.append(script)
                     }
                 default:
                     break
                 }
             }
-            dialects.append(dialect)
         }
         return scripts
-    }
-
-    /// A stage built on another stage keeps its shell; a Windows stage starts with cmd.
-    ///
-    /// A stage is taken as Windows when its base image names a Windows image, or
-    /// when it later switches SHELL to PowerShell or cmd, which only Windows stages do
-    /// (`FROM ${base}` hides the image, the SHELL gives it away).
-    private static func initialDialect(of stage: Stage, inherited: [ShellDialect]) -> ShellDialect {
-        if let parent = stage.baseStageIndex, parent < inherited.count { return inherited[parent] }
-        let base = (stage.baseName ?? "").lowercased()
-        let windowsMarkers = ["windows", "nanoserver", "servercore", "dotnet-framework", "dotnet/framework"]
-        if windowsMarkers.contains(where: { base.contains($0) }) { return .defaultWindows }
-        let switchesToWindowsShell = stage.instructions.contains { instruction in
-            guard instruction.kind == .shell, case .execForm(let tokens) = instruction.arguments,
-                  let executable = tokens.first?.text else { return false }
-            return ShellDialect(executable: executable).isWindowsShell
-        }
-        return switchesToWindowsShell ? .defaultWindows : .defaultLinux
     }
 
     private static func script(

@@ -28,6 +28,20 @@ public struct StateLeak: Hashable, Sendable {
         case runsInBackground
         /// A trailing comment, which would swallow whatever is appended to the line.
         case endsWithComment
+        /// A builtin that can change any state or the positional parameters (`eval`,
+        /// `builtin`, `read`, `let`, `mapfile`, `shift`, `getopts`, `hash`, `enable`) or
+        /// control flow after the script (`return`, `break`, `continue`).
+        case changesShellState
+        /// `printf -v name`.
+        case setsVariableWithPrintf
+        /// An assignment inside a loop, `if` condition or `case` arm.
+        case assignsInCompoundCommand
+        /// `for name in …`: the loop variable keeps its last value.
+        case setsLoopVariable
+        /// `${name:=value}` or `${name=value}`.
+        case assignsInExpansion(name: String, operatorText: String)
+        /// An arithmetic expression that may assign (`$((i++))`, `(( n = 1 ))`).
+        case assignsInArithmetic
     }
 
     /// What leaks.
@@ -65,23 +79,34 @@ extension ShellScript {
         return found
     }
 
-    /// What the script changes in its shell that later commands would see.
+    /// The builtins whose effect on the shell the next command of the same shell sees.
+    public static let stateChangingBuiltins: [String: StateLeak.Kind] = [
+        "cd": .changesDirectory, "pushd": .changesDirectory, "popd": .changesDirectory,
+        "export": .changesVariables, "unset": .changesVariables, "readonly": .changesVariables,
+        "declare": .changesVariables, "typeset": .changesVariables, "local": .changesVariables,
+        "set": .changesShellOptions, "shopt": .changesShellOptions, "trap": .changesShellOptions,
+        "ulimit": .changesShellOptions, "umask": .changesShellOptions,
+        "source": .sourcesFile, ".": .sourcesFile,
+        "alias": .definesCommands, "unalias": .definesCommands,
+        "exit": .endsShell, "exec": .endsShell,
+        "eval": .changesShellState, "builtin": .changesShellState, "read": .changesShellState,
+        "let": .changesShellState, "mapfile": .changesShellState, "readarray": .changesShellState,
+        "shift": .changesShellState, "getopts": .changesShellState, "hash": .changesShellState,
+        "enable": .changesShellState, "return": .changesShellState, "break": .changesShellState,
+        "continue": .changesShellState,
+    ]
+
+    /// What the script changes in its shell that later commands would see: first what
+    /// its main shell does at the top (builtins, bare assignments, functions, background
+    /// jobs, a trailing comment), in source order; then the state-changing builtins
+    /// elsewhere outside subshells; then what compound commands and expansions change
+    /// (assignments in loops and `case` arms, loop variables, `${x:=…}`, arithmetic).
     public var stateLeaks: [StateLeak] {
         var leaks: [StateLeak] = []
-        let builtins: [String: StateLeak.Kind] = [
-            "cd": .changesDirectory, "pushd": .changesDirectory, "popd": .changesDirectory,
-            "export": .changesVariables, "unset": .changesVariables, "readonly": .changesVariables,
-            "declare": .changesVariables, "typeset": .changesVariables, "local": .changesVariables,
-            "set": .changesShellOptions, "shopt": .changesShellOptions, "trap": .changesShellOptions,
-            "ulimit": .changesShellOptions, "umask": .changesShellOptions,
-            "source": .sourcesFile, ".": .sourcesFile,
-            "alias": .definesCommands, "unalias": .definesCommands,
-            "exit": .endsShell, "exec": .endsShell,
-        ]
         for view in commands where view.context.runsInMainShell {
             // `exec` is a wrapper for the view, so look at the first word as written.
             let first = view.command.words.first?.literalValue ?? ""
-            if let kind = builtins[first] ?? builtins[view.name ?? ""] {
+            if let kind = Self.topLevelBuiltin(first) ?? Self.topLevelBuiltin(view.name ?? "") {
                 leaks.append(StateLeak(kind: kind, range: view.command.range))
             }
         }
@@ -90,7 +115,26 @@ extension ShellScript {
            text.bytes[last.upperBound...].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             leaks.append(StateLeak(kind: .endsWithComment, range: last))
         }
-        return leaks.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        leaks.sort { $0.range.lowerBound < $1.range.lowerBound }
+        for view in commands where !view.context.enclosures.contains(where: { [.subshell, .substitution, .function].contains($0) }) {
+            let first = view.command.words.first?.literalValue ?? ""
+            if Self.stateChangingBuiltins[first] == .changesShellState
+                || Self.stateChangingBuiltins[view.name ?? ""] == .changesShellState {
+                leaks.append(StateLeak(kind: .changesShellState, range: view.command.range))
+            }
+            if view.name == "printf" && view.hasFlag("v") {
+                leaks.append(StateLeak(kind: .setsVariableWithPrintf, range: view.command.range))
+            }
+        }
+        var finder = NestedLeakFinder()
+        finder.visit(body, isNested: false)
+        return leaks + finder.found
+    }
+
+    /// The kind of a builtin `stateLeaks` lists at the top of the main shell.
+    private static func topLevelBuiltin(_ name: String) -> StateLeak.Kind? {
+        guard let kind = stateChangingBuiltins[name], kind != .changesShellState else { return nil }
+        return kind
     }
 
     /// Bare assignments, function definitions and background jobs of the main shell.
@@ -116,6 +160,91 @@ extension ShellScript {
                     break
                 }
             }
+        }
+    }
+}
+
+/// Finds the state changes of compound commands and expansions: assignments inside
+/// loops and `case` arms, loop variables, `${name:=value}` and arithmetic assignments.
+/// Subshells are skipped, as their changes do not leave them.
+private struct NestedLeakFinder {
+    var found: [StateLeak] = []
+
+    /// Visits a list; `isNested` is false where `collectMainShellLeaks` already reports
+    /// bare assignments and functions (the top of the main shell, brace groups, `if` bodies).
+    mutating func visit(_ list: ShellList, isNested: Bool) {
+        for item in list.items {
+            for pipeline in item.andOr.pipelines {
+                let inPipeline = isNested || pipeline.commands.count > 1
+                for command in pipeline.commands { visit(command, isNested: inPipeline) }
+            }
+        }
+    }
+
+    mutating func visit(_ command: ShellCommand, isNested: Bool) {
+        switch command.kind {
+        case .simple(let simple):
+            if isNested && simple.words.isEmpty && !simple.assignments.isEmpty {
+                found.append(StateLeak(kind: .assignsInCompoundCommand, range: command.range))
+            }
+            for assignment in simple.assignments { if let value = assignment.value { visit(value, in: command) } }
+            for word in simple.words { visit(word, in: command) }
+            for redirect in simple.redirects { visit(redirect.target, in: command) }
+        case .subshell:
+            break
+        case .braceGroup(let list):
+            visit(list, isNested: isNested)
+        case .ifClause(let branches, let elseBody):
+            for branch in branches {
+                visit(branch.condition, isNested: true)
+                visit(branch.body, isNested: isNested)
+            }
+            if let elseBody { visit(elseBody, isNested: isNested) }
+        case .forLoop, .arithmeticForLoop:
+            found.append(StateLeak(kind: .setsLoopVariable, range: command.range))
+        case .whileLoop(let condition, let body, _):
+            visit(condition, isNested: true)
+            visit(body, isNested: true)
+        case .caseClause(let subject, let arms):
+            visit(subject, in: command)
+            for arm in arms { visit(arm.body, isNested: true) }
+        case .functionDefinition:
+            if isNested { found.append(StateLeak(kind: .definesCommands, range: command.range)) }
+        case .testClause(let words):
+            for word in words { visit(word, in: command) }
+        case .arithmeticCommand(let arithmetic):
+            visit(arithmetic, in: command)
+        }
+        for redirect in command.redirects { visit(redirect.target, in: command) }
+    }
+
+    mutating func visit(_ word: ShellWord, in command: ShellCommand) {
+        for part in word.parts { visit(part, in: command) }
+    }
+
+    mutating func visit(_ part: ShellWordPart, in command: ShellCommand) {
+        switch part {
+        case .doubleQuoted(let parts):
+            for inner in parts { visit(inner, in: command) }
+        case .parameter(let expansion):
+            if expansion.operatorText == "=" || expansion.operatorText == ":=" {
+                found.append(StateLeak(
+                    kind: .assignsInExpansion(name: expansion.name, operatorText: expansion.operatorText),
+                    range: expansion.range))
+            }
+            if let operand = expansion.operand { visit(operand, in: command) }
+        case .arithmetic(let arithmetic):
+            visit(arithmetic, in: command)
+        case .literal, .singleQuoted, .ansiCQuoted, .commandSubstitution, .backquoted, .processSubstitution:
+            break
+        }
+    }
+
+    /// Any `=` (comparisons included, to stay simple), `++` or `--` may assign a variable.
+    mutating func visit(_ arithmetic: ShellArithmetic, in command: ShellCommand) {
+        let expression = arithmetic.expression
+        if expression.contains("=") || expression.contains("++") || expression.contains("--") {
+            found.append(StateLeak(kind: .assignsInArithmetic, range: command.range))
         }
     }
 }

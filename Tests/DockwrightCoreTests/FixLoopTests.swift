@@ -21,6 +21,17 @@ private struct ReplaceMarkerRule: Rule {
     }
 }
 
+/// The marker rule under another code, proposing the very same fix.
+private struct SecondMarkerRule: Rule {
+    static let description = RuleDescription(
+        code: "DW903", name: "test-marker-two", category: .style, summary: "Test marker two", severity: .info,
+        fix: .always, rationale: "## Why\ntest", triggering: [], nonTriggering: [])
+
+    init() {}
+
+    func check(_ context: RuleContext) -> [Violation] { ReplaceMarkerRule().check(context) }
+}
+
 /// A rule whose fix always breaks the file.
 private struct BreakingRule: Rule {
     static let description = RuleDescription(
@@ -36,7 +47,44 @@ private struct BreakingRule: Rule {
     }
 }
 
+/// A rule whose fixes all share one title, one of which breaks the file.
+private struct SharedTitleRule: Rule {
+    static let description = RuleDescription(
+        code: "DW902", name: "test-shared-title", category: .style, summary: "Test shared title", severity: .info,
+        fix: .always, rationale: "## Why\ntest", triggering: [], nonTriggering: [])
+
+    init() {}
+
+    func check(_ context: RuleContext) -> [Violation] {
+        context.syntax.instructions.compactMap { instruction in
+            guard instruction.kind == .label, case .keyValuePairs(let pairs, _) = instruction.arguments,
+                  let pair = pairs.first, pair.value.text == "MARK" || pair.value.text == "BREAK" else { return nil }
+            let edit = pair.value.text == "BREAK"
+                ? Edit.insert("ENV ONLYKEY\n", at: instruction.range.end)
+                : Edit(range: pair.value.range, replacement: "done")
+            return Violation(range: pair.value.range, fix: Fix(title: "Tidy the label", applicability: .safe, edits: [edit]))
+        }
+    }
+}
+
 @Suite struct FixLoopTests {
+    @Test func aRejectedFixDoesNotDisableTheOtherFixesOfItsRule() {
+        // Pass one applies the first good fix after rejecting the broken one; the second good
+        // fix, with the same code and title, is applied in pass two: rejection is by identity.
+        let text = "FROM a\nLABEL a=BREAK\nLABEL b=MARK\nLABEL c=MARK\n"
+        let result = Linter(rules: [SharedTitleRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
+        #expect(String(decoding: result.output, as: UTF8.self) == "FROM a\nLABEL a=BREAK\nLABEL b=done\nLABEL c=done\n")
+        #expect(result.applied.map(\.code) == ["DW902", "DW902"])
+        #expect(result.rejected.map(\.code) == ["DW902"])
+    }
+
+    @Test func theSameFixFromTwoRulesIsCreditedToTheRuleWhoseFixApplied() {
+        let text = "FROM a\nLABEL x=MARK\n"
+        let result = Linter(rules: [ReplaceMarkerRule(), SecondMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
+        #expect(String(decoding: result.output, as: UTF8.self) == "FROM a\nLABEL x=done\n")
+        #expect(result.applied.map(\.code) == ["DW900"])
+    }
+
     @Test func fixesRepeatUntilNothingChangesAndKeepEverythingElse() {
         let text = "# keep me\r\nFROM a\r\nLABEL one=MARK\r\n\r\n# and me\r\nLABEL two=MARK\r\n"
         let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)

@@ -1,3 +1,4 @@
+import DockwrightCore
 import Testing
 
 @testable import DockwrightRules

@@ -52,6 +52,28 @@ import Testing
         (parseScript(script)?.commands ?? []).compactMap(\.packageInstallation)
     }
 
+    /// DW001's reader and the package rules share one spec per tool: these flags take a
+    /// value in both (the command-line reader's old table had 6 of apt's 9, 10 of dnf's 21).
+    @Test func flagValuesAreNotPackages() throws {
+        #expect(installations("apt-get install -y -a arm64 curl").first?.packages.map(\.name) == ["curl"])
+        #expect(installations("dnf --setopt=x=1 --repoid extras install -y nginx").first?.packages.map(\.name) == ["nginx"])
+        #expect(installations("pip install --root-user-action ignore flask").first?.packages.map(\.name) == ["flask"])
+        #expect(PackageManager.dnf.spec.flagsWithValues.contains("--repoid"))
+        #expect(PackageManager.aptGet.spec.flagsWithValues == PackageManager.apt.spec.flagsWithValues)
+    }
+
+    /// One reading of `${…}` in shell words for every rule (the command rules lacked `/`,
+    /// the package rules `:+`).
+    @Test func parameterOperatorsHaveOneReading() throws {
+        let script = try #require(parseScript("echo $A ${A:-d} ${U:-d} ${A:+s} ${U:+s} ${L//,/ } ${A%x}"))
+        let parameters = script.commands[0].arguments.compactMap { word -> ShellParameterExpansion? in
+            if case .parameter(let expansion)? = word.parts.first { return expansion }
+            return nil
+        }
+        let values = parameters.map { $0.value(in: ["A": "a", "L": "x,y"]) { $0.literalValue } }
+        #expect(values == ["a", "a", "d", "s", "", "x y", nil])
+    }
+
     @Test func aptGetWithPinsAndOptions() throws {
         let install = try #require(installations("apt-get -o Acquire::Retries=3 install -y --no-install-recommends curl=7.88.1-10 ca-certificates git/bookworm").first)
         #expect(install.manager == .aptGet)
@@ -119,5 +141,14 @@ import Testing
         #expect(kinds("make # build it") == [.endsWithComment])
         #expect(kinds("alias ll='ls -l'; f() { :; }") == [.definesCommands, .definesCommands])
         #expect(kinds("echo done").isEmpty)
+        // Beyond the top of the main shell: what the merge rule and the layer rules both read.
+        #expect(kinds("eval \"$(ssh-agent)\"") == [.changesShellState])
+        #expect(kinds("printf -v x %s 1") == [.setsVariableWithPrintf])
+        #expect(kinds("for f in a b; do make $f; done") == [.setsLoopVariable])
+        #expect(kinds("while read -r line; do n=1; done < f") == [.changesShellState, .assignsInCompoundCommand])
+        #expect(kinds("echo ${A:=1}") == [.assignsInExpansion(name: "A", operatorText: ":=")])
+        #expect(kinds("echo $((i++))") == [.assignsInArithmetic])
+        #expect(kinds("(eval x; for f in a; do :; done)").isEmpty)
+        #expect(ShellScript.stateChangingBuiltins["cd"] == .changesDirectory)
     }
 }

@@ -1,3 +1,4 @@
+import DockwrightModel
 import DockwrightSyntax
 
 /// Inline suppressions: `# dockwright ignore=…` and `# hadolint ignore=…` in the
@@ -27,13 +28,14 @@ public struct Suppressions: Sendable {
         for item in syntax.items {
             switch item {
             case .trivia(let line) where line.kind == .comment:
-                guard let pragma = Self.pragma(in: syntax.source.text(in: line.range)) else { continue }
-                let checkNames = pragma.isDockwright ? Set(pragma.entries.map { $0.lowercased() }) : []
-                if pragma.isGlobal {
-                    global.formUnion(pragma.entries)
+                guard let pragma = Pragma(comment: syntax.source.text(in: line.range)),
+                      case .ignore(let entries, let isGlobal) = pragma.directive else { continue }
+                let checkNames = pragma.tool == .dockwright ? Set(entries.map { $0.lowercased() }) : []
+                if isGlobal {
+                    global.formUnion(entries)
                     globalCheckNames.formUnion(checkNames)
                 } else {
-                    pending.formUnion(pragma.entries)
+                    pending.formUnion(entries)
                     pendingCheckNames.formUnion(checkNames)
                     pendingStart = pendingStart ?? line.range.start
                 }
@@ -67,41 +69,6 @@ public struct Suppressions: Sendable {
         return perInstruction.contains { entry in
             entry.range.contains(offset) && matches(entry.entries, entry.checkNames)
         }
-    }
-
-    /// Parses `# <tool> [global] ignore=A,B` where tool is dockwright or hadolint.
-    public static func pragma(in comment: String) -> (isGlobal: Bool, isDockwright: Bool, entries: Set<String>)? {
-        var text = Substring(comment.trimmingGoSpaceCharacters())
-        guard text.hasPrefix("#") else { return nil }
-        text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
-        guard let tool = ["dockwright", "hadolint"].first(where: { text.hasPrefix($0) }) else { return nil }
-        text = text.dropFirst(tool.count).drop { $0 == " " || $0 == "\t" }
-        var isGlobal = false
-        if text.hasPrefix("global") {
-            isGlobal = true
-            text = text.dropFirst("global".count).drop { $0 == " " || $0 == "\t" }
-        }
-        guard text.hasPrefix("ignore") else { return nil }
-        text = text.dropFirst("ignore".count).drop { $0 == " " || $0 == "\t" }
-        guard text.hasPrefix("=") else { return nil }
-        text = text.dropFirst()
-        let list = text.split(separator: ",").map {
-            String($0.trimmingGoSpaceCharacters().prefix { $0 != " " && $0 != "\t" })
-        }
-        let entries = Set(list.filter { !$0.isEmpty })
-        return entries.isEmpty ? nil : (isGlobal, tool == "dockwright", entries)
-    }
-}
-
-extension StringProtocol {
-    /// The text without leading and trailing ASCII spaces, tabs and line ends.
-    func trimmingGoSpaceCharacters() -> String {
-        // "\r\n" is one Character in Swift: without it a CRLF file's pragmas kept the line end.
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
     }
 }
 

@@ -3,16 +3,24 @@ public enum FixApplier {
     /// The text with as many `fixes` applied as fit, in order of position; a fix
     /// that touches or overlaps one already applied is left for the next pass.
     public static func apply(_ fixes: [Fix], to bytes: [UInt8]) -> (output: [UInt8], applied: [Fix]) {
-        let ordered = fixes.filter { !$0.edits.isEmpty }.sorted { lhs, rhs in
-            (lhs.edits[0].range.start, lhs.title) < (rhs.edits[0].range.start, rhs.title)
+        let (output, indices) = applyIndexed(fixes, to: bytes)
+        return (output, indices.map { fixes[$0] })
+    }
+
+    /// The same as `apply`, naming the applied fixes by their index in `fixes`, so a
+    /// caller can tell two equal fixes of different rules apart.
+    public static func applyIndexed(_ fixes: [Fix], to bytes: [UInt8]) -> (output: [UInt8], applied: [Int]) {
+        let ordered = fixes.indices.filter { !fixes[$0].edits.isEmpty }.sorted { lhs, rhs in
+            (fixes[lhs].edits[0].range.start, fixes[lhs].title, lhs) < (fixes[rhs].edits[0].range.start, fixes[rhs].title, rhs)
         }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
-        var applied: [Fix] = []
+        var applied: [Int] = []
         var appliedEdits: Set<Edit> = []
         var copiedUpTo = 0
         var lastEnd = -1
-        for fix in ordered {
+        for index in ordered {
+            let fix = fixes[index]
             let edits = fix.edits.filter { !appliedEdits.contains($0) }
             guard let first = edits.first else { continue }
             // Adjacent edits count as a conflict too: the conservative choice.
@@ -29,7 +37,7 @@ public enum FixApplier {
                 appliedEdits.insert(edit)
             }
             lastEnd = edits[edits.count - 1].range.end
-            applied.append(fix)
+            applied.append(index)
         }
         output.append(contentsOf: bytes[copiedUpTo...])
         return (output, applied)

@@ -37,47 +37,48 @@ extension Linter {
         var result = lint(source)
         var applied: [(code: String, fix: Fix)] = []
         var rejected: [(code: String, title: String)] = []
-        var rejectedTitles: Set<String> = []
+        // Keyed by identity, not by code and title: titles are often constants, and one
+        // broken fix must not disable every other fix of its rule in the file.
+        var rejectedFixes: Set<FixIdentity> = []
         let startedWithErrors = result.syntax.hasParserErrors
         for _ in 0..<maximumPasses {
-            let candidates = result.diagnostics.compactMap { diagnostic -> (String, Fix)? in
+            let bytes = current.bytes
+            let candidates = result.diagnostics.compactMap { diagnostic -> (code: String, fix: Fix)? in
                 guard let fix = diagnostic.fix, fix.applicability >= level, fix.applicability != .displayOnly,
-                      !rejectedTitles.contains(diagnostic.code + fix.title) else { return nil }
+                      rejectedFixes.isEmpty || !rejectedFixes.contains(FixIdentity(code: diagnostic.code, fix: fix, in: bytes))
+                else { return nil }
                 return (diagnostic.code, fix)
             }
             guard !candidates.isEmpty, !startedWithErrors else {
                 return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false)
             }
-            var (output, appliedFixes) = FixApplier.apply(candidates.map(\.1), to: current.bytes)
+            var (output, appliedIndices) = FixApplier.applyIndexed(candidates.map(\.fix), to: bytes)
             var reparsed = DockerfileSyntax.parse(SourceFile(path: source.path, bytes: output))
             if reparsed.hasParserErrors {
                 // Find the culprits one by one; keep every fix that parses on its own.
-                output = current.bytes
-                appliedFixes = []
-                for (code, fix) in candidates {
-                    let attempt = FixApplier.apply([fix], to: output)
+                output = bytes
+                appliedIndices = []
+                for (index, candidate) in candidates.enumerated() {
+                    let attempt = FixApplier.apply([candidate.fix], to: output)
                     let parsed = DockerfileSyntax.parse(SourceFile(path: source.path, bytes: attempt.output))
                     if parsed.hasParserErrors || attempt.applied.isEmpty {
                         if parsed.hasParserErrors {
-                            rejected.append((code, fix.title))
-                            rejectedTitles.insert(code + fix.title)
+                            rejected.append((candidate.code, candidate.fix.title))
+                            rejectedFixes.insert(FixIdentity(code: candidate.code, fix: candidate.fix, in: bytes))
                         }
                         continue
                     }
                     // Later fixes were computed on the old text; apply them in later passes.
                     output = attempt.output
-                    appliedFixes = [fix]
+                    appliedIndices = [index]
                     reparsed = parsed
                     break
                 }
             }
-            guard output != current.bytes else {
+            guard output != bytes else {
                 return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false)
             }
-            // A lookup table, not a search per fix: a file with thousands of fixes
-            // made that quadratic.
-            let codes = Dictionary(candidates.map { ($0.1, $0.0) }, uniquingKeysWith: { first, _ in first })
-            for fix in appliedFixes { applied.append((codes[fix] ?? "", fix)) }
+            for index in appliedIndices { applied.append(candidates[index]) }
             current = SourceFile(path: source.path, bytes: output)
             result = lint(reparsed)
         }

@@ -1,50 +1,49 @@
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
-/// Everything a rule may look at, computed once per file.
+/// Everything a rule may look at: the file's model, its style, the build context and
+/// the configuration's options.
 ///
 /// A class, immutable and so `Sendable`: every rule receives the same instance
-/// instead of a copy of a large value.
+/// instead of a copy of a large value. Facts come from ``model``, computed once per
+/// file and only when a rule first asks for them.
 public final class RuleContext: Sendable {
-    /// The parsed file.
-    public let syntax: DockerfileSyntax
-    /// Stages, ARG scope and dependencies.
-    public let stages: StageGraph
-    /// The shell scripts of the RUN instructions, parsed once.
-    public let runScripts: [RunScript]
-    /// The scripts of the RUN instructions and of the `ONBUILD RUN` triggers, in
-    /// source order: what shell rules check (hadolint's `onbuild` combinator).
-    public let runAndTriggerScripts: [RunScript]
-    /// Script lookup by the RUN's start offset, so rules asking per instruction stay linear.
-    private let scriptsByStart: [Int: RunScript]
+    /// The semantic model: stage facts, scripts, leading comments and pragmas.
+    public let model: DockerfileModel
     /// The file's conventions, for generating text that matches it.
     public let style: DockerfileStyle
     /// The files of the build context, when the caller could list them.
     public let buildContext: BuildContextListing?
     /// Settings from the configuration that rules read (e.g. trusted registries).
     public let options: RuleOptions
+    /// Facts rules derive alike, computed once (see ``DerivedFact``).
+    private let derivedFacts = DerivedFacts()
 
     /// Builds the context of a parsed file.
     public init(syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil, options: RuleOptions = RuleOptions()) {
-        self.syntax = syntax
+        self.model = DockerfileModel(syntax: syntax)
         self.buildContext = buildContext
         self.options = options
-        let stages = StageGraph(syntax: syntax)
-        self.stages = stages
-        let allScripts = RunScript.scriptsIncludingTriggers(in: stages)
-        self.runAndTriggerScripts = allScripts
-        self.runScripts = allScripts.filter { !$0.isOnbuildTrigger }
-        self.scriptsByStart = Dictionary(allScripts.map { ($0.instruction.range.start, $0) }) { first, _ in first }
         self.style = DockerfileStyle(syntax)
     }
+
+    /// The parsed file.
+    public var syntax: DockerfileSyntax { model.syntax }
+    /// Stages, ARG scope and dependencies.
+    public var stages: StageGraph { model.stages }
+    /// The shell scripts of the RUN instructions, parsed on first use.
+    public var runScripts: [RunScript] { model.runScripts }
+    /// The scripts of the RUN instructions and of the `ONBUILD RUN` triggers, in
+    /// source order: what shell rules check (hadolint's `onbuild` combinator).
+    public var runAndTriggerScripts: [RunScript] { model.runAndTriggerScripts }
 
     /// The file's bytes.
     public var bytes: [UInt8] { syntax.source.bytes }
 
     /// The parsed script of a RUN instruction (or of the RUN inside an ONBUILD), if it has one.
-    public func runScript(of instruction: InstructionSyntax) -> RunScript? {
-        guard let script = scriptsByStart[instruction.range.start], script.instruction.range == instruction.range
-        else { return nil }
-        return script
-    }
+    public func runScript(of instruction: InstructionSyntax) -> RunScript? { model.runScript(of: instruction) }
+
+    /// A fact derived from the model, computed on first use and shared by every rule.
+    public func derived<Key: DerivedFact>(_ key: Key.Type) -> Key.Value { derivedFacts.value(key, in: self) }
 }

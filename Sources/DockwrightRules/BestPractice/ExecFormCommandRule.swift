@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -24,7 +25,9 @@ public struct ExecFormCommandRule: Rule {
             runs the command (`SHELL ["/bin/bash", "-o", "pipefail", "-c"]` is usually there \
             for `RUN` pipes), so, like hadolint, it is still reported. Deliberate difference \
             from hadolint: a stage whose `SHELL` is PowerShell or cmd is not reported, since \
-            there shell form is the idiomatic way to run a command and signals do not apply.
+            there shell form is the idiomatic way to run a command and signals do not apply; \
+            nor is a Windows stage without `SHELL` (a `servercore` or `nanoserver` image), \
+            whose shell form runs under `cmd /S /C`.
 
             ## Fix safety
             When the command is a plain list of words (no variables, quotes, globs, \
@@ -52,6 +55,7 @@ public struct ExecFormCommandRule: Rule {
             Example("FROM alpine:3.20\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n"),
             Example("FROM alpine:3.20\nHEALTHCHECK NONE\n"),
             Example("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nCMD Start-Service w3svc\n"),
+            Example("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD ping localhost\n"),
             Example("FROM alpine:3.20\nRUN echo shell form is fine for RUN\n"),
         ],
         fixes: [
@@ -69,34 +73,25 @@ public struct ExecFormCommandRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        var dialectAtEnd: [ShellDialect] = []
         for stage in context.stages.stages {
-            var dialect = Self.initialDialect(of: stage, dialectAtEnd: dialectAtEnd)
+            // The shell the model says runs the command: a Windows stage starts with cmd.
+            let facts = context.model.stage(stage.index)
             for instruction in stage.instructions {
                 switch (instruction.kind, instruction.arguments) {
-                case (.shell, .execForm(let tokens)):
-                    if let executable = tokens.first?.text { dialect = ShellDialect(executable: executable) }
                 case (.cmd, .shellForm(let token)), (.entrypoint, .shellForm(let token)):
-                    if !dialect.isWindowsShell {
+                    if !facts.dialect(at: instruction.range.start).isWindowsShell {
                         violations.append(violation(for: token, keyword: instruction.keyword.text.uppercased(), context))
                     }
                 case (.healthcheck, .healthcheck(let type, .shellForm(let token))) where type.text.uppercased() == "CMD":
-                    if !dialect.isWindowsShell {
+                    if !facts.dialect(at: instruction.range.start).isWindowsShell {
                         violations.append(violation(for: token, keyword: "HEALTHCHECK CMD", context))
                     }
                 default:
                     break
                 }
             }
-            dialectAtEnd.append(dialect)
         }
         return violations
-    }
-
-    /// A stage built on another stage starts with the shell that stage ended with.
-    private static func initialDialect(of stage: Stage, dialectAtEnd: [ShellDialect]) -> ShellDialect {
-        guard let parent = stage.baseStageIndex, parent < dialectAtEnd.count else { return .defaultLinux }
-        return dialectAtEnd[parent]
     }
 }
 

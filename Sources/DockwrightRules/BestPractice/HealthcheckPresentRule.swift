@@ -39,12 +39,10 @@ public struct HealthcheckPresentRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         guard let final = context.stages.finalStage else { return [] }
-        var index: Int? = final.index
-        var visited: Set<Int> = []
-        while let current = index, visited.insert(current).inserted {
-            let stage = context.stages.stages[current]
-            if stage.instructions.contains(where: { $0.kind == .healthcheck }) { return [] }
-            index = stage.baseStageIndex
+        // A HEALTHCHECK in a stage the final stage is built on is inherited.
+        for index in context.stages.baseChain(ofStage: final.index)
+        where context.stages.stages[index].instructions.contains(where: { $0.kind == .healthcheck }) {
+            return []
         }
         return [Violation(
             range: final.from.keyword.range,

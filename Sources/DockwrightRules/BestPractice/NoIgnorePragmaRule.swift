@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags inline ignore pragmas, for teams that want every exception in configuration.
@@ -39,15 +40,16 @@ public struct NoIgnorePragmaRule: Rule {
         return context.syntax.items.compactMap { item -> Violation? in
             guard case .trivia(let line) = item, line.kind == .comment else { return nil }
             let text = source.text(in: line.range)
-            guard let pragma = Suppressions.pragma(in: text) else { return nil }
+            guard let pragma = Pragma(comment: text), case .ignore(let entries, let isGlobal) = pragma.directive
+            else { return nil }
             // Point at the `#`, not at indentation, and leave the line end out.
             let leading = text.utf8.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.count
             let trailing = text.utf8.reversed().prefix { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }.count
             let range = TextRange(start: line.range.start + leading, end: line.range.end - trailing)
-            let scope = pragma.isGlobal ? "for the whole file" : "for the next instruction"
+            let scope = isGlobal ? "for the whole file" : "for the next instruction"
             return Violation(
                 range: range,
-                message: "This comment silences \(pragma.entries.sorted().joined(separator: ", ")) \(scope); "
+                message: "This comment silences \(entries.sorted().joined(separator: ", ")) \(scope); "
                     + "fix the finding or list the exception in the configuration")
         }
     }

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags ADD of local files and folders, which COPY does more plainly.
@@ -75,7 +76,8 @@ private extension PreferCopyOverAddRule {
     /// A source ADD copies as is: not a URL, not a git source, not an archive ADD would unpack.
     func isPlainLocalSource(_ source: String) -> Bool {
         let lowered = source.lowercased()
-        if lowered.contains("://") || lowered.hasPrefix("git@") || lowered.hasSuffix(".git") || lowered.contains(".git#") {
+        // A local `name.git` may be a repository the author meant ADD to clone: left alone too.
+        if CopySource(source).isRemote || lowered.hasSuffix(".git") || lowered.contains(".git#") {
             return false
         }
         return !Self.archiveSuffixes.contains { lowered.hasSuffix($0) }

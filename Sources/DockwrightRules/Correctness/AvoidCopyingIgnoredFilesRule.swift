@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a COPY or ADD source that the build context's `.dockerignore` excludes.
@@ -59,7 +60,7 @@ public struct AvoidCopyingIgnoredFilesRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         guard let text = context.buildContext?.dockerignore else { return [] }
         let matcher = DockerignoreMatcher(text)
-        guard !matcher.patterns.isEmpty else { return [] }
+        guard !matcher.isEmpty else { return [] }
         let scope = context.stages.argScope
         var violations: [Violation] = []
         for stage in context.stages.stages {
@@ -74,7 +75,7 @@ public struct AvoidCopyingIgnoredFilesRule: Rule {
                 }
                 for token in tokens.dropLast() where !token.text.hasPrefix("<<") {
                     guard let source = scope.expander.evaluate(token.text, environment: environment).value,
-                        !Self.isRemote(source)
+                        !CopySource(source).isRemote
                     else { continue }
                     // `./x` and `/x` both name `x` at the context root.
                     var path = DockerignoreMatcher.cleaned(source)
@@ -90,14 +91,5 @@ public struct AvoidCopyingIgnoredFilesRule: Rule {
             }
         }
         return violations
-    }
-}
-
-// MARK: - Helpers
-
-private extension AvoidCopyingIgnoredFilesRule {
-    /// URLs and git sources, which ADD fetches instead of reading the context.
-    static func isRemote(_ source: String) -> Bool {
-        source.contains("://") || source.hasPrefix("git@")
     }
 }

@@ -249,13 +249,10 @@ private extension DeclareVariablesBeforeUseRule {
             stageIndex = stage.index
             self.file = file
             var names: Set<String> = []
-            var current: Stage? = stage
-            var visited: Set<Int> = []
-            while let walked = current, visited.insert(walked.index).inserted {
-                if let token = walked.baseToken {
+            for walked in context.stages.baseChain(ofStage: stage.index) {
+                if let token = context.stages.stages[walked].baseToken {
                     names.formUnion(context.stages.argScope.expander.referencedNames(in: token.text))
                 }
-                current = walked.baseStageIndex.map { context.stages.stages[$0] }
             }
             namesInFrom = names
         }

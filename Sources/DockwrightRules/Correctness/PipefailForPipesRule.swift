@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -79,25 +80,26 @@ public struct PipefailForPipesRule: Rule {
         var scripts: [Int: RunScript] = [:]
         for run in context.runScripts { scripts[run.instruction.range.start] = run }
         var violations: [Violation] = []
-        var pipefailAtEnd: [Bool] = []
         for stage in context.stages.stages {
-            var hasPipefail = stage.baseStageIndex.map { $0 < pipefailAtEnd.count && pipefailAtEnd[$0] } ?? false
+            let facts = context.model.stage(stage.index)
             var hasShell = false
             var stageFix: Fix?
             var isFixComputed = false
             for instruction in stage.instructions {
                 if instruction.kind == .shell {
                     hasShell = true
-                    hasPipefail = Self.enablesPipefail(instruction)
                     continue
                 }
-                guard instruction.kind == .run, !hasPipefail, let run = scripts[instruction.range.start],
+                guard instruction.kind == .run, !facts.shell.options(at: instruction.range.start).pipefail,
+                      let run = scripts[instruction.range.start],
                       let script = run.script, let pipe = Self.firstUnprotectedPipe(in: script) else { continue }
                 // Every finding of the stage carries the same edit, before its first piped
                 // RUN, so applying several of them inserts one SHELL.
                 if !isFixComputed {
                     isFixComputed = true
-                    if !hasShell && Self.stageChainHasNoShell(stage, context) {
+                    // Only where no SHELL of the stage or the stages it is built on would be overridden.
+                    let chainHasShell = facts.baseChain.dropFirst().contains { !context.model.stage($0).shell.changes.isEmpty }
+                    if !hasShell && !chainHasShell {
                         stageFix = Self.fix(before: instruction, in: stage, context)
                     }
                 }
@@ -106,7 +108,6 @@ public struct PipefailForPipesRule: Rule {
                     message: "A pipe's status is only its last command's; set `-o pipefail` in `SHELL` before this `RUN`",
                     fix: stageFix))
             }
-            pipefailAtEnd.append(hasPipefail)
         }
         return violations
     }
@@ -115,20 +116,6 @@ public struct PipefailForPipesRule: Rule {
 // MARK: - Helpers
 
 private extension PipefailForPipesRule {
-    /// Whether a SHELL runs a POSIX shell with `-o pipefail`, or is not a POSIX shell.
-    static func enablesPipefail(_ shell: InstructionSyntax) -> Bool {
-        guard case .execForm(let tokens) = shell.arguments, let executable = tokens.first?.text else { return false }
-        guard ShellDialect(executable: executable).isPOSIX else { return true }
-        let arguments = tokens.dropFirst().map(\.text)
-        for (index, argument) in arguments.enumerated() where index + 1 < arguments.count {
-            if argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.hasSuffix("o")
-                && arguments[index + 1] == "pipefail" {
-                return true
-            }
-        }
-        return false
-    }
-
     /// The script offset of the first pipe not preceded by `set -o pipefail` in the main shell.
     static func firstUnprotectedPipe(in script: ShellScript) -> Int? {
         var pipefailFrom: Int?
@@ -178,17 +165,6 @@ private extension PipefailForPipesRule {
             offset -= 1
         }
         return nil
-    }
-
-    /// Whether no stage the stage is built on sets a SHELL.
-    static func stageChainHasNoShell(_ stage: Stage, _ context: RuleContext) -> Bool {
-        var current = stage.baseStageIndex
-        while let index = current {
-            let base = context.stages.stages[index]
-            if base.instructions.contains(where: { $0.kind == .shell }) { return false }
-            current = base.baseStageIndex
-        }
-        return true
     }
 
     /// `SHELL [<bash or ash>, "-o", "pipefail", "-c"]` before `run` (above its comments),

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -267,14 +268,14 @@ private struct Situation {
         guard !moved.isEmpty, let copies = manifestCopies(for: moved, buildContext: buildContext) else { return nil }
         let syntax = context.syntax
         let style = context.style
-        let copyRange = LayerOrdering.rangeWithLeadingComments(of: copy, in: syntax)
+        let copyRange = context.model.leadingComments(of: copy).range(extending: copy)
         let copyText = LayerOrdering.movableText(copyRange, in: syntax, style: style)
         var edits = [Edit(range: copyRange, replacement: copies)]
         if let split = plan.split {
             // An ignore pragma above the RUN would cover only the part left in place.
-            let runRange = LayerOrdering.rangeWithLeadingComments(of: run, in: syntax)
-            guard !syntax.source.text(in: TextRange(start: runRange.start, end: run.range.start)).contains("ignore")
-            else { return nil }
+            let runComments = context.model.leadingComments(of: run)
+            guard !runComments.pragmas.contains(where: { $0.ignoredEntries != nil }) else { return nil }
+            let runRange = runComments.range(extending: run)
             let flags = LayerOrdering.flagsText(run.flags, in: syntax)
             let firstPart = [style.keyword(.run), flags, syntax.source.text(in: split.firstPart)]
                 .filter { !$0.isEmpty }.joined(separator: " ")
@@ -356,11 +357,7 @@ private struct Situation {
 
     /// Commands whose effect later commands of the same shell would notice.
     static func changesShellState(_ view: CommandView) -> Bool {
-        let stateful: Set<String> = [
-            "cd", "pushd", "popd", "export", "unset", "set", "source", ".", "alias", "umask", "ulimit", "trap",
-            "exec", "exit", "readonly", "declare", "typeset", "local", "shopt",
-        ]
-        return stateful.contains(view.command.words.first?.literalValue ?? "") || view.command.words.isEmpty
+        ShellScript.stateChangingBuiltins[view.command.words.first?.literalValue ?? ""] != nil || view.command.words.isEmpty
     }
 
     /// Setup that reads no project file: system packages and package-manager settings,

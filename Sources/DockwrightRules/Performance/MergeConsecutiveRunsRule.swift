@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -97,15 +98,12 @@ public struct MergeConsecutiveRunsRule: Rule {
         var previous: InstructionSyntax?
         var previousHasPragmaAbove = false
         var between: [TriviaLine] = []
-        var commentBlock: [TriviaLine] = []
         for item in context.syntax.items {
             switch item {
             case .byteOrderMark:
                 continue
             case .trivia(let line):
                 between.append(line)
-                // Suppressions reach the next instruction only through adjacent comment lines.
-                if line.kind == .blank { commentBlock = [] } else { commentBlock.append(line) }
             case .instruction(let instruction):
                 if instruction.kind == .run, let first = previous, Self.flagKey(first) == Self.flagKey(instruction) {
                     violations.append(violation(
@@ -114,12 +112,12 @@ public struct MergeConsecutiveRunsRule: Rule {
                 }
                 if instruction.kind == .run {
                     previous = instruction
-                    previousHasPragmaAbove = commentBlock.contains { Self.isPragma($0, in: context) }
+                    // Suppressions reach the next instruction only through adjacent comment lines.
+                    previousHasPragmaAbove = context.model.leadingComments(of: instruction).pragmas.contains(where: Self.matters)
                 } else {
                     previous = nil
                 }
                 between = []
-                commentBlock = []
             }
         }
         return violations
@@ -186,7 +184,7 @@ private extension MergeConsecutiveRunsRule {
         let gap = TextRange(start: firstText.range.end, end: secondText.range.start)
         let keptComments = Self.commentLines(in: gap, first: first, second: second, between: between)
         // Suppressions read the comment lines above an instruction, never those inside it.
-        if keptComments.contains(where: { Self.isPragma(text: Self.text(bytes, $0)) }) {
+        if keptComments.contains(where: { Pragma(comment: Self.text(bytes, $0)).map(Self.matters) == true }) {
             return .failure(.suppressionBetween)
         }
         if hasPragmaAbove { return .failure(.suppressionAbove) }
@@ -265,20 +263,11 @@ private extension MergeConsecutiveRunsRule {
         return lines
     }
 
-    /// Whether a comment line is a `# hadolint …` or `# dockwright …` pragma.
-    static func isPragma(_ line: TriviaLine, in context: RuleContext) -> Bool {
-        line.kind == .comment && isPragma(text: text(context.bytes, line.range))
-    }
-
-    /// A pragma that names only this rule does not count: it already keeps its pair apart,
-    /// and after a merge it still suppresses nothing but this rule.
-    static func isPragma(text: String) -> Bool {
-        let body = text.drop { $0 == " " || $0 == "\t" }.dropFirst().drop { $0 == " " || $0 == "\t" }
-        guard body.hasPrefix("hadolint") || body.hasPrefix("dockwright") else { return false }
-        guard let equals = body.firstIndex(of: "=") else { return true }
-        let entries = body[body.index(after: equals)...].split(separator: ",").map {
-            String($0.drop { $0 == " " || $0 == "\t" }.prefix { $0 != " " && $0 != "\t" && $0 != "\r" && $0 != "\n" })
-        }
+    /// Whether a merge would change what `pragma` applies to. A pragma that names only
+    /// this rule does not count: it already keeps its pair apart, and after a merge it
+    /// still suppresses nothing but this rule.
+    static func matters(_ pragma: Pragma) -> Bool {
+        guard case .ignore(let entries, _) = pragma.directive else { return true }
         let ownNames = [description.code, description.name]
         return !entries.allSatisfy { ownNames.contains($0) }
     }
@@ -299,141 +288,29 @@ private extension MergeConsecutiveRunsRule {
 
     /// What the script leaves behind for a script joined after it, in words, or nil.
     static func leakDescription(_ script: ShellScript) -> String? {
-        if let leak = script.stateLeaks.first {
-            let word = script.text(leak.range).split(separator: " ").first.map(String.init) ?? ""
-            switch leak.kind {
-            case .changesDirectory: return "changes directory with `\(word)`"
-            case .changesVariables: return "sets variables with `\(word)`"
-            case .changesShellOptions: return "changes shell options with `\(word)`"
-            case .sourcesFile: return "sources a file with `\(word)`"
-            case .definesCommands: return "defines commands"
-            case .endsShell: return "may end the shell with `\(word)`"
-            case .runsInBackground: return "starts a background job"
-            case .endsWithComment: return "ends with a comment"
-            }
+        guard let leak = script.stateLeaks.first else { return nil }
+        let word = script.text(leak.range).split(separator: " ").first.map(String.init) ?? ""
+        switch leak.kind {
+        case .changesDirectory: return "changes directory with `\(word)`"
+        case .changesVariables: return "sets variables with `\(word)`"
+        case .changesShellOptions: return "changes shell options with `\(word)`"
+        case .sourcesFile: return "sources a file with `\(word)`"
+        case .definesCommands: return "defines commands"
+        case .endsShell: return "may end the shell with `\(word)`"
+        case .runsInBackground: return "starts a background job"
+        case .endsWithComment: return "ends with a comment"
+        case .changesShellState: return "changes the shell's state with `\(word)`"
+        case .setsVariableWithPrintf: return "sets a variable with `printf -v`"
+        case .assignsInCompoundCommand: return "sets variables with an assignment"
+        case .setsLoopVariable: return "sets a loop variable with `for`"
+        case .assignsInExpansion(let name, let operatorText): return "sets a variable with `${\(name)\(operatorText)…}`"
+        case .assignsInArithmetic: return "sets a variable in an arithmetic expression"
         }
-        for view in script.commands where !view.context.enclosures.contains(where: isSeparateShell) {
-            let name = view.command.words.first?.literalValue ?? ""
-            if extraStatefulBuiltins.contains(name) || extraStatefulBuiltins.contains(view.name ?? "") {
-                return "changes the shell's state with `\(name)`"
-            }
-            if view.name == "printf" && view.hasFlag("v") { return "sets a variable with `printf -v`" }
-        }
-        var finder = LeakFinder()
-        finder.visit(script.body)
-        return finder.found
     }
-
-    static func isSeparateShell(_ enclosure: CommandContext.Enclosure) -> Bool {
-        enclosure == .subshell || enclosure == .substitution || enclosure == .function
-    }
-
-    /// Builtins that change the shell beyond what `ShellScript.stateLeaks` lists:
-    /// `eval` and `builtin` can run any of them; the others set variables or positional
-    /// parameters, or change control flow after the script.
-    static let extraStatefulBuiltins: Set<String> = [
-        "eval", "builtin", "read", "let", "mapfile", "readarray", "shift", "getopts", "hash", "enable", "return",
-        "break", "continue",
-    ]
 
     /// Whether the stage's SHELL (or its base stage's) turns on `errexit` (`-e`, `-eux`, `-o errexit`).
     static func shellRunsWithErrexit(_ run: InstructionSyntax, context: RuleContext) -> Bool {
-        guard var stage = context.stages.stage(containing: run) else { return false }
-        var limit = run.range.start
-        while true {
-            if let shell = stage.instructions.last(where: { $0.kind == .shell && $0.range.start < limit }) {
-                guard case .execForm(let tokens) = shell.arguments else { return true }
-                let arguments = tokens.dropFirst().map(\.text)
-                for (index, argument) in arguments.enumerated() {
-                    if argument == "-o", index + 1 < arguments.count, arguments[index + 1] == "errexit" { return true }
-                    if argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.dropFirst().contains("e") {
-                        return true
-                    }
-                }
-                return false
-            }
-            guard let base = stage.baseStageIndex, context.stages.stages.indices.contains(base) else { return false }
-            stage = context.stages.stages[base]
-            limit = Int.max
-        }
-    }
-}
-
-/// Finds state changes `ShellScript.stateLeaks` does not model: assignments inside loops
-/// and `case` arms, loop variables, `${name:=value}` and arithmetic assignments.
-/// Subshells and substitutions are skipped, as their changes do not leave them.
-private struct LeakFinder {
-    var found: String?
-
-    mutating func visit(_ list: ShellList) {
-        for item in list.items {
-            for pipeline in item.andOr.pipelines {
-                for command in pipeline.commands { visit(command) }
-            }
-        }
-    }
-
-    mutating func visit(_ command: ShellCommand) {
-        guard found == nil else { return }
-        switch command.kind {
-        case .simple(let simple):
-            if simple.words.isEmpty && !simple.assignments.isEmpty { found = "sets variables with an assignment" }
-            for assignment in simple.assignments { if let value = assignment.value { visit(value) } }
-            for word in simple.words { visit(word) }
-            for redirect in simple.redirects { visit(redirect.target) }
-        case .subshell:
-            break
-        case .braceGroup(let list):
-            visit(list)
-        case .ifClause(let branches, let elseBody):
-            for branch in branches {
-                visit(branch.condition)
-                visit(branch.body)
-            }
-            if let elseBody { visit(elseBody) }
-        case .forLoop, .arithmeticForLoop:
-            found = "sets a loop variable with `for`"
-        case .whileLoop(let condition, let body, _):
-            visit(condition)
-            visit(body)
-        case .caseClause(let subject, let arms):
-            visit(subject)
-            for arm in arms { visit(arm.body) }
-        case .functionDefinition:
-            found = "defines commands"
-        case .testClause(let words):
-            for word in words { visit(word) }
-        case .arithmeticCommand(let arithmetic):
-            visit(arithmetic)
-        }
-        for redirect in command.redirects { visit(redirect.target) }
-    }
-
-    mutating func visit(_ word: ShellWord) {
-        for part in word.parts { visit(part) }
-    }
-
-    mutating func visit(_ part: ShellWordPart) {
-        switch part {
-        case .doubleQuoted(let parts):
-            for inner in parts { visit(inner) }
-        case .parameter(let expansion):
-            if expansion.operatorText == "=" || expansion.operatorText == ":=" {
-                found = "sets a variable with `${\(expansion.name)\(expansion.operatorText)…}`"
-            }
-            if let operand = expansion.operand { visit(operand) }
-        case .arithmetic(let arithmetic):
-            visit(arithmetic)
-        case .literal, .singleQuoted, .ansiCQuoted, .commandSubstitution, .backquoted, .processSubstitution:
-            break
-        }
-    }
-
-    /// Any `=` (comparisons included, to stay simple), `++` or `--` may assign a variable.
-    mutating func visit(_ arithmetic: ShellArithmetic) {
-        let expression = arithmetic.expression
-        if expression.contains("=") || expression.contains("++") || expression.contains("--") {
-            found = "sets a variable in an arithmetic expression"
-        }
+        guard let stage = context.stages.stage(containing: run) else { return false }
+        return context.model.stage(stage.index).shell.options(at: run.range.start).errexit
     }
 }

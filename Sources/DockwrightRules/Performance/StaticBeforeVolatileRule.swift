@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -155,8 +156,8 @@ private extension StaticBeforeVolatileRule {
     /// Deletes the RUN (with its comments) and inserts it above `copy` (and its comments);
     /// see ``LayerOrdering/moveEdits(_:before:in:style:)`` for blank lines.
     func moveFix(_ run: InstructionSyntax, above copy: InstructionSyntax, _ context: RuleContext) -> Fix {
-        let runRange = LayerOrdering.rangeWithLeadingComments(of: run, in: context.syntax)
-        let target = LayerOrdering.rangeWithLeadingComments(of: copy, in: context.syntax)
+        let runRange = context.model.leadingComments(of: run).range(extending: run)
+        let target = context.model.leadingComments(of: copy).range(extending: copy)
         return Fix(
             title: "Move the package install above `\(copy.keyword.text)`", applicability: .unsafe,
             edits: LayerOrdering.moveEdits(runRange, before: target, in: context.syntax, style: context.style))

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags `ADD` of an HTTP(S) URL without `--checksum`.
@@ -76,10 +77,5 @@ private extension AddURLChecksumRule {
     }
 
     /// An HTTP(S) file, not a git repository.
-    static func isRemoteFile(_ source: String) -> Bool {
-        let lowered = source.lowercased()
-        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else { return false }
-        let path = lowered.prefix { $0 != "#" && $0 != "?" }
-        return !path.hasSuffix(".git") && !lowered.contains(".git#")
-    }
+    static func isRemoteFile(_ source: String) -> Bool { CopySource(source) == .httpFile }
 }

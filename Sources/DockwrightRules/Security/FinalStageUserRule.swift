@@ -1,5 +1,5 @@
 import DockwrightCore
-import DockwrightShell
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a final stage that never sets a USER, so the container runs as root.
@@ -74,15 +74,17 @@ public struct FinalStageUserRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        guard let final = context.stages.finalStageIndex, StageUser.effective(ofStage: final, in: context) == nil,
+        guard let final = context.stages.finalStageIndex, StageUser.effective(ofStage: final, in: context.stages) == nil,
               let token = context.stages.stages[final].baseToken,
-              let root = StageUser.rootStage(of: final, in: context),
+              let root = context.stages.rootStage(of: final),
               case .image(let image) = root.base, let rootToken = root.baseToken,
               context.stages.argScope.expandInGlobalScope(rootToken.text).undefinedNames.isEmpty
         else { return [] }
-        let chain = stageChain(from: final, in: context)
-        guard !Self.runsAsNonRoot(image), !dropsPrivileges(image, chain: chain, in: context),
-              !isWindows(image, chain: chain) else { return [] }
+        let facts = context.model.stage(final)
+        let chain = facts.baseChain.map { context.stages.stages[$0] }
+        // Windows users are `ContainerAdministrator` and `ContainerUser`, not root and UIDs.
+        guard !Self.runsAsNonRoot(image), !dropsPrivileges(image, chain: chain, in: context), !facts.isWindows
+        else { return [] }
         return [Violation(
             range: token.range,
             message: "No `USER` is set, so the final stage runs as root; add a non-root `USER` (e.g. `USER 10001`)")]
@@ -90,33 +92,6 @@ public struct FinalStageUserRule: Rule {
 }
 
 private extension FinalStageUserRule {
-    /// The final stage and the stages it is built on, final first.
-    func stageChain(from index: Int, in context: RuleContext) -> [Stage] {
-        var chain: [Stage] = []
-        var current: Int? = index
-        var visited: Set<Int> = []
-        while let stageIndex = current, visited.insert(stageIndex).inserted {
-            chain.append(context.stages.stages[stageIndex])
-            current = context.stages.stages[stageIndex].baseStageIndex
-        }
-        return chain
-    }
-
-    /// Whether the stages build a Windows image, where users are `ContainerAdministrator` and
-    /// `ContainerUser`, not root and UIDs (the markers RunScript uses to pick cmd).
-    func isWindows(_ image: ImageReference, chain: [Stage]) -> Bool {
-        let name = image.text.lowercased()
-        let markers = ["windows", "nanoserver", "servercore", "dotnet-framework", "dotnet/framework"]
-        if markers.contains(where: name.contains) {
-            return true
-        }
-        return chain.flatMap(\.instructions).contains { instruction in
-            guard instruction.kind == .shell, case .execForm(let tokens) = instruction.arguments,
-                  let executable = tokens.first?.text else { return false }
-            return ShellDialect(executable: executable).isWindowsShell
-        }
-    }
-
     /// Images documented to run as a non-root user by default.
     static func runsAsNonRoot(_ image: ImageReference) -> Bool {
         let tag = (image.tag ?? "").lowercased()

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a final stage whose last USER is root.
@@ -65,7 +66,7 @@ public struct NonRootLastUserRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         guard let final = context.stages.finalStageIndex,
-              let user = StageUser.effective(ofStage: final, in: context), user.isRoot else { return [] }
+              let user = StageUser.effective(ofStage: final, in: context.stages), user.isRoot else { return [] }
         let shown = user.usesVariables ? "`\(user.token.text)` resolves to `\(user.value ?? "")`, so the" : "The"
         return [Violation(
             range: user.token.range,

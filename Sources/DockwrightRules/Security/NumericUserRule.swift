@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a USER of the final image given by name rather than by numeric UID.
@@ -59,8 +60,8 @@ public struct NumericUserRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         guard let final = context.stages.finalStageIndex else { return [] }
-        let imageUser = StageUser.effective(ofStage: final, in: context)?.instruction.range
-        return StageUser.all(inChainOf: final, in: context).compactMap { user in
+        let imageUser = StageUser.effective(ofStage: final, in: context.stages)?.instruction.range
+        return StageUser.all(inChainOf: final, in: context.stages).compactMap { user in
             guard !user.hasUnsetVariables, let uid = user.userPart, !uid.isEmpty,
                   !uid.allSatisfy({ $0.isASCII && $0.isNumber }),
                   !(user.isRoot && user.instruction.range == imageUser)

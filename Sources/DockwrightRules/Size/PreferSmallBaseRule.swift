@@ -79,10 +79,7 @@ public struct PreferSmallBaseRule: Rule {
         let graph = context.stages
         guard let finalIndex = graph.finalStageIndex else { return [] }
         // The final stage and the stages it is built on (FROM <stage>), root last.
-        var chain = [finalIndex]
-        while let base = graph.stages[chain[chain.count - 1]].baseStageIndex, !chain.contains(base) {
-            chain.append(base)
-        }
+        let chain = graph.baseChain(ofStage: finalIndex)
         guard let rootIndex = chain.last else { return [] }
         let root = graph.stages[rootIndex]
         guard let reference = root.baseImage, reference.isValid, reference.isOfficialImage,
@@ -125,10 +122,7 @@ private extension PreferSmallBaseRule {
             guard dependency.kind == .copy else { return false }
             switch dependency.source {
             case .stage(let index):
-                var current = index
-                var seen: Set<Int> = []
-                while let base = graph.stages[current].baseStageIndex, seen.insert(current).inserted { current = base }
-                guard let image = graph.stages[current].baseImage else { return true }
+                guard let image = graph.rootStage(of: index)?.baseImage else { return true }
                 return !isAlpine(image)
             case .image(let image):
                 return !isAlpine(image)

@@ -13,10 +13,7 @@ enum ImageFamily {
     /// The family of the image a stage is built from (through base stages), or nil
     /// when unknown (variables, distroless, Windows, images we do not know).
     static func of(_ stage: Stage, in context: RuleContext) -> ImageFamily? {
-        var root = stage
-        var visited: Set<Int> = []
-        while let index = root.baseStageIndex, visited.insert(index).inserted { root = context.stages.stages[index] }
-        guard let image = root.baseImage else { return nil }
+        guard let image = context.stages.rootStage(of: stage.index)?.baseImage else { return nil }
         return of(image)
     }
 

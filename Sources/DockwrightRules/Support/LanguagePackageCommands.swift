@@ -49,7 +49,7 @@ extension ScriptCommand {
         } else {
             return nil
         }
-        let scanner = OptionScanner(flagsWithValues: Self.pipFlagsWithValues, style: .gnu)
+        let scanner = OptionScanner(flagsWithValues: ProgramSpec.pip.flagsWithValues, style: .gnu)
         guard let install = LanguageInstall(self, items: scanner.scan(Array(arguments[start...])), verbs: ["install"])
         else { return nil }
         return (install, launcher)
@@ -58,14 +58,14 @@ extension ScriptCommand {
     /// `npm install <packages>` (and its aliases `i` and `add`).
     var npmInstall: LanguageInstall? {
         guard name == "npm" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: Self.npmFlagsWithValues, style: .gnu)
+        let scanner = OptionScanner(flagsWithValues: ProgramSpec.npm.flagsWithValues, style: .gnu)
         return LanguageInstall(self, items: scanner.scan(expandedArguments), verbs: ["install", "i", "add"])
     }
 
     /// `gem install <gems>`; options after `--` go to the gems' build and are not read.
     var gemInstall: LanguageInstall? {
         guard name == "gem" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: Self.gemFlagsWithValues, style: .gnu)
+        let scanner = OptionScanner(flagsWithValues: ProgramSpec.gem.flagsWithValues, style: .gnu)
         return LanguageInstall(
             self, items: scanner.scan(expandedArguments, stopsAtDoubleDash: true), verbs: ["install", "i"])
     }
@@ -74,51 +74,13 @@ extension ScriptCommand {
     /// program's own arguments after it.
     var goInstall: LanguageInstall? {
         guard name == "go" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: Self.goFlagsWithValues, style: .go)
+        let scanner = OptionScanner(flagsWithValues: ProgramSpec.go.flagsWithValues, style: .go)
         guard let install = LanguageInstall(self, items: scanner.scan(expandedArguments), verbs: ["install", "get", "run"])
         else { return nil }
         guard install.subcommand.value == "run" else { return install }
         return LanguageInstall(
             command: self, subcommand: install.subcommand, items: install.items, operands: Array(install.operands.prefix(1)))
     }
-
-    // MARK: - Option tables
-
-    /// pip's options that take a value, global and `install` ones (`pip install --help`),
-    /// plus hadolint's `-b`/`--build` of old pips.
-    static let pipFlagsWithValues: Set<String> = [
-        "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-t", "--target", "--platform",
-        "--python-version", "--implementation", "--abi", "--root", "--prefix", "--src", "--upgrade-strategy",
-        "-C", "--config-settings", "--global-option", "--install-option", "--no-binary", "--only-binary",
-        "--progress-bar", "--root-user-action", "--report", "-i", "--index-url", "--extra-index-url", "-f",
-        "--find-links", "--log", "--log-file", "--proxy", "--retries", "--timeout", "--exists-action",
-        "--trusted-host", "--cert", "--client-cert", "--cache-dir", "--keyring-provider", "--python",
-        "--use-feature", "--use-deprecated", "--resume-retries", "--group", "-b", "--build",
-        // uv's `pip install`.
-        "--index", "--default-index", "--index-strategy", "--python-platform", "--resolution", "--prerelease",
-        "-p", "-o", "--output-file", "--overrides", "--link-mode", "--exclude-newer", "--requirements",
-        "--constraints", "--override", "--build-constraints", "--python-preference", "--extra",
-        "--refresh-package", "--reinstall-package", "-P", "--upgrade-package", "--config-setting", "--torch-backend",
-    ]
-
-    /// npm's options that take a value.
-    static let npmFlagsWithValues: Set<String> = [
-        "--prefix", "--registry", "--cache", "--tag", "-w", "--workspace", "--userconfig", "--globalconfig",
-        "--loglevel", "--omit", "--include", "--install-strategy", "--only", "--scope", "--before", "--location",
-    ]
-
-    /// gem's options that take a value (`gem help install`).
-    static let gemFlagsWithValues: Set<String> = [
-        "-v", "--version", "-s", "--source", "-i", "--install-dir", "-n", "--bindir", "--platform", "-P",
-        "--trust-policy", "--build-root", "-g", "--file", "--document", "-p", "--http-proxy", "--config-file",
-    ]
-
-    /// The go command's build flags that take a value (`go help build`).
-    static let goFlagsWithValues: Set<String> = [
-        "-o", "-p", "-C", "-ldflags", "-gcflags", "-asmflags", "-gccgoflags", "-tags", "-mod", "-modfile",
-        "-overlay", "-pkgdir", "-toolexec", "-exec", "-buildmode", "-compiler", "-installsuffix", "-pgo",
-        "-covermode", "-coverpkg",
-    ]
 }
 
 extension LanguageInstall {

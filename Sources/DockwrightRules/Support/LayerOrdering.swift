@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -7,23 +8,6 @@ import DockwrightSyntax
 /// arguments, and telling which shell commands cannot read files a COPY brought in.
 enum LayerOrdering {
     // MARK: - Moving instructions
-
-    /// The instruction's range widened to the comment lines right above it, so that a move
-    /// takes along the comments, and the ignore pragmas, that belong to it.
-    static func rangeWithLeadingComments(of instruction: InstructionSyntax, in syntax: DockerfileSyntax) -> TextRange {
-        var commentStart: Int?
-        for item in syntax.items {
-            switch item {
-            case .trivia(let line) where line.kind == .comment:
-                if commentStart == nil { commentStart = line.range.start }
-            case .instruction(let candidate) where candidate.range == instruction.range:
-                return TextRange(start: commentStart ?? instruction.range.start, end: instruction.range.end)
-            default:
-                commentStart = nil
-            }
-        }
-        return instruction.range
-    }
 
     /// The bytes of `range` as text to insert elsewhere, ending with a line end (the last
     /// line of a file may have none).
@@ -41,16 +25,34 @@ enum LayerOrdering {
         _ block: TextRange, before target: TextRange, in syntax: DockerfileSyntax, style: DockerfileStyle
     ) -> [Edit] {
         var moved = block
-        let blankLines = syntax.items.compactMap { item -> TextRange? in
-            if case .trivia(let line) = item, line.kind == .blank { return line.range }
-            return nil
-        }
-        if blankLines.contains(where: { $0.end == target.start }),
-           let following = blankLines.first(where: { $0.start == block.end }) {
+        // Found by binary search: a scan of every item per move made a file of many
+        // stages, each with a move, quadratic.
+        let before = itemIndex(startingAt: target.start, in: syntax).map { $0 - 1 }
+        if let before, before >= 0, let blank = blankLine(at: before, in: syntax), blank.end == target.start,
+           let after = itemIndex(startingAt: block.end, in: syntax), let following = blankLine(at: after, in: syntax) {
             moved = TextRange(start: block.start, end: following.end)
         }
         let text = movableText(moved, in: syntax, style: style)
         return [.insert(text, at: target.start), .delete(moved)]
+    }
+
+    /// The index of the item (instruction or trivia line) that starts at `offset`; the
+    /// items cover the file in order.
+    private static func itemIndex(startingAt offset: Int, in syntax: DockerfileSyntax) -> Int? {
+        let items = syntax.items
+        var low = 0
+        var high = items.count
+        while low < high {
+            let middle = (low + high) / 2
+            if items[middle].range.start < offset { low = middle + 1 } else { high = middle }
+        }
+        return low < items.count && items[low].range.start == offset ? low : nil
+    }
+
+    /// The range of item `index` when it is a blank line.
+    private static func blankLine(at index: Int, in syntax: DockerfileSyntax) -> TextRange? {
+        guard case .trivia(let line) = syntax.items[index], line.kind == .blank else { return nil }
+        return line.range
     }
 
     /// Whether the instruction ends with a line end; the last line of a file may not.
@@ -82,8 +84,7 @@ enum LayerOrdering {
             return false
         }
         return arguments.sources.allSatisfy { source in
-            let lowered = source.lowercased()
-            return !lowered.contains("://") && !lowered.hasPrefix("git@") && !source.contains("$")
+            !CopySource(source).isRemote && !source.contains("$")
         }
     }
 
@@ -99,7 +100,7 @@ enum LayerOrdering {
     // MARK: - Folders inside the image
 
     /// A folder in the image as far as the Dockerfile tells.
-    enum ImagePath: Hashable {
+    enum ImagePath: Hashable, Sendable {
         /// An absolute, normalised path.
         case absolute(String)
         /// A path below a folder the Dockerfile does not show: the base image's own WORKDIR,
@@ -170,7 +171,14 @@ enum LayerOrdering {
     /// The WORKDIR in effect before each instruction of every stage, keyed by the
     /// instruction's start offset. A stage built on another starts from that stage's last
     /// WORKDIR; one built on an image starts from the image's own, which we cannot see.
-    static func workingDirectories(_ context: RuleContext) -> [Int: ImagePath] {
+    static func workingDirectories(_ context: RuleContext) -> [Int: ImagePath] { context.derived(WorkingDirectories.self) }
+
+    /// The key of ``workingDirectories(_:)``, shared by the layer rules.
+    private enum WorkingDirectories: DerivedFact {
+        static func compute(in context: RuleContext) -> [Int: ImagePath] { LayerOrdering.computeWorkingDirectories(context) }
+    }
+
+    private static func computeWorkingDirectories(_ context: RuleContext) -> [Int: ImagePath] {
         var result: [Int: ImagePath] = [:]
         var stageEnds: [ImagePath] = []
         let scope = context.stages.argScope

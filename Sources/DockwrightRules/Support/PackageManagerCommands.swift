@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -6,7 +7,7 @@ import DockwrightSyntax
 /// microdnf, zypper) in a RUN script, split the way the package rules read it:
 /// the subcommand, the flags, and the operands with the values of flags that take
 /// one left out (hadolint's `dropFlagArg`, for every such flag rather than a few).
-struct PackageManagerCommand {
+struct PackageManagerCommand: Sendable {
     /// The script the command is in.
     let run: RunScript
     let script: ShellScript
@@ -19,6 +20,10 @@ struct PackageManagerCommand {
     let positionals: [ShellWord]
     /// The flag words before the first positional (zypper's global options).
     let leadingFlags: [String]
+    /// The variables the command sees (see ``PackageManagerCommands/environment(of:in:)``),
+    /// when found through ``PackageManagerCommands/all(in:)``, which works them out for
+    /// every command of a script in one walk.
+    var knownEnvironment: [String: String]?
 
     /// The subcommand word (`install` in `apt-get -y install curl`).
     var subcommandWord: ShellWord? { positionals.first }
@@ -58,14 +63,35 @@ enum PackageManagerCommands {
     /// The managers of OS packages the package rules know.
     static let managers: Set<PackageManager> = [.aptGet, .apt, .aptitude, .apk, .yum, .dnf, .microdnf, .zypper]
 
-    /// Every package manager command of every parsed POSIX script, in source order.
-    static func all(in context: RuleContext) -> [PackageManagerCommand] {
-        var found: [PackageManagerCommand] = []
-        for run in context.runAndTriggerScripts {
-            guard let script = run.script else { continue }
-            found += commands(in: script, of: run)
+    /// Every package manager command of every parsed POSIX script, in source order, each
+    /// with the variables it sees: worked out once per file for the rules that share it.
+    static func all(in context: RuleContext) -> [PackageManagerCommand] { context.derived(AllCommands.self) }
+
+    /// The key of ``all(in:)``'s shared result.
+    private enum AllCommands: DerivedFact {
+        static func compute(in context: RuleContext) -> [PackageManagerCommand] {
+            var found: [PackageManagerCommand] = []
+            for run in context.runAndTriggerScripts {
+                guard let script = run.script else { continue }
+                let commands = PackageManagerCommands.commands(in: script, of: run)
+                guard !commands.isEmpty else { continue }
+                // One walk over the script's assignments for all its commands, in order:
+                // a walk per command made a RUN of many installs quadratic.
+                let assignments = scriptAssignments(in: script.body)
+                var environment = environment(of: run, in: context)
+                var next = 0
+                for var command in commands {
+                    let start = command.view.command.range.lowerBound
+                    while next < assignments.count && assignments[next].end <= start {
+                        apply(assignments[next], to: &environment)
+                        next += 1
+                    }
+                    command.knownEnvironment = environment
+                    found.append(command)
+                }
+            }
+            return found
         }
-        return found
     }
 
     /// The package manager commands of one script.
@@ -74,7 +100,7 @@ enum PackageManagerCommands {
         for (index, view) in script.commands.enumerated() {
             guard let name = view.name, let manager = PackageManager(rawValue: name), managers.contains(manager)
             else { continue }
-            let (positionals, leadingFlags) = split(view, flagsWithValues: flagsWithValues(of: manager))
+            let (positionals, leadingFlags) = split(view, flagsWithValues: manager.spec.flagsWithValues)
             found.append(PackageManagerCommand(
                 run: run, script: script, view: view, index: index, manager: manager, positionals: positionals,
                 leadingFlags: leadingFlags))
@@ -112,27 +138,6 @@ enum PackageManagerCommands {
         return (positionals, leadingFlags)
     }
 
-    /// The flags of each manager that take a separate value.
-    private static func flagsWithValues(of manager: PackageManager) -> Set<String> {
-        switch manager {
-        case .aptGet, .apt, .aptitude:
-            return ["-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release", "-a",
-                    "--host-architecture"]
-        case .apk:
-            return ["-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--keys-dir", "--cache-dir",
-                    "--repositories-file", "--cache-max-age"]
-        case .yum, .dnf, .microdnf, .tdnf:
-            return ["-c", "--config", "--releasever", "-x", "--exclude", "--installroot", "--setopt", "--enablerepo",
-                    "--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e", "--errorlevel", "--forcearch",
-                    "--downloaddir", "--destdir", "--disableplugin", "--enableplugin", "--rpmverbosity"]
-        case .zypper:
-            return ["-r", "--repo", "-t", "--type", "--from", "-R", "--root", "-D", "--reposd-dir", "-C", "--cache-dir",
-                    "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "-c", "--config"]
-        case .pip, .npm, .yarn, .pnpm, .gem, .go, .cargo:
-            return []
-        }
-    }
-
     // MARK: - Variables
 
     /// The variables ARG and ENV set for a RUN (for an `ONBUILD RUN`, those at its ONBUILD).
@@ -148,20 +153,26 @@ enum PackageManagerCommands {
     /// plain assignments its script makes before it in its main shell
     /// (`buildDeps='gcc make'; apt-get install -y $buildDeps`, the docker-library idiom).
     static func environment(of command: PackageManagerCommand, in context: RuleContext) -> [String: String] {
+        if let known = command.knownEnvironment { return known }
         var environment = environment(of: command.run, in: context)
         let start = command.view.command.range.lowerBound
         for assignment in scriptAssignments(in: command.script.body) where assignment.end <= start {
-            guard let value = assignment.value else {
-                environment[assignment.name] = ""
-                continue
-            }
-            if case .values(let words) = read(value, environment: environment) {
-                environment[assignment.name] = words.joined(separator: " ")
-            } else {
-                environment[assignment.name] = nil
-            }
+            apply(assignment, to: &environment)
         }
         return environment
+    }
+
+    /// Sets the variable an assignment of the script sets, as far as it is known.
+    private static func apply(_ assignment: (name: String, value: ShellWord?, end: Int), to environment: inout [String: String]) {
+        guard let value = assignment.value else {
+            environment[assignment.name] = ""
+            return
+        }
+        if case .values(let words) = read(value, environment: environment) {
+            environment[assignment.name] = words.joined(separator: " ")
+        } else {
+            environment[assignment.name] = nil
+        }
     }
 
     /// `NAME=value` commands and `export NAME=value` words of the main shell, in order.
@@ -240,26 +251,10 @@ enum PackageManagerCommands {
         return .values(text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init))
     }
 
-    /// `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME-default}` from ARG and ENV values.
+    /// A parameter's value from ARG and ENV values (the shell layer's one reading).
     private static func resolve(_ expansion: ShellParameterExpansion, environment: [String: String]) -> String? {
-        let value = environment[expansion.name]
-        switch expansion.operatorText {
-        case "":
-            return value
-        case ":-", "-":
-            if let value, !(expansion.operatorText == ":-" && value.isEmpty) { return value }
-            guard let operand = expansion.operand else { return "" }
+        expansion.value(in: environment) { operand in
             if case .values(let words) = read(operand, environment: environment) { return words.joined(separator: " ") }
-            return nil
-        case "/", "//":
-            // `${PACKAGES//,/ }`: a literal pattern (no glob) replaced in a known value.
-            guard let value, let operand = expansion.operand?.literalValue else { return nil }
-            let pieces = operand.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            let pattern = String(pieces[0])
-            let replacement = pieces.count > 1 ? String(pieces[1]) : ""
-            guard !pattern.isEmpty, !pattern.contains(where: { "*?[\\".contains($0) }) else { return nil }
-            return value.replacing(pattern, with: replacement, maxReplacements: expansion.operatorText == "//" ? .max : 1)
-        default:
             return nil
         }
     }
@@ -347,18 +342,10 @@ enum PackageManagerCommands {
 
     /// Whether a `USER` before the RUN, in its stage or the stages it is built on, is not root.
     static func runsAsNonRoot(_ run: RunScript, context: RuleContext) -> Bool {
-        let stages = context.stages.stages
-        var index: Int? = run.stageIndex
-        var limit = run.instruction.range.start
-        while let current = index, stages.indices.contains(current) {
-            if let user = stages[current].instructions.last(where: { $0.kind == .user && $0.range.start < limit }) {
-                let name = (user.values.first ?? "").split(separator: ":").first.map(String.init) ?? ""
-                return name != "root" && name != "0"
-            }
-            index = stages[current].baseStageIndex
-            limit = Int.max
-        }
-        return false
+        // For a trigger, the USER in effect at its ONBUILD, as for any instruction there.
+        guard let user = StageUser.inEffect(at: run.instruction.range.start, inStage: run.stageIndex, of: context.stages)
+        else { return false }
+        return !user.isRoot
     }
 
     /// Whether a command removes `path` or a folder above it, or what is inside it

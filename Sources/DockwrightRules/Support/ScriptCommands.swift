@@ -4,7 +4,7 @@ import DockwrightSyntax
 
 /// A simple command of a RUN (or `ONBUILD RUN`) script, with what shell rules need to
 /// judge it and to point at its words.
-struct ScriptCommand {
+struct ScriptCommand: Sendable {
     /// The RUN the command belongs to.
     let run: RunScript
     /// The parsed script.
@@ -91,27 +91,12 @@ struct ExpandedWord {
         return value
     }
 
-    /// `$X`, `${X}`, `${X:-word}`, `${X-word}`, `${X:+word}`, `${X+word}`; nil when unknown.
+    /// A parameter's value from ARG and ENV values (the shell layer's one reading); nil when unknown.
     private static func expand(_ parameter: ShellParameterExpansion, environment: [String: String]) -> String? {
-        let current = environment[parameter.name]
-        var ignored = false
-        let operand = parameter.operand.map { expand($0.parts, environment: environment, quoted: true, splits: &ignored) }
-        // A name ARG and ENV do not set is taken as unset: `${VERSION:-1.0}` is `1.0`.
-        switch parameter.operatorText {
-        case "":
-            return current
-        case ":-":
-            if let current, !current.isEmpty { return current }
-            return operand ?? ""
-        case "-":
-            return current ?? operand ?? ""
-        case ":+":
-            guard let current, !current.isEmpty else { return "" }
-            return operand ?? ""
-        case "+":
-            return current == nil ? "" : operand ?? ""
-        default:
-            return nil
+        parameter.value(in: environment) { operand in
+            var ignored = false
+            // Unknown parts stay marked inside the value (`foo…`), as in any other word.
+            return expand(operand.parts, environment: environment, quoted: true, splits: &ignored)
         }
     }
 }
@@ -120,23 +105,37 @@ extension RuleContext {
     /// Every simple command of every parsed POSIX script (RUN and `ONBUILD RUN`,
     /// heredoc bodies included), in source order. PowerShell and cmd scripts and
     /// scripts that do not parse have none.
-    var scriptCommands: [ScriptCommand] {
-        var commands: [ScriptCommand] = []
-        for run in runAndTriggerScripts {
-            guard let script = run.script else { continue }
-            let environment = run.isOnbuildTrigger ? nil : stages.argScope.environment(before: run.instruction)
-            for view in script.commands {
-                commands.append(ScriptCommand(run: run, script: script, view: view, environment: environment))
-            }
-        }
-        return commands
-    }
+    var scriptCommands: [ScriptCommand] { derived(AllScriptCommands.self).all }
 
     /// The commands of one RUN's script.
     func scriptCommands(of run: RunScript) -> [ScriptCommand] {
-        guard let script = run.script else { return [] }
-        let environment = run.isOnbuildTrigger ? nil : stages.argScope.environment(before: run.instruction)
-        return script.commands.map { ScriptCommand(run: run, script: script, view: $0, environment: environment) }
+        let commands = derived(AllScriptCommands.self)
+        guard let range = commands.byRun[run.instruction.range.start] else { return [] }
+        return Array(commands.all[range])
+    }
+}
+
+/// Every command of every script with its environment, computed once per file for the
+/// rules that read commands, and where each RUN's commands are.
+private enum AllScriptCommands: DerivedFact {
+    struct Value: Sendable {
+        let all: [ScriptCommand]
+        let byRun: [Int: Range<Int>]
+    }
+
+    static func compute(in context: RuleContext) -> Value {
+        var commands: [ScriptCommand] = []
+        var byRun: [Int: Range<Int>] = [:]
+        for run in context.runAndTriggerScripts {
+            guard let script = run.script else { continue }
+            let environment = run.isOnbuildTrigger ? nil : context.stages.argScope.environment(before: run.instruction)
+            let start = commands.count
+            for view in script.commands {
+                commands.append(ScriptCommand(run: run, script: script, view: view, environment: environment))
+            }
+            if byRun[run.instruction.range.start] == nil { byRun[run.instruction.range.start] = start..<commands.count }
+        }
+        return Value(all: commands, byRun: byRun)
     }
 }
 

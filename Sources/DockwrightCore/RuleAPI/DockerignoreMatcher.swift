@@ -14,7 +14,10 @@
 ///
 /// No regular expressions: each pattern is a small automaton run over the path, so a
 /// match costs the path length times the pattern length.
-struct DockerignoreMatcher {
+///
+/// A fact about the build context (beside ``BuildContextListing``): which files a COPY
+/// cannot see, for every rule that asks.
+package struct DockerignoreMatcher {
     /// One cleaned pattern.
     struct Pattern {
         /// The pattern after cleaning, without `!`.
@@ -47,8 +50,11 @@ struct DockerignoreMatcher {
     /// The patterns in file order.
     let patterns: [Pattern]
 
+    /// Whether the file has any pattern (comments and blank lines aside).
+    package var isEmpty: Bool { patterns.isEmpty }
+
     /// Reads the patterns of a `.dockerignore` file's text.
-    init(_ text: String) {
+    package init(_ text: String) {
         var patterns: [Pattern] = []
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             // `ReadAll` drops comment lines before trimming, so ` # x` is a pattern.
@@ -72,7 +78,7 @@ struct DockerignoreMatcher {
 
     /// Whether the context path `path` is excluded (`MatchesOrParentMatches`).
     /// `path` is relative to the context root, with `/` separators and no `./`.
-    func excludes(_ path: String) -> Bool {
+    package func excludes(_ path: String) -> Bool {
         let parts = path.split(separator: "/").map(String.init)
         // The path itself, then each folder above it from the top (`a`, `a/b`, …).
         var candidates = [path]
@@ -89,7 +95,7 @@ struct DockerignoreMatcher {
     // MARK: - Cleaning
 
     /// Go's `filepath.Clean` on a slash-separated path.
-    static func cleaned(_ path: String) -> String {
+    package static func cleaned(_ path: String) -> String {
         guard !path.isEmpty else { return "." }
         let isRooted = path.hasPrefix("/")
         var parts: [Substring] = []

@@ -1,94 +1,80 @@
-import DockwrightCore
 import DockwrightSyntax
 
 /// The user a stage's processes run as: the last `USER` of the stage or of the stages it
 /// is built on, with its value after ARG and ENV substitution.
-struct StageUser {
+public struct StageUser: Sendable {
     /// The USER instruction.
-    let instruction: InstructionSyntax
+    public let instruction: InstructionSyntax
     /// The argument as written, e.g. `${APP_USER}` or `app:app`.
-    let token: Token
+    public let token: Token
     /// The argument after substitution; variables without a value (no default, no
     /// `--build-arg`) are set to a probe word, so `root` here means root whatever they are.
-    let value: String?
+    public let value: String?
     /// Whether the argument uses a variable.
-    let usesVariables: Bool
+    public let usesVariables: Bool
     /// Whether it uses a variable no ARG or ENV of the file gives a value: an ARG without a
     /// default, or an ENV of the base image (`$APP_UID` in .NET images) that we cannot see.
-    let hasUnsetVariables: Bool
+    public let hasUnsetVariables: Bool
 
     /// The user part, before any `:group`.
-    var userPart: String? {
+    public var userPart: String? {
         value.map { String($0.prefix { $0 != ":" }) }
     }
 
     /// Whether the user is root: `root`, `0`, or either with a group (`root:root`, `0:0`).
     /// Mirrors hadolint DL3002's `isRoot`, applied to the substituted value.
-    var isRoot: Bool {
+    public var isRoot: Bool {
         guard let user = userPart else { return false }
         return user == "root" || user == "0"
     }
 
     /// The last USER of stage `index` itself, ignoring the stages it is built on.
-    static func last(inStage index: Int, of context: RuleContext) -> StageUser? {
-        guard context.stages.stages.indices.contains(index) else { return nil }
-        let stage = context.stages.stages[index]
+    public static func last(inStage index: Int, of stages: StageGraph) -> StageUser? {
+        guard stages.stages.indices.contains(index) else { return nil }
+        let stage = stages.stages[index]
         guard let instruction = stage.instructions.last(where: { $0.kind == .user }),
               case .text(let token) = instruction.arguments else { return nil }
-        return StageUser(instruction: instruction, token: token, context: context)
+        return StageUser(instruction: instruction, token: token, stages: stages)
     }
 
     /// Every USER of stage `index` and of the stages it is built on, in source order.
-    static func all(inChainOf index: Int, in context: RuleContext) -> [StageUser] {
-        var chain: [Int] = []
-        var current: Int? = index
-        var visited: Set<Int> = []
-        while let stageIndex = current, context.stages.stages.indices.contains(stageIndex),
-              visited.insert(stageIndex).inserted {
-            chain.append(stageIndex)
-            current = context.stages.stages[stageIndex].baseStageIndex
-        }
-        return chain.reversed().flatMap { stageIndex in
-            context.stages.stages[stageIndex].instructions.compactMap { instruction -> StageUser? in
+    public static func all(inChainOf index: Int, in stages: StageGraph) -> [StageUser] {
+        stages.baseChain(ofStage: index).reversed().flatMap { stageIndex in
+            stages.stages[stageIndex].instructions.compactMap { instruction -> StageUser? in
                 guard instruction.kind == .user, case .text(let token) = instruction.arguments else { return nil }
-                return StageUser(instruction: instruction, token: token, context: context)
+                return StageUser(instruction: instruction, token: token, stages: stages)
             }
         }
     }
 
     /// The user stage `index` ends with: its own last USER, else that of the stage it
     /// is built on, and so on (`FROM base` keeps `base`'s USER).
-    static func effective(ofStage index: Int, in context: RuleContext) -> StageUser? {
-        var current: Int? = index
-        var visited: Set<Int> = []
-        while let stageIndex = current, visited.insert(stageIndex).inserted {
-            if let user = last(inStage: stageIndex, of: context) { return user }
-            current = context.stages.stages[stageIndex].baseStageIndex
-        }
-        return nil
-    }
-
-    /// The stage at the bottom of stage `index`'s chain of `FROM <stage>`: the one that
-    /// names an image (or does not resolve).
-    static func rootStage(of index: Int, in context: RuleContext) -> Stage? {
-        var current = index
-        var visited: Set<Int> = []
-        while context.stages.stages.indices.contains(current), visited.insert(current).inserted {
-            let stage = context.stages.stages[current]
-            guard let base = stage.baseStageIndex else { return stage }
-            current = base
+    public static func effective(ofStage index: Int, in stages: StageGraph) -> StageUser? {
+        for stageIndex in stages.baseChain(ofStage: index) {
+            if let user = last(inStage: stageIndex, of: stages) { return user }
         }
         return nil
     }
 
     /// The probe that stands for a variable without a value: it is not a user any rule
     /// judges (not root, not numeric), so a verdict that holds with it holds for any value.
-    static let probe = "dockwright-unset"
+    public static let probe = "dockwright-unset"
 
-    private init(instruction: InstructionSyntax, token: Token, context: RuleContext) {
+    /// The user the instruction starting at `offset` in stage `index` runs as: the stage's
+    /// last USER before it, else the user the stage's base stage ends with.
+    public static func inEffect(at offset: Int, inStage index: Int, of stages: StageGraph) -> StageUser? {
+        guard stages.stages.indices.contains(index) else { return nil }
+        if let instruction = stages.stages[index].instructions.last(where: { $0.kind == .user && $0.range.start < offset }),
+           case .text(let token) = instruction.arguments {
+            return StageUser(instruction: instruction, token: token, stages: stages)
+        }
+        return stages.baseChain(ofStage: index).dropFirst().lazy.compactMap { last(inStage: $0, of: stages) }.first
+    }
+
+    private init(instruction: InstructionSyntax, token: Token, stages: StageGraph) {
         self.instruction = instruction
         self.token = token
-        let scope = context.stages.argScope
+        let scope = stages.argScope
         var environment = scope.environment(before: instruction) ?? [:]
         let first = scope.expander.evaluate(token.text, environment: environment)
         usesVariables = !first.referencedNames.isEmpty

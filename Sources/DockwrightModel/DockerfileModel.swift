@@ -1,0 +1,70 @@
+import DockwrightShell
+import DockwrightSyntax
+
+/// The semantic model of one Dockerfile: every fact rules read, each with one home,
+/// computed once per file and only when first asked for.
+///
+/// Layering: Syntax → Shell → Model → Core/Rules; nothing below imports it. A class,
+/// so every rule shares the one instance and its cached facts.
+public final class DockerfileModel: Sendable {
+    /// The parsed file.
+    public let syntax: DockerfileSyntax
+    /// Stages, ARG scope and dependencies.
+    public let stages: StageGraph
+
+    private let shellsFact = LazyFact<StageShells>()
+    private let stageFactsFact = LazyFact<[StageFacts]>()
+    private let scriptsFact = LazyFact<[RunScript]>()
+    private let runScriptsFact = LazyFact<[RunScript]>()
+    private let scriptsByStartFact = LazyFact<[Int: RunScript]>()
+    private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
+
+    /// The model of a parsed file; nothing is computed until asked for.
+    public init(syntax: DockerfileSyntax, stages: StageGraph? = nil) {
+        self.syntax = syntax
+        self.stages = stages ?? StageGraph(syntax: syntax)
+    }
+
+    /// Which shell runs each instruction, and which stages are Windows.
+    public var shells: StageShells { shellsFact.value { StageShells(stages) } }
+
+    /// The facts of every stage, in order.
+    public var stageFacts: [StageFacts] {
+        stageFactsFact.value {
+            let shells = self.shells
+            return stages.stages.indices.map { index in
+                StageFacts(index: index, baseChain: stages.baseChain(ofStage: index), shell: shells.stages[index])
+            }
+        }
+    }
+
+    /// The facts of stage `index`.
+    public func stage(_ index: Int) -> StageFacts { stageFacts[index] }
+
+    /// The scripts of the RUN instructions and of the `ONBUILD RUN` triggers, in
+    /// source order (hadolint's `onbuild` combinator): parsed on first use only.
+    public var runAndTriggerScripts: [RunScript] {
+        scriptsFact.value { RunScript.scripts(in: stages, shells: shells, includingTriggers: true) }
+    }
+
+    /// The scripts of the RUN instructions, ONBUILD triggers aside.
+    public var runScripts: [RunScript] { runScriptsFact.value { runAndTriggerScripts.filter { !$0.isOnbuildTrigger } } }
+
+    /// Whether any RUN script has been parsed yet: rules that never read scripts leave
+    /// them unparsed (what `--select` of such rules relies on to stay fast).
+    public var hasParsedRunScripts: Bool { scriptsFact.isComputed }
+
+    /// The parsed script of a RUN instruction (or of the RUN inside an ONBUILD), if it has one.
+    public func runScript(of instruction: InstructionSyntax) -> RunScript? {
+        let byStart = scriptsByStartFact.value {
+            Dictionary(runAndTriggerScripts.map { ($0.instruction.range.start, $0) }) { first, _ in first }
+        }
+        guard let script = byStart[instruction.range.start], script.instruction.range == instruction.range else { return nil }
+        return script
+    }
+
+    /// The comment lines right above an instruction, with their pragmas.
+    public func leadingComments(of instruction: InstructionSyntax) -> LeadingComments {
+        leadingCommentsFact.value { LeadingComments.all(in: syntax) }[instruction.range.start] ?? .none
+    }
+}

@@ -1,0 +1,72 @@
+/// A comment addressed to the linter: `# dockwright …` or `# hadolint …`. The one
+/// grammar that suppression, merging and layer reordering all read.
+public struct Pragma: Hashable, Sendable {
+    /// The tool the comment addresses.
+    public enum Tool: String, Hashable, Sendable {
+        case dockwright
+        case hadolint
+    }
+
+    /// What the comment says.
+    public enum Directive: Hashable, Sendable {
+        /// `ignore=A,B` or `global ignore=A,B`: codes or names (and for dockwright,
+        /// BuildKit check names) whose findings are silenced.
+        case ignore(entries: Set<String>, isGlobal: Bool)
+        /// Anything else after the tool name (`# hadolint shell=powershell`, or an
+        /// `ignore=` with no entries): not understood, but still the linter's, so a
+        /// rewrite must not move it away from its instruction.
+        case other
+    }
+
+    /// The tool addressed.
+    public let tool: Tool
+    /// What it says.
+    public let directive: Directive
+
+    /// The ignore entries, when the pragma is a (non-global) `ignore=`.
+    public var ignoredEntries: Set<String>? {
+        if case .ignore(let entries, false) = directive { return entries }
+        return nil
+    }
+
+    /// A pragma saying `directive` to `tool`.
+    public init(tool: Tool, directive: Directive) {
+        self.tool = tool
+        self.directive = directive
+    }
+
+    /// Reads a comment line (`#` first, after optional spaces), or nil when it is not
+    /// addressed to dockwright or hadolint.
+    ///
+    /// `# <tool> [global] ignore=A,B`: spaces are allowed around each word and entry,
+    /// and an entry ends at its first space (hadolint's pragma parser).
+    public init?(comment: some StringProtocol) {
+        var text = Substring(comment).drop { Self.isSpace($0) }
+        guard text.hasPrefix("#") else { return nil }
+        text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
+        guard let tool = [Tool.dockwright, .hadolint].first(where: { text.hasPrefix($0.rawValue) }) else { return nil }
+        self.tool = tool
+        text = text.dropFirst(tool.rawValue.count).drop { $0 == " " || $0 == "\t" }
+        self.directive = Self.directive(in: text) ?? .other
+    }
+
+    private static func directive(in rest: Substring) -> Directive? {
+        var text = rest
+        var isGlobal = false
+        if text.hasPrefix("global") {
+            isGlobal = true
+            text = text.dropFirst("global".count).drop { $0 == " " || $0 == "\t" }
+        }
+        guard text.hasPrefix("ignore") else { return nil }
+        text = text.dropFirst("ignore".count).drop { $0 == " " || $0 == "\t" }
+        guard text.hasPrefix("=") else { return nil }
+        let entries = text.dropFirst().split(separator: ",").map { entry in
+            String(entry.drop { isSpace($0) }.prefix { !isSpace($0) })
+        }.filter { !$0.isEmpty }
+        return entries.isEmpty ? nil : .ignore(entries: Set(entries), isGlobal: isGlobal)
+    }
+
+    private static func isSpace(_ character: Character) -> Bool {
+        character == " " || character == "\t" || character == "\r" || character == "\n" || character == "\r\n"
+    }
+}

@@ -1,0 +1,105 @@
+import DockwrightModel
+import DockwrightShell
+import DockwrightSyntax
+import Testing
+
+/// The facts that used to be worked out in several places, each with its one answer.
+@Suite struct DockerfileModelTests {
+    static func model(_ text: String) -> DockerfileModel {
+        DockerfileModel(syntax: DockerfileSyntax.parse(SourceFile(path: "Dockerfile", text: text)))
+    }
+
+    @Test func baseChainGoesFromTheStageDownToTheImage() {
+        let model = Self.model("FROM alpine:3.20 AS a\nFROM a AS b\nFROM debian:12 AS c\nFROM b\n")
+        #expect(model.stages.baseChain(ofStage: 3) == [3, 1, 0])
+        #expect(model.stages.baseChain(ofStage: 2) == [2])
+        #expect(model.stages.rootStage(of: 3)?.index == 0)
+        #expect(model.stage(3).rootIndex == 0)
+        #expect(model.stages.baseChain(ofStage: 9).isEmpty)
+    }
+
+    @Test func aWindowsImageStartsWithCmdAndItsStagesInheritIt() {
+        let model = Self.model(
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\nCMD ping localhost\nFROM win\nRUN dir\n")
+        #expect(model.stage(0).isWindows)
+        #expect(model.stage(0).shell.initial == .defaultWindows)
+        #expect(model.stage(1).isWindows)
+        #expect(model.stage(1).shell.initial == .defaultWindows)
+        // RunScript reads the RUN in the shell the model decided: cmd, so it is not parsed.
+        #expect(model.runScripts.map(\.dialect) == [.defaultWindows])
+        #expect(model.runScripts.first?.script == nil)
+    }
+
+    @Test func aPowerShellSwitchMarksAnImageHiddenBehindAVariableAsWindows() {
+        let model = Self.model("ARG BASE\nFROM ${BASE}\nRUN echo before\nSHELL [\"powershell\", \"-Command\"]\nRUN Get-Item .\n")
+        #expect(model.stage(0).isWindows)
+        #expect(model.runScripts.map(\.dialect) == [.defaultWindows, .opaque("powershell")])
+    }
+
+    @Test func aLinuxStageRunsUnderShAndSwitchesAtEachShell() {
+        let text = "FROM debian:12 AS base\nRUN a\nSHELL [\"/bin/bash\", \"-euo\", \"pipefail\", \"-c\"]\nRUN b\nFROM base\nRUN c\n"
+        let model = Self.model(text)
+        #expect(!model.stage(0).isWindows)
+        #expect(model.runScripts.map(\.dialect) == [.posix("sh"), .posix("bash"), .posix("bash")])
+        let runs = model.syntax.instructions.filter { $0.kind == .run }
+        #expect(model.stage(0).shell.options(at: runs[0].range.start) == ShellOptions(dialect: .defaultLinux, arguments: []))
+        let bash = model.stage(0).shell.options(at: runs[1].range.start)
+        #expect(bash.errexit && bash.pipefail)
+        // A stage built on another starts with its shell and options.
+        #expect(model.stage(1).shell.options(at: runs[2].range.start) == bash)
+    }
+
+    @Test(arguments: [
+        ("# hadolint ignore=DL3008, DL3009", Pragma(tool: .hadolint, directive: .ignore(entries: ["DL3008", "DL3009"], isGlobal: false))),
+        ("  #dockwright global ignore = DL3007", Pragma(tool: .dockwright, directive: .ignore(entries: ["DL3007"], isGlobal: true))),
+        ("# hadolint shell=powershell", Pragma(tool: .hadolint, directive: .other)),
+        ("# hadolint ignore=", Pragma(tool: .hadolint, directive: .other)),
+        ("# ignore this line", nil),
+        ("# see hadolint ignore=DL3008", nil),
+    ])
+    func oneGrammarReadsEveryPragma(comment: String, expected: Pragma?) {
+        #expect(Pragma(comment: comment) == expected)
+    }
+
+    @Test func leadingCommentsStopAtABlankLineAndCarryTheirPragmas() {
+        let model = Self.model("FROM a\n# one\n\n# two\n# hadolint ignore=DL3008\nRUN x\nRUN y\n")
+        let runs = model.syntax.instructions.filter { $0.kind == .run }
+        let comments = model.leadingComments(of: runs[0])
+        #expect(comments.lines.count == 2)
+        #expect(comments.pragmas.map(\.ignoredEntries) == [["DL3008"]])
+        #expect(model.leadingComments(of: runs[1]).lines.isEmpty)
+    }
+
+    /// The user a RUN runs as and the user a stage ends with come from one reading of USER,
+    /// with ARG values substituted (the package rules used to read `USER $U` as a user named `$U`).
+    @Test func theUserIsReadOnceWithVariablesSubstituted() {
+        let model = Self.model("FROM debian:12 AS base\nARG U=root\nUSER $U\nFROM base\nRUN id\nUSER app\nRUN id\n")
+        let runs = model.syntax.instructions.filter { $0.kind == .run }
+        #expect(StageUser.effective(ofStage: 0, in: model.stages)?.isRoot == true)
+        #expect(StageUser.inEffect(at: runs[0].range.start, inStage: 1, of: model.stages)?.isRoot == true)
+        #expect(StageUser.inEffect(at: runs[1].range.start, inStage: 1, of: model.stages)?.value == "app")
+        #expect(StageUser.effective(ofStage: 1, in: model.stages)?.value == "app")
+        #expect(StageUser.all(inChainOf: 1, in: model.stages).map(\.value) == ["root", "app"])
+    }
+
+    /// Whether a COPY/ADD source is remote was decided three ways (one case-sensitive).
+    @Test(arguments: [
+        ("app/", CopySource.local), ("HTTPS://example.com/a.tar.gz", .httpFile), ("http://x/y?z=1", .httpFile),
+        ("https://github.com/moby/buildkit.git#v0.12", .git), ("git@github.com:moby/buildkit.git", .git),
+        ("git://example.com/r", .git), ("ftp://example.com/f", .otherURL), ("repo.git", .local),
+    ])
+    func oneAnswerForWhereACopySourceComesFrom(source: String, expected: CopySource) {
+        #expect(CopySource(source) == expected)
+        #expect(CopySource(source).isRemote == (expected != .local))
+    }
+
+    @Test func scriptsAreParsedOnlyWhenAsked() {
+        let model = Self.model("FROM a\nRUN apt-get update\n")
+        #expect(!model.hasParsedRunScripts)
+        _ = model.stage(0).isWindows
+        _ = model.leadingComments(of: model.syntax.instructions[0])
+        #expect(!model.hasParsedRunScripts)
+        #expect(model.runScripts.count == 1)
+        #expect(model.hasParsedRunScripts)
+    }
+}

@@ -12,6 +12,9 @@ public struct Pragma: Hashable, Sendable {
         /// `ignore=A,B` or `global ignore=A,B`: codes or names (and for dockwright,
         /// BuildKit check names) whose findings are silenced.
         case ignore(entries: Set<String>, isGlobal: Bool)
+        /// `shell=NAME`: hadolint's pragma naming the shell the RUNs below it are
+        /// written for (`# hadolint shell=powershell`), so they are not read as POSIX sh.
+        case shell(String)
         /// Anything else after the tool name (`# hadolint shell=powershell`, or an
         /// `ignore=` with no entries): not understood, but still the linter's, so a
         /// rewrite must not move it away from its instruction.
@@ -52,6 +55,12 @@ public struct Pragma: Hashable, Sendable {
 
     private static func directive(in rest: Substring) -> Directive? {
         var text = rest
+        if text.hasPrefix("shell") {
+            let value = text.dropFirst("shell".count).drop { $0 == " " || $0 == "\t" }
+            guard value.hasPrefix("=") else { return nil }
+            let shell = value.dropFirst().drop { isSpace($0) }.prefix { !isSpace($0) }
+            return shell.isEmpty ? nil : .shell(String(shell))
+        }
         var isGlobal = false
         if text.hasPrefix("global") {
             isGlobal = true

@@ -52,7 +52,9 @@ import Testing
     @Test(arguments: [
         ("# hadolint ignore=DL3008, DL3009", Pragma(tool: .hadolint, directive: .ignore(entries: ["DL3008", "DL3009"], isGlobal: false))),
         ("  #dockwright global ignore = DL3007", Pragma(tool: .dockwright, directive: .ignore(entries: ["DL3007"], isGlobal: true))),
-        ("# hadolint shell=powershell", Pragma(tool: .hadolint, directive: .other)),
+        ("# hadolint shell=powershell", Pragma(tool: .hadolint, directive: .shell("powershell"))),
+        ("# hadolint shell = cmd.exe\r\n", Pragma(tool: .hadolint, directive: .shell("cmd.exe"))),
+        ("# hadolint shell=", Pragma(tool: .hadolint, directive: .other)),
         ("# hadolint ignore=", Pragma(tool: .hadolint, directive: .other)),
         ("# ignore this line", nil),
         ("# see hadolint ignore=DL3008", nil),

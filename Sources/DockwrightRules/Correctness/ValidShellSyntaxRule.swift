@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -73,13 +74,10 @@ public struct ValidShellSyntaxRule: Rule {
     /// cmd script from being reported as bad shell.
     private static func foreignShellPragmaOffset(in syntax: DockerfileSyntax) -> Int? {
         for item in syntax.items {
-            guard case .trivia(let line) = item, line.kind == .comment else { continue }
-            var text = Substring(syntax.source.text(in: line.range))
-            text = text.drop { $0 == " " || $0 == "\t" || $0 == "#" }.drop { $0 == " " || $0 == "\t" }
-            let prefix = "hadolint shell="
-            guard text.lowercased().hasPrefix(prefix) else { continue }
-            let shell = text.dropFirst(prefix.count).prefix { !$0.isWhitespace }
-            if !ShellDialect(executable: String(shell)).isPOSIX { return line.range.start }
+            guard case .trivia(let line) = item, line.kind == .comment,
+                  let pragma = Pragma(comment: syntax.source.text(in: line.range)),
+                  case .shell(let shell) = pragma.directive else { continue }
+            if !ShellDialect(executable: shell).isPOSIX { return line.range.start }
         }
         return nil
     }

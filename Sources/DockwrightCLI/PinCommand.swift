@@ -49,7 +49,7 @@ struct PinCommand {
             return .failure
         }
         if parsed.has("--help") {
-            output.write("Usage: dockwright pin [OPTIONS] [PATH ...]\n\n" + ArgumentParser.help(Self.options) + "\n")
+            output.write(ArgumentParser.commandHelp("pin [OPTIONS] [PATH ...]", Self.options))
             return .success
         }
         let mode: Mode = parsed.has("--check") ? .check : parsed.has("--diff") ? .diff : .write

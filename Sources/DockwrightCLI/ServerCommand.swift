@@ -26,9 +26,8 @@ struct ServerCommand {
             return .failure
         }
         if parsed.has("--help") {
-            output.write("Usage: dockwright server [--stdio]\n\n"
-                + "A Language Server Protocol server on standard input and output; see README.md, \"Language server\".\n\n"
-                + ArgumentParser.help(Self.options) + "\n")
+            output.write(ArgumentParser.commandHelp("server [--stdio]", Self.options)
+                + "\nA Language Server Protocol server on standard input and output; see README.md, \"Language server\".\n")
             return .success
         }
         guard parsed.positional.isEmpty else {

@@ -134,6 +134,8 @@ import Testing
         #expect(runTool(["rules", "--help"]).standardOutput.hasPrefix("Usage: dockwright rules"))
         #expect(runTool(["help", "completion"]).standardOutput.contains("completion bash"))
         #expect(runTool(["help", "install-docker-plugin"]).standardOutput.hasPrefix("Usage: dockwright install-docker-plugin"))
+        #expect(runTool(["help", "pin"]).standardOutput.hasPrefix("Usage: dockwright pin"))
+        #expect(runTool(["lsp", "--help"]).standardOutput.hasPrefix("Usage: dockwright server"))
         // The harness commands still work and are listed only as internal.
         #expect(runTool(["help", "internal"]).standardOutput.contains("shell-commands"))
         #expect(runTool(["shell-commands", "--batch"], standardInput: "").exitCode == .success)

@@ -13,7 +13,7 @@ struct ScriptCommand {
     let view: CommandView
     /// The ARG and ENV values the RUN sees; nil for an ONBUILD trigger, which runs
     /// with the environment of a build we cannot see.
-    let environment: [String: String]?
+    let environment: VariableEnvironment?
 
     /// The program's name without its folder, when literal.
     var name: String? { view.name }
@@ -52,7 +52,7 @@ struct ExpandedWord {
     var isLiteral: Bool { !value.contains(Self.unknown) }
 
     /// Expands words against `environment` (variables missing from it are unknown).
-    static func expand(_ words: [ShellWord], environment: [String: String]) -> [ExpandedWord] {
+    static func expand(_ words: [ShellWord], environment: VariableEnvironment) -> [ExpandedWord] {
         var result: [ExpandedWord] = []
         for word in words {
             var splits = false
@@ -68,7 +68,7 @@ struct ExpandedWord {
     }
 
     private static func expand(
-        _ parts: [ShellWordPart], environment: [String: String], quoted: Bool, splits: inout Bool
+        _ parts: [ShellWordPart], environment: VariableEnvironment, quoted: Bool, splits: inout Bool
     ) -> String {
         var value = ""
         for part in parts {
@@ -92,7 +92,7 @@ struct ExpandedWord {
     }
 
     /// `$X`, `${X}`, `${X:-word}`, `${X-word}`, `${X:+word}`, `${X+word}`; nil when unknown.
-    private static func expand(_ parameter: ShellParameterExpansion, environment: [String: String]) -> String? {
+    private static func expand(_ parameter: ShellParameterExpansion, environment: VariableEnvironment) -> String? {
         let current = environment[parameter.name]
         var ignored = false
         let operand = parameter.operand.map { expand($0.parts, environment: environment, quoted: true, splits: &ignored) }
@@ -124,7 +124,7 @@ extension RuleContext {
         var commands: [ScriptCommand] = []
         for run in runAndTriggerScripts {
             guard let script = run.script else { continue }
-            let environment = run.isOnbuildTrigger ? nil : stages.argScope.environment(before: run.instruction)
+            let environment = run.isOnbuildTrigger ? nil : stages.argScope.variables(before: run.instruction)
             for view in script.commands {
                 commands.append(ScriptCommand(run: run, script: script, view: view, environment: environment))
             }
@@ -135,7 +135,7 @@ extension RuleContext {
     /// The commands of one RUN's script.
     func scriptCommands(of run: RunScript) -> [ScriptCommand] {
         guard let script = run.script else { return [] }
-        let environment = run.isOnbuildTrigger ? nil : stages.argScope.environment(before: run.instruction)
+        let environment = run.isOnbuildTrigger ? nil : stages.argScope.variables(before: run.instruction)
         return script.commands.map { ScriptCommand(run: run, script: script, view: $0, environment: environment) }
     }
 }

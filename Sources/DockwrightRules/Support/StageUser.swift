@@ -89,7 +89,7 @@ struct StageUser {
         self.instruction = instruction
         self.token = token
         let scope = context.stages.argScope
-        var environment = scope.environment(before: instruction) ?? [:]
+        var environment = scope.variables(before: instruction) ?? [:]
         let first = scope.expander.evaluate(token.text, environment: environment)
         usesVariables = !first.referencedNames.isEmpty
         hasUnsetVariables = !first.undefinedNames.isEmpty

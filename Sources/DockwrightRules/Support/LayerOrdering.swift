@@ -11,18 +11,16 @@ enum LayerOrdering {
     /// The instruction's range widened to the comment lines right above it, so that a move
     /// takes along the comments, and the ignore pragmas, that belong to it.
     static func rangeWithLeadingComments(of instruction: InstructionSyntax, in syntax: DockerfileSyntax) -> TextRange {
-        var commentStart: Int?
-        for item in syntax.items {
-            switch item {
-            case .trivia(let line) where line.kind == .comment:
-                if commentStart == nil { commentStart = line.range.start }
-            case .instruction(let candidate) where candidate.range == instruction.range:
-                return TextRange(start: commentStart ?? instruction.range.start, end: instruction.range.end)
-            default:
-                commentStart = nil
-            }
+        // A binary search, not a walk from the top: rules ask this for every finding.
+        guard let index = syntax.itemIndex(startingAt: instruction.range.start),
+              syntax.items[index].range == instruction.range else { return instruction.range }
+        var start = instruction.range.start
+        var previous = index - 1
+        while previous >= 0, case .trivia(let line) = syntax.items[previous], line.kind == .comment {
+            start = line.range.start
+            previous -= 1
         }
-        return instruction.range
+        return TextRange(start: start, end: instruction.range.end)
     }
 
     /// The bytes of `range` as text to insert elsewhere, ending with a line end (the last
@@ -41,12 +39,13 @@ enum LayerOrdering {
         _ block: TextRange, before target: TextRange, in syntax: DockerfileSyntax, style: DockerfileStyle
     ) -> [Edit] {
         var moved = block
-        let blankLines = syntax.items.compactMap { item -> TextRange? in
-            if case .trivia(let line) = item, line.kind == .blank { return line.range }
-            return nil
+        func blankLine(at index: Int?) -> TextRange? {
+            guard let index, syntax.items.indices.contains(index), case .trivia(let line) = syntax.items[index],
+                  line.kind == .blank else { return nil }
+            return line.range
         }
-        if blankLines.contains(where: { $0.end == target.start }),
-           let following = blankLines.first(where: { $0.start == block.end }) {
+        if blankLine(at: syntax.itemIndex(startingAt: target.start).map { $0 - 1 }) != nil,
+           let following = blankLine(at: syntax.itemIndex(startingAt: block.end)) {
             moved = TextRange(start: block.start, end: following.end)
         }
         let text = movableText(moved, in: syntax, style: style)

@@ -15,8 +15,9 @@ public final class RuleContext: Sendable {
     /// The scripts of the RUN instructions and of the `ONBUILD RUN` triggers, in
     /// source order: what shell rules check (hadolint's `onbuild` combinator).
     public let runAndTriggerScripts: [RunScript]
-    /// Script lookup by the RUN's start offset, so rules asking per instruction stay linear.
-    private let scriptsByStart: [Int: RunScript]
+    /// Script lookup by the RUN's start offset, so rules asking per instruction stay
+    /// linear; an index into ``runAndTriggerScripts`` rather than a third copy of each script.
+    private let scriptIndexByStart: [Int: Int]
     /// The file's conventions, for generating text that matches it.
     public let style: DockerfileStyle
     /// The files of the build context, when the caller could list them.
@@ -34,7 +35,8 @@ public final class RuleContext: Sendable {
         let allScripts = RunScript.scriptsIncludingTriggers(in: stages)
         self.runAndTriggerScripts = allScripts
         self.runScripts = allScripts.filter { !$0.isOnbuildTrigger }
-        self.scriptsByStart = Dictionary(allScripts.map { ($0.instruction.range.start, $0) }) { first, _ in first }
+        self.scriptIndexByStart = Dictionary(
+            allScripts.indices.map { (allScripts[$0].instruction.range.start, $0) }) { first, _ in first }
         self.style = DockerfileStyle(syntax)
     }
 
@@ -43,8 +45,8 @@ public final class RuleContext: Sendable {
 
     /// The parsed script of a RUN instruction (or of the RUN inside an ONBUILD), if it has one.
     public func runScript(of instruction: InstructionSyntax) -> RunScript? {
-        guard let script = scriptsByStart[instruction.range.start], script.instruction.range == instruction.range
-        else { return nil }
-        return script
+        guard let index = scriptIndexByStart[instruction.range.start],
+              runAndTriggerScripts[index].instruction.range == instruction.range else { return nil }
+        return runAndTriggerScripts[index]
     }
 }

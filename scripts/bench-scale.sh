@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Scale of the release build: time and peak memory of `dockwright lint` and
-# `dockwright fix` on 1, 10 and 100 MB Dockerfiles and on 100,000 stages, and the
+# `dockwright fix` on 1, 10 and 100 MB Dockerfiles and on 100,000 stages, the
 # memory of linting many files at once, which must follow the largest file, not
-# the sum of all of them.
+# the sum of all of them, and the linearity of every input shape: each shape at
+# 0.5 and 4 MB, whose times must stay within 1.5 x 8 = 12 of each other, with a
+# peak RSS of at most 20 bytes per input byte plus 40 MB.
 #
 # usage: scripts/bench-scale.sh [DOCKWRIGHT_BIN] [CORPUS_DIR]
 #   DOCKWRIGHT_BIN  release binary (not built here), default .build/release/dockwright
@@ -10,6 +12,10 @@
 # env:
 #   SCALE_SIZES=1,10,100   sizes in MB (10^6 bytes) of the big-* inputs
 #   SCALE_FILES=200        how many 1 MB files the many-files row lints at once
+#   SCALE_SHAPES=stages,heredoc,env,arg,small,and-run,nesting,corpus
+#                          the shapes of the linearity table (scripts/gen-scale-shapes.py;
+#                          corpus = corpus files concatenated); empty skips the table
+#   SCALE_TIMEOUT=600      seconds before one run counts as not finishing
 # Inputs are corpus files concatenated (scripts/gen-bench-inputs.py, the files
 # the parse oracle accepts), generated into .build/bench/ when missing.
 # Prints a Markdown table; seconds are wall-clock, RSS is the peak resident set
@@ -22,6 +28,8 @@ BIN=${1:-.build/release/dockwright}
 CORPUS=${2:-../shared/corpus/files}
 SIZES=${SCALE_SIZES:-1,10,100}
 FILES=${SCALE_FILES:-200}
+SHAPES=${SCALE_SHAPES-stages,heredoc,env,arg,small,and-run,nesting,corpus}
+TIMEOUT=${SCALE_TIMEOUT:-600}
 OUT=.build/bench
 [ -x "$BIN" ] || { echo "bench-scale: '$BIN' not found (swift build -c release)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench-scale: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
@@ -29,7 +37,7 @@ OUT=.build/bench
 # shellcheck source=lib/venv.sh
 . scripts/lib/venv.sh
 dw_venv_ensure || exit 2
-"$DW_PY" scripts/gen-bench-inputs.py --corpus "$CORPUS" --out-dir "$OUT" --sizes "$SIZES,1" \
+"$DW_PY" scripts/gen-bench-inputs.py --corpus "$CORPUS" --out-dir "$OUT" --sizes "$SIZES,1,0.5,4" \
     --continued-sizes "" --long-line-sizes "" >/dev/null
 if [ ! -f "$OUT/stages-100k.Dockerfile" ]; then
     # Every stage gives every kind of finding a fix: ADD to COPY, two RUNs to merge.
@@ -38,12 +46,17 @@ if [ ! -f "$OUT/stages-100k.Dockerfile" ]; then
 fi
 
 # measure LABEL COMMAND... -> "seconds<TAB>peak RSS in MB"; the exit code is 0 or 1
-# (1 = findings); anything else aborts.
+# (1 = findings); a run past $TIMEOUT seconds gives "timeout<TAB>-"; anything else aborts.
 measure() {
     local label=$1 stats rc=0
     shift
     stats=$(mktemp)
-    /usr/bin/time -o "$stats" -f '%e %M' "$@" > /dev/null 2> "$OUT/scale-$label.err" || rc=$?
+    /usr/bin/time -o "$stats" -f '%e %M' timeout "$TIMEOUT" "$@" > /dev/null 2> "$OUT/scale-$label.err" || rc=$?
+    if [ "$rc" -eq 124 ]; then
+        printf 'timeout\t-'
+        rm -f "$stats"
+        return
+    fi
     if [ "$rc" -gt 1 ]; then
         echo "bench-scale: $label exited $rc:" >&2
         head -n 5 "$OUT/scale-$label.err" >&2
@@ -94,3 +107,47 @@ echo "| $FILES such files | $FILES | $FILES | $all_s | $all_rss |"
 echo
 echo "MB = 10^6 bytes. Memory follows the largest file when the second table's RSS stays"
 echo "near the first row's times the number of cores (files linted at once), not $FILES times it."
+
+[ -n "$SHAPES" ] || exit 0
+
+# Linearity: every shape at 0.5 and 4 MB (10^6 bytes), lint and fix.
+shape_file() {  # SHAPE SIZE_MB -> path
+    local shape=$1 size=$2 name
+    if [ "$shape" = corpus ]; then
+        name=${size/./p}
+        echo "$OUT/big-${name}mb.Dockerfile"
+        return
+    fi
+    name=$OUT/shape-$shape-$size.Dockerfile
+    [ -f "$name" ] || python3 scripts/gen-scale-shapes.py "$shape" "$(awk -v s="$size" 'BEGIN { print s * 1e6 }')" "$name"
+    echo "$name"
+}
+
+echo
+echo "| shape | lint 0.5 MB s | lint 4 MB s | ratio | fix 0.5 MB s | fix 4 MB s | ratio | peak RSS 4 MB lint / fix MB | budget MB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+IFS=, read -r -a shapes <<< "$SHAPES"
+for shape in "${shapes[@]}"; do
+    small=$(shape_file "$shape" 0.5)
+    large=$(shape_file "$shape" 4)
+    copy=$OUT/scale-fix.Dockerfile
+    results=()
+    for file in "$small" "$large"; do
+        results+=("$(measure "lint-$shape" "$BIN" lint --isolated --format gnu "$file")")
+        cp "$file" "$copy"
+        results+=("$(measure "fix-$shape" "$BIN" fix --isolated "$copy")")
+        rm -f "$copy"
+    done
+    IFS=$'\t' read -r lint_small _ <<< "${results[0]}"
+    IFS=$'\t' read -r fix_small _ <<< "${results[1]}"
+    IFS=$'\t' read -r lint_large lint_rss <<< "${results[2]}"
+    IFS=$'\t' read -r fix_large fix_rss <<< "${results[3]}"
+    bytes=$(stat -c %s "$large")
+    awk -v s="$shape" -v ls="$lint_small" -v ll="$lint_large" -v fs="$fix_small" -v fl="$fix_large" \
+        -v lr="$lint_rss" -v fr="$fix_rss" -v b="$bytes" '
+        function ratio(a, b) { return (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) ? sprintf("%.1f", b / (a > 0.01 ? a : 0.01)) : "-" }
+        BEGIN { printf "| %s | %s | %s | %s | %s | %s | %s | %s / %s | %d |\n", s, ls, ll, ratio(ls, ll), fs, fl, ratio(fs, fl), lr, fr, b * 20 / 1e6 + 40 }'
+done
+echo
+echo "ratio = time at 4 MB / time at 0.5 MB; linear is 8, the bar 12. budget = 20 bytes per input"
+echo "byte + 40 MB, for the 4 MB input."

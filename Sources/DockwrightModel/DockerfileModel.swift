@@ -16,7 +16,7 @@ public final class DockerfileModel: Sendable {
     private let stageFactsFact = LazyFact<[StageFacts]>()
     private let scriptsFact = LazyFact<[RunScript]>()
     private let runScriptsFact = LazyFact<[RunScript]>()
-    private let scriptsByStartFact = LazyFact<[Int: RunScript]>()
+    private let scriptIndexByStartFact = LazyFact<[Int: Int]>()
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
 
     /// The model of a parsed file; nothing is computed until asked for.
@@ -56,11 +56,15 @@ public final class DockerfileModel: Sendable {
 
     /// The parsed script of a RUN instruction (or of the RUN inside an ONBUILD), if it has one.
     public func runScript(of instruction: InstructionSyntax) -> RunScript? {
-        let byStart = scriptsByStartFact.value {
-            Dictionary(runAndTriggerScripts.map { ($0.instruction.range.start, $0) }) { first, _ in first }
+        // An index into the scripts, not a second copy of each: a large file's scripts
+        // are most of its memory.
+        let scripts = runAndTriggerScripts
+        let indexByStart = scriptIndexByStartFact.value {
+            Dictionary(scripts.indices.map { (scripts[$0].instruction.range.start, $0) }) { first, _ in first }
         }
-        guard let script = byStart[instruction.range.start], script.instruction.range == instruction.range else { return nil }
-        return script
+        guard let index = indexByStart[instruction.range.start], scripts[index].instruction.range == instruction.range
+        else { return nil }
+        return scripts[index]
     }
 
     /// The comment lines right above an instruction, with their pragmas.

@@ -75,7 +75,7 @@ public struct StageUser: Sendable {
         self.instruction = instruction
         self.token = token
         let scope = stages.argScope
-        var environment = scope.environment(before: instruction) ?? [:]
+        var environment = scope.variables(before: instruction) ?? [:]
         let first = scope.expander.evaluate(token.text, environment: environment)
         usesVariables = !first.referencedNames.isEmpty
         hasUnsetVariables = !first.undefinedNames.isEmpty

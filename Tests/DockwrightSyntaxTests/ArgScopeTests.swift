@@ -264,4 +264,94 @@ struct ArgScopeTests {
         #expect(environment["REQUIRED"] == nil)
         #expect(fixture.scope.globalEnvironment["BROKEN"] == nil)
     }
+
+    @Test("Thousands of ARG and ENV lines are stored once each, not copied per instruction")
+    func declarationsAreStoredOnce() throws {
+        // 8,000 `ENV` lines used to keep a dictionary per instruction: 2 GB.
+        var text = "ARG G=g\nFROM alpine AS base\n"
+        for index in 0..<3_000 { text += "ENV E\(index)=\(index)\nARG A\(index)=$E\(index)\n" }
+        text += "FROM base\nRUN true\n"
+        let fixture = Fixture(text)
+        let assignments = fixture.scope.history.assignments.values.reduce(0) { $0 + $1.count }
+        let declarations = fixture.scope.history.declarations.values.reduce(0) { $0 + $1.count }
+        #expect(assignments == 1 + 6_000)
+        #expect(declarations == 1 + 3_000)
+        let last = try #require(fixture.scope.variables(before: fixture.syntax.instructions.last!))
+        #expect(last["E2999"] == "2999")
+        #expect(last["A1500"] == "1500")
+        #expect(last["G"] == nil)
+        #expect(last.isDeclaredArgument("A0"))
+        #expect(!last.isDeclaredArgument("E0"))
+        let middle = try #require(fixture.scope.variables(before: fixture.instruction(1_002)))
+        #expect(middle["E499"] == "499")
+        #expect(middle["E500"] == nil)
+        #expect(middle["A499"] == "499")
+        #expect(middle.isDeclaredArgument("A499"))
+        #expect(!middle.isDeclaredArgument("A500"))
+        #expect(fixture.scope.variables(before: fixture.instruction(1))?.isDeclaredArgument("G") == true)
+    }
+
+    @Test("A chain of stages, each based on the one before, shares what it inherits")
+    func stageChainSharesItsEnvironment() throws {
+        var text = "FROM alpine AS s0\n"
+        for index in 1...2_000 { text += "FROM s\(index - 1) AS s\(index)\nENV V\(index)=\(index)\n" }
+        let fixture = Fixture(text)
+        let end = try #require(fixture.scope.variables(atEndOfStage: 2_000))
+        #expect(end["V1"] == "1")
+        #expect(end["V2000"] == "2000")
+        #expect(end["PATH"] == ArgScope.defaultPath)
+        #expect(fixture.scope.history.scopes.count == 2_002)
+        #expect(fixture.scope.history.scopes.last?.inherited.count == 2_000)
+        let firstRun = try #require(fixture.scope.variables(before: fixture.instruction(2)))
+        #expect(firstRun["V1"] == nil)
+    }
+
+    @Test("A view keeps its own changes and compares by the values it gives")
+    func environmentViewsAreValues() throws {
+        let fixture = Fixture("FROM alpine\nARG A=1\nENV B=$A\nRUN true\n")
+        var view = try #require(fixture.scope.variables(before: fixture.instruction(3)))
+        #expect(view == ["PATH": ArgScope.defaultPath, "A": "1", "B": "1"])
+        view["A"] = nil
+        view.declareArgument("C")
+        #expect(view["A"] == nil && view.isDeclaredArgument("C"))
+        #expect(fixture.scope.variables(before: fixture.instruction(3))?["A"] == "1")
+        #expect(fixture.scope.declaredArgumentNames(before: fixture.instruction(3)) == ["A"])
+        #expect(VariableExpander().evaluate("${A}-${B}", environment: view).value == "-1")
+    }
+}
+
+@Suite("PersistentMap")
+struct PersistentMapTests {
+    @Test("Inserting leaves the old map as it was and shares its nodes")
+    func insertingIsPersistent() {
+        var maps = [PersistentMap<String, Int>()]
+        for index in 0..<5_000 { maps.append(maps[maps.count - 1].inserting(index, for: "k\(index % 4_000)")) }
+        let last = maps[maps.count - 1]
+        #expect(last.count == 4_000)
+        #expect(last["k3999"] == 3_999)
+        #expect(last["k0"] == 4_000)
+        #expect(maps[1_000]["k0"] == 0)
+        #expect(maps[1_000]["k999"] == 999)
+        #expect(maps[1_000]["k1000"] == nil)
+        var seen = 0
+        last.forEach { _, _ in seen += 1 }
+        #expect(seen == 4_000)
+    }
+
+    /// A key whose hash is fixed, to reach the collision lists.
+    private struct Colliding: Hashable, Sendable {
+        let name: String
+        func hash(into hasher: inout Hasher) { hasher.combine(0) }
+    }
+
+    @Test("Keys whose whole hashes collide are kept apart")
+    func collisions() {
+        var map = PersistentMap<Colliding, Int>()
+        for index in 0..<10 { map = map.inserting(index, for: Colliding(name: "\(index)")) }
+        map = map.inserting(42, for: Colliding(name: "3"))
+        #expect(map.count == 10)
+        #expect(map[Colliding(name: "3")] == 42)
+        #expect(map[Colliding(name: "9")] == 9)
+        #expect(map[Colliding(name: "10")] == nil)
+    }
 }

@@ -206,3 +206,15 @@ import Testing
         #expect(syntax.source.location(of: words[1].range.start) == SourcePosition(line: 2, column: 23))
     }
 }
+
+@Suite("Item lookup")
+struct ItemLookupTests {
+    @Test("itemIndex(startingAt:) finds items by their first byte only")
+    func itemIndexFindsItemStarts() {
+        let syntax = DockerfileSyntax.parse("# c\nFROM a\n\nRUN b \\\n  c\n")
+        #expect(syntax.items.indices.allSatisfy { syntax.itemIndex(startingAt: syntax.items[$0].range.start) == $0 })
+        #expect(syntax.itemIndex(startingAt: 1) == nil)
+        #expect(syntax.itemIndex(startingAt: syntax.source.bytes.count) == nil)
+        #expect(syntax.itemIndex(startingAt: -1) == nil)
+    }
+}

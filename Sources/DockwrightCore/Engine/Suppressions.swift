@@ -66,9 +66,17 @@ public struct Suppressions: Sendable {
             entries.contains(code) || entries.contains(name) || loweredCheckName.map { checkNames.contains($0) } == true
         }
         if matches(global, globalCheckNames) { return true }
-        return perInstruction.contains { entry in
-            entry.range.contains(offset) && matches(entry.entries, entry.checkNames)
+        // The ranges are in file order and do not overlap: a binary search finds the
+        // one entry that can hold `offset`, so many pragmas and findings stay linear.
+        var low = 0
+        var high = perInstruction.count
+        while low < high {
+            let middle = (low + high) / 2
+            if perInstruction[middle].range.end <= offset { low = middle + 1 } else { high = middle }
         }
+        guard low < perInstruction.count else { return false }
+        let entry = perInstruction[low]
+        return entry.range.contains(offset) && matches(entry.entries, entry.checkNames)
     }
 }
 

@@ -67,7 +67,7 @@ public struct AvoidCopyingIgnoredFilesRule: Rule {
             for instruction in stage.instructions where instruction.kind == .copy || instruction.kind == .add {
                 // Mirrors BuildKit: only sources read from the main context are checked.
                 if instruction.kind == .copy && instruction.flag(named: "from") != nil { continue }
-                guard let environment = scope.environment(before: instruction) else { continue }
+                guard let environment = scope.variables(before: instruction) else { continue }
                 let tokens: [Token]
                 switch instruction.arguments {
                 case .words(let words), .execForm(let words): tokens = words

@@ -99,12 +99,10 @@ public struct DeclareVariablesBeforeUseRule: Rule {
             let knowsWholeEnvironment = !scope.inheritsImageEnvironment(stageIndex: stage.index)
             let evidence = Evidence(stage: stage, file: file, context: context)
             for instruction in stage.instructions {
-                guard var environment = scope.environment(before: instruction),
-                    var declared = scope.declaredArgumentNames(before: instruction)
-                else { continue }
+                guard var environment = scope.variables(before: instruction) else { continue }
                 for word in Self.words(of: instruction) {
                     let expansion = scope.expander.evaluate(word.text, environment: environment)
-                    for name in expansion.undefinedNames where !declared.contains(name) {
+                    for name in expansion.undefinedNames where !environment.isDeclaredArgument(name) {
                         // `ARG X=${X:-default}` is a deliberate idiom, not a mistake.
                         guard !Self.nonEnvironmentArguments.contains(name), name != word.declaresArgument else {
                             continue
@@ -122,7 +120,7 @@ public struct DeclareVariablesBeforeUseRule: Rule {
                     }
                     // BuildKit declares an ARG's names one after the other.
                     if let argument = word.declaresArgument {
-                        declared.insert(argument)
+                        environment.declareArgument(argument)
                         if let value = expansion.value, word.hasDefault {
                             environment[argument] = value
                         } else if !word.hasDefault, let global = scope.globalEnvironment[argument] {

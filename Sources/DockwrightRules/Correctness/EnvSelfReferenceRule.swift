@@ -42,15 +42,15 @@ public struct EnvSelfReferenceRule: Rule {
         let scope = context.stages.argScope
         return context.syntax.instructions.flatMap { instruction -> [Violation] in
             guard instruction.kind == .env, case .keyValuePairs(let pairs, _) = instruction.arguments,
-                  let environment = scope.environment(before: instruction)
+                  let environment = scope.variables(before: instruction)
             else { return [] }
-            let declared = scope.declaredArgumentNames(before: instruction) ?? []
             var setHere: Set<String> = []
             var violations: [Violation] = []
             for pair in pairs {
                 let key = InstructionWords.unquoted(pair.key.text)
                 for name in scope.expander.referencedNames(in: pair.value.text)
-                where setHere.contains(name) && name != key && environment[name] == nil && !declared.contains(name) {
+                where setHere.contains(name) && name != key && environment[name] == nil
+                    && !environment.isDeclaredArgument(name) {
                     violations.append(Violation(
                         range: Self.referenceRange(of: name, in: pair.value, context),
                         message: "`$\(name)` is still unset here: `ENV` reads the values from before it; "

@@ -50,7 +50,7 @@ public struct AddURLChecksumRule: Rule {
         for stage in context.stages.stages {
             for instruction in stage.instructions where instruction.kind == .add && instruction.heredocs.isEmpty {
                 guard instruction.flag(named: "checksum") == nil else { continue }
-                let environment = context.stages.argScope.environment(before: instruction) ?? [:]
+                let environment = context.stages.argScope.variables(before: instruction) ?? [:]
                 for token in Self.sources(of: instruction) {
                     guard case .success(let value) = context.stages.argScope.expander.expand(
                         token.text, environment: environment), Self.isRemoteFile(value) else { continue }

@@ -29,7 +29,7 @@ struct ExposePortSpec {
         for stage in context.stages.stages {
             for instruction in stage.instructions where instruction.kind == .expose {
                 guard case .words(let tokens) = instruction.arguments,
-                    let environment = scope.environment(before: instruction)
+                    let environment = scope.variables(before: instruction)
                 else { continue }
                 for token in tokens {
                     // BuildKit expands each word with `ProcessWords`, which may split it.

@@ -10,7 +10,7 @@ enum InstructionWords {
     static func expansion(of word: String, at instruction: InstructionSyntax, in context: RuleContext)
         -> VariableExpansion? {
         let scope = context.stages.argScope
-        guard let environment = scope.environment(before: instruction) else { return nil }
+        guard let environment = scope.variables(before: instruction) else { return nil }
         return scope.expander.evaluate(word, environment: environment)
     }
 

@@ -27,26 +27,13 @@ enum LayerOrdering {
         var moved = block
         // Found by binary search: a scan of every item per move made a file of many
         // stages, each with a move, quadratic.
-        let before = itemIndex(startingAt: target.start, in: syntax).map { $0 - 1 }
+        let before = syntax.itemIndex(startingAt: target.start).map { $0 - 1 }
         if let before, before >= 0, let blank = blankLine(at: before, in: syntax), blank.end == target.start,
-           let after = itemIndex(startingAt: block.end, in: syntax), let following = blankLine(at: after, in: syntax) {
+           let after = syntax.itemIndex(startingAt: block.end), let following = blankLine(at: after, in: syntax) {
             moved = TextRange(start: block.start, end: following.end)
         }
         let text = movableText(moved, in: syntax, style: style)
         return [.insert(text, at: target.start), .delete(moved)]
-    }
-
-    /// The index of the item (instruction or trivia line) that starts at `offset`; the
-    /// items cover the file in order.
-    private static func itemIndex(startingAt offset: Int, in syntax: DockerfileSyntax) -> Int? {
-        let items = syntax.items
-        var low = 0
-        var high = items.count
-        while low < high {
-            let middle = (low + high) / 2
-            if items[middle].range.start < offset { low = middle + 1 } else { high = middle }
-        }
-        return low < items.count && items[low].range.start == offset ? low : nil
     }
 
     /// The range of item `index` when it is a blank line.

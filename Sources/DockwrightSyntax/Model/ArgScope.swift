@@ -118,9 +118,12 @@ public struct ArgScope: Sendable {
     /// For each stage, the earlier stage it is based on.
     let baseStageIndices: [Int?]
 
-    private let environments: [Int: [String: String]]
-    private let declaredNames: [Int: Set<String>]
-    private let stageEndEnvironments: [[String: String]]
+    /// Every assignment of the file, kept once; the views read it at a point in time.
+    let history: VariableHistory
+    /// For each instruction of ``instructions``, the time its words are expanded at.
+    private let instructionTimes: [Int]
+    /// The time the global ARGs end, which every FROM sees.
+    private let globalEndTime: Int
 
     /// Resolves the variables of `syntax`.
     ///
@@ -155,9 +158,10 @@ public struct ArgScope: Sendable {
         stageNames = builder.stageNames
         baseExpansions = builder.baseExpansions
         baseStageIndices = builder.baseStageIndices
-        environments = builder.environments
-        declaredNames = builder.declaredNames
-        stageEndEnvironments = builder.stageEndEnvironments
+        history = VariableHistory(
+            assignments: builder.assignments, declarations: builder.declarations, scopes: builder.scopes)
+        instructionTimes = builder.instructionTimes
+        globalEndTime = builder.globalEndTime
     }
 
     // MARK: - Lookups
@@ -165,21 +169,56 @@ public struct ArgScope: Sendable {
     /// The variables an instruction's words are expanded against: for a FROM, the
     /// global environment; in a stage, its environment just before the instruction.
     /// Nil for an instruction that is not a top-level instruction of this file.
+    ///
+    /// A view, not a copy: cheap to ask for at every instruction. The view also knows
+    /// the ARG names declared at that point (``VariableEnvironment/isDeclaredArgument(_:)``).
+    public func variables(before instruction: InstructionSyntax) -> VariableEnvironment? {
+        guard let index = instructionIndex(startingAt: instruction.range.start) else { return nil }
+        guard let stage = VariableHistory.lastIndex(in: stageStarts, before: index + 1, time: { $0 }) else {
+            // Before the first FROM: the global ARGs so far.
+            return VariableEnvironment(history: history, scope: 0, time: instructionTimes[index])
+        }
+        // A FROM sees the global ARGs only.
+        if stageStarts[stage] == index { return VariableEnvironment(history: history, scope: 0, time: globalEndTime) }
+        return VariableEnvironment(history: history, scope: stage + 1, time: instructionTimes[index])
+    }
+
+    /// The environment at the end of a stage, which stages based on it start from.
+    public func variables(atEndOfStage stageIndex: Int) -> VariableEnvironment? {
+        guard stageStarts.indices.contains(stageIndex) else { return nil }
+        return VariableEnvironment(history: history, scope: stageIndex + 1, time: Int.max)
+    }
+
+    /// ``variables(before:)`` as a dictionary. It costs time and memory in proportion
+    /// to every variable of the file, so asking at every instruction is quadratic:
+    /// prefer ``variables(before:)``.
     public func environment(before instruction: InstructionSyntax) -> [String: String]? {
-        environments[instruction.range.start]
+        variables(before: instruction)?.dictionary
     }
 
     /// The ARG names declared (with or without a value) before `instruction` in its
     /// scope: the global ARGs for a FROM or a global ARG, otherwise the stage's ARGs
     /// and those of the stages it is based on. BuildKit's `UndefinedVar` check does
-    /// not report these names.
+    /// not report these names. Costs time in proportion to every ARG of the file:
+    /// prefer ``VariableEnvironment/isDeclaredArgument(_:)``.
     public func declaredArgumentNames(before instruction: InstructionSyntax) -> Set<String>? {
-        declaredNames[instruction.range.start]
+        variables(before: instruction)?.declaredArgumentNames
     }
 
-    /// The environment at the end of a stage, which stages based on it start from.
+    /// ``variables(atEndOfStage:)`` as a dictionary; see ``environment(before:)`` for the cost.
     public func environment(atEndOfStage stageIndex: Int) -> [String: String]? {
-        stageEndEnvironments.indices.contains(stageIndex) ? stageEndEnvironments[stageIndex] : nil
+        variables(atEndOfStage: stageIndex)?.dictionary
+    }
+
+    /// The index in ``instructions`` of the instruction that starts at `offset`.
+    private func instructionIndex(startingAt offset: Int) -> Int? {
+        var low = 0
+        var high = instructions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if instructions[middle].range.start < offset { low = middle + 1 } else { high = middle }
+        }
+        return low < instructions.count && instructions[low].range.start == offset ? low : nil
     }
 
     /// The names of the global ARGs.
@@ -204,8 +243,37 @@ public struct ArgScope: Sendable {
 
 // MARK: - Resolution
 
-/// Walks the instructions once, keeping the running environment.
+/// Walks the instructions once, recording every assignment with its time.
+///
+/// Nothing is copied per instruction: each scope keeps only its own assignments on
+/// top of what it inherits (a ``PersistentMap`` shared with its base stage), and the
+/// history keeps each assignment once.
 private struct Builder {
+    /// A scope being walked: what it inherits, and what it has set itself so far.
+    struct Running: VariableValues {
+        let inherited: PersistentMap<String, VariableHistory.Inherited>
+        var own: [String: VariableHistory.Inherited] = [:]
+
+        func value(of name: String) -> String? {
+            if let binding = own[name] { return binding.value ?? inherited[name]?.value }
+            return inherited[name]?.value
+        }
+
+        /// Sets `name`; `value` nil only declares it.
+        mutating func set(_ name: String, value: String?, declares: Bool) {
+            let previous = own[name] ?? inherited[name]
+            own[name] = VariableHistory.Inherited(
+                value: value ?? previous?.value, isDeclared: declares || previous?.isDeclared == true)
+        }
+
+        /// The environment the scope ends with, sharing what it inherited.
+        func ended() -> PersistentMap<String, VariableHistory.Inherited> {
+            var map = inherited
+            for (name, binding) in own { map = map.inserting(binding, for: name) }
+            return map
+        }
+    }
+
     let instructions: [InstructionSyntax]
     let expander: VariableExpander
     let buildArguments: [String: String]
@@ -217,10 +285,15 @@ private struct Builder {
     var failures: [ArgScope.ExpansionFailure] = []
     var baseExpansions: [VariableExpansion?] = []
     var baseStageIndices: [Int?] = []
-    var environments: [Int: [String: String]] = [:]
-    var declaredNames: [Int: Set<String>] = [:]
-    var stageEndEnvironments: [[String: String]] = []
-    var stageDeclaredAtEnd: [Set<String>] = []
+    var assignments: [String: [VariableHistory.Assignment]] = [:]
+    var declarations: [String: [Int]] = [:]
+    var scopes: [VariableHistory.Scope] = []
+    var instructionTimes: [Int]
+    var globalEndTime = 0
+    /// The next time to hand out.
+    private var clock = 0
+    /// The environment each stage ends with, kept only for stages another stage is based on.
+    private var stageEnds: [Int: PersistentMap<String, VariableHistory.Inherited>] = [:]
 
     init(syntax: DockerfileSyntax, buildArguments: [String: String]) {
         let all = syntax.instructions
@@ -230,6 +303,7 @@ private struct Builder {
         self.buildArguments = buildArguments
         stageStarts = starts
         stageNames = starts.map { Builder.stageName(of: all[$0]) }
+        instructionTimes = Array(repeating: 0, count: all.count)
     }
 
     /// BuildKit's `parseBuildStageName`: the third word, lowered, after `AS` in any case.
@@ -241,112 +315,125 @@ private struct Builder {
 
     mutating func resolve(predefined: [String: String]) {
         let firstFrom = stageStarts.first ?? instructions.count
-        var environment = predefined
-        var declared: Set<String> = []
-        for instruction in instructions[..<firstFrom] {
-            record(instruction, environment: environment, declared: declared)
+        let imageStart = PersistentMap<String, VariableHistory.Inherited>(
+            ["PATH": VariableHistory.Inherited(value: ArgScope.defaultPath, isDeclared: false)])
+        var global = Running(inherited: PersistentMap(predefined.mapValues {
+            VariableHistory.Inherited(value: $0, isDeclared: false)
+        }))
+        scopes.append(VariableHistory.Scope(startTime: clock, inherited: global.inherited))
+        for index in 0..<firstFrom {
+            let instruction = instructions[index]
+            instructionTimes[index] = clock
             guard instruction.kind == .arg else { continue }
             for (name, value, token) in Self.arguments(of: instruction) {
-                declared.insert(name)
                 globalDeclarations.append(
                     ArgScope.Declaration(name: name, defaultValue: value, token: token, stageIndex: nil))
+                var newValue: String?
                 if let override = buildArguments[name] {
-                    environment[name] = override
+                    newValue = override
                 } else if let value {
-                    if let expanded = expand(value, at: token.range, environment: environment) {
-                        environment[name] = expanded
-                    }
+                    newValue = expand(value, at: token.range, environment: global)
                 }
+                record(name, value: newValue, declares: true, in: &global)
             }
         }
-        globalEnvironment = environment
-        let globalDeclared = declared
+        globalEndTime = clock
+        globalEnvironment = predefined
+        for (name, binding) in global.own {
+            if let value = binding.value { globalEnvironment[name] = value }
+        }
 
         // Stage names known so far, for FROM lines (BuildKit's `statesByName` while
         // stages are added: only earlier stages, the last of a duplicated name).
         var earlierStages: [String: Int] = [:]
         for (stageIndex, start) in stageStarts.enumerated() {
-            let from = instructions[start]
-            record(from, environment: globalEnvironment, declared: globalDeclared)
-            let baseWord = Self.firstWord(of: from)
+            let baseWord = Self.firstWord(of: instructions[start])
             let expansion = baseWord.map { expander.evaluate($0.text, environment: globalEnvironment) }
             baseExpansions.append(expansion)
             // BuildKit compares the expanded name as written with the lowered stage names.
-            let baseStage = expansion?.value.flatMap { earlierStages[$0] }
-            baseStageIndices.append(baseStage)
+            baseStageIndices.append(expansion?.value.flatMap { earlierStages[$0] })
             if let name = stageNames[stageIndex] { earlierStages[name] = stageIndex }
+        }
+        let isBase = Set(baseStageIndices.compactMap { $0 })
 
-            var stageEnvironment = baseStage.map { stageEndEnvironments[$0] } ?? ["PATH": ArgScope.defaultPath]
-            // A stage based on another inherits its ARGs (BuildKit's `dispatchState.init`).
-            var stageDeclared = baseStage.map { stageDeclaredAtEnd[$0] } ?? []
+        for (stageIndex, start) in stageStarts.enumerated() {
+            instructionTimes[start] = clock
+            let baseStage = baseStageIndices[stageIndex]
+            // A stage based on another inherits its environment and its ARGs
+            // (BuildKit's `dispatchState.init`).
+            var stage = Running(inherited: baseStage.flatMap { stageEnds[$0] } ?? imageStart)
+            scopes.append(VariableHistory.Scope(startTime: clock, inherited: stage.inherited))
             let end = stageIndex + 1 < stageStarts.count ? stageStarts[stageIndex + 1] : instructions.count
             if let baseStage {
                 // BuildKit runs the base stage's ONBUILD triggers before the stage's own
                 // instructions (`initOnBuildTriggers`).
                 let baseEnd = stageStarts[baseStage + 1]
                 for trigger in instructions[(stageStarts[baseStage] + 1)..<baseEnd].compactMap(\.trigger) {
-                    apply(trigger, stageIndex: stageIndex, to: &stageEnvironment, declared: &stageDeclared,
-                          isTrigger: true)
+                    apply(trigger, stageIndex: stageIndex, to: &stage, isTrigger: true)
                 }
             }
-            for instruction in instructions[(start + 1)..<end] {
-                record(instruction, environment: stageEnvironment, declared: stageDeclared)
-                apply(instruction, stageIndex: stageIndex, to: &stageEnvironment, declared: &stageDeclared,
-                      isTrigger: false)
+            for index in (start + 1)..<end {
+                instructionTimes[index] = clock
+                apply(instructions[index], stageIndex: stageIndex, to: &stage, isTrigger: false)
             }
-            stageEndEnvironments.append(stageEnvironment)
-            stageDeclaredAtEnd.append(stageDeclared)
+            if isBase.contains(stageIndex) { stageEnds[stageIndex] = stage.ended() }
         }
     }
 
     /// Applies an ARG or ENV to the running environment. ARGs of an ONBUILD trigger are
     /// declared in the stage that runs them but not listed in `stageDeclarations`.
     private mutating func apply(
-        _ instruction: InstructionSyntax, stageIndex: Int, to environment: inout [String: String],
-        declared: inout Set<String>, isTrigger: Bool
+        _ instruction: InstructionSyntax, stageIndex: Int, to stage: inout Running, isTrigger: Bool
     ) {
         switch instruction.kind {
         case .arg:
             for (name, value, token) in Self.arguments(of: instruction) {
-                declared.insert(name)
                 if !isTrigger {
                     stageDeclarations.append(
                         ArgScope.Declaration(name: name, defaultValue: value, token: token, stageIndex: stageIndex))
                 }
+                var newValue: String?
                 if let override = buildArguments[name] {
-                    environment[name] = override
+                    newValue = override
                 } else if let value {
                     // BuildKit fails the build here; we leave the name unset and go on.
-                    if let expanded = expand(value, at: token.range, environment: environment) {
-                        environment[name] = expanded
-                    }
-                } else if let global = globalEnvironment[name] {
-                    environment[name] = global
+                    newValue = expand(value, at: token.range, environment: stage)
+                } else {
+                    newValue = globalEnvironment[name]
                 }
+                record(name, value: newValue, declares: true, in: &stage)
             }
         case .env:
             guard case .keyValuePairs(let pairs, _) = instruction.arguments else { return }
             // Every word of the instruction is expanded before any is applied.
-            let before = environment
+            var expanded: [(String, String)] = []
             for pair in pairs {
-                guard let key = expand(pair.key.text, at: pair.key.range, environment: before),
-                    let value = expand(pair.value.text, at: pair.value.range, environment: before)
+                guard let key = expand(pair.key.text, at: pair.key.range, environment: stage),
+                    let value = expand(pair.value.text, at: pair.value.range, environment: stage)
                 else { continue }
-                environment[key] = value
+                expanded.append((key, value))
             }
+            for (key, value) in expanded {
+                record(key, value: value, declares: false, in: &stage, advancesClock: false)
+            }
+            clock += 1
         default:
             break
         }
     }
 
+    /// Records an assignment (or, with `value` nil, only a declaration) at the current
+    /// time, then moves the clock on unless the caller does.
     private mutating func record(
-        _ instruction: InstructionSyntax, environment: [String: String], declared: Set<String>
+        _ name: String, value: String?, declares: Bool, in scope: inout Running, advancesClock: Bool = true
     ) {
-        environments[instruction.range.start] = environment
-        declaredNames[instruction.range.start] = declared
+        scope.set(name, value: value, declares: declares)
+        if let value { assignments[name, default: []].append(VariableHistory.Assignment(time: clock, value: value)) }
+        if declares { declarations[name, default: []].append(clock) }
+        if advancesClock { clock += 1 }
     }
 
-    private mutating func expand(_ word: String, at range: TextRange, environment: [String: String]) -> String? {
+    private mutating func expand(_ word: String, at range: TextRange, environment: Running) -> String? {
         switch expander.expand(word, environment: environment) {
         case .success(let value):
             return value

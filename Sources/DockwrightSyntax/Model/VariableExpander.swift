@@ -37,6 +37,14 @@ public struct VariableExpander: Hashable, Sendable {
         evaluate(word, environment: environment).result
     }
 
+    /// Expands `word` against `environment` (for example ``ArgScope/variables(before:)``)
+    /// and removes quotes.
+    public func expand(
+        _ word: String, environment: some VariableValues
+    ) -> Result<String, VariableExpansionError> {
+        evaluate(word, environment: environment).result
+    }
+
     /// Expands `word`, then splits it into words on unquoted, unescaped whitespace,
     /// removing quotes (BuildKit's `ProcessWords`, as EXPOSE uses it).
     public func expandWords(_ word: String, environment: [String: String]) -> Result<[String], VariableExpansionError> {
@@ -44,8 +52,27 @@ public struct VariableExpander: Hashable, Sendable {
         return expansion.result.map { _ in expansion.words }
     }
 
+    /// Expands and splits `word` as ``expandWords(_:environment:)`` does, against any
+    /// environment.
+    public func expandWords(
+        _ word: String, environment: some VariableValues
+    ) -> Result<[String], VariableExpansionError> {
+        let expansion = evaluate(word, environment: environment)
+        return expansion.result.map { _ in expansion.words }
+    }
+
     /// Expands `word` and reports the value, the words and the variables it looked up.
     public func evaluate(_ word: String, environment: [String: String]) -> VariableExpansion {
+        evaluate(word, in: environment)
+    }
+
+    /// Expands `word` as ``evaluate(_:environment:)`` does, against any environment,
+    /// for example ``ArgScope/variables(before:)``.
+    public func evaluate(_ word: String, environment: some VariableValues) -> VariableExpansion {
+        evaluate(word, in: environment)
+    }
+
+    private func evaluate<Environment: VariableValues>(_ word: String, in environment: Environment) -> VariableExpansion {
         // The lexer treats only `$`, quotes and the escape character specially; a word
         // without them is its own value (most ARG defaults and image names).
         let escape = escapeScalar
@@ -63,7 +90,8 @@ public struct VariableExpander: Hashable, Sendable {
     /// values; `${name:?…}` checks are not applied. A malformed word yields the names
     /// before the error.
     public func referencedNames(in word: String) -> [String] {
-        var evaluator = Evaluator(word: word, escape: escapeScalar, environment: [:], raisesRequiredErrors: false)
+        var evaluator = Evaluator(
+            word: word, escape: escapeScalar, environment: [String: String](), raisesRequiredErrors: false)
         return evaluator.run().referencedNames
     }
 
@@ -98,13 +126,13 @@ public struct VariableExpander: Hashable, Sendable {
 // MARK: - Evaluation
 
 /// One run of BuildKit's `shellWord` over a word.
-private struct Evaluator {
+private struct Evaluator<Environment: VariableValues> {
     typealias Failure = VariableExpansionError
 
     let scalars: [Unicode.Scalar]
     let word: String
     let escape: Unicode.Scalar
-    let environment: [String: String]
+    let environment: Environment
     /// False when only collecting names: `${name?…}` then never fails.
     let raisesRequiredErrors: Bool
     var position = 0
@@ -113,7 +141,7 @@ private struct Evaluator {
     var undefinedNames: [String] = []
     var seenNames: Set<String> = []
 
-    init(word: String, escape: Unicode.Scalar, environment: [String: String], raisesRequiredErrors: Bool) {
+    init(word: String, escape: Unicode.Scalar, environment: Environment, raisesRequiredErrors: Bool) {
         self.word = word
         self.scalars = Array(word.unicodeScalars)
         self.escape = escape
@@ -415,7 +443,7 @@ private struct Evaluator {
 
     /// Looks `name` up and records it, as BuildKit's `getEnv` records matches.
     private mutating func lookUp(_ name: String) -> (value: String, isSet: Bool) {
-        let value = environment[name]
+        let value = environment.value(of: name)
         if seenNames.insert(name).inserted {
             referencedNames.append(name)
             if value == nil { undefinedNames.append(name) }

@@ -79,6 +79,18 @@ public struct DockerfileSyntax: Sendable {
         }
     }
 
+    /// The index in ``items`` of the item that starts at byte `offset`, found by binary
+    /// search (the items are in order and without gaps).
+    public func itemIndex(startingAt offset: Int) -> Int? {
+        var low = 0
+        var high = items.count
+        while low < high {
+            let middle = (low + high) / 2
+            if items[middle].range.start < offset { low = middle + 1 } else { high = middle }
+        }
+        return low < items.count && items[low].range.start == offset ? low : nil
+    }
+
     /// Whether BuildKit's parser would reject the file.
     public var hasParserErrors: Bool { errors.contains { $0.stage == .parser } }
 

@@ -1,3 +1,5 @@
+import DockwrightSyntax
+
 extension ShellParameterExpansion {
     /// The value of `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`,
     /// `${NAME+word}`, `${NAME/pattern/text}` and `${NAME//pattern/text}` for variables
@@ -6,8 +8,8 @@ extension ShellParameterExpansion {
     ///
     /// The one reading of shell parameters every rule uses. A name missing from
     /// `environment` is taken as unset: `${VERSION:-1.0}` is `1.0`.
-    public func value(in environment: [String: String], operandValue: (ShellWord) -> String?) -> String? {
-        let current = environment[name]
+    public func value(in environment: some VariableValues, operandValue: (ShellWord) -> String?) -> String? {
+        let current = environment.value(of: name)
         switch operatorText {
         case "":
             return current

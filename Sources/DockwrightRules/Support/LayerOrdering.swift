@@ -190,7 +190,7 @@ enum LayerOrdering {
     /// variable the file does not define (the base image might) or does not expand.
     static func expanded(_ word: String, before instruction: InstructionSyntax, scope: ArgScope) -> String? {
         guard word.contains("$") else { return unquoted(word) }
-        guard let environment = scope.environment(before: instruction) else { return nil }
+        guard let environment = scope.variables(before: instruction) else { return nil }
         let expansion = scope.expander.evaluate(word, environment: environment)
         guard expansion.undefinedNames.isEmpty else { return nil }
         return expansion.value

@@ -23,7 +23,7 @@ struct PackageManagerCommand: Sendable {
     /// The variables the command sees (see ``PackageManagerCommands/environment(of:in:)``),
     /// when found through ``PackageManagerCommands/all(in:)``, which works them out for
     /// every command of a script in one walk.
-    var knownEnvironment: [String: String]?
+    var knownEnvironment: VariableEnvironment?
 
     /// The subcommand word (`install` in `apt-get -y install curl`).
     var subcommandWord: ShellWord? { positionals.first }
@@ -141,18 +141,18 @@ enum PackageManagerCommands {
     // MARK: - Variables
 
     /// The variables ARG and ENV set for a RUN (for an `ONBUILD RUN`, those at its ONBUILD).
-    static func environment(of run: RunScript, in context: RuleContext) -> [String: String] {
+    static func environment(of run: RunScript, in context: RuleContext) -> VariableEnvironment {
         let scope = context.stages.argScope
-        if let environment = scope.environment(before: run.instruction) { return environment }
+        if let environment = scope.variables(before: run.instruction) { return environment }
         let stage = context.stages.stages.indices.contains(run.stageIndex) ? context.stages.stages[run.stageIndex] : nil
         let holder = stage?.instructions.first { $0.kind == .onbuild && $0.range.contains(run.instruction.range.start) }
-        return holder.flatMap { scope.environment(before: $0) } ?? [:]
+        return holder.flatMap { scope.variables(before: $0) } ?? [:]
     }
 
     /// The variables a package manager command sees: ARG and ENV values, then the
     /// plain assignments its script makes before it in its main shell
     /// (`buildDeps='gcc make'; apt-get install -y $buildDeps`, the docker-library idiom).
-    static func environment(of command: PackageManagerCommand, in context: RuleContext) -> [String: String] {
+    static func environment(of command: PackageManagerCommand, in context: RuleContext) -> VariableEnvironment {
         if let known = command.knownEnvironment { return known }
         var environment = environment(of: command.run, in: context)
         let start = command.view.command.range.lowerBound
@@ -163,7 +163,7 @@ enum PackageManagerCommands {
     }
 
     /// Sets the variable an assignment of the script sets, as far as it is known.
-    private static func apply(_ assignment: (name: String, value: ShellWord?, end: Int), to environment: inout [String: String]) {
+    private static func apply(_ assignment: (name: String, value: ShellWord?, end: Int), to environment: inout VariableEnvironment) {
         guard let value = assignment.value else {
             environment[assignment.name] = ""
             return
@@ -216,7 +216,7 @@ enum PackageManagerCommands {
     }
 
     /// Reads a package word, substituting ARG and ENV values.
-    static func read(_ word: ShellWord, environment: [String: String]) -> PackageWord {
+    static func read(_ word: ShellWord, environment: VariableEnvironment) -> PackageWord {
         if let literal = word.literalValue { return .values([literal]) }
         var text = ""
         var known = true
@@ -252,7 +252,7 @@ enum PackageManagerCommands {
     }
 
     /// A parameter's value from ARG and ENV values (the shell layer's one reading).
-    private static func resolve(_ expansion: ShellParameterExpansion, environment: [String: String]) -> String? {
+    private static func resolve(_ expansion: ShellParameterExpansion, environment: VariableEnvironment) -> String? {
         expansion.value(in: environment) { operand in
             if case .values(let words) = read(operand, environment: environment) { return words.joined(separator: " ") }
             return nil
@@ -264,7 +264,7 @@ enum PackageManagerCommands {
     /// A word that is nothing but a variable of unknown value (an ARG without a default,
     /// a shell variable) is not judged: it may hold a pinned list.
     static func unpinned(
-        _ operands: some Sequence<ShellWord>, environment: [String: String], isPinned: (String) -> Bool
+        _ operands: some Sequence<ShellWord>, environment: VariableEnvironment, isPinned: (String) -> Bool
     ) -> [(word: ShellWord, package: String?)] {
         var found: [(word: ShellWord, package: String?)] = []
         for word in operands {

@@ -13,7 +13,7 @@ struct ScriptCommand: Sendable {
     let view: CommandView
     /// The ARG and ENV values the RUN sees; nil for an ONBUILD trigger, which runs
     /// with the environment of a build we cannot see.
-    let environment: [String: String]?
+    let environment: VariableEnvironment?
 
     /// The program's name without its folder, when literal.
     var name: String? { view.name }
@@ -52,7 +52,7 @@ struct ExpandedWord {
     var isLiteral: Bool { !value.contains(Self.unknown) }
 
     /// Expands words against `environment` (variables missing from it are unknown).
-    static func expand(_ words: [ShellWord], environment: [String: String]) -> [ExpandedWord] {
+    static func expand(_ words: [ShellWord], environment: VariableEnvironment) -> [ExpandedWord] {
         var result: [ExpandedWord] = []
         for word in words {
             var splits = false
@@ -68,7 +68,7 @@ struct ExpandedWord {
     }
 
     private static func expand(
-        _ parts: [ShellWordPart], environment: [String: String], quoted: Bool, splits: inout Bool
+        _ parts: [ShellWordPart], environment: VariableEnvironment, quoted: Bool, splits: inout Bool
     ) -> String {
         var value = ""
         for part in parts {
@@ -92,7 +92,7 @@ struct ExpandedWord {
     }
 
     /// A parameter's value from ARG and ENV values (the shell layer's one reading); nil when unknown.
-    private static func expand(_ parameter: ShellParameterExpansion, environment: [String: String]) -> String? {
+    private static func expand(_ parameter: ShellParameterExpansion, environment: VariableEnvironment) -> String? {
         parameter.value(in: environment) { operand in
             var ignored = false
             // Unknown parts stay marked inside the value (`foo…`), as in any other word.
@@ -128,7 +128,7 @@ private enum AllScriptCommands: DerivedFact {
         var byRun: [Int: Range<Int>] = [:]
         for run in context.runAndTriggerScripts {
             guard let script = run.script else { continue }
-            let environment = run.isOnbuildTrigger ? nil : context.stages.argScope.environment(before: run.instruction)
+            let environment = run.isOnbuildTrigger ? nil : context.stages.argScope.variables(before: run.instruction)
             let start = commands.count
             for view in script.commands {
                 commands.append(ScriptCommand(run: run, script: script, view: view, environment: environment))

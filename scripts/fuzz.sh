@@ -45,7 +45,7 @@ if ! swift build --scratch-path "$SCRATCH" -c release --target DockwrightFuzzing
 fi
 # Link the entry point with the instrumented objects; libFuzzer brings `main`.
 objects=()
-for module in DockwrightSyntax DockwrightShell DockwrightCore DockwrightRules DockwrightFuzzing; do
+for module in DockwrightSyntax DockwrightShell DockwrightModel DockwrightCore DockwrightRules DockwrightFuzzing; do
     objects+=("$BUILD/$module.build/"*.o)
 done
 swiftc -O -sanitize=fuzzer,address -parse-as-library -use-ld=lld -I "$BUILD/Modules" \

@@ -26,8 +26,8 @@ public struct ExecFormCommandRule: Rule {
             for `RUN` pipes), so, like hadolint, it is still reported. Deliberate difference \
             from hadolint: a stage whose `SHELL` is PowerShell or cmd is not reported, since \
             there shell form is the idiomatic way to run a command and signals do not apply; \
-            nor is a Windows stage without `SHELL` (a `servercore` or `nanoserver` image), \
-            whose shell form runs under `cmd /S /C`.
+            nor is a Windows stage without `SHELL` (a Windows image such as `servercore` or \
+            `nanoserver`), whose shell form runs under `cmd /S /C`.
 
             ## Fix safety
             When the command is a plain list of words (no variables, quotes, globs, \

@@ -52,8 +52,8 @@ enum FileWriter {
         guard descriptor >= 0 else {
             throw WriteFailure(reason: "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
         }
-        PendingTemporaryFile.set(temporary)
-        defer { PendingTemporaryFile.clear() }
+        let pending = PendingTemporaryFile.set(temporary)
+        defer { PendingTemporaryFile.clear(pending) }
         func abandon(_ reason: String) -> WriteFailure {
             close(descriptor)
             unlink(temporary)
@@ -174,52 +174,81 @@ enum FileWriter {
     }
 }
 
-/// The temporary file being written, kept where a signal handler can read it, so
-/// SIGINT and SIGTERM remove it before the process ends.
+/// The temporary files being written, kept where a signal handler can read them, so
+/// SIGINT and SIGTERM remove them before the process ends.
+///
+/// One slot per write in progress: writes may run on several threads at once (the
+/// tests fix files in parallel in one process), and one shared path would let one
+/// write's handler remove, or forget, another's file.
 enum PendingTemporaryFile {
-    /// Room for the path; a longer one is not removed by the handler (it is still
+    /// Room for a path; a longer one is not removed by the handler (it is still
     /// hidden from discovery, and the next run removes it).
     private static let capacity = Int(PATH_MAX) + 1
-    // Written only by the one thread that writes files, read by the handler, which
-    // calls only async-signal-safe functions (unlink, signal, raise).
-    nonisolated(unsafe) private static let path: UnsafeMutablePointer<CChar> = {
-        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
-        buffer.initialize(repeating: 0, count: capacity)
+    /// Writes in progress the handler can clean up; a write beyond them is left to
+    /// the next run's stale-file cleanup, as an over-long path is.
+    private static let slotCount = 16
+    // A slot is filled and emptied only by the write that claimed it; the handler
+    // reads every slot and calls only async-signal-safe functions (unlink, signal, raise).
+    nonisolated(unsafe) private static let slots: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: capacity * slotCount)
+        buffer.initialize(repeating: 0, count: capacity * slotCount)
         return buffer
     }()
-    private static let installation = Mutex(false)
+    /// Which slots are claimed, and whether the handlers are installed.
+    private static let state = Mutex((claimed: [Bool](repeating: false, count: slotCount), isInstalled: false))
+
+    /// A claimed slot, to give back with ``clear(_:)``.
+    struct Slot {
+        fileprivate let index: Int?
+    }
 
     /// Records `temporary` and makes sure the handlers are installed.
-    static func set(_ temporary: String) {
-        installation.withLock { isInstalled in
-            guard !isInstalled else { return }
-            isInstalled = true
-            _ = path
-            for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-                signal(signalNumber) { received in
-                    PendingTemporaryFile.removeNow()
-                    signal(received, SIG_DFL)
-                    raise(received)
+    static func set(_ temporary: String) -> Slot {
+        let bytes = Array(temporary.utf8)
+        let index = state.withLock { state -> Int? in
+            if !state.isInstalled {
+                state.isInstalled = true
+                _ = slots
+                for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+                    signal(signalNumber) { received in
+                        PendingTemporaryFile.removeNow()
+                        signal(received, SIG_DFL)
+                        raise(received)
+                    }
                 }
             }
+            guard !bytes.isEmpty, bytes.count < capacity, let free = state.claimed.firstIndex(of: false) else {
+                return nil
+            }
+            state.claimed[free] = true
+            return free
         }
-        let bytes = Array(temporary.utf8)
-        guard bytes.count < capacity else { return }
-        path[0] = 0
-        for (index, byte) in bytes.enumerated().dropFirst() { path[index] = CChar(bitPattern: byte) }
+        guard let index else { return Slot(index: nil) }
+        let path = slots + index * capacity
+        for (offset, byte) in bytes.enumerated().dropFirst() { path[offset] = CChar(bitPattern: byte) }
         path[bytes.count] = 0
         // The first byte last, so the handler never sees a half-written path.
         path[0] = CChar(bitPattern: bytes[0])
+        return Slot(index: index)
     }
 
-    /// Removes the temporary file being written, if any; async-signal-safe, for the
+    /// Whether `temporary` is recorded for the handler to remove.
+    static func isRecorded(_ temporary: String) -> Bool {
+        (0..<slotCount).contains { String(cString: slots + $0 * capacity) == temporary }
+    }
+
+    /// Removes every temporary file being written; async-signal-safe, for the
     /// signal handler.
     static func removeNow() {
-        if path[0] != 0 { unlink(path) }
+        for index in 0..<slotCount where slots[index * capacity] != 0 { unlink(slots + index * capacity) }
     }
 
-    /// Forgets the temporary file once it is renamed or removed.
-    static func clear() { path[0] = 0 }
+    /// Forgets a temporary file once it is renamed or removed.
+    static func clear(_ slot: Slot) {
+        guard let index = slot.index else { return }
+        slots[index * capacity] = 0
+        state.withLock { $0.claimed[index] = false }
+    }
 }
 
 /// Test hooks that put another program's write into the narrow windows of a fix.

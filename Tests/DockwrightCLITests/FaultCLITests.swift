@@ -151,11 +151,14 @@ import Glibc
         let root = try folder(["Dockerfile": bad])
         let file = root.appendingPathComponent("Dockerfile")
         let target = try #require(FileWriter.realPath(file.path))
-        // What the SIGINT/SIGTERM handler does, at the moment the temporary file
-        // exists (a real signal would end the test process too).
+        // What the SIGINT/SIGTERM handler does to this write's temporary file, at the
+        // moment it exists (a real signal would end the test process too, and
+        // `removeNow()` would take the files of the other tests writing in parallel).
         FaultInjection.whenWriting(target) {
-            #expect(FileManager.default.fileExists(atPath: FileWriter.temporaryPath(for: target)))
-            PendingTemporaryFile.removeNow()
+            let temporary = FileWriter.temporaryPath(for: target)
+            #expect(FileManager.default.fileExists(atPath: temporary))
+            #expect(PendingTemporaryFile.isRecorded(temporary), "the handler knows the file")
+            unlink(temporary)
         }
         defer { FaultInjection.remove(target) }
         let result = runTool(["fix", root.path])

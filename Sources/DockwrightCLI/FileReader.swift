@@ -43,6 +43,24 @@ enum FileReader {
         try readWithIdentity(path: path).bytes
     }
 
+    /// Reads a Dockerfile that a command may rewrite, with its identity for the final
+    /// check before the rename; nil after saying on `errors` why it cannot be used
+    /// (unreadable, or not text). `fix` and `pin` read the files they write through here.
+    static func readForRewrite(path: String, errors: OutputStream) -> (bytes: [UInt8], identity: Identity)? {
+        let read: (bytes: [UInt8], identity: Identity)
+        do {
+            read = try readWithIdentity(path: path)
+        } catch {
+            errors.write("\(path): cannot read: \(error.reason)\n")
+            return nil
+        }
+        guard !looksBinary(read.bytes) else {
+            errors.write("\(path): not a text file; skipped\n")
+            return nil
+        }
+        return read
+    }
+
     /// Reads a regular file, with the identity it had when it was read.
     static func readWithIdentity(path: String) throws(ReadError) -> (bytes: [UInt8], identity: Identity) {
         // O_NONBLOCK makes opening a FIFO return at once instead of waiting for a

@@ -145,17 +145,7 @@ struct FixCommand {
                 status = .failure
                 continue
             }
-            let bytes: [UInt8]
-            let identity: FileReader.Identity
-            do {
-                (bytes, identity) = try FileReader.readWithIdentity(path: path)
-            } catch {
-                errors.write("\(path): cannot read: \(error.reason)\n")
-                status = .failure
-                continue
-            }
-            if FileReader.looksBinary(bytes) {
-                errors.write("\(path): not a text file; skipped\n")
+            guard let (bytes, identity) = FileReader.readForRewrite(path: path, errors: errors) else {
                 status = .failure
                 continue
             }

@@ -94,12 +94,7 @@ struct PinCommand {
             sites: [PinSite]
         )] = []
         for (path, root) in files {
-            let bytes: [UInt8]
-            let identity: FileReader.Identity
-            do {
-                (bytes, identity) = try FileReader.readWithIdentity(path: path)
-            } catch {
-                errors.write("\(path): cannot read: \(error.reason)\n")
+            guard let (bytes, identity) = FileReader.readForRewrite(path: path, errors: errors) else {
                 status = .failure
                 continue
             }

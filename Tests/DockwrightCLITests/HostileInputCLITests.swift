@@ -77,6 +77,11 @@ import Glibc
         #expect(fix.standardError.contains("b/Dockerfile: not a text file; skipped"))
         #expect(try contents(root.appendingPathComponent("b/Dockerfile")) == elf)
         #expect(try String(contentsOf: root.appendingPathComponent("a/Dockerfile"), encoding: .utf8) == "FROM alpine:3.20\nCOPY a /b\n")
+        // `pin` reads the files it rewrites as `fix` does (and asks no registry here).
+        let pin = runTool(["pin", root.appendingPathComponent("b").path])
+        #expect(pin.exitCode == .failure)
+        #expect(pin.standardError.contains("b/Dockerfile: not a text file; skipped"))
+        #expect(try contents(root.appendingPathComponent("b/Dockerfile")) == elf)
     }
 
     @Test func aNULByteInsideAnInstructionIsText() throws {

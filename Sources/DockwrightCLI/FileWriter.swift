@@ -90,6 +90,7 @@ enum FileWriter {
             unlink(temporary)
             throw error
         }
+        FaultInjection.beforeRename()
         guard rename(temporary, target) == 0 else {
             unlink(temporary)
             throw WriteFailure(reason: "cannot replace the file: \(String(cString: strerror(errno)))")
@@ -268,5 +269,18 @@ enum FaultInjection {
 
     static func beforeFinalCheck(of target: String) {
         hooks.withLock { $0[target] }?()
+    }
+
+    /// The environment variable that turns on ``beforeRename()``; for tests only.
+    static let stopBeforeRenameVariable = "DOCKWRIGHT_FAULT_STOP_BEFORE_RENAME"
+
+    /// Test hook, inert unless `DOCKWRIGHT_FAULT_STOP_BEFORE_RENAME=1` is set: the
+    /// process stops itself (SIGSTOP) once the temporary file is written, flushed and
+    /// the original checked a last time, just before the rename. A test of the built
+    /// binary waits for the stop, sends SIGINT or SIGTERM, then SIGCONT, and so puts a
+    /// real signal into that window without depending on timing.
+    static func beforeRename() {
+        guard let value = getenv(stopBeforeRenameVariable), String(cString: value) == "1" else { return }
+        raise(SIGSTOP)
     }
 }

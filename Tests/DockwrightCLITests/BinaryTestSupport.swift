@@ -83,3 +83,99 @@ enum BuiltBinary {
 final class DataBox: @unchecked Sendable {
     var data = Data()
 }
+
+/// A run of the built binary started with `posix_spawn`: its arguments are raw
+/// bytes (a path that is not UTF-8 survives, which Foundation's `Process` cannot
+/// pass), and the test sees it stop (`waitpid` with `WUNTRACED`), which `Process`
+/// does not report. Standard output and error go to files beside the test's folder.
+struct SpawnedBinary {
+    /// How a `waitpid` status reads.
+    enum WaitStatus: Equatable {
+        case exited(Int32)
+        case killed(by: Int32)
+        case stopped(by: Int32)
+    }
+
+    let pid: pid_t
+    private let outputPath: String
+    private let errorPath: String
+
+    /// Starts the binary with `arguments`, standard input from /dev/null, every
+    /// signal unblocked and SIGINT, SIGTERM and SIGPIPE at their default action
+    /// (the test runner's own settings are not inherited).
+    static func start(_ arguments: [[UInt8]], environment: [String: String] = [:]) throws -> SpawnedBinary {
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-spawn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let outputPath = logs.appendingPathComponent("stdout").path
+        let errorPath = logs.appendingPathComponent("stderr").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signalNumber in [SIGINT, SIGTERM, SIGPIPE] { sigaddset(&defaults, signalNumber) }
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var variables = ProcessInfo.processInfo.environment
+        for (key, value) in environment { variables[key] = value }
+        let argv = ([Array(BuiltBinary.path.utf8)] + arguments).map { bytes -> UnsafeMutablePointer<CChar>? in
+            let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+            for (offset, byte) in bytes.enumerated() { pointer[offset] = CChar(bitPattern: byte) }
+            pointer[bytes.count] = 0
+            return pointer
+        } + [nil]
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { pointer?.deallocate() }
+            for pointer in envp { free(pointer) }
+        }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, BuiltBinary.path, &actions, &attributes, argv, envp)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
+        return SpawnedBinary(pid: pid, outputPath: outputPath, errorPath: errorPath)
+    }
+
+    /// Waits until the process stops or ends (`WUNTRACED`); after 60 seconds it is
+    /// killed (SIGKILL), so a hang fails the test instead of stopping the run.
+    func waitForStopOrEnd() -> WaitStatus {
+        var status: Int32 = 0
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let result = waitpid(pid, &status, WUNTRACED | WNOHANG)
+            if result == pid { break }
+            if result < 0 && errno != EINTR { return .exited(-1) }
+            if ContinuousClock.now > deadline { kill(pid, SIGKILL) }
+            usleep(2_000)
+        }
+        // The <sys/wait.h> macros, which Swift does not import.
+        let low = status & 0x7F
+        if low == 0 { return .exited((status >> 8) & 0xFF) }
+        if low == 0x7F { return .stopped(by: (status >> 8) & 0xFF) }
+        return .killed(by: low)
+    }
+
+    /// What the process wrote to standard output.
+    var standardOutput: [UInt8] { (try? Array(Data(contentsOf: URL(fileURLWithPath: outputPath)))) ?? [] }
+    /// What the process wrote to standard error.
+    var standardError: [UInt8] { (try? Array(Data(contentsOf: URL(fileURLWithPath: errorPath)))) ?? [] }
+
+    /// Runs the binary to its end; a run that stops is killed and reported as stopped.
+    static func run(_ arguments: [[UInt8]]) throws -> (status: WaitStatus, output: [UInt8], errors: [UInt8]) {
+        let child = try start(arguments)
+        let status = child.waitForStopOrEnd()
+        if case .stopped = status {
+            kill(child.pid, SIGKILL)
+            _ = child.waitForStopOrEnd()
+        }
+        return (status, child.standardOutput, child.standardError)
+    }
+}

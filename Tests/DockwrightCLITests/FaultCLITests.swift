@@ -174,6 +174,40 @@ import Glibc
         }
     }
 
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aRealSignalBetweenTheWriteAndTheRenameLeavesTheOriginalWhole(signalNumber: Int32) throws {
+        let root = try folder(["Dockerfile": bad])
+        let file = root.appendingPathComponent("Dockerfile")
+        // The binary stops itself once the temporary file is written, flushed and the
+        // original checked, just before the rename: the signal lands there, every time.
+        let child = try SpawnedBinary.start(
+            [Array("fix".utf8), Array(file.path.utf8)], environment: [FaultInjection.stopBeforeRenameVariable: "1"])
+        try #require(child.waitForStopOrEnd() == .stopped(by: SIGSTOP), "the run stops before the rename")
+        let temporary = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: root.path).first { FileWriter.isTemporaryName($0) },
+            "the temporary file exists at the stop")
+        #expect(try text(root.appendingPathComponent(temporary)) == good, "and holds the whole fixed file")
+        kill(child.pid, signalNumber)
+        kill(child.pid, SIGCONT)
+        // Cleaned up, then ended by the signal itself (a shell shows 128 + its number).
+        #expect(child.waitForStopOrEnd() == .killed(by: signalNumber))
+        #expect(try Data(contentsOf: file) == Data(bad.utf8), "the original, byte for byte")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["Dockerfile"], "no temporary file is left")
+        let lint = try runBounded(["lint", "-f", "gnu", root.path])
+        #expect(lint.status == 1)
+        #expect(String(decoding: lint.standardOutput, as: UTF8.self).contains("/Dockerfile:2.1-2.4: error"))
+        #expect(!String(decoding: lint.standardOutput, as: UTF8.self).contains(".tmp"))
+        #expect(!lint.standardError.contains(".tmp"))
+    }
+
+    @Test func theStopBeforeRenameHookIsInertWithoutItsVariable() throws {
+        let root = try folder(["Dockerfile": bad])
+        let file = root.appendingPathComponent("Dockerfile")
+        let run = try SpawnedBinary.run([Array("fix".utf8), Array(file.path.utf8)])
+        #expect(run.status == .exited(0))
+        #expect(try text(file) == good)
+    }
+
     @Test func aRunStartedWithSignalsBlockedCanStillBeStopped() throws {
         // Foundation's Process starts children with signals blocked; a lint waiting
         // on standard input must still stop on SIGTERM (143 = 128 + 15).

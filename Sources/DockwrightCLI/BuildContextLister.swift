@@ -63,15 +63,13 @@ final class BuildContextLister {
         while index < queue.count {
             let (path, relative, depth) = queue[index]
             index += 1
-            guard let directory = opendir(path) else {
+            guard let directory = RawPath.withCString(path, { opendir($0) }) else {
                 if depth == 0 { return nil }
                 continue
             }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
-                    String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
-                }
+                let name = RawPath.name(of: entry)
                 if name == "." || name == ".." { continue }
                 let childRelative = relative.isEmpty ? name : relative + "/" + name
                 if entry.pointee.d_type == UInt8(DT_DIR) {

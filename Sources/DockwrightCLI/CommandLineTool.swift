@@ -45,6 +45,17 @@ public enum CommandLineTool {
             """
     }
 
+    /// The process's arguments, `argv[0]` first, with every byte kept (see ``RawPath``):
+    /// `CommandLine.arguments` replaces bytes that are not UTF-8 with U+FFFD, and a
+    /// path so changed names no file.
+    public static func rawArguments(
+        count: Int32, values: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    ) -> [String] {
+        (0..<Int(count)).compactMap { index in
+            values[index].map { RawPath.string(UnsafeBufferPointer(start: $0, count: strlen($0)).map { UInt8(bitPattern: $0) }) }
+        }
+    }
+
     /// Runs the tool with the process's real streams; returns the exit status.
     /// `programPath` is `argv[0]`: run as `docker-lint`, the tool is a docker CLI plugin.
     public static func main(arguments: [String], programPath: String? = nil) -> Int32 {

@@ -12,6 +12,6 @@ struct ConfigurationErrorReport {
     /// Reports `error` (the first time it is seen) and that `path` is not checked.
     mutating func report(_ error: ConfigurationError, skipping path: String) {
         if reported.insert(error).inserted { errors.write("\(error)\n") }
-        errors.write("\(path): not checked: its configuration \(error.path) has errors\n")
+        errors.write("\(RawPath.display(path)): not checked: its configuration \(error.path) has errors\n")
     }
 }

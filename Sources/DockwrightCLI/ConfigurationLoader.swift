@@ -55,12 +55,13 @@ final class ConfigurationLoader {
         do {
             bytes = try FileReader.read(path: path)
         } catch {
-            throw ConfigurationError(path: path, line: nil, message: "cannot read: \(error.reason)")
+            throw ConfigurationError(path: RawPath.display(path), line: nil, message: "cannot read: \(error.reason)")
         }
+        // The configuration keeps its path for messages only.
         if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
-            return try Configuration.fromHadolintYAML(bytes, path: path)
+            return try Configuration.fromHadolintYAML(bytes, path: RawPath.display(path))
         }
-        return try Configuration.fromJSON(bytes, path: path)
+        return try Configuration.fromJSON(bytes, path: RawPath.display(path))
     }
 
     private static func folder(of path: String) -> String {
@@ -68,7 +69,7 @@ final class ConfigurationLoader {
         if !path.hasPrefix("/") {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
             let cwd = getcwd(&buffer, buffer.count).map { _ in
-                String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                RawPath.string(buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
             } ?? "."
             absolute = cwd + "/" + path
         }
@@ -98,17 +99,14 @@ final class ConfigurationLoader {
     }
 
     private static func exists(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0
+        RawPath.status(path) != nil
     }
 
     private static func isFile(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        RawPath.status(path).map { ($0.st_mode & S_IFMT) == S_IFREG } ?? false
     }
 
     private static func isDirectory(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        RawPath.status(path).map { ($0.st_mode & S_IFMT) == S_IFDIR } ?? false
     }
 }

@@ -17,29 +17,26 @@ enum DiscoveryWarnings {
             let hint = nearMisses.isEmpty ? ""
                 : "; \(nearMisses.map { "'\($0)'" }.joined(separator: ", ")) "
                     + "\(nearMisses.count == 1 ? "is" : "are") not named like one; pass a file by its path to lint it"
-            return "dockwright: warning: no Dockerfile in '\(folder)' (looked for Dockerfile, Containerfile, "
+            return "dockwright: warning: no Dockerfile in '\(RawPath.display(folder))' (looked for Dockerfile, Containerfile, "
                 + "Dockerfile.*, *.Dockerfile)\(hint)"
         }
     }
 
     private static func isDirectory(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        RawPath.status(path).map { ($0.st_mode & S_IFMT) == S_IFDIR } ?? false
     }
 
     /// Files of the folder whose names start like a Dockerfile's but are not one.
     private static func nearMisses(in folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
+        guard let directory = RawPath.withCString(folder, { opendir($0) }) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = RawPath.name(of: entry)
             let lowered = name.lowercased()
             if (lowered.hasPrefix("dockerfile") || lowered.hasPrefix("containerfile")) && !lowered.hasSuffix(".dockerignore")
                 && !FileDiscovery.isDockerfileName(name) {
-                names.append(name)
+                names.append(RawPath.display(name))
             }
         }
         return names.sorted()

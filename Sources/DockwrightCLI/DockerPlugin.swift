@@ -71,24 +71,23 @@ enum DockerPlugin {
             return .failure
         }
         guard makeFolders(folder) else {
-            errors.write("\(folder): cannot create the folder: \(String(cString: strerror(errno)))\n")
+            errors.write("\(RawPath.display(folder)): cannot create the folder: \(String(cString: strerror(errno)))\n")
             return .failure
         }
         let link = folder + "/" + executableName
-        var status = stat()
-        if lstat(link, &status) == 0 {
+        if let status = RawPath.status(link, followingLinks: false) {
             // Replace an earlier link; never a file someone put there.
             guard (status.st_mode & S_IFMT) == S_IFLNK else {
-                errors.write("\(link): exists and is not a link; remove it first\n")
+                errors.write("\(RawPath.display(link)): exists and is not a link; remove it first\n")
                 return .failure
             }
-            unlink(link)
+            RawPath.remove(link)
         }
-        guard symlink(target, link) == 0 else {
-            errors.write("\(link): cannot create the link: \(String(cString: strerror(errno)))\n")
+        guard RawPath.withCString(target, { target in RawPath.withCString(link) { symlink(target, $0) } }) == 0 else {
+            errors.write("\(RawPath.display(link)): cannot create the link: \(String(cString: strerror(errno)))\n")
             return .failure
         }
-        output.write("Linked \(link) -> \(target)\nTry: docker lint --help\n")
+        output.write("Linked \(RawPath.display(link)) -> \(RawPath.display(target))\nTry: docker lint --help\n")
         return .success
     }
 
@@ -103,10 +102,9 @@ enum DockerPlugin {
         var prefix = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             prefix += "/" + component
-            if mkdir(prefix, 0o755) != 0 && errno != EEXIST { return false }
+            if RawPath.withCString(prefix, { mkdir($0, 0o755) }) != 0 && errno != EEXIST { return false }
         }
-        var status = stat()
-        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        return RawPath.status(path).map { ($0.st_mode & S_IFMT) == S_IFDIR } ?? false
     }
 
     /// The absolute path of the running executable.
@@ -117,7 +115,7 @@ enum DockerPlugin {
         var size = UInt32(PATH_MAX)
         var buffer = [CChar](repeating: 0, count: Int(size))
         guard _NSGetExecutablePath(&buffer, &size) == 0 else { return nil }
-        return FileWriter.realPath(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return FileWriter.realPath(RawPath.string(buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }))
         #endif
     }
 }

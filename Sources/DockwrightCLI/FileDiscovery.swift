@@ -1,5 +1,3 @@
-import DockwrightOutput
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -49,9 +47,8 @@ enum FileDiscovery {
         var files: [String] = []
         var errors: [String] = []
         for path in paths {
-            var status = stat()
-            guard stat(path, &status) == 0 else {
-                errors.append("\(path): cannot read: \(String(cString: strerror(errno)))")
+            guard let status = RawPath.status(path) else {
+                errors.append("\(RawPath.display(path)): cannot read: \(String(cString: strerror(errno)))")
                 continue
             }
             if (status.st_mode & S_IFMT) == S_IFDIR {
@@ -63,47 +60,43 @@ enum FileDiscovery {
         return (files, errors)
     }
 
-    /// Whether a path, or its last component, matches one of the `--exclude` globs.
+    /// Whether a path, or its last component, matches one of the `--exclude` globs
+    /// (byte for byte, as the shell matches names).
     static func isExcluded(_ path: String, by globs: [String]) -> Bool {
         let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         let name = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
         return globs.contains { glob in
-            fnmatch(glob, trimmed, 0) == 0 || fnmatch(glob, name, 0) == 0
+            RawPath.withCString(glob) { pattern in
+                RawPath.withCString(trimmed) { fnmatch(pattern, $0, 0) } == 0
+                    || RawPath.withCString(name) { fnmatch(pattern, $0, 0) } == 0
+            }
         }
     }
 
     private static func walk(_ folder: String, excluding excludes: [String], into files: inout [String],
                              errors: inout [String]) {
         // An unreadable folder may hold Dockerfiles: say so rather than pass it by.
-        guard let directory = opendir(folder) else {
-            errors.append("\(folder): cannot read: \(String(cString: strerror(errno)))")
+        guard let directory = RawPath.withCString(folder, { opendir($0) }) else {
+            errors.append("\(RawPath.display(folder)): cannot read: \(String(cString: strerror(errno)))")
             return
         }
         defer { closedir(directory) }
-        var names: [(name: String, isDirectory: Bool, isValid: Bool)] = []
+        var names: [(name: String, isDirectory: Bool)] = []
         while let entry = readdir(directory) {
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            let name = String(decoding: bytes, as: UTF8.self)
+            // Every byte kept: a name that is not UTF-8 is opened again as it is.
+            let name = RawPath.name(of: entry)
             if name == "." || name == ".." { continue }
             var isDirectory = entry.pointee.d_type == UInt8(DT_DIR)
             if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
                 // Some file systems do not fill d_type: ask lstat (a link is not followed).
-                var status = stat()
                 let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-                isDirectory = lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+                isDirectory = RawPath.status(path, followingLinks: false).map { ($0.st_mode & S_IFMT) == S_IFDIR } ?? false
             }
-            names.append((name, isDirectory, String(validating: bytes, as: UTF8.self) != nil))
+            names.append((name, isDirectory))
         }
-        for (name, isDirectory, isValid) in names.sorted(by: { $0.name < $1.name }) {
+        for (name, isDirectory) in names.sorted(by: { $0.name < $1.name }) {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
             if isExcluded(path, by: excludes) { continue }
-            // Paths are Swift strings, which cannot hold bytes that are not UTF-8: such a
-            // name could not be opened again, so say why instead of "No such file".
-            if !isValid && (isDirectory || isDockerfileName(name)) {
-                errors.append("\(TerminalText.escaped(path)): cannot read: its name is not valid UTF-8 "
-                    + "(shown with U+FFFD); rename it")
-                continue
-            }
             if isDirectory {
                 if name == ".git" || name == ".build" || name == "node_modules" { continue }
                 walk(path, excluding: excludes, into: &files, errors: &errors)

@@ -51,11 +51,11 @@ enum FileReader {
         do {
             read = try readWithIdentity(path: path)
         } catch {
-            errors.write("\(path): cannot read: \(error.reason)\n")
+            errors.write("\(RawPath.display(path)): cannot read: \(error.reason)\n")
             return nil
         }
         guard !looksBinary(read.bytes) else {
-            errors.write("\(path): not a text file; skipped\n")
+            errors.write("\(RawPath.display(path)): not a text file; skipped\n")
             return nil
         }
         return read
@@ -65,7 +65,7 @@ enum FileReader {
     static func readWithIdentity(path: String) throws(ReadError) -> (bytes: [UInt8], identity: Identity) {
         // O_NONBLOCK makes opening a FIFO return at once instead of waiting for a
         // writer; O_NOCTTY keeps a terminal device from becoming ours.
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        let descriptor = RawPath.withCString(path) { open($0, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
         guard descriptor >= 0 else { throw ReadError(reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var status = stat()
@@ -79,8 +79,7 @@ enum FileReader {
 
     /// The identity of the file at `path` now, or nil when it cannot be read.
     static func identity(path: String) -> Identity? {
-        var status = stat()
-        return stat(path, &status) == 0 ? Identity(status) : nil
+        RawPath.status(path).map(Identity.init)
     }
 
     /// The reason given for a file or input over ``maximumSize``.
@@ -123,7 +122,7 @@ enum FileReader {
             errors.write("<stdin>: cannot read: \((error as? ReadError)?.reason ?? "\(error)")\n")
             return nil
         }
-        return list.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map { String(decoding: $0, as: UTF8.self) }
+        return list.split(separator: UInt8(ascii: "\n")).filter { !$0.isEmpty }.map(RawPath.string)
     }
 
     /// Reads standard input to its end; more than ``maximumSize`` is an error, so

@@ -39,16 +39,15 @@ enum FileWriter {
         guard let target = realPath(path) else {
             throw WriteFailure(reason: "cannot resolve the path: \(String(cString: strerror(errno)))")
         }
-        var status = stat()
-        guard stat(target, &status) == 0 else { throw WriteFailure(reason: String(cString: strerror(errno))) }
-        if !isForced && ((status.st_mode & 0o222) == 0 || access(target, W_OK) != 0) {
+        guard let status = RawPath.status(target) else { throw WriteFailure(reason: String(cString: strerror(errno))) }
+        if !isForced && ((status.st_mode & 0o222) == 0 || RawPath.withCString(target, { access($0, W_OK) }) != 0) {
             throw WriteFailure(reason: "read-only; not written (use --force to replace it)")
         }
         // Another program (an editor, a formatter) may have saved since we read it.
         try ensureUnchanged(target, original: original, identity: identity)
         removeStaleTemporaryFiles(besides: target)
         let temporary = temporaryPath(for: target)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let descriptor = RawPath.withCString(temporary) { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600) }
         guard descriptor >= 0 else {
             throw WriteFailure(reason: "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
         }
@@ -56,7 +55,7 @@ enum FileWriter {
         defer { PendingTemporaryFile.clear(pending) }
         func abandon(_ reason: String) -> WriteFailure {
             close(descriptor)
-            unlink(temporary)
+            RawPath.remove(temporary)
             return WriteFailure(reason: reason)
         }
         do {
@@ -78,7 +77,7 @@ enum FileWriter {
         guard fchmod(descriptor, status.st_mode & 0o7777) == 0 else { throw abandon("cannot set permissions") }
         guard fsync(descriptor) == 0 else { throw abandon("cannot flush to disk: \(String(cString: strerror(errno)))") }
         guard close(descriptor) == 0 else {
-            unlink(temporary)
+            RawPath.remove(temporary)
             throw WriteFailure(reason: "cannot write: \(String(cString: strerror(errno)))")
         }
         FaultInjection.beforeFinalCheck(of: target)
@@ -87,12 +86,13 @@ enum FileWriter {
         do {
             try ensureUnchanged(target, original: original, identity: identity)
         } catch {
-            unlink(temporary)
+            RawPath.remove(temporary)
             throw error
         }
         FaultInjection.beforeRename()
-        guard rename(temporary, target) == 0 else {
-            unlink(temporary)
+        let renamed = RawPath.withCString(temporary) { from in RawPath.withCString(target) { to in rename(from, to) } }
+        guard renamed == 0 else {
+            RawPath.remove(temporary)
             throw WriteFailure(reason: "cannot replace the file: \(String(cString: strerror(errno)))")
         }
         return notes
@@ -139,18 +139,16 @@ enum FileWriter {
     private static func removeStaleTemporaryFiles(besides target: String) {
         let (folder, name) = split(target)
         let prefix = "." + name + temporaryMarker
-        guard let directory = opendir(folder.isEmpty ? "." : folder) else { return }
+        guard let directory = RawPath.withCString(folder.isEmpty ? "." : folder, { opendir($0) }) else { return }
         defer { closedir(directory) }
         var stale: [String] = []
         while let entry = readdir(directory) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { buffer in
-                String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let entryName = RawPath.name(of: entry)
             guard entryName.hasPrefix(prefix), let owner = processID(inTemporaryName: entryName) else { continue }
             // kill(pid, 0) fails with ESRCH when no such process exists.
             if owner != getpid() && kill(owner, 0) != 0 && errno == ESRCH { stale.append(entryName) }
         }
-        for entryName in stale { unlink(folder + entryName) }
+        for entryName in stale { RawPath.remove(folder + entryName) }
     }
 
     /// The folder part (with its trailing `/`, or empty) and the file name.
@@ -163,15 +161,12 @@ enum FileWriter {
 
     /// The path with every symbolic link resolved, or nil when it cannot be.
     static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        RawPath.resolved(path)
     }
 
     /// Whether `path` itself is a symbolic link.
     static func isSymbolicLink(_ path: String) -> Bool {
-        var status = stat()
-        return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK
+        RawPath.status(path, followingLinks: false).map { ($0.st_mode & S_IFMT) == S_IFLNK } ?? false
     }
 }
 
@@ -205,7 +200,7 @@ enum PendingTemporaryFile {
 
     /// Records `temporary` and makes sure the handlers are installed.
     static func set(_ temporary: String) -> Slot {
-        let bytes = Array(temporary.utf8)
+        let bytes = RawPath.bytes(temporary)
         let index = state.withLock { state -> Int? in
             if !state.isInstalled {
                 state.isInstalled = true
@@ -235,7 +230,11 @@ enum PendingTemporaryFile {
 
     /// Whether `temporary` is recorded for the handler to remove.
     static func isRecorded(_ temporary: String) -> Bool {
-        (0..<slotCount).contains { String(cString: slots + $0 * capacity) == temporary }
+        (0..<slotCount).contains { index in
+            let path = slots + index * capacity
+            return RawPath.string(UnsafeBufferPointer(start: path, count: strlen(path)).map { UInt8(bitPattern: $0) })
+                == temporary
+        }
     }
 
     /// Removes every temporary file being written; async-signal-safe, for the

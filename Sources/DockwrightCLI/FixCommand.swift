@@ -149,26 +149,28 @@ struct FixCommand {
                 status = .failure
                 continue
             }
-            if let note = FileReader.lineEndNote(bytes) { errors.write("\(path): \(note)\n") }
-            let result = linter.fix(SourceFile(path: path, bytes: bytes), level: options.level)
-            report(result, path: path)
+            // Messages and diffs show a name that is not UTF-8 with `\xNN` escapes.
+            let shown = RawPath.display(path)
+            if let note = FileReader.lineEndNote(bytes) { errors.write("\(shown): \(note)\n") }
+            let result = linter.fix(SourceFile(path: shown, bytes: bytes), level: options.level)
+            report(result, path: shown)
             summary.add(result, changed: result.output != bytes, level: options.level)
-            if options.showsFixes { errors.write(FixSummary.fixList(result, path: path)) }
+            if options.showsFixes { errors.write(FixSummary.fixList(result, path: shown)) }
             if options.showsRemaining { errors.write(FixSummary.remainingLines(result)) }
             guard result.output != bytes else { continue }
             if options.showsDiff {
-                let diff = UnifiedDiff.render(old: bytes, new: result.output, path: path)
+                let diff = UnifiedDiff.render(old: bytes, new: result.output, path: shown)
                 output.write(options.usesColor ? FixSummary.colored(diff: diff) : diff)
                 if status == .success { status = .findings }
             } else if options.checksOnly {
-                output.write("would fix \(path)\n")
+                output.write("would fix \(shown)\n")
                 if status == .success { status = .findings }
             } else {
                 do {
                     try write(result.output, to: path, expecting: bytes, identity: identity, foundUnder: root,
                               isForced: options.isForced)
                 } catch {
-                    errors.write("\(path): \(error.reason); the file is unchanged\n")
+                    errors.write("\(shown): \(error.reason); the file is unchanged\n")
                     summary.unwritten(result)
                     status = .failure
                 }
@@ -194,13 +196,14 @@ struct FixCommand {
             }
             let isInsideTree = target == rootTarget || target.hasPrefix(rootTarget.hasSuffix("/") ? rootTarget : rootTarget + "/")
             guard isInsideTree || path == root else {
-                throw FileWriter.WriteFailure(reason: "a symbolic link to \(target), outside \(root); not written")
+                throw FileWriter.WriteFailure(
+                    reason: "a symbolic link to \(RawPath.display(target)), outside \(RawPath.display(root)); not written")
             }
-            errors.write("\(path): a symbolic link; fixed its target \(target)\n")
+            errors.write("\(RawPath.display(path)): a symbolic link; fixed its target \(RawPath.display(target))\n")
         }
         let notes = try FileWriter.replace(
             path: path, with: bytes, expecting: original, identity: identity, isForced: isForced)
-        for note in notes { errors.write("\(path): \(note)\n") }
+        for note in notes { errors.write("\(RawPath.display(path)): \(note)\n") }
     }
 
     /// The editor on-save path: the fixed file on standard output, byte for byte,
@@ -239,18 +242,19 @@ struct FixCommand {
         guard let paths = FileReader.pathList(standardInput, reportingTo: errors) else { return .failure }
         let json = BuildKitDump.jsonString
         for path in paths {
+            let shown = RawPath.display(path)
             guard let bytes = try? FileReader.read(path: path) else {
-                output.write("{\"path\": \(json(path)), \"changed\": false, \"output\": \"\", \"applied\": [], "
+                output.write("{\"path\": \(json(shown)), \"changed\": false, \"output\": \"\", \"applied\": [], "
                     + "\"rejected\": [], \"converged\": true, \"error\": \"cannot read\"}\n")
                 continue
             }
-            let result = linter.fix(SourceFile(path: path, bytes: bytes), level: options.level)
+            let result = linter.fix(SourceFile(path: shown, bytes: bytes), level: options.level)
             let applied = result.applied.map {
                 "{\"code\": \(json($0.code)), \"title\": \(json($0.fix.title)), "
                     + "\"applicability\": \(json($0.fix.applicability.rawValue))}"
             }
             let rejected = result.rejected.map { "{\"code\": \(json($0.code)), \"title\": \(json($0.title))}" }
-            output.write("{\"path\": \(json(path)), \"changed\": \(result.output != bytes), "
+            output.write("{\"path\": \(json(shown)), \"changed\": \(result.output != bytes), "
                 + "\"output\": \(json(String(decoding: result.output, as: UTF8.self))), "
                 + "\"applied\": [\(applied.joined(separator: ", "))], \"rejected\": [\(rejected.joined(separator: ", "))], "
                 + "\"converged\": \(!result.didNotConverge), \"error\": null}\n")

@@ -198,7 +198,7 @@ struct LintCommand {
             let contextFolder = BuildContextLister.contextFolder(for: contextPath, explicit: parsed.value("--context"))
             // A Dockerfile with its own `<name>.dockerignore` needs its own listing.
             let ownIgnore = BuildContextLister.dockerfileIgnorePath(for: contextPath).flatMap {
-                access($0, F_OK) == 0 ? $0 : nil
+                RawPath.withCString($0, { access($0, F_OK) }) == 0 ? $0 : nil
             }
             let key = "\(configuration.path ?? "")\u{0}\(contextFolder ?? "")\u{0}\(ownIgnore ?? "")"
             if let plan = byConfiguration[key] {
@@ -224,7 +224,7 @@ struct LintCommand {
         let reportFile: FileOutput?
         if let outputPath = parsed.value("--output") {
             guard let file = FileOutput(creating: outputPath) else {
-                errors.write("\(outputPath): cannot write the report\n")
+                errors.write("\(RawPath.display(outputPath)): cannot write the report\n")
                 return .failure
             }
             reportOutput = file
@@ -254,9 +254,10 @@ struct LintCommand {
             } else {
                 switch Result(catching: { () throws(FileReader.ReadError) -> [UInt8] in try FileReader.read(path: path) }) {
                 case .success(let bytes):
-                    source = SourceFile(path: reportedName ?? path, bytes: bytes)
+                    // Reports show a name that is not UTF-8 with `\xNN` escapes.
+                    source = SourceFile(path: reportedName ?? RawPath.display(path), bytes: bytes)
                 case .failure(let error):
-                    return .failure("\(path): cannot read: \(error.reason)")
+                    return .failure("\(RawPath.display(path)): cannot read: \(error.reason)")
                 }
             }
             if FileReader.looksBinary(source.bytes) { return .failure("\(source.path): not a text file; skipped") }

@@ -98,9 +98,10 @@ struct PinCommand {
                 status = .failure
                 continue
             }
-            let syntax = DockerfileSyntax.parse(SourceFile(path: path, bytes: bytes))
+            let syntax = DockerfileSyntax.parse(SourceFile(path: RawPath.display(path), bytes: bytes))
             if syntax.hasParserErrors {
-                errors.write("\(path): does not parse; run 'dockwright lint \(path)'; not pinned\n")
+                errors.write("\(RawPath.display(path)): does not parse; run 'dockwright lint \(RawPath.display(path))'; "
+                    + "not pinned\n")
                 status = .failure
                 continue
             }
@@ -141,7 +142,7 @@ struct PinCommand {
             var edits: [(range: TextRange, text: String)] = []
             for site in document.sites {
                 let position = document.syntax.source.location(of: site.range.start)
-                let prefix = "\(document.path):\(position.line):\(position.column): "
+                let prefix = "\(document.syntax.source.path):\(position.line):\(position.column): "
                 let answer = site.reference.flatMap { reference in
                     queryIndex[reference.fullName + ":" + (reference.tag ?? "latest")].map { answers[$0] }
                 }
@@ -161,7 +162,7 @@ struct PinCommand {
             // Never write a file that does not parse (the references come from the file
             // itself, so this only guards against a bug here).
             guard !DockerfileSyntax.parse(SourceFile(path: document.path, bytes: updated)).hasParserErrors else {
-                errors.write("\(document.path): pinning would break the file; not written (please report this)\n")
+                errors.write("\(document.syntax.source.path): pinning would break the file; not written (please report this)\n")
                 status = .failure
                 continue
             }
@@ -169,7 +170,7 @@ struct PinCommand {
             case .check:
                 if status == .success { status = .findings }
             case .diff:
-                output.write(UnifiedDiff.render(old: document.bytes, new: updated, path: document.path))
+                output.write(UnifiedDiff.render(old: document.bytes, new: updated, path: document.syntax.source.path))
                 if status == .success { status = .findings }
             case .write:
                 do {
@@ -179,7 +180,7 @@ struct PinCommand {
                             foundUnder: document.root, isForced: false)
                     pinnedCount += edits.count
                 } catch {
-                    errors.write("\(document.path): \(error.reason); the file is unchanged\n")
+                    errors.write("\(document.syntax.source.path): \(error.reason); the file is unchanged\n")
                     status = .failure
                 }
             }

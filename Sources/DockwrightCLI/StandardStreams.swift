@@ -57,7 +57,7 @@ public final class FileOutput: OutputStream {
 
     /// Creates or truncates a file to write to (for `--output`); nil when it cannot be opened.
     convenience init?(creating path: String) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = RawPath.withCString(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
         guard descriptor >= 0 else { return nil }
         self.init(descriptor: descriptor)
     }

@@ -6,5 +6,6 @@ import Glibc
 import Darwin
 #endif
 
-// argv[0] tells whether docker runs us as its `docker-lint` plugin.
-exit(CommandLineTool.main(arguments: Array(CommandLine.arguments.dropFirst()), programPath: CommandLine.arguments.first))
+// Paths arrive as bytes; argv[0] tells whether docker runs us as its `docker-lint` plugin.
+let arguments = CommandLineTool.rawArguments(count: CommandLine.argc, values: CommandLine.unsafeArgv)
+exit(CommandLineTool.main(arguments: Array(arguments.dropFirst()), programPath: arguments.first))

@@ -216,29 +216,6 @@ import Glibc
         #expect(result.standardError.contains("143"))
     }
 
-    // MARK: - File names
-
-    @Test func aFileNameThatIsNotUTF8IsNamedAsSuch() throws {
-        let root = try folder(["b/Dockerfile": bad])
-        // A folder whose name holds byte 0xFF, with a Dockerfile inside.
-        let name = root.path + "/a\u{FFFD}"
-        var raw = Array(root.path.utf8) + Array("/a".utf8) + [0xFF, 0]
-        #expect(raw.withUnsafeMutableBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o755) }
-        } == 0)
-        raw.removeLast()
-        let file = raw + Array("/Dockerfile".utf8) + [0]
-        let descriptor = file.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
-        }
-        #expect(descriptor >= 0)
-        close(descriptor)
-        let lint = runTool(["lint", "-f", "gnu", root.path])
-        #expect(lint.exitCode == .failure)
-        #expect(lint.standardError.contains("\(name): cannot read: its name is not valid UTF-8"))
-        #expect(lint.standardOutput.contains("b/Dockerfile:2.1"))
-    }
-
     // MARK: - Read-only files and groups
 
     @Test func aReadOnlyFileIsRefusedUnlessForced() throws {

@@ -36,10 +36,10 @@ struct BenchParseCommand {
         var sources: [SourceFile] = []
         for path in paths {
             guard let bytes = try? FileReader.read(path: path) else {
-                errors.write("\(path): cannot read\n")
+                errors.write("\(RawPath.display(path)): cannot read\n")
                 return .failure
             }
-            sources.append(SourceFile(path: path, bytes: bytes))
+            sources.append(SourceFile(path: RawPath.display(path), bytes: bytes))
         }
         var instructionCount = 0
         var scriptCount = 0

@@ -42,9 +42,9 @@ struct DumpCommand {
             let source: SourceFile
             do {
                 let bytes = path == "-" ? try standardInput() : try FileReader.read(path: path)
-                source = SourceFile(path: path == "-" ? "<stdin>" : path, bytes: bytes)
+                source = SourceFile(path: path == "-" ? "<stdin>" : RawPath.display(path), bytes: bytes)
             } catch {
-                errors.write("\(path): cannot read: \(describe(error))\n")
+                errors.write("\(RawPath.display(path)): cannot read: \(describe(error))\n")
                 worst = .failure
                 continue
             }
@@ -62,13 +62,13 @@ struct DumpCommand {
         guard let paths = FileReader.pathList(readList, reportingTo: errors) else { return .failure }
         var worst = ExitCode.success
         for path in paths {
-            let quotedPath = BuildKitDump.jsonString(path)
+            let quotedPath = BuildKitDump.jsonString(RawPath.display(path))
             guard let bytes = try? FileReader.read(path: path) else {
                 output.write("{\"path\": \(quotedPath), \"ok\": false, \"error\": \"cannot read\"}\n")
                 worst = .failure
                 continue
             }
-            let syntax = DockerfileSyntax.parse(SourceFile(path: path, bytes: bytes))
+            let syntax = DockerfileSyntax.parse(SourceFile(path: RawPath.display(path), bytes: bytes))
             if syntax.hasParserErrors {
                 let first = syntax.errors.first { $0.stage == .parser }
                 let message = first.map { BuildKitDump.jsonString($0.message) } ?? "\"\""

@@ -18,13 +18,13 @@ struct ShellCommandsCommand {
         var status = ExitCode.success
         for path in paths {
             guard let bytes = try? FileReader.read(path: path) else {
-                errors.write("\(path): cannot read\n")
+                errors.write("\(RawPath.display(path)): cannot read\n")
                 status = .failure
                 continue
             }
-            let syntax = DockerfileSyntax.parse(SourceFile(path: path, bytes: bytes))
+            let syntax = DockerfileSyntax.parse(SourceFile(path: RawPath.display(path), bytes: bytes))
             for script in RunScript.scripts(in: syntax) where script.dialect.isPOSIX {
-                output.write(describe(script, path: path) + "\n")
+                output.write(describe(script, path: RawPath.display(path)) + "\n")
             }
         }
         return status

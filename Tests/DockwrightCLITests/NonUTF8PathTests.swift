@@ -143,6 +143,13 @@ import Glibc
         #expect(Set(Self.names(in: root)) == [Array("a".utf8) + [0xFF], Array("Dockerfile.".utf8) + [0xFF]])
     }
 
+    @Test func dumpReadsTheFileByItsBytes() throws {
+        let root = try folderWithByteNames()
+        let run = try SpawnedBinary.run([Array("dump".utf8), root + Array("/Dockerfile.".utf8) + [0xFF]])
+        #expect(run.status == .exited(0), "\(String(decoding: run.errors, as: UTF8.self))")
+        #expect(String(decoding: run.output, as: UTF8.self).contains("ADD"))
+    }
+
     @Test func aMissingFileIsNamedWithEscapes() throws {
         let root = try folderWithByteNames()
         let run = try SpawnedBinary.run([Array("lint".utf8), root + Array("/b".utf8) + [0xFE]])

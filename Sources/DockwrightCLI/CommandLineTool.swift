@@ -52,7 +52,7 @@ public enum CommandLineTool {
         count: Int32, values: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
     ) -> [String] {
         (0..<Int(count)).compactMap { index in
-            values[index].map { RawPath.string(UnsafeBufferPointer(start: $0, count: strlen($0)).map { UInt8(bitPattern: $0) }) }
+            values[index].map { RawPath.string(cString: $0) }
         }
     }
 

@@ -171,7 +171,9 @@ enum FileWriter {
 }
 
 /// The temporary files being written, kept where a signal handler can read them, so
-/// SIGINT and SIGTERM remove them before the process ends.
+/// SIGINT, SIGTERM and SIGHUP remove them; the handler then restores the default
+/// action and raises the signal again, so the run still ends by that signal (a
+/// shell sees 130 or 143), as it would without the handler.
 ///
 /// One slot per write in progress: writes may run on several threads at once (the
 /// tests fix files in parallel in one process), and one shared path would let one
@@ -230,11 +232,7 @@ enum PendingTemporaryFile {
 
     /// Whether `temporary` is recorded for the handler to remove.
     static func isRecorded(_ temporary: String) -> Bool {
-        (0..<slotCount).contains { index in
-            let path = slots + index * capacity
-            return RawPath.string(UnsafeBufferPointer(start: path, count: strlen(path)).map { UInt8(bitPattern: $0) })
-                == temporary
-        }
+        (0..<slotCount).contains { RawPath.string(cString: slots + $0 * capacity) == temporary }
     }
 
     /// Removes every temporary file being written; async-signal-safe, for the

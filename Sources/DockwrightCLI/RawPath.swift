@@ -49,6 +49,11 @@ enum RawPath {
         }
     }
 
+    /// The path for a NUL-terminated C string (an `argv` entry, what `realpath` gives).
+    static func string(cString: UnsafePointer<CChar>) -> String {
+        string(UnsafeBufferPointer(start: cString, count: strlen(cString)).map { UInt8(bitPattern: $0) })
+    }
+
     /// The bytes `path` stands for, without a terminating NUL.
     static func bytes(_ path: String) -> [UInt8] {
         guard hasEscapes(path) else { return Array(path.utf8) }
@@ -96,7 +101,7 @@ enum RawPath {
     static func resolved(_ path: String) -> String? {
         guard let resolved = withCString(path, { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
-        return string(UnsafeBufferPointer(start: resolved, count: strlen(resolved)).map { UInt8(bitPattern: $0) })
+        return string(cString: resolved)
     }
 
     /// The file status `stat` (or `lstat`, not following a last link) gives, or nil.

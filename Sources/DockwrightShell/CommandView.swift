@@ -9,22 +9,30 @@ public struct CommandView: Hashable, Sendable {
     public let wrappers: [String]
     /// The index in `command.words` of the program's word.
     public let nameIndex: Int
+    /// The program's name without its folder (`/usr/bin/apt-get` → `apt-get`), when literal.
+    ///
+    /// Stored, as the view is made once per command and most rules ask every command
+    /// for its name.
+    public let name: String?
 
     /// Creates the view of a command, unwrapping known wrappers.
     public init(_ occurrence: CommandOccurrence) {
         command = occurrence.command
         context = occurrence.context
         (wrappers, nameIndex) = Self.unwrap(occurrence.command.words)
+        let words = occurrence.command.words
+        name = words.indices.contains(nameIndex) ? Self.programName(words[nameIndex]) : nil
     }
 
     /// The word naming the program.
     public var nameWord: ShellWord { command.words[nameIndex] }
 
-    /// The program's name without its folder (`/usr/bin/apt-get` → `apt-get`), when literal.
-    public var name: String? {
-        guard let value = nameWord.literalValue else { return nil }
-        if let slash = value.lastIndex(of: "/") { return String(value[value.index(after: slash)...]) }
-        return value
+    private static func programName(_ word: ShellWord) -> String? {
+        guard let value = word.literalValue else { return nil }
+        // Searched as bytes: a `/` is one byte in UTF-8.
+        let utf8 = value.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return value }
+        return String(Substring(utf8[utf8.index(after: slash)...]))
     }
 
     /// The words after the program's name.

@@ -22,21 +22,72 @@ public struct RunScript: Hashable, Sendable {
         case opaque(ShellDialect)
     }
 
+    /// The fields, stored once: rules copy scripts into every command they look at, and
+    /// a copy of one reference retains once instead of once per field.
+    private final class Storage: Sendable {
+        let instruction: InstructionSyntax
+        let isOnbuildTrigger: Bool
+        let stageIndex: Int
+        let origin: Origin
+        let dialect: ShellDialect
+        let text: LogicalText
+        let outcome: Outcome
+
+        init(
+            instruction: InstructionSyntax, isOnbuildTrigger: Bool, stageIndex: Int, origin: Origin,
+            dialect: ShellDialect, text: LogicalText, outcome: Outcome
+        ) {
+            self.instruction = instruction
+            self.isOnbuildTrigger = isOnbuildTrigger
+            self.stageIndex = stageIndex
+            self.origin = origin
+            self.dialect = dialect
+            self.text = text
+            self.outcome = outcome
+        }
+    }
+
+    private let storage: Storage
+
+    init(
+        instruction: InstructionSyntax, isOnbuildTrigger: Bool, stageIndex: Int, origin: Origin,
+        dialect: ShellDialect, text: LogicalText, outcome: Outcome
+    ) {
+        storage = Storage(
+            instruction: instruction, isOnbuildTrigger: isOnbuildTrigger, stageIndex: stageIndex, origin: origin,
+            dialect: dialect, text: text, outcome: outcome)
+    }
+
     /// The RUN instruction (for a trigger, the RUN inside the ONBUILD).
-    public let instruction: InstructionSyntax
+    public var instruction: InstructionSyntax { storage.instruction }
     /// Whether the RUN is an ONBUILD trigger, which runs in the builds that use this
     /// image as their base rather than in this one.
-    public let isOnbuildTrigger: Bool
+    public var isOnbuildTrigger: Bool { storage.isOnbuildTrigger }
     /// The index of the stage the RUN belongs to.
-    public let stageIndex: Int
+    public var stageIndex: Int { storage.stageIndex }
     /// Where the script comes from.
-    public let origin: Origin
+    public var origin: Origin { storage.origin }
     /// The shell that runs it.
-    public let dialect: ShellDialect
+    public var dialect: ShellDialect { storage.dialect }
     /// The script text, mapped to the Dockerfile.
-    public let text: LogicalText
+    public var text: LogicalText { storage.text }
     /// What reading it gave.
-    public let outcome: Outcome
+    public var outcome: Outcome { storage.outcome }
+
+    public static func == (lhs: RunScript, rhs: RunScript) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        return lhs.instruction == rhs.instruction && lhs.isOnbuildTrigger == rhs.isOnbuildTrigger
+            && lhs.stageIndex == rhs.stageIndex && lhs.origin == rhs.origin && lhs.dialect == rhs.dialect
+            && lhs.text == rhs.text && lhs.outcome == rhs.outcome
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Equal scripts have equal instructions and texts; the parse only follows from them.
+        hasher.combine(instruction)
+        hasher.combine(isOnbuildTrigger)
+        hasher.combine(stageIndex)
+        hasher.combine(text)
+    }
 
     /// The parsed script, when there is one.
     public var script: ShellScript? {
@@ -101,11 +152,12 @@ public struct RunScript: Hashable, Sendable {
     ) -> RunScript? {
         // Bounds come from the source range: the token's text has invalid UTF-8
         // replaced by U+FFFD, three bytes for one, so its length can overshoot.
+        let logical = run.logicalText
         guard case .shellForm(let rest) = run.arguments,
-              let restStart = run.logicalText.logicalOffset(ofSource: rest.range.start),
-              let restEnd = run.logicalText.logicalOffset(ofSource: rest.range.end), restStart <= restEnd
+              let restStart = logical.logicalOffset(ofSource: rest.range.start),
+              let restEnd = logical.logicalOffset(ofSource: rest.range.end), restStart <= restEnd
         else { return nil }
-        let restText = run.logicalText.slice(restStart..<restEnd)
+        let restText = logical.slice(restStart..<restEnd)
         var origin = Origin.shellForm
         var text = restText
         var scriptDialect = dialect

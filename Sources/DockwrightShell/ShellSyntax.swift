@@ -5,23 +5,50 @@ import DockwrightSyntax
 /// Offsets in the tree (`Range<Int>`) are byte offsets into ``text``; ``sourceRange(_:)``
 /// maps them back to the Dockerfile, across continuations and heredoc bodies.
 public struct ShellScript: Hashable, Sendable {
+    /// The fields, stored once: a script is copied into every command rules look at,
+    /// and a copy of one reference retains once instead of once per field.
+    private final class Storage: Sendable {
+        let text: LogicalText
+        let body: ShellList
+        let comments: [Range<Int>]
+        let commandOccurrences: [CommandOccurrence]
+        let commands: [CommandView]
+
+        init(text: LogicalText, body: ShellList, comments: [Range<Int>]) {
+            self.text = text
+            self.body = body
+            self.comments = comments
+            commandOccurrences = CommandCollector.occurrences(in: body)
+            commands = commandOccurrences.map(CommandView.init)
+        }
+    }
+
+    private let storage: Storage
+
     /// The script as the shell receives it, with its map back to the Dockerfile.
-    public let text: LogicalText
+    public var text: LogicalText { storage.text }
     /// The commands of the script.
-    public let body: ShellList
+    public var body: ShellList { storage.body }
     /// Where each `#` comment is, in script offsets.
-    public let comments: [Range<Int>]
+    public var comments: [Range<Int>] { storage.comments }
     /// Every simple command with its context, in pre-order, computed once for all rules.
-    public let commandOccurrences: [CommandOccurrence]
+    public var commandOccurrences: [CommandOccurrence] { storage.commandOccurrences }
     /// Every simple command as a ``CommandView``, in pre-order.
-    public let commands: [CommandView]
+    public var commands: [CommandView] { storage.commands }
 
     init(text: LogicalText, body: ShellList, comments: [Range<Int>]) {
-        self.text = text
-        self.body = body
-        self.comments = comments
-        commandOccurrences = CommandCollector.occurrences(in: body)
-        commands = commandOccurrences.map(CommandView.init)
+        storage = Storage(text: text, body: body, comments: comments)
+    }
+
+    public static func == (lhs: ShellScript, rhs: ShellScript) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        // The occurrences and views are computed from the body.
+        return lhs.text == rhs.text && lhs.body == rhs.body && lhs.comments == rhs.comments
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(comments)
     }
 
     /// The Dockerfile bytes that spell the script bytes `range`.

@@ -61,7 +61,7 @@ public struct StageShells: Sendable {
     /// Whether an image name (as written or resolved) names a Windows image.
     public static func isWindowsImage(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return windowsImageMarkers.contains { lowered.contains($0) }
+        return windowsImageMarkers.contains { lowered.containsBytes(of: $0) }
     }
 
     /// The shells of every stage of `graph`.

@@ -39,7 +39,30 @@ public struct Linter: Sendable {
         self.severityOverrides = severityOverrides
         self.buildContext = buildContext
         self.options = options
+        stamps = rules.map { rule in
+            let description = type(of: rule).description
+            return Stamp(
+                code: description.code, name: description.name,
+                severity: severityOverrides[description.code] ?? description.severity, summary: description.summary,
+                url: description.url, buildKitCheckName: description.buildKitCheckName)
+        }
     }
+
+    /// What the engine stamps on a rule's findings, read once from its description
+    /// (copying the whole description, examples included, per rule and file showed in
+    /// profiles).
+    private struct Stamp: Sendable {
+        let code: String
+        let name: String
+        /// The configured severity, overrides applied.
+        let severity: Severity
+        let summary: String
+        let url: String
+        let buildKitCheckName: String?
+    }
+
+    /// One stamp per rule, in the order of ``rules``.
+    private let stamps: [Stamp]
 
     /// Lints one file.
     public func lint(_ source: SourceFile) -> LintResult {
@@ -73,13 +96,11 @@ public struct Linter: Sendable {
             let context = RuleContext(syntax: syntax, buildContext: buildContext, options: options)
             let suppressions = honorsPragmas ? Suppressions(syntax) : Suppressions()
             let checks = checkDirective(of: syntax, into: &diagnostics)
-            for rule in rules {
-                let description = type(of: rule).description
+            for (rule, description) in zip(rules, stamps) {
                 let checkName = description.buildKitCheckName
                 if let checkName, checks.skips(checkName) { continue }
                 // `error=true` fails BuildKit's build on the check, whatever a re-grade says.
-                let severity = checkName != nil && checks.isError
-                    ? .error : severityOverrides[description.code] ?? description.severity
+                let severity = checkName != nil && checks.isError ? .error : description.severity
                 for violation in rule.check(context)
                 where !suppressions.suppresses(
                     code: description.code, name: description.name, checkName: checkName, at: violation.range.start) {

@@ -80,6 +80,9 @@ extension Linter {
             }
             for index in appliedIndices { applied.append(candidates[index]) }
             current = SourceFile(path: source.path, bytes: output)
+            // The previous pass's tree and findings are dropped before the new pass is
+            // linted, so a large file is held once, not twice, at the peak.
+            result = LintResult(syntax: reparsed, diagnostics: [])
             result = lint(reparsed)
         }
         let pending = result.diagnostics.contains { ($0.fix?.applicability ?? .displayOnly) >= level && $0.fix?.applicability != .displayOnly }

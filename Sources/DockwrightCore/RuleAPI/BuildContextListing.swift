@@ -52,6 +52,27 @@ public struct BuildContextListing: Hashable, Sendable {
 
     /// `path` with `./` segments, repeated and trailing slashes removed.
     static func normalized(_ path: String) -> String {
-        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        // Most paths, and every path a folder walk lists, are already normal: no empty
+        // or `.` segment. Checked on bytes first, as a context can list many thousand files.
+        if isNormalized(path.utf8) { return path }
+        return path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+
+    private static func isNormalized(_ path: String.UTF8View) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        var segmentLength = 0
+        var segmentIsDot = false
+        for byte in path {
+            if byte == slash {
+                if segmentLength == 0 || segmentIsDot { return false }
+                segmentLength = 0
+                segmentIsDot = false
+            } else {
+                segmentIsDot = segmentLength == 0 && byte == dot
+                segmentLength += 1
+            }
+        }
+        return segmentLength > 0 && !segmentIsDot
     }
 }

@@ -121,7 +121,7 @@ extension SecretInArgOrEnvRule {
             return false
         }
         let lower = name.lowercased()
-        return sensitiveSubstrings.contains { lower.contains($0) }
+        return sensitiveSubstrings.contains { lower.containsBytes(of: $0) }
     }
 
     /// hadolint's `suspiciousSubstrings` without `username`, plus BuildKit's `apikey`,

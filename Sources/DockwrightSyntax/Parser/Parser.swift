@@ -190,7 +190,7 @@ struct Parser {
         return InstructionSyntax(
             range: range, keyword: command.keyword, kind: command.kind, flags: command.flags,
             arguments: command.arguments, heredocs: heredocs, logicalText: logical, lines: lines,
-            startLine: startLine, endLine: lineNumber)
+            startLine: startLine, endLine: lineNumber, source: bytes)
     }
 
     /// Reads the bodies of `markers`, in order, from the lines after the instruction.

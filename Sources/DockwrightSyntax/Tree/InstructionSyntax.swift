@@ -1,5 +1,10 @@
 /// One instruction: every physical line it spans, its keyword, flags, arguments
 /// and heredocs, each with its source range.
+///
+/// A value with one reference inside: the fields live once, in a shared immutable
+/// box, so the copies the tree, the stages and the scripts hold of an instruction cost
+/// a pointer each instead of the whole record (a large file's memory was mostly those
+/// copies), and copying one retains once instead of once per field.
 public struct InstructionSyntax: Hashable, Sendable {
     /// A physical line of the instruction and the part it plays.
     public struct Line: Hashable, Sendable {
@@ -25,26 +30,133 @@ public struct InstructionSyntax: Hashable, Sendable {
         public let role: Role
     }
 
+    /// The fields, stored once however many times the instruction is copied.
+    private final class Storage: Sendable {
+        let range: TextRange
+        let keyword: Token
+        let kind: InstructionKind?
+        let flags: [FlagSyntax]
+        let arguments: InstructionArguments
+        let heredocs: [HeredocSyntax]
+        let text: StoredText
+        let lines: StoredLines
+        let startLine: Int
+        let endLine: Int
+
+        init(
+            range: TextRange, keyword: Token, kind: InstructionKind?, flags: [FlagSyntax],
+            arguments: InstructionArguments, heredocs: [HeredocSyntax], text: StoredText, lines: StoredLines,
+            startLine: Int, endLine: Int
+        ) {
+            self.range = range
+            self.keyword = keyword
+            self.kind = kind
+            self.flags = flags
+            self.arguments = arguments
+            self.heredocs = heredocs
+            self.text = text
+            self.lines = lines
+            self.startLine = startLine
+            self.endLine = endLine
+        }
+    }
+
+    /// The joined text. Most instructions are one physical line, whose joined text is a
+    /// slice of the source: it is kept as a range into the file's bytes (shared, not
+    /// copied) and built only when asked for, which few rules do.
+    private enum StoredText: Sendable {
+        case sourceSlice(source: [UInt8], start: Int, length: Int)
+        case joined(LogicalText)
+    }
+
+    /// The physical lines, without an array for the common single line.
+    private enum StoredLines: Sendable {
+        case none
+        case first(TextRange)
+        case all([Line])
+    }
+
+    private let storage: Storage
+
+    /// Creates an instruction; the parser is the only producer. With `source`, the
+    /// file's bytes, a one-line text is kept as a range into them.
+    init(
+        range: TextRange, keyword: Token, kind: InstructionKind?, flags: [FlagSyntax],
+        arguments: InstructionArguments, heredocs: [HeredocSyntax], logicalText: LogicalText, lines: [Line],
+        startLine: Int, endLine: Int, source: [UInt8]? = nil
+    ) {
+        let text: StoredText
+        if let source, logicalText.segments.count == 1, let segment = logicalText.segments.first,
+           segment.logicalStart == 0, segment.length == logicalText.bytes.count {
+            text = .sourceSlice(source: source, start: segment.sourceStart, length: segment.length)
+        } else {
+            text = .joined(logicalText)
+        }
+        let storedLines: StoredLines
+        if lines.isEmpty {
+            storedLines = .none
+        } else if lines.count == 1, let line = lines.first, line.role == .first {
+            storedLines = .first(line.range)
+        } else {
+            storedLines = .all(lines)
+        }
+        storage = Storage(
+            range: range, keyword: keyword, kind: kind, flags: flags, arguments: arguments, heredocs: heredocs,
+            text: text, lines: storedLines, startLine: startLine, endLine: endLine)
+    }
+
     /// All bytes of the instruction, from its first line to its last line end.
-    public let range: TextRange
+    public var range: TextRange { storage.range }
     /// The keyword as written, e.g. `run` or `COPY`.
-    public let keyword: Token
+    public var keyword: Token { storage.keyword }
     /// The instruction, or nil when BuildKit does not know the keyword.
-    public let kind: InstructionKind?
+    public var kind: InstructionKind? { storage.kind }
     /// Flags before the arguments.
-    public let flags: [FlagSyntax]
+    public var flags: [FlagSyntax] { storage.flags }
     /// The arguments as BuildKit splits them.
-    public let arguments: InstructionArguments
+    public var arguments: InstructionArguments { storage.arguments }
     /// Heredocs, in the order their bodies follow the instruction.
-    public let heredocs: [HeredocSyntax]
+    public var heredocs: [HeredocSyntax] { storage.heredocs }
     /// The instruction's text with continuations joined (BuildKit's `Original`).
-    public let logicalText: LogicalText
+    public var logicalText: LogicalText {
+        switch storage.text {
+        case .sourceSlice(let source, let start, let length):
+            return LogicalText(
+                bytes: Array(source[start..<start + length]),
+                segments: [LogicalText.Segment(logicalStart: 0, sourceStart: start, length: length)])
+        case .joined(let text):
+            return text
+        }
+    }
     /// The physical lines, in order; empty for the instruction inside ONBUILD.
-    public let lines: [Line]
+    public var lines: [Line] {
+        switch storage.lines {
+        case .none: return []
+        case .first(let range): return [Line(range: range, role: .first)]
+        case .all(let lines): return lines
+        }
+    }
     /// The 1-based line of the keyword.
-    public let startLine: Int
+    public var startLine: Int { storage.startLine }
     /// The 1-based line where the instruction, heredocs included, ends.
-    public let endLine: Int
+    public var endLine: Int { storage.endLine }
+
+    public static func == (lhs: InstructionSyntax, rhs: InstructionSyntax) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        let left = lhs.storage
+        let right = rhs.storage
+        return left.range == right.range && left.keyword == right.keyword && left.kind == right.kind
+            && left.flags == right.flags && left.arguments == right.arguments && left.heredocs == right.heredocs
+            && lhs.logicalText == rhs.logicalText && lhs.lines == rhs.lines
+            && left.startLine == right.startLine && left.endLine == right.endLine
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Equal instructions have equal ranges and keywords; the rest only refines.
+        hasher.combine(storage.range)
+        hasher.combine(storage.keyword)
+        hasher.combine(storage.kind)
+    }
 
     /// The instruction ONBUILD wraps, if this is an ONBUILD with a trigger.
     public var trigger: InstructionSyntax? {

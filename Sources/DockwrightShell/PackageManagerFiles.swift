@@ -165,8 +165,13 @@ public struct PackageManagerFiles: Sendable {
         workingDirectoryFiles: ["composer.json", "composer.lock", "auth.json"], environment: ["COMPOSER_*"],
         installPaths: ["/root/.composer"])
 
-    /// Where operating-system packages put their files.
+    /// Where operating-system packages put their files, and where their maintainer
+    /// scripts read and write state, programs and libraries (`/usr/local` and `/opt`
+    /// are left to the administrator by the FHS, so distribution packages stay out).
     private static let systemInstallPaths = [
-        "/usr", "/etc", "/opt", "/bin", "/sbin", "/lib", "/lib64", "/var/lib", "/var/log", "/var/cache",
+        "/etc", "/root", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr/bin", "/usr/sbin", "/usr/lib",
+        "/usr/lib32", "/usr/lib64", "/usr/libx32", "/usr/libexec", "/usr/share/keyrings", "/usr/share/ca-certificates", "/usr/local/bin",
+        "/usr/local/sbin", "/usr/local/lib", "/usr/local/share/ca-certificates", "/var/lib", "/var/cache", "/var/log",
+        "/run",
     ]
 }

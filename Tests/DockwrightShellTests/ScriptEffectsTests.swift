@@ -141,7 +141,7 @@ import Testing
 
     @Test func packageInstallsWriteSystemFolders() {
         let effects = Self.effects("apt-get install -y curl")
-        #expect(Self.paths(effects.writes, .installation).contains("/usr"))
+        #expect(Self.paths(effects.writes, .installation).contains("/usr/bin"))
         #expect(Self.paths(Self.effects("apt-get update").writes, .installation).isEmpty)
     }
 

@@ -698,7 +698,10 @@ struct EffectsWalker {
         for name in files.environment where seenEnvironment.insert(name).inserted { environmentReads.append(name) }
         let arguments = Array(view.arguments)
         let installation = view.packageInstallation
-        if installation != nil {
+        // An operating-system package manager changes system folders whatever its verb
+        // (`dist-upgrade`, `remove`, `swap`, `update` refreshing its lists); a language
+        // package manager, when it installs.
+        if installation != nil || Self.systemPackageManagers.contains(view.name ?? "") {
             for path in files.installPaths { appendImplicit(.installation, .absolute(path), range, isWrite: true) }
         }
         // `-r`/`-c` lists, `-f`/`--file` Gemfiles and the like, and config-file options.
@@ -762,6 +765,11 @@ struct EffectsWalker {
             recordPathLikeArguments(arguments, script, state)
         }
     }
+
+    /// Operating-system package managers (apt-cache only reads).
+    static let systemPackageManagers: Set<String> = [
+        "apt-get", "apt", "aptitude", "dpkg", "yum", "dnf", "dnf5", "microdnf", "tdnf", "rpm", "zypper", "apk",
+    ]
 
     /// Whether a package word names a local file or folder rather than a package from a repository.
     static func isLocalPackage(_ text: String, pip: Bool) -> Bool {

@@ -36,6 +36,7 @@ import Testing
         "FROM d\nWORKDIR /\nCOPY . .\nRUN apk add curl\n",
         "FROM d\nCOPY lib/ /usr/\nRUN apk add curl\n",
         "FROM d\nCOPY tool /usr/local/bin/\nRUN apk add curl\n",
+        "FROM d\nCOPY clean-install /usr/local/bin/clean-install\nRUN apt-get update && apt-get dist-upgrade -y\n",
         "FROM d\nCOPY . /app\nRUN apt-get install -y /app/vendor/tool.deb\n",
         "FROM d\nCOPY . /app\nRUN apt-get update && rm -rf /app/cache\n",
         "FROM d\nCOPY . /app\nRUN apt-get update > /app/log.txt\n",

@@ -221,9 +221,11 @@ def _without_overridden(instructions, kinds):
 
 def may_add(instruction, codes):
     """Whether an unsafe fix of `codes` may have added this output instruction:
-    DL3003 turns a leading `cd` into a WORKDIR, DL4006 adds a pipefail SHELL."""
+    DL3003 turns a leading `cd` into a WORKDIR, DL4006 adds a pipefail SHELL,
+    DW002 repeats a USER above the package installs it moves past that USER."""
     cmd = (instruction.get("cmd") or "").upper()
-    return (cmd == "WORKDIR" and "DL3003" in codes) or (cmd == "SHELL" and "DL4006" in codes)
+    return ((cmd == "WORKDIR" and "DL3003" in codes) or (cmd == "SHELL" and "DL4006" in codes)
+            or (cmd == "USER" and "DW002" in codes))
 
 
 def inserted_only(text_in, text_out, codes, mode):

@@ -42,10 +42,13 @@ public struct DepsBeforeSourceRule: Rule {
             A RUN that installs and then builds (`npm ci && npm run build`) is split in two \
             when it is a plain `&&` chain whose leading commands are installs and setup that \
             change nothing later commands see (no `cd`, `export`, `set`); the build part stays \
-            after the full COPY. There is no fix when the full COPY would have to move past a \
+            after the full COPY. A finding always comes with its rewrite: an install is not \
+            reported when the full COPY would have to move past a \
             COPY, ADD, VOLUME or a RUN other than plain setup (system packages, \
             `npm install -g`, `pip install --upgrade pip`, package-manager settings), past an ENV or ARG while it uses a variable, or past a \
-            WORKDIR while its destination is relative; when the RUN bind-mounts the context; \
+            WORKDIR while its destination is relative; when the full COPY lands where the package \
+            manager reads its own configuration (`COPY . /root` fills `~/.npmrc`); when the RUN \
+            bind-mounts the context; when the build context lacks the manifests; \
             for `poetry install` without `--no-root`, `uv sync` without `--no-install-project` \
             and `composer install` without `--no-scripts --no-autoloader`, which install the \
             project itself; and for Cargo, which cannot fetch without the crate's sources.
@@ -59,8 +62,7 @@ public struct DepsBeforeSourceRule: Rule {
             Example("FROM python:3.12-slim\nWORKDIR /srv\nCOPY --chown=app:app . .\nRUN ↓pip install --no-cache-dir -r requirements/prod.txt\n"),
             Example("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nWORKDIR /src\nADD . /src\nRUN ↓go mod download && go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n"),
             Example("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN apt-get update\nRUN ↓bundle install\n"),
-            Example("FROM rust:1.79 AS build\nWORKDIR /src\nCOPY . .\nRUN ↓cargo build --release\n"),
-            Example("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN ↓poetry install --only main\n"),
+            Example("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN ↓poetry install --only main --no-root\n"),
             Example("FROM node:20-slim\nCOPY . /app\nWORKDIR /app/web\nRUN ↓yarn install --frozen-lockfile\n"),
         ],
         nonTriggering: [
@@ -68,6 +70,8 @@ public struct DepsBeforeSourceRule: Rule {
             Example("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir .\n"),
             Example("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm install -g serve && npm run build\n"),
             Example("FROM node:20-slim\nCOPY . /src\nWORKDIR /app\nRUN npm ci\n"),
+            Example("FROM rust:1.79 AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"),
+            Example("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN poetry install --only main\n"),
             Example("FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nFROM node:20-slim\nCOPY --from=build /app /app\nRUN npm ci\n"),
             Example("""
                 FROM python:3.12-slim
@@ -137,11 +141,14 @@ public struct DepsBeforeSourceRule: Rule {
                             && !hasCopiedManifests(of: install, copiedSources)
                             && situation.manifestLocation(of: install) != .outside
                     }
-                    guard let first = reported.first else { continue }
+                    // No finding without a move to offer: advice the build cannot follow as
+                    // written is noise.
+                    guard let first = reported.first,
+                          let fix = situation.fix(movingAllOf: installs, buildContext: context.buildContext)
+                    else { continue }
                     violations.append(Violation(
                         range: script.sourceRange(first.command.command.range),
-                        message: message(for: first, copy: copy.instruction),
-                        fix: situation.fix(movingAllOf: installs, buildContext: context.buildContext)))
+                        message: message(for: first, copy: copy.instruction), fix: fix))
                 default:
                     break
                 }
@@ -236,22 +243,14 @@ private struct Situation {
     }
 
     /// The install's working directory: the RUN's WORKDIR, changed by earlier `cd`s of the
-    /// same shell.
+    /// same shell, as the model's effects walker followed them.
     func workingDirectory(of install: DependencyInstall) -> ImagePath {
-        var current = workingDirectories[run.range.start] ?? .relative(anchor: run.range.start, path: "")
-        let enclosures = install.command.context.enclosures
-        for view in script.commands where view.command.range.lowerBound < install.command.command.range.lowerBound {
-            let name = view.command.words.first?.literalValue
-            guard name == "cd" || name == "pushd" || name == "popd",
-                  enclosures.starts(with: view.context.enclosures) else { continue }
-            let target = view.positionalArguments
-            if name == "cd", target.count == 1, let path = target.first, !path.hasPrefix("~"), path != "-" {
-                current = current.appending(path)
-            } else {
-                current = .relative(anchor: script.sourceRange(view.command.range).start, path: "")
-            }
+        let commandRange = install.command.command.range
+        if let runScript = context.runScript(of: run),
+           let call = context.model.effects(of: runScript).programs.first(where: { $0.range == commandRange }) {
+            return call.workingDirectory
         }
-        return current
+        return workingDirectories[run.range.start] ?? .relative(anchor: run.range.start, path: "")
     }
 
     // MARK: - The fix
@@ -260,7 +259,7 @@ private struct Situation {
     /// (or below the install part of a split RUN); nil when that is not known to work.
     func fix(movingAllOf installs: [DependencyInstall], buildContext: BuildContextListing?) -> Fix? {
         guard installs.allSatisfy({ $0.fixBlocker == nil }), copyCanMoveDown, !runBindMountsContext,
-              let plan = movePlan() else { return nil }
+              !copyFillsConfiguration(of: installs), let plan = movePlan() else { return nil }
         // An install that reads nothing from the copied folder needs no manifest copied.
         let moved = installs.filter {
             plan.movedCommands.contains($0.command.command.range.lowerBound) && manifestLocation(of: $0) != .outside
@@ -290,6 +289,27 @@ private struct Situation {
             ? "Copy the dependency manifests first and move the full `COPY` below the install"
             : "Copy the dependency manifests first and split the install from the build"
         return Fix(title: title, applicability: .unsafe, edits: edits)
+    }
+
+    /// Whether the full COPY lands where the installs' package managers read their own
+    /// configuration (`COPY . /root` fills `~/.npmrc`, `COPY . /etc` fills `pip.conf`):
+    /// below the install, that configuration would be missing when it runs.
+    func copyFillsConfiguration(of installs: [DependencyInstall]) -> Bool {
+        guard let runScript = context.runScript(of: run) else { return true }
+        let effects = context.model.effects(of: runScript)
+        for install in installs {
+            let range = install.command.command.range
+            // Files in the install's own folder come with the manifests.
+            let folder = effects.programs.first { $0.range == range }?.workingDirectory
+            let fills = effects.reads.contains { read in
+                guard read.reason == .packageManagerConfiguration, read.range == range,
+                      read.pattern.hasPrefix("/") || read.pattern.hasPrefix("~") else { return false }
+                if let folder, let path = read.path, case .inside? = path.relativePath(inside: folder) { return false }
+                return read.mayOverlap(copiedFolder)
+            }
+            if fills { return true }
+        }
+        return false
     }
 
     /// The full COPY may move down past the instructions between it and the RUN only

@@ -18,25 +18,32 @@ public struct StaticBeforeVolatileRule: Rule {
             Only a RUN made of package-manager commands (apt-get, apt, aptitude, apk, yum, dnf, \
             microdnf, tdnf, zypper, dpkg) and plain setup (`rm`/`mkdir` of absolute paths, \
             `useradd`, `update-ca-certificates`, `echo` into absolute paths, `set`, `export`, …) \
-            is reported: anything else may read what the COPY brought. The RUN is compared with \
-            the COPY and ADD instructions right above it, up to the first instruction it may \
-            depend on (RUN, WORKDIR, USER, ENV, ARG, SHELL, VOLUME); LABEL, EXPOSE, CMD, \
-            ENTRYPOINT, HEALTHCHECK, STOPSIGNAL and ONBUILD in between are skipped. A RUN that \
-            bind-mounts the build context is not reported.
+            is considered, and it is reported only when it can move above a COPY or ADD of the \
+            build context: a finding always comes with its rewrite. The walk up from the RUN \
+            passes LABEL, EXPOSE, CMD, ENTRYPOINT, HEALTHCHECK, STOPSIGNAL and ONBUILD; an ENV \
+            or ARG whose variable the RUN does not read (neither in its script, nor one its \
+            package manager reads such as `DEBIAN_FRONTEND`, nor `PATH`, the proxies or the \
+            locale); an absolute WORKDIR when the RUN names no relative path; one USER; other \
+            install RUNs, which move along in order; and every COPY or ADD whose destination \
+            the RUN cannot read or write. What the RUN reads comes from its script's effects: \
+            the paths it names, the scripts it runs, keyrings named with `signed-by=`, local \
+            `.deb`/`.rpm`/`.apk` files, and the configuration its package manager reads on its \
+            own (apt's `sources.list*`, `preferences*`, `apt.conf.d` and keyrings; yum and dnf's \
+            `/etc/yum.repos.d` and `/etc/pki/rpm-gpg`; apk's `repositories` and `keys`; …). What \
+            it writes includes the system folders packages install into (`/etc`, the `bin` and \
+            `lib` folders, `/var/lib`, `/var/cache`, `/root`). So `COPY x.repo /etc/yum.repos.d/` \
+            keeps `yum install` below it, while `COPY app.jar /opt/app/` does not. The walk stops \
+            at anything else (SHELL, VOLUME, another RUN, a heredoc COPY, a destination in a \
+            WORKDIR the Dockerfile does not show). A RUN that bind-mounts the build context is \
+            not considered.
 
             ## Fix safety
-            The fix moves the RUN, with the comments right above it, just above the earliest of \
-            those COPY and ADD instructions, so it keeps its WORKDIR, USER, ENV, ARG and SHELL. It \
-            is unsafe because a package install can read files a COPY put in place without \
-            naming them. It is offered only when every skipped COPY or ADD has a destination we \
-            can resolve to an absolute folder that neither lies in nor contains a folder where \
-            package managers and their maintainer scripts read configuration, keys, state, \
-            programs or libraries (`/etc`, `/root`, `/var/lib`, `/var/cache`, the `bin` and \
-            `lib` folders, the keyring and CA-certificate folders; so not `/` or `/usr` either), \
-            and the RUN names no path inside the copied folders. `/usr/src/app`, `/var/www` or \
-            `/opt/app` are fine. A relative destination \
-            with no WORKDIR in the stage lands in the base image's WORKDIR, which we cannot see, \
-            so it is reported without a fix.
+            The fix moves the RUN, with the comments right above it, just above the earliest \
+            COPY or ADD of the build context it can pass, together with the install RUNs it \
+            passed, in order; when it passed a USER, that USER is repeated above the moved RUNs, \
+            so they keep their user, WORKDIR, and every variable they read. It is unsafe because \
+            a package install can read files its script does not name (a maintainer script \
+            reading `/opt`), which changes the layer contents.
 
             ## References
             Docker docs, "Optimize cache usage in builds: order your layers".
@@ -44,16 +51,18 @@ public struct StaticBeforeVolatileRule: Rule {
         triggering: [
             Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\n↓RUN apt-get update && apt-get install -y --no-install-recommends curl\n"),
             Example("FROM alpine:3.20\nWORKDIR /srv\nCOPY config.yml ./\nLABEL org.opencontainers.image.title=app\nADD bin/ ./bin/\n↓RUN apk add --no-cache ca-certificates\n"),
-            Example("FROM python:3.12-slim AS build\nCOPY . .\n↓RUN apt-get update && apt-get install -y gcc\n"),
+            Example("FROM centos:7\nCOPY app.jar /opt/app/\nUSER root\n↓RUN yum install -y --enablerepo=extras java-11-openjdk\n"),
             Example("FROM fedora:40\nWORKDIR /opt/app\nCOPY app.sh ./\n↓RUN <<EOF\ndnf install -y jq\ndnf clean all\nEOF\n"),
-            Example("FROM debian:bookworm-slim\nCOPY apt.conf /etc/apt/apt.conf.d/90proxy\n↓RUN apt-get update && apt-get install -y curl\n"),
-            Example("FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM nginx:1.27\nCOPY --from=build /app/dist /usr/share/nginx/html\nCOPY nginx.conf /etc/nginx/conf.d/default.conf\n↓RUN apt-get update && apt-get install -y curl\n"),
+            Example("FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM nginx:1.27\nCOPY nginx.conf /srv/nginx.conf\nCOPY --from=build /app/dist /usr/share/nginx/html\n↓RUN apt-get update && apt-get install -y curl\n"),
         ],
         nonTriggering: [
             Example("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nWORKDIR /app\nCOPY . .\n"),
             Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y ./vendor/tool.deb\n"),
             Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y make && make\n"),
-            Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nUSER root\nRUN apt-get update && apt-get install -y curl\n"),
+            Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get update && apt-get install -y curl\n"),
+            Example("FROM debian:bookworm-slim\nCOPY apt.conf /etc/apt/apt.conf.d/90proxy\nRUN apt-get update && apt-get install -y curl\n"),
+            Example("FROM centos:7\nCOPY virt7.repo /etc/yum.repos.d/\nRUN yum install -y --enablerepo=virt7 docker\n"),
+            Example("FROM python:3.12-slim\nCOPY . .\nRUN apt-get update && apt-get install -y gcc\n"),
             Example("FROM debian:bookworm-slim\nCOPY --from=build /out /app\nRUN apt-get update && apt-get install -y curl\n"),
             Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nRUN --mount=type=bind,target=/ctx apt-get install -y curl\n"),
         ],
@@ -70,6 +79,10 @@ public struct StaticBeforeVolatileRule: Rule {
                 "FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nRUN apt-get update\nRUN apt-get install -y curl\n",
                 "FROM debian:bookworm-slim\nWORKDIR /app\nRUN apt-get update\nRUN apt-get install -y curl\nCOPY . .\n",
                 .unsafe),
+            FixExample(
+                "FROM centos:7\nCOPY app.jar /opt/app/\nUSER root\nRUN yum install -y java-11-openjdk\nUSER app\n",
+                "FROM centos:7\nUSER root\nRUN yum install -y java-11-openjdk\nCOPY app.jar /opt/app/\nUSER root\nUSER app\n",
+                .unsafe),
         ]
     )
 
@@ -79,33 +92,85 @@ public struct StaticBeforeVolatileRule: Rule {
         let workingDirectories = LayerOrdering.workingDirectories(context)
         var violations: [Violation] = []
         for stage in context.stages.stages {
+            // Each stage's instructions are walked upward from each install RUN, never past
+            // the first instruction the RUN depends on: the walk stops at every RUN that
+            // is not itself an install, so the stage costs time in proportion to its length.
+            var installs: [Int: InstallRun] = [:]
             for (index, run) in stage.instructions.enumerated() where run.kind == .run {
-                guard let script = context.runScript(of: run)?.script, !RunMount.bindsBuildContext(run),
-                      let firstInstall = script.commands.first(where: isPackageCommand),
-                      script.commands.allSatisfy({ LayerOrdering.isSystemSetup($0, copiedFolders: []) })
-                else { continue }
-                let copies = copiesAbove(index, in: stage)
-                guard let earliest = copies.last, copies.contains(where: LayerOrdering.copiesFromContext) else {
-                    continue
-                }
-                let folders = copies.map { copy in
-                    let workingDirectory = workingDirectories[copy.range.start]
-                        ?? .relative(anchor: copy.range.start, path: "")
-                    return LayerOrdering.destinationFolder(
-                        of: copy, workingDirectory: workingDirectory, scope: context.stages.argScope)
-                }
-                let canMove = folders.allSatisfy(isOutsideSystemFolders)
-                    && script.commands.allSatisfy { LayerOrdering.isSystemSetup($0, copiedFolders: folders) }
-                let copyText = ([earliest.keyword.text] + earliest.values).joined(separator: " ")
+                guard let install = InstallRun(run, context) else { continue }
+                installs[index] = install
+                guard let plan = movePlan(for: install, at: index, in: stage, installs: installs,
+                                          workingDirectories: workingDirectories, context) else { continue }
+                let target = plan.target
+                let copyText = ([target.keyword.text] + target.values).joined(separator: " ")
                 violations.append(Violation(
                     range: run.keyword.range,
-                    message: "`\(firstInstall.name ?? "")` runs after `\(copyText)`, so every change to the copied "
+                    message: "`\(install.firstProgram)` runs after `\(copyText)`, so every change to the copied "
                         + "files reinstalls the packages; install them before the copy",
-                    fix: canMove ? moveFix(run, above: earliest, context) : nil))
+                    fix: moveFix(plan, context)))
             }
         }
         return violations
     }
+}
+
+/// A RUN made only of package-manager commands and plain setup, with what it reads and writes.
+private struct InstallRun {
+    let instruction: InstructionSyntax
+    let effects: ScriptEffects
+    let firstProgram: String
+    /// The script text, to look for `$NAME` uses of a variable an ENV or ARG sets.
+    let text: String
+
+    init?(_ run: InstructionSyntax, _ context: RuleContext) {
+        guard let runScript = context.runScript(of: run), let script = runScript.script,
+              !RunMount.bindsBuildContext(run),
+              let first = script.commands.first(where: { LayerOrdering.systemPackageManagers.contains($0.name ?? "") }),
+              script.commands.allSatisfy({ LayerOrdering.isSystemSetup($0, copiedFolders: []) })
+        else { return nil }
+        let effects = context.model.effects(of: runScript)
+        guard effects.isComplete, effects.programs.allSatisfy(\.isResolved) else { return nil }
+        self.instruction = run
+        self.effects = effects
+        self.firstProgram = first.name ?? ""
+        self.text = script.text.string
+    }
+
+    /// Whether the RUN may read or write anything under `folder`.
+    func touches(_ folder: LayerOrdering.ImagePath) -> Bool {
+        effects.mayRead(folder) || effects.mayWrite(folder)
+    }
+
+    /// Whether the RUN may read the variable `name`: its script names it, one of its
+    /// programs reads it, or every program may (`PATH`, proxies, locale, …).
+    func mayRead(variable name: String) -> Bool {
+        if StaticBeforeVolatileRule.variablesEveryProgramReads.contains(name)
+            || name.lowercased().hasSuffix("_proxy") || name.hasPrefix("LC_") || name.hasPrefix("LD_") {
+            return true
+        }
+        if text.contains("$" + name) || text.contains("${" + name) { return true }
+        return effects.environmentReads.contains { read in
+            read.hasSuffix("*") ? name.hasPrefix(String(read.dropLast())) : read == name
+        }
+    }
+
+    /// Whether the RUN's paths do not depend on its working directory.
+    var ignoresWorkingDirectory: Bool {
+        (effects.reads + effects.writes).allSatisfy { $0.pattern.hasPrefix("/") || $0.pattern.hasPrefix("~") }
+    }
+}
+
+/// Where a RUN moves and what moves with it.
+private struct MovePlan {
+    /// The earliest COPY or ADD from the build context it moves above.
+    let target: InstructionSyntax
+    /// Install RUNs between the target and the RUN, which move along, in order.
+    let carried: [InstructionSyntax]
+    /// The RUN.
+    let run: InstructionSyntax
+    /// A USER between the target and the RUN, repeated above the moved RUNs so they keep
+    /// their user.
+    let user: InstructionSyntax?
 }
 
 private extension StaticBeforeVolatileRule {
@@ -114,52 +179,99 @@ private extension StaticBeforeVolatileRule {
         .label, .expose, .cmd, .entrypoint, .healthcheck, .stopsignal, .maintainer, .onbuild,
     ]
 
-    /// Where package managers, and the maintainer scripts they run, read configuration,
-    /// keys, state, programs and libraries that a COPY could provide.
-    static let systemFolders = [
-        "/etc", "/root", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/usr/bin", "/usr/sbin", "/usr/lib",
-        "/usr/lib32", "/usr/lib64", "/usr/libexec", "/usr/local/bin", "/usr/local/sbin", "/usr/local/lib",
-        "/usr/share/keyrings", "/usr/share/ca-certificates", "/usr/local/share/ca-certificates", "/var/lib", "/var/cache",
+    /// Variables any program may read, whatever the script names.
+    static let variablesEveryProgramReads: Set<String> = [
+        "PATH", "HOME", "USER", "SHELL", "ENV", "BASH_ENV", "IFS", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TERM",
+        "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "GNUPGHOME", "SOURCE_DATE_EPOCH",
     ]
 
-    /// A package-manager command, as opposed to the setup around it.
-    func isPackageCommand(_ view: CommandView) -> Bool {
-        LayerOrdering.systemPackageManagers.contains(view.name ?? "")
-    }
-
-    /// The COPY and ADD instructions right above the RUN at `index`, nearest first, up to
-    /// the first instruction the RUN may depend on.
-    func copiesAbove(_ index: Int, in stage: Stage) -> [InstructionSyntax] {
-        var copies: [InstructionSyntax] = []
-        for instruction in stage.instructions[..<index].reversed() {
+    /// How far an install RUN can move up: above the earliest COPY or ADD of the build
+    /// context it can cross, walking up over inert instructions, other COPYs, ENVs and
+    /// ARGs it does not read, a WORKDIR when it uses no relative path, a USER (kept for
+    /// the moved RUNs), and install RUNs that move along. Nil when it cannot pass any
+    /// COPY of the build context: then nothing is reported.
+    func movePlan(
+        for install: InstallRun, at index: Int, in stage: Stage, installs: [Int: InstallRun],
+        workingDirectories: [Int: LayerOrdering.ImagePath], _ context: RuleContext
+    ) -> MovePlan? {
+        var moving = [install]
+        var target: MovePlan?
+        var user: InstructionSyntax?
+        var position = index
+        while position > 0 {
+            position -= 1
+            let instruction = stage.instructions[position]
             guard let kind = instruction.kind else { break }
-            if kind == .copy || kind == .add {
-                // A heredoc COPY is inline text: it changes only with the Dockerfile.
-                guard instruction.heredocs.isEmpty else { break }
-                copies.append(instruction)
-            } else if !Self.inertKinds.contains(kind) {
-                break
+            if Self.inertKinds.contains(kind) { continue }
+            switch kind {
+            case .copy, .add:
+                // A heredoc COPY is inline text the RUN may read; a COPY whose destination
+                // we cannot place may be anywhere.
+                guard instruction.heredocs.isEmpty, LayerOrdering.copyArguments(of: instruction) != nil else {
+                    return target
+                }
+                let workingDirectory = workingDirectories[instruction.range.start]
+                    ?? .relative(anchor: instruction.range.start, path: "")
+                let folder = LayerOrdering.destinationFolder(
+                    of: instruction, workingDirectory: workingDirectory, scope: context.stages.argScope)
+                if moving.contains(where: { $0.touches(folder) }) { return target }
+                if LayerOrdering.copiesFromContext(instruction) {
+                    target = MovePlan(
+                        target: instruction, carried: moving.dropFirst().reversed().map(\.instruction),
+                        run: install.instruction, user: user)
+                }
+            case .env, .arg:
+                let names = instruction.values.map { String($0.prefix { $0 != "=" }) }
+                if names.contains(where: { name in moving.contains { $0.mayRead(variable: name) } }) {
+                    return target
+                }
+            case .workdir:
+                // Under a repeated USER, a WORKDIR could create its folder as another user.
+                guard user == nil, moving.allSatisfy(\.ignoresWorkingDirectory),
+                      let written = instruction.values.first, written.hasPrefix("/"), !written.contains("$"),
+                      !moving.contains(where: { $0.touches(.absolute(LayerOrdering.normalizedPath(written))) })
+                else { return target }
+            case .user:
+                // The moved RUNs get this USER repeated above them; a second USER, or RUNs
+                // above this one (which run as another user), end the walk.
+                guard user == nil, !instruction.logicalText.string.contains("$") else { return target }
+                user = instruction
+            case .run:
+                guard user == nil, let carried = installs[position] else { return target }
+                moving.append(carried)
+            default:
+                return target
             }
         }
-        return copies
+        return target
     }
 
-    /// Whether a COPY destination is neither inside a system folder nor above one (`/usr`).
-    func isOutsideSystemFolders(_ folder: LayerOrdering.ImagePath) -> Bool {
-        guard case .absolute(let path) = folder else { return false }
-        return Self.systemFolders.allSatisfy { system in
-            LayerOrdering.containment(of: path, in: system) == .outside
-                && LayerOrdering.containment(of: system, in: path) == .outside
+    /// Moves the RUN, with its comments, above the target COPY (and its comments); carried
+    /// install RUNs move with it, in order, and a crossed USER is repeated above them. See
+    /// ``LayerOrdering/moveEdits(_:before:in:style:)`` for blank lines.
+    func moveFix(_ plan: MovePlan, _ context: RuleContext) -> Fix {
+        let comments = { (instruction: InstructionSyntax) in
+            context.model.leadingComments(of: instruction).range(extending: instruction)
         }
-    }
-
-    /// Deletes the RUN (with its comments) and inserts it above `copy` (and its comments);
-    /// see ``LayerOrdering/moveEdits(_:before:in:style:)`` for blank lines.
-    func moveFix(_ run: InstructionSyntax, above copy: InstructionSyntax, _ context: RuleContext) -> Fix {
-        let runRange = context.model.leadingComments(of: run).range(extending: run)
-        let target = context.model.leadingComments(of: copy).range(extending: copy)
-        return Fix(
-            title: "Move the package install above `\(copy.keyword.text)`", applicability: .unsafe,
-            edits: LayerOrdering.moveEdits(runRange, before: target, in: context.syntax, style: context.style))
+        let target = comments(plan.target)
+        let title = "Move the package install above `\(plan.target.keyword.text)`"
+        guard plan.user != nil || !plan.carried.isEmpty else {
+            return Fix(title: title, applicability: .unsafe,
+                       edits: LayerOrdering.moveEdits(comments(plan.run), before: target, in: context.syntax,
+                                                      style: context.style))
+        }
+        let moved = plan.carried + [plan.run]
+        var text = ""
+        if let user = plan.user {
+            text += LayerOrdering.movableText(user.range, in: context.syntax, style: context.style)
+        }
+        var edits: [Edit] = []
+        for run in moved {
+            let range = comments(run)
+            text += LayerOrdering.movableText(range, in: context.syntax, style: context.style)
+            edits.append(.delete(range))
+        }
+        edits.append(.insert(text, at: target.start))
+        return Fix(title: title, applicability: .unsafe, edits: edits)
     }
 }

@@ -18,6 +18,8 @@ public final class DockerfileModel: Sendable {
     private let runScriptsFact = LazyFact<[RunScript]>()
     private let scriptIndexByStartFact = LazyFact<[Int: Int]>()
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
+    private let baseImagesFact = LazyFact<[BaseImage]>()
+    private let workingDirectoriesFact = LazyFact<[WorkingDirectory.StageChanges]>()
 
     /// The model of a parsed file; nothing is computed until asked for.
     public init(syntax: DockerfileSyntax, stages: StageGraph? = nil) {
@@ -71,4 +73,59 @@ public final class DockerfileModel: Sendable {
     public func leadingComments(of instruction: InstructionSyntax) -> LeadingComments {
         leadingCommentsFact.value { LeadingComments.all(in: syntax) }[instruction.range.start] ?? .none
     }
+
+    /// The ARG and ENV values the words of `instruction` see (BuildKit's expansion
+    /// environment): the global ARGs for a FROM, the stage's values just before it
+    /// otherwise, and for an ONBUILD trigger those at its ONBUILD. Nil for an
+    /// instruction that is not in this file.
+    public func variables(before instruction: InstructionSyntax) -> VariableEnvironment? {
+        let scope = stages.argScope
+        if let environment = scope.variables(before: instruction) { return environment }
+        guard let stage = stages.stages.last(where: { $0.from.range.start <= instruction.range.start }),
+              let holder = stage.instructions.first(where: {
+                  $0.kind == .onbuild && $0.range.contains(instruction.range.start)
+              }) else { return nil }
+        return scope.variables(before: holder)
+    }
+
+    /// The working directory the instruction starting at `offset` in stage `index` runs
+    /// in: the last WORKDIR before it in the stage or the stages it is built on.
+    public func workingDirectory(at offset: Int, inStage index: Int) -> WorkingDirectory {
+        let all = workingDirectoriesFact.value { WorkingDirectory.changes(in: stages) }
+        guard all.indices.contains(index) else { return .image }
+        let stage = all[index]
+        return stage.changes.last { $0.offset < offset }?.directory ?? stage.initial
+    }
+
+    /// The typed view of `instruction` (``InstructionView``), computed from the syntax.
+    public func view(of instruction: InstructionSyntax) -> InstructionView { InstructionView(instruction) }
+
+    /// `word` expanded as BuildKit expands the words of `instruction`, against
+    /// ``variables(before:)``; nil for an instruction not in this file.
+    public func expansion(of word: String, before instruction: InstructionSyntax) -> VariableExpansion? {
+        guard let environment = variables(before: instruction) else { return nil }
+        return stages.argScope.expander.evaluate(word, environment: environment)
+    }
+
+    /// The value of `word` at `instruction` when every variable it uses has a value
+    /// there; nil when one has none (a `--build-arg` or the base image decides) or it fails.
+    public func resolvedValue(of word: String, before instruction: InstructionSyntax) -> String? {
+        guard let expansion = expansion(of: word, before: instruction), expansion.undefinedNames.isEmpty else {
+            return nil
+        }
+        return expansion.value
+    }
+
+    /// Whether the source bytes of `token` spell its text exactly (no continuation,
+    /// escape or quote processing), so offsets inside the text are source offsets.
+    public func isWrittenPlainly(_ token: Token) -> Bool {
+        syntax.source.text(in: token.range) == token.text
+    }
+
+    /// The base images of every stage that names one, in order, after ARG substitution.
+    public var baseImages: [BaseImage] { baseImagesFact.value { BaseImage.all(in: stages) } }
+
+    /// The family of the image stage `index` is built from, through its base stages;
+    /// nil when unknown.
+    public func imageFamily(ofStage index: Int) -> ImageFamily? { ImageFamily.of(stageIndex: index, in: stages) }
 }

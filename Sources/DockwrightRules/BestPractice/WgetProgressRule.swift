@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -67,7 +68,7 @@ public struct WgetProgressRule: Rule {
             let stageIndex = command.run.stageIndex
             let isGNU = isGNUStage[stageIndex] ?? {
                 guard context.stages.stages.indices.contains(stageIndex) else { return false }
-                return ImageFamily.of(context.stages.stages[stageIndex], in: context) == .gnu
+                return context.model.imageFamily(ofStage: stageIndex) == .gnu
             }()
             isGNUStage[stageIndex] = isGNU
             var fix: Fix?

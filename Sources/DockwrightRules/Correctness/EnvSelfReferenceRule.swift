@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags an ENV value that uses a variable set earlier in the same ENV.
@@ -42,12 +43,12 @@ public struct EnvSelfReferenceRule: Rule {
         let scope = context.stages.argScope
         return context.syntax.instructions.flatMap { instruction -> [Violation] in
             guard instruction.kind == .env, case .keyValuePairs(let pairs, _) = instruction.arguments,
-                  let environment = scope.variables(before: instruction)
+                  let environment = context.model.variables(before: instruction)
             else { return [] }
             var setHere: Set<String> = []
             var violations: [Violation] = []
             for pair in pairs {
-                let key = InstructionWords.unquoted(pair.key.text)
+                let key = InstructionText.unquoted(pair.key.text)
                 for name in scope.expander.referencedNames(in: pair.value.text)
                 where setHere.contains(name) && name != key && environment[name] == nil
                     && !environment.isDeclaredArgument(name) {

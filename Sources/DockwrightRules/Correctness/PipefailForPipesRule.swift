@@ -171,7 +171,7 @@ private extension PipefailForPipesRule {
     /// when the stage's image is known to have that shell.
     static func fix(before run: InstructionSyntax, in stage: Stage, _ context: RuleContext) -> Fix? {
         let shell: String
-        switch ImageFamily.of(stage, in: context) {
+        switch context.model.imageFamily(ofStage: stage.index) {
         case .gnu: shell = "/bin/bash"
         case .alpine: shell = "/bin/ash"
         case nil: return nil

@@ -1,0 +1,142 @@
+import DockwrightModel
+import DockwrightSyntax
+import Testing
+
+/// Typed views of instructions and the per-instruction facts (working directory,
+/// variables) that rules used to work out each on their own.
+@Suite struct InstructionViewTests {
+    static func model(_ text: String) -> DockerfileModel {
+        DockerfileModel(syntax: DockerfileSyntax.parse(SourceFile(path: "Dockerfile", text: text)))
+    }
+
+    static func instruction(_ model: DockerfileModel, _ index: Int) -> InstructionSyntax {
+        model.syntax.instructions[index]
+    }
+
+    @Test func copyReadsSourcesDestinationAndEveryFlag() throws {
+        let model = Self.model("""
+            FROM alpine
+            COPY --from=build --chown=app:app --chmod=755 --link --exclude=*.md --exclude=tmp --parents "a" c /dst/
+            ADD --checksum=sha256:abc --keep-git-dir=true https://example.com/x.tar.gz app.tar.gz /opt/
+            COPY --link=false ["x", "'y'", "/z"]
+
+            """)
+        let copy = try #require(CopyInstruction(Self.instruction(model, 1)))
+        #expect(copy.sources == ["a", "c"])
+        #expect(copy.destination == "/dst/")
+        #expect(copy.from == "build")
+        #expect(copy.chown == "app:app")
+        #expect(copy.chmod == "755")
+        #expect(copy.isLinked && copy.keepsParents)
+        #expect(copy.excludes == ["*.md", "tmp"])
+        #expect(!copy.copiesFromContext && !copy.isAdd)
+
+        let add = try #require(CopyInstruction(Self.instruction(model, 2)))
+        #expect(add.isAdd && add.checksum == "sha256:abc" && add.keepsGitDirectory)
+        #expect(add.sourceKinds == [.httpFile, .local])
+        #expect(add.hasRemoteSource)
+        #expect(!CopyInstruction.isArchive(add.sources[0]))
+        #expect(CopyInstruction.isArchive(add.sources[1]))
+
+        // Exec form: the quotes left inside an element are removed as BuildKit's expansion removes them.
+        let exec = try #require(CopyInstruction(Self.instruction(model, 3)))
+        #expect(exec.sources == ["x", "y"])
+        #expect(!exec.isLinked)
+    }
+
+    @Test func fromRunHealthcheckAndTheOthersReadAsTypedCommands() throws {
+        let model = Self.model("""
+            FROM --platform=$BUILDPLATFORM golang:1.22 AS Build
+            RUN --mount=type=cache,target=/root/.cache --network=none --security=insecure go build
+            HEALTHCHECK --interval=30s --retries=3 CMD ["curl", "-f", "http://localhost"]
+            CMD echo hi
+            ENV A=1 B=2
+            ARG X Y=2
+            EXPOSE 80/tcp
+            WORKDIR /app
+            SHELL ["/bin/bash", "-c"]
+            VOLUME /data
+            ONBUILD COPY . /src
+            HEALTHCHECK NONE
+
+            """)
+        let from = try #require(FromInstruction(Self.instruction(model, 0)))
+        #expect(from.imageToken.text == "golang:1.22")
+        #expect(from.platform == "$BUILDPLATFORM")
+        #expect(from.alias == "build")
+
+        let run = try #require(RunInstruction(Self.instruction(model, 1)))
+        #expect(run.mounts.map(\.type) == [.cache])
+        #expect(run.network == "none" && run.security == "insecure")
+        #expect(run.command?.isExec == false)
+
+        let check = try #require(HealthcheckInstruction(Self.instruction(model, 2)))
+        #expect(check.interval == "30s" && check.retries == "3" && check.timeout == nil)
+        #expect(check.command?.isExec == true && !check.isNone)
+        #expect(HealthcheckInstruction(Self.instruction(model, 11))?.isNone == true)
+
+        guard case .command(.shell(let cmd)) = model.view(of: Self.instruction(model, 3)) else {
+            Issue.record("CMD is shell form")
+            return
+        }
+        #expect(cmd.text == "echo hi")
+        guard case .pairs(let pairs) = model.view(of: Self.instruction(model, 4)) else { return #expect(Bool(false)) }
+        #expect(pairs.map(\.key.text) == ["A", "B"])
+        guard case .arguments(let arguments) = model.view(of: Self.instruction(model, 5)) else { return #expect(Bool(false)) }
+        #expect(arguments.map(\.name) == ["X", "Y"] && arguments.map(\.defaultValue) == [nil, "2"])
+        guard case .expose(let ports) = model.view(of: Self.instruction(model, 6)) else { return #expect(Bool(false)) }
+        #expect(ports.map(\.text) == ["80/tcp"])
+        guard case .text(let workdir) = model.view(of: Self.instruction(model, 7)) else { return #expect(Bool(false)) }
+        #expect(workdir.text == "/app")
+        guard case .shell(let shell) = model.view(of: Self.instruction(model, 8)) else { return #expect(Bool(false)) }
+        #expect(shell.map(\.text) == ["/bin/bash", "-c"])
+        guard case .volume(let volumes) = model.view(of: Self.instruction(model, 9)) else { return #expect(Bool(false)) }
+        #expect(volumes.map(\.text) == ["/data"])
+        guard case .onbuild(.copy(let trigger)) = model.view(of: Self.instruction(model, 10)) else {
+            return #expect(Bool(false))
+        }
+        #expect(trigger.destination == "/src")
+    }
+
+    @Test func workingDirectoryResolvesVariablesRelativePathsAndTheBaseChain() {
+        let model = Self.model("""
+            FROM alpine AS base
+            COPY a b
+            ENV ROOT=/srv
+            WORKDIR $ROOT/app
+            WORKDIR ../lib/./x
+            FROM base AS child
+            COPY c d
+            WORKDIR ${UNSET}
+            COPY e f
+            FROM scratch
+            COPY g h
+            FROM alpine AS triggers
+            ONBUILD WORKDIR /t
+            FROM triggers
+            COPY i j
+
+            """)
+        let instructions = model.syntax.instructions
+        func directory(_ index: Int, stage: Int) -> WorkingDirectory {
+            model.workingDirectory(at: instructions[index].range.start, inStage: stage)
+        }
+        #expect(directory(1, stage: 0) == WorkingDirectory(path: nil, isSetInFile: false))
+        #expect(directory(6, stage: 1).path == "/srv/lib/x")
+        #expect(directory(8, stage: 1) == WorkingDirectory(path: nil, isSetInFile: true))
+        #expect(directory(10, stage: 2) == WorkingDirectory(path: "/", isSetInFile: false))
+        // BuildKit runs the base stage's ONBUILD triggers in the stage built on it.
+        #expect(directory(14, stage: 4) == WorkingDirectory(path: "/t", isSetInFile: true))
+    }
+
+    @Test func variablesBeforeAnInstructionAreTheOneEnvironmentTriggersIncluded() throws {
+        let model = Self.model("ARG V=1\nFROM alpine\nARG V\nENV E=$V\nONBUILD RUN echo $E\nRUN echo\n")
+        let run = Self.instruction(model, 5)
+        #expect(model.variables(before: run)?.value(of: "E") == "1")
+        #expect(model.resolvedValue(of: "${E}-${V:+set}", before: run) == "1-set")
+        #expect(model.resolvedValue(of: "$MISSING", before: run) == nil)
+        // The RUN inside an ONBUILD sees the values at its ONBUILD.
+        let trigger = try #require(Self.instruction(model, 4).trigger)
+        #expect(model.variables(before: trigger)?.value(of: "E") == "1")
+    }
+}

@@ -12,11 +12,14 @@ public struct ProgramSpec: Sendable {
     public let versionOperators: [String]
     /// Whether versions follow rpm's `name-version` form instead.
     public let usesRPMVersions: Bool
+    /// How its flags are spelled: GNU clusters, or Go's one flag a word.
+    public let flagStyle: OptionScanner.Style
 
     init(
-        installVerbs: Set<String>, flagsWithValues: Set<String>, requirementFlags: Set<String> = [],
-        versionOperators: [String], usesRPMVersions: Bool = false
+        installVerbs: Set<String> = [], flagsWithValues: Set<String>, requirementFlags: Set<String> = [],
+        versionOperators: [String] = [], usesRPMVersions: Bool = false, flagStyle: OptionScanner.Style = .gnu
     ) {
+        self.flagStyle = flagStyle
         self.installVerbs = installVerbs
         self.flagsWithValues = flagsWithValues
         self.requirementFlags = requirementFlags
@@ -100,7 +103,7 @@ public struct ProgramSpec: Sendable {
         flagsWithValues: ["-o", "-p", "-C", "-ldflags", "-gcflags", "-asmflags", "-gccgoflags", "-tags", "-mod",
                           "-modfile", "-overlay", "-pkgdir", "-toolexec", "-exec", "-buildmode", "-compiler",
                           "-installsuffix", "-pgo", "-covermode", "-coverpkg"],
-        versionOperators: ["@"])
+        versionOperators: ["@"], flagStyle: .go)
 
     /// cargo (`cargo help install`).
     public static let cargo = ProgramSpec(
@@ -108,6 +111,15 @@ public struct ProgramSpec: Sendable {
         flagsWithValues: ["--version", "--git", "--branch", "--tag", "--rev", "--path", "--root", "--features", "-j",
                           "--jobs", "--target", "--profile", "--index", "--registry"],
         versionOperators: ["@"])
+
+    /// GNU `ln` (`ln --help`).
+    public static let ln = ProgramSpec(flagsWithValues: ["-t", "--target-directory", "-S", "--suffix"])
+
+    /// Any program whose own flags are not listed: no flag is known to take a value.
+    public static let unknown = ProgramSpec(flagsWithValues: [])
+
+    /// The reader of this program's command lines.
+    public var scanner: OptionScanner { OptionScanner(self) }
 }
 
 extension PackageManager {

@@ -40,7 +40,7 @@ public struct ShellInsteadOfLinkingShRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        let scanner = OptionScanner(flagsWithValues: ["-t", "--target-directory", "-S", "--suffix"])
+        let scanner = ProgramSpec.ln.scanner
         for command in context.scriptCommands where command.name == "ln" {
             let items = scanner.scan(command.expandedArguments)
             let operands = items.operands

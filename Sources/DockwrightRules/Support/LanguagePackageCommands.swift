@@ -49,7 +49,7 @@ extension ScriptCommand {
         } else {
             return nil
         }
-        let scanner = OptionScanner(flagsWithValues: ProgramSpec.pip.flagsWithValues, style: .gnu)
+        let scanner = ProgramSpec.pip.scanner
         guard let install = LanguageInstall(self, items: scanner.scan(Array(arguments[start...])), verbs: ["install"])
         else { return nil }
         return (install, launcher)
@@ -58,14 +58,14 @@ extension ScriptCommand {
     /// `npm install <packages>` (and its aliases `i` and `add`).
     var npmInstall: LanguageInstall? {
         guard name == "npm" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: ProgramSpec.npm.flagsWithValues, style: .gnu)
+        let scanner = ProgramSpec.npm.scanner
         return LanguageInstall(self, items: scanner.scan(expandedArguments), verbs: ["install", "i", "add"])
     }
 
     /// `gem install <gems>`; options after `--` go to the gems' build and are not read.
     var gemInstall: LanguageInstall? {
         guard name == "gem" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: ProgramSpec.gem.flagsWithValues, style: .gnu)
+        let scanner = ProgramSpec.gem.scanner
         return LanguageInstall(
             self, items: scanner.scan(expandedArguments, stopsAtDoubleDash: true), verbs: ["install", "i"])
     }
@@ -74,7 +74,7 @@ extension ScriptCommand {
     /// program's own arguments after it.
     var goInstall: LanguageInstall? {
         guard name == "go" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: ProgramSpec.go.flagsWithValues, style: .go)
+        let scanner = ProgramSpec.go.scanner
         guard let install = LanguageInstall(self, items: scanner.scan(expandedArguments), verbs: ["install", "get", "run"])
         else { return nil }
         guard install.subcommand.value == "run" else { return install }

@@ -100,7 +100,7 @@ enum PackageManagerCommands {
         for (index, view) in script.commands.enumerated() {
             guard let name = view.name, let manager = PackageManager(rawValue: name), managers.contains(manager)
             else { continue }
-            let (positionals, leadingFlags) = split(view, flagsWithValues: manager.spec.flagsWithValues)
+            let (positionals, leadingFlags) = split(view, spec: manager.spec)
             found.append(PackageManagerCommand(
                 run: run, script: script, view: view, index: index, manager: manager, positionals: positionals,
                 leadingFlags: leadingFlags))
@@ -110,30 +110,21 @@ enum PackageManagerCommands {
 
     /// Splits the arguments into positional words and the flags before the first one,
     /// skipping the separate value of a flag that takes one (`-t bookworm-backports`).
-    private static func split(_ view: CommandView, flagsWithValues: Set<String>) -> ([ShellWord], [String]) {
+    private static func split(_ view: CommandView, spec: ProgramSpec) -> ([ShellWord], [String]) {
+        let words = Array(view.arguments)
+        let values = view.literalArguments
         var positionals: [ShellWord] = []
         var leadingFlags: [String] = []
-        var flagsEnded = false
-        var skipNext = false
-        for word in view.arguments {
-            if skipNext {
-                skipNext = false
-                continue
+        var lastFlagWord = -1
+        for position in spec.scanner.positions(of: values) {
+            switch position {
+            case .operand(let index):
+                positionals.append(words[index])
+            case .flag(_, _, let index):
+                // A cluster (`-qy`) is one word: listed once.
+                if positionals.isEmpty && index != lastFlagWord, let value = values[index] { leadingFlags.append(value) }
+                lastFlagWord = index
             }
-            guard let value = word.literalValue else {
-                positionals.append(word)
-                continue
-            }
-            if !flagsEnded && value == "--" {
-                flagsEnded = true
-                continue
-            }
-            if !flagsEnded && value.count > 1 && value.hasPrefix("-") {
-                if positionals.isEmpty { leadingFlags.append(value) }
-                if !value.contains("=") && flagsWithValues.contains(value) { skipNext = true }
-                continue
-            }
-            positionals.append(word)
         }
         return (positionals, leadingFlags)
     }

@@ -63,15 +63,15 @@ import Testing
     }
 
     /// One reading of `${…}` in shell words for every rule (the command rules lacked `/`,
-    /// the package rules `:+`).
+    /// the package rules `:+`, both `#` and `%`); case conversion stays unknown.
     @Test func parameterOperatorsHaveOneReading() throws {
-        let script = try #require(parseScript("echo $A ${A:-d} ${U:-d} ${A:+s} ${U:+s} ${L//,/ } ${A%x}"))
+        let script = try #require(parseScript("echo $A ${A:-d} ${U:-d} ${A:+s} ${U:+s} ${L//,/ } ${A%x} ${A^^}"))
         let parameters = script.commands[0].arguments.compactMap { word -> ShellParameterExpansion? in
             if case .parameter(let expansion)? = word.parts.first { return expansion }
             return nil
         }
         let values = parameters.map { $0.value(in: ["A": "a", "L": "x,y"]) { $0.literalValue } }
-        #expect(values == ["a", "a", "d", "s", "", "x y", nil])
+        #expect(values == ["a", "a", "d", "s", "", "x y", "a", nil])
     }
 
     @Test func aptGetWithPinsAndOptions() throws {

@@ -19,6 +19,8 @@ public final class DockerfileModel: Sendable {
     private let scriptIndexByStartFact = LazyFact<[Int: Int]>()
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
     private let baseImagesFact = LazyFact<[BaseImage]>()
+    private let scriptCommandsFact = LazyFact<ScriptCommandIndex>()
+    private let packageManagerCommandsFact = LazyFact<[PackageManagerCommand]>()
     private let workingDirectoriesFact = LazyFact<[WorkingDirectory.StageChanges]>()
 
     /// The model of a parsed file; nothing is computed until asked for.
@@ -128,4 +130,37 @@ public final class DockerfileModel: Sendable {
     /// The family of the image stage `index` is built from, through its base stages;
     /// nil when unknown.
     public func imageFamily(ofStage index: Int) -> ImageFamily? { ImageFamily.of(stageIndex: index, in: stages) }
+
+    /// Every simple command of every parsed POSIX script (RUN and `ONBUILD RUN`,
+    /// heredoc bodies included), in source order, with the variables its RUN sees.
+    /// PowerShell and cmd scripts and scripts that do not parse have none.
+    public var scriptCommands: [ScriptCommand] { scriptCommandsFact.value { ScriptCommandIndex(self) }.all }
+
+    /// The commands of one RUN's script.
+    public func scriptCommands(of run: RunScript) -> [ScriptCommand] {
+        let index = scriptCommandsFact.value { ScriptCommandIndex(self) }
+        guard let range = index.byRun[run.instruction.range.start] else { return [] }
+        return Array(index.all[range])
+    }
+
+    /// Where to insert a new instruction that must run just before `instruction`: the
+    /// start of its line, or of the comment lines right above it, so those comments
+    /// (and suppressions) stay with the instruction they describe.
+    public func insertionOffset(before instruction: InstructionSyntax) -> Int {
+        leadingComments(of: instruction).start ?? lineStart(of: instruction.range.start)
+    }
+
+    /// The offset of the start of the line holding `offset`.
+    public func lineStart(of offset: Int) -> Int {
+        let bytes = syntax.source.bytes
+        var start = min(offset, bytes.count)
+        while start > 0 && bytes[start - 1] != UInt8(ascii: "\n") && bytes[start - 1] != UInt8(ascii: "\r") { start -= 1 }
+        return start
+    }
+
+    /// Every OS package manager call (apt-get, apk, dnf, zypper, …) of every parsed POSIX
+    /// script, in source order, each with the variables it sees.
+    public var packageManagerCommands: [PackageManagerCommand] {
+        packageManagerCommandsFact.value { PackageManagerCommands.all(in: self) }
+    }
 }

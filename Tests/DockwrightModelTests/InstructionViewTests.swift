@@ -140,3 +140,32 @@ import Testing
         #expect(model.variables(before: trigger)?.value(of: "E") == "1")
     }
 }
+
+/// Facts that rules computed each for themselves, now asked of the model.
+@Suite struct MovedFactsTests {
+    /// Where a fix inserts an instruction is where the instruction's leading comments
+    /// (the ones pragmas attach to) start: one walk decides both.
+    @Test func anInsertionGoesAboveTheCommentsThatBelongToTheInstruction() {
+        let model = InstructionViewTests.model("FROM alpine\n\n# why\n# dockwright ignore=DL3018\nRUN apk add curl\nRUN x\n")
+        let run = model.syntax.instructions[1]
+        #expect(model.insertionOffset(before: run) == model.leadingComments(of: run).start)
+        #expect(model.insertionOffset(before: run) == 13)
+        let bare = model.syntax.instructions[2]
+        #expect(model.insertionOffset(before: bare) == bare.range.start)
+    }
+
+    /// Script commands, package manager calls and the family of the base image come
+    /// from the model, once per file.
+    @Test func commandsAndPackageCallsAreReadOncePerFile() throws {
+        let model = InstructionViewTests.model("ARG V=1\nFROM debian:12\nARG V\nRUN apt-get install -y curl=$V && pip install -qr r.txt\n")
+        let run = try #require(model.runScripts.first)
+        #expect(model.scriptCommands(of: run).map(\.name) == ["apt-get", "pip"])
+        let apt = try #require(model.packageManagerCommands.first)
+        #expect(apt.subcommand == "install" && apt.operands.map(\.literalValue) == [nil])
+        #expect(PackageManagerCommands.environment(of: apt, in: model).value(of: "V") == "1")
+        let pip = try #require(model.scriptCommands(of: run).last?.pipInstall)
+        #expect(pip.0.operands.isEmpty && pip.0.items.flagValue("-r")?.value == "r.txt")
+        #expect(model.imageFamily(ofStage: 0) == .gnu)
+        #expect(model.baseImages.map(\.reference.text) == ["debian:12"])
+    }
+}

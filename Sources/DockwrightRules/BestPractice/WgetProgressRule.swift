@@ -63,7 +63,7 @@ public struct WgetProgressRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         var isGNUStage: [Int: Bool] = [:]
-        for command in context.scriptCommands where command.name == "wget" {
+        for command in context.model.scriptCommands where command.name == "wget" {
             guard !Self.isQuiet(command.expandedArguments) else { continue }
             let stageIndex = command.run.stageIndex
             let isGNU = isGNUStage[stageIndex] ?? {

@@ -180,6 +180,6 @@ private extension PipefailForPipesRule {
         let text = "\(style.keyword(.shell)) [\"\(shell)\", \"-o\", \"pipefail\", \"-c\"]\(style.lineEnding)"
         return Fix(
             title: "Set `SHELL [\"\(shell)\", \"-o\", \"pipefail\", \"-c\"]` before this `RUN`", applicability: .unsafe,
-            edits: [.insert(text, at: context.insertionOffset(before: run))])
+            edits: [.insert(text, at: context.model.insertionOffset(before: run))])
     }
 }

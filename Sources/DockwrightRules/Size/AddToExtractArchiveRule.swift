@@ -66,7 +66,7 @@ public struct AddToExtractArchiveRule: Rule {
                     continue
                 }
                 guard instruction.kind == .run, !copied.isEmpty, let run = scripts[instruction.range.start] else { continue }
-                for command in context.scriptCommands(of: run) where Self.extracts(command) {
+                for command in context.model.scriptCommands(of: run) where Self.extracts(command) {
                     for argument in command.expandedArguments {
                         var value = argument.value
                         if value.hasPrefix("--file=") { value.removeFirst(7) }

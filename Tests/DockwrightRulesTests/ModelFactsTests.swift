@@ -52,3 +52,14 @@ import Testing
         #expect(separate.contains { $0.code == "DL3008" && $0.message.contains("`curl`") })
     }
 }
+
+/// One locator of `$NAME` references for every rule that points at one.
+@Suite struct OneReferenceLocatorTests {
+    /// `${AB}` is not a reference to `A`: DL3044 points at `${A}`, as the shared locator
+    /// always did (DL3044's own copy matched any `${A…` prefix).
+    @Test func aBracedLongerNameIsNotTheReference() throws {
+        let text = "FROM alpine\nENV A=x C=${AB}${A}\n"
+        let finding = try #require(ModelFactsTests.lint(text, rules: [EnvSelfReferenceRule()]).first { $0.message.contains("`$A`") })
+        #expect(text.utf8.dropFirst(finding.range.start).prefix(finding.range.end - finding.range.start).elementsEqual("${A}".utf8))
+    }
+}

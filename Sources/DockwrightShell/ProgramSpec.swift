@@ -27,11 +27,11 @@ public struct ProgramSpec: Sendable {
         self.usesRPMVersions = usesRPMVersions
     }
 
-    /// apt-get, apt and aptitude (`apt-get --help`, apt.conf(5)).
+    /// apt-get, apt and aptitude (`apt-get --help`, apt-get(8), apt.conf(5)).
     public static let apt = ProgramSpec(
         installVerbs: ["install"],
         flagsWithValues: ["-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release", "-a",
-                          "--host-architecture"],
+                          "--host-architecture", "-P", "--build-profiles"],
         versionOperators: ["=", "/"])
 
     /// Alpine's apk (`apk add --help`).
@@ -41,12 +41,14 @@ public struct ProgramSpec: Sendable {
                           "--repositories-file", "--cache-max-age"],
         versionOperators: [">=", "<=", "~=", "=", "~", ">", "<"])
 
-    /// yum, dnf, microdnf and tdnf (`dnf --help`).
+    /// yum, dnf, microdnf and tdnf (`dnf --help`, dnf(8) "Options").
     public static let rpm = ProgramSpec(
         installVerbs: ["install"],
         flagsWithValues: ["-c", "--config", "--releasever", "-x", "--exclude", "--installroot", "--setopt", "--enablerepo",
                           "--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e", "--errorlevel", "--forcearch",
-                          "--downloaddir", "--destdir", "--disableplugin", "--enableplugin", "--rpmverbosity"],
+                          "--downloaddir", "--destdir", "--disableplugin", "--enableplugin", "--rpmverbosity",
+                          "--repofrompath", "--comment", "--color", "--disableexcludes", "-R", "--randomwait", "--advisory",
+                          "--bz", "--cve", "--sec-severity"],
         versionOperators: [], usesRPMVersions: true)
 
     /// SUSE's zypper (`zypper help install`).

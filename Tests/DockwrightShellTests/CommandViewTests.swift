@@ -58,6 +58,8 @@ import Testing
         #expect(installations("apt-get install -y -a arm64 curl").first?.packages.map(\.name) == ["curl"])
         #expect(installations("dnf --setopt=x=1 --repoid extras install -y nginx").first?.packages.map(\.name) == ["nginx"])
         #expect(installations("pip install --root-user-action ignore flask").first?.packages.map(\.name) == ["flask"])
+        #expect(installations("dnf --disableexcludes all install -y nginx").first?.packages.map(\.name) == ["nginx"])
+        #expect(installations("apt-get -P nocheck install -y curl").first?.packages.map(\.name) == ["curl"])
         #expect(PackageManager.dnf.spec.flagsWithValues.contains("--repoid"))
         #expect(PackageManager.aptGet.spec.flagsWithValues == PackageManager.apt.spec.flagsWithValues)
     }

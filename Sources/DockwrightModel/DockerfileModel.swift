@@ -20,6 +20,9 @@ public final class DockerfileModel: Sendable {
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
     private let workingDirectoriesFact = LazyFact<[Int: ImagePath]>()
     private let effectsFact = LazyFact<[LazyFact<ScriptEffects>]>()
+    private let baseImagesFact = LazyFact<[BaseImage]>()
+    private let scriptCommandsFact = LazyFact<ScriptCommandIndex>()
+    private let packageManagerCommandsFact = LazyFact<[PackageManagerCommand]>()
 
     /// The model of a parsed file; nothing is computed until asked for.
     public init(syntax: DockerfileSyntax, stages: StageGraph? = nil) {
@@ -94,7 +97,7 @@ public final class DockerfileModel: Sendable {
         if script.isOnbuildTrigger {
             return parsed.effects(workingDirectory: .relative(anchor: instruction.range.start, path: ""))
         }
-        let variables = model.stages.argScope.variables(before: instruction) ?? [:]
+        let variables = model.variables(before: instruction) ?? [:]
         return parsed.effects(workingDirectory: model.workingDirectory(before: instruction), variables: variables)
     }
 
@@ -114,5 +117,92 @@ public final class DockerfileModel: Sendable {
     /// The comment lines right above an instruction, with their pragmas.
     public func leadingComments(of instruction: InstructionSyntax) -> LeadingComments {
         leadingCommentsFact.value { LeadingComments.all(in: syntax) }[instruction.range.start] ?? .none
+    }
+
+    /// The ARG and ENV values the words of `instruction` see (BuildKit's expansion
+    /// environment): the global ARGs for a FROM, the stage's values just before it
+    /// otherwise, and for an ONBUILD trigger those at its ONBUILD. Nil for an
+    /// instruction that is not in this file.
+    public func variables(before instruction: InstructionSyntax) -> VariableEnvironment? {
+        let scope = stages.argScope
+        if let environment = scope.variables(before: instruction) { return environment }
+        guard let stage = stages.stages.last(where: { $0.from.range.start <= instruction.range.start }),
+              let holder = stage.instructions.first(where: {
+                  $0.kind == .onbuild && $0.range.contains(instruction.range.start)
+              }) else { return nil }
+        return scope.variables(before: holder)
+    }
+
+    /// Whether `instruction` of stage `index` runs in the base image's own folder: no
+    /// WORKDIR of the file, nor an `ONBUILD WORKDIR` of a base stage, set it, and the
+    /// stage is not built on `scratch` (which runs in `/`).
+    public func runsInImageWorkingDirectory(_ instruction: InstructionSyntax, inStage index: Int) -> Bool {
+        let root = stages.stages[stage(index).rootIndex]
+        return workingDirectory(before: instruction) == .relative(anchor: root.from.range.start, path: "")
+    }
+
+    /// The typed view of `instruction` (``InstructionView``), computed from the syntax.
+    public func view(of instruction: InstructionSyntax) -> InstructionView { InstructionView(instruction) }
+
+    /// `word` expanded as BuildKit expands the words of `instruction`, against
+    /// ``variables(before:)``; nil for an instruction not in this file.
+    public func expansion(of word: String, before instruction: InstructionSyntax) -> VariableExpansion? {
+        guard let environment = variables(before: instruction) else { return nil }
+        return stages.argScope.expander.evaluate(word, environment: environment)
+    }
+
+    /// The value of `word` at `instruction` when every variable it uses has a value
+    /// there; nil when one has none (a `--build-arg` or the base image decides) or it fails.
+    public func resolvedValue(of word: String, before instruction: InstructionSyntax) -> String? {
+        guard let expansion = expansion(of: word, before: instruction), expansion.undefinedNames.isEmpty else {
+            return nil
+        }
+        return expansion.value
+    }
+
+    /// Whether the source bytes of `token` spell its text exactly (no continuation,
+    /// escape or quote processing), so offsets inside the text are source offsets.
+    public func isWrittenPlainly(_ token: Token) -> Bool {
+        syntax.source.text(in: token.range) == token.text
+    }
+
+    /// The base images of every stage that names one, in order, after ARG substitution.
+    public var baseImages: [BaseImage] { baseImagesFact.value { BaseImage.all(in: stages) } }
+
+    /// The family of the image stage `index` is built from, through its base stages;
+    /// nil when unknown.
+    public func imageFamily(ofStage index: Int) -> ImageFamily? { ImageFamily.of(stageIndex: index, in: stages) }
+
+    /// Every simple command of every parsed POSIX script (RUN and `ONBUILD RUN`,
+    /// heredoc bodies included), in source order, with the variables its RUN sees.
+    /// PowerShell and cmd scripts and scripts that do not parse have none.
+    public var scriptCommands: [ScriptCommand] { scriptCommandsFact.value { ScriptCommandIndex(self) }.all }
+
+    /// The commands of one RUN's script.
+    public func scriptCommands(of run: RunScript) -> [ScriptCommand] {
+        let index = scriptCommandsFact.value { ScriptCommandIndex(self) }
+        guard let range = index.byRun[run.instruction.range.start] else { return [] }
+        return Array(index.all[range])
+    }
+
+    /// Where to insert a new instruction that must run just before `instruction`: the
+    /// start of its line, or of the comment lines right above it, so those comments
+    /// (and suppressions) stay with the instruction they describe.
+    public func insertionOffset(before instruction: InstructionSyntax) -> Int {
+        leadingComments(of: instruction).start ?? lineStart(of: instruction.range.start)
+    }
+
+    /// The offset of the start of the line holding `offset`.
+    public func lineStart(of offset: Int) -> Int {
+        let bytes = syntax.source.bytes
+        var start = min(offset, bytes.count)
+        while start > 0 && bytes[start - 1] != UInt8(ascii: "\n") && bytes[start - 1] != UInt8(ascii: "\r") { start -= 1 }
+        return start
+    }
+
+    /// Every OS package manager call (apt-get, apk, dnf, zypper, …) of every parsed POSIX
+    /// script, in source order, each with the variables it sees.
+    public var packageManagerCommands: [PackageManagerCommand] {
+        packageManagerCommandsFact.value { PackageManagerCommands.all(in: self) }
     }
 }

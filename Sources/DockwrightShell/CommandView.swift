@@ -59,21 +59,14 @@ public struct CommandView: Hashable, Sendable {
     /// The flags given, by name: `-qy` gives `q` and `y`, `--yes` and `--yes=1` give `yes`.
     public var flagNames: Set<String> {
         var names: Set<String> = []
-        for word in arguments {
-            guard let value = word.literalValue else { continue }
-            if value == "--" { break }
-            guard Self.isFlag(value) else { continue }
-            if value.hasPrefix("--") {
-                names.insert(String(value.dropFirst(2).prefix { $0 != "=" }))
-            } else {
-                for character in value.dropFirst() {
-                    if character == "=" { break }
-                    names.insert(String(character))
-                }
-            }
+        for case .flag(let name, _, _) in ProgramSpec.unknown.scanner.positions(of: literalArguments, stopsAtDoubleDash: true) {
+            names.insert(String(name.drop { $0 == "-" }))
         }
         return names
     }
+
+    /// The literal values of the arguments (nil where a word is not literal).
+    public var literalArguments: [String?] { arguments.map(\.literalValue) }
 
     /// Whether any of `names` is given as a flag (short names without `-`, long without `--`).
     public func hasFlag(_ names: String...) -> Bool {
@@ -83,21 +76,21 @@ public struct CommandView: Hashable, Sendable {
     /// The value of a `--name=value` flag, or of `-n value` / `--name value` when the
     /// flag is followed by a word.
     public func flagValue(_ names: String...) -> String? {
-        let words = Array(arguments)
-        for (index, word) in words.enumerated() {
-            guard let value = word.literalValue else { continue }
-            if value == "--" { break }
-            for name in names {
-                let spelled = name.count == 1 ? "-" + name : "--" + name
-                if value.hasPrefix(spelled + "=") { return String(value.dropFirst(spelled.count + 1)) }
-                if value == spelled, index + 1 < words.count { return words[index + 1].literalValue }
+        let spelled = Set(names.map { $0.count == 1 ? "-" + $0 : "--" + $0 })
+        let values = literalArguments
+        let scanner = OptionScanner(flagsWithValues: spelled)
+        for case .flag(let name, let value?, _) in scanner.positions(of: values, stopsAtDoubleDash: true)
+        where spelled.contains(name) {
+            switch value {
+            case .attached(let text): return text
+            case .word(let index): return values[index]
             }
         }
         return nil
     }
 
     /// Whether a word reads as a flag: a dash and more, but not a negative number.
-    static func isFlag(_ value: String) -> Bool {
+    public static func isFlag(_ value: String) -> Bool {
         guard value.count > 1, value.hasPrefix("-") else { return false }
         let body = value.dropFirst()
         return !body.allSatisfy { $0.isNumber || $0 == "." }

@@ -44,34 +44,27 @@ extension CommandView {
         guard let (manager, argumentStart) = packageManager else { return nil }
         let table = PackageManagerTable.entry(for: manager)
         let words = Array(command.words[argumentStart...])
+        let values = words.map(\.literalValue)
         var subcommand: String?
         var packages: [PackageRequest] = []
         var requirementFiles: [String] = []
-        var index = 0
-        var flagsEnded = false
-        while index < words.count {
-            let word = words[index]
-            index += 1
-            guard let value = word.literalValue else {
-                if subcommand != nil { packages.append(PackageRequest(name: "", version: nil, versionOperator: nil, word: word)) }
-                continue
-            }
-            if !flagsEnded && value == "--" {
-                flagsEnded = true
-                continue
-            }
-            if !flagsEnded && CommandView.isFlag(value) {
-                let flag = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
-                if table.requirementFlags.contains(flag) {
-                    if value.contains("=") {
-                        requirementFiles.append(String(value.drop { $0 != "=" }.dropFirst()))
-                    } else if index < words.count, let file = words[index].literalValue {
-                        requirementFiles.append(file)
-                        index += 1
-                    }
-                } else if table.flagsWithValues.contains(flag) && !value.contains("=") {
-                    index += 1
+        for position in table.spec.scanner.positions(of: values) {
+            let wordIndex: Int
+            switch position {
+            case .flag(let name, let value, _):
+                guard table.requirementFlags.contains(name) else { continue }
+                switch value {
+                case .attached(let file): requirementFiles.append(file)
+                case .word(let index): if let file = values[index] { requirementFiles.append(file) }
+                case nil: break
                 }
+                continue
+            case .operand(let index):
+                wordIndex = index
+            }
+            let word = words[wordIndex]
+            guard let value = values[wordIndex] else {
+                if subcommand != nil { packages.append(PackageRequest(name: "", version: nil, versionOperator: nil, word: word)) }
                 continue
             }
             guard subcommand != nil else {

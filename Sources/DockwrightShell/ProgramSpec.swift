@@ -12,11 +12,14 @@ public struct ProgramSpec: Sendable {
     public let versionOperators: [String]
     /// Whether versions follow rpm's `name-version` form instead.
     public let usesRPMVersions: Bool
+    /// How its flags are spelled: GNU clusters, or Go's one flag a word.
+    public let flagStyle: OptionScanner.Style
 
     init(
-        installVerbs: Set<String>, flagsWithValues: Set<String>, requirementFlags: Set<String> = [],
-        versionOperators: [String], usesRPMVersions: Bool = false
+        installVerbs: Set<String> = [], flagsWithValues: Set<String>, requirementFlags: Set<String> = [],
+        versionOperators: [String] = [], usesRPMVersions: Bool = false, flagStyle: OptionScanner.Style = .gnu
     ) {
+        self.flagStyle = flagStyle
         self.installVerbs = installVerbs
         self.flagsWithValues = flagsWithValues
         self.requirementFlags = requirementFlags
@@ -24,11 +27,11 @@ public struct ProgramSpec: Sendable {
         self.usesRPMVersions = usesRPMVersions
     }
 
-    /// apt-get, apt and aptitude (`apt-get --help`, apt.conf(5)).
+    /// apt-get, apt and aptitude (`apt-get --help`, apt-get(8), apt.conf(5)).
     public static let apt = ProgramSpec(
         installVerbs: ["install"],
         flagsWithValues: ["-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release", "-a",
-                          "--host-architecture"],
+                          "--host-architecture", "-P", "--build-profiles"],
         versionOperators: ["=", "/"])
 
     /// Alpine's apk (`apk add --help`).
@@ -38,12 +41,14 @@ public struct ProgramSpec: Sendable {
                           "--repositories-file", "--cache-max-age"],
         versionOperators: [">=", "<=", "~=", "=", "~", ">", "<"])
 
-    /// yum, dnf, microdnf and tdnf (`dnf --help`).
+    /// yum, dnf, microdnf and tdnf (`dnf --help`, dnf(8) "Options").
     public static let rpm = ProgramSpec(
         installVerbs: ["install"],
         flagsWithValues: ["-c", "--config", "--releasever", "-x", "--exclude", "--installroot", "--setopt", "--enablerepo",
                           "--disablerepo", "--repo", "--repoid", "-d", "--debuglevel", "-e", "--errorlevel", "--forcearch",
-                          "--downloaddir", "--destdir", "--disableplugin", "--enableplugin", "--rpmverbosity"],
+                          "--downloaddir", "--destdir", "--disableplugin", "--enableplugin", "--rpmverbosity",
+                          "--repofrompath", "--comment", "--color", "--disableexcludes", "-R", "--randomwait", "--advisory",
+                          "--bz", "--cve", "--sec-severity"],
         versionOperators: [], usesRPMVersions: true)
 
     /// SUSE's zypper (`zypper help install`).
@@ -100,7 +105,7 @@ public struct ProgramSpec: Sendable {
         flagsWithValues: ["-o", "-p", "-C", "-ldflags", "-gcflags", "-asmflags", "-gccgoflags", "-tags", "-mod",
                           "-modfile", "-overlay", "-pkgdir", "-toolexec", "-exec", "-buildmode", "-compiler",
                           "-installsuffix", "-pgo", "-covermode", "-coverpkg"],
-        versionOperators: ["@"])
+        versionOperators: ["@"], flagStyle: .go)
 
     /// cargo (`cargo help install`).
     public static let cargo = ProgramSpec(
@@ -108,6 +113,15 @@ public struct ProgramSpec: Sendable {
         flagsWithValues: ["--version", "--git", "--branch", "--tag", "--rev", "--path", "--root", "--features", "-j",
                           "--jobs", "--target", "--profile", "--index", "--registry"],
         versionOperators: ["@"])
+
+    /// GNU `ln` (`ln --help`).
+    public static let ln = ProgramSpec(flagsWithValues: ["-t", "--target-directory", "-S", "--suffix"])
+
+    /// Any program whose own flags are not listed: no flag is known to take a value.
+    public static let unknown = ProgramSpec(flagsWithValues: [])
+
+    /// The reader of this program's command lines.
+    public var scanner: OptionScanner { OptionScanner(self) }
 }
 
 extension PackageManager {

@@ -1,37 +1,46 @@
 import DockwrightSyntax
 
 extension ShellParameterExpansion {
-    /// The value of `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`,
-    /// `${NAME+word}`, `${NAME/pattern/text}` and `${NAME//pattern/text}` for variables
-    /// known from `environment`; nil when the value depends on what only the running
-    /// shell knows (another operator, a glob pattern, an operand `operandValue` cannot read).
+    /// The value of `$NAME`, `${NAME}` and `${NAME<op>word}` for the operators Dockerfile
+    /// words share with sh (``ParameterOperator``: `:-`, `-`, `:+`, `+`, `#`, `##`, `%`,
+    /// `%%`, `/`, `//`) for variables known from `environment`; nil when the value
+    /// depends on what only the running shell knows (another operator, an operand
+    /// `operandValue` cannot read, a `?` check that would fail).
     ///
-    /// The one reading of shell parameters every rule uses. A name missing from
-    /// `environment` is taken as unset: `${VERSION:-1.0}` is `1.0`.
+    /// The one reading of shell parameters every rule uses, with the Dockerfile's: a
+    /// name missing from `environment` is unset for `${VERSION:-1.0}` (`1.0`), and
+    /// unknown for a bare `$NAME` and for the patterns (it may be a variable the script
+    /// sets, which the environment does not show).
     public func value(in environment: some VariableValues, operandValue: (ShellWord) -> String?) -> String? {
         let current = environment.value(of: name)
-        switch operatorText {
-        case "":
-            return current
-        case ":-", "-":
-            if let current, !(operatorText == ":-" && current.isEmpty) { return current }
-            guard let operand else { return "" }
-            return operandValue(operand)
-        case ":+", "+":
-            let isSet = operatorText == ":+" ? !(current ?? "").isEmpty : current != nil
-            guard isSet else { return "" }
-            guard let operand else { return "" }
-            return operandValue(operand)
-        case "/", "//":
-            // `${PACKAGES//,/ }`: a literal pattern (no glob) replaced in a known value.
-            guard let current, let operand = operand?.literalValue else { return nil }
-            let pieces = operand.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            let pattern = String(pieces[0])
-            let replacement = pieces.count > 1 ? String(pieces[1]) : ""
-            guard !pattern.isEmpty, !pattern.contains(where: { "*?[\\".contains($0) }) else { return nil }
-            return current.replacing(pattern, with: replacement, maxReplacements: operatorText == "//" ? .max : 1)
-        default:
-            return nil
+        guard !operatorText.isEmpty else { return current }
+        guard let parameterOperator = ParameterOperator(rawValue: operatorText) else { return nil }
+        var pattern: String?
+        var replacement = ""
+        if parameterOperator.takesPattern {
+            // sh's globs have bracket expressions and quoting that BuildKit's patterns
+            // lack: a pattern reads alike when it has neither and its `*` and `?` are
+            // unquoted.
+            let parts = operand?.parts ?? []
+            guard current != nil, var text = operand?.literalValue ?? (operand == nil ? "" : nil),
+                  !text.contains(where: { "[]\\".contains($0) }),
+                  !text.contains(where: { "*?".contains($0) }) || parts.allSatisfy({ if case .literal = $0 { true } else { false } })
+            else { return nil }
+            if parameterOperator == .replaceFirst || parameterOperator == .replaceAll {
+                let pieces = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+                replacement = pieces.count > 1 ? String(pieces[1]) : ""
+                text = String(pieces[0])
+                // BuildKit reads `$1` in a replacement as a match group; sh does not.
+                guard !replacement.contains("$") else { return nil }
+            }
+            pattern = text
         }
+        let outcome = parameterOperator.apply(to: current, operand: {
+            if let pattern { return pattern }
+            guard let operand else { return "" }
+            return operandValue(operand)
+        }, replacement: replacement)
+        if case .value(let value) = outcome { return value }
+        return nil
     }
 }

@@ -38,3 +38,28 @@ import Testing
         #expect(context.model.hasParsedRunScripts)
     }
 }
+
+/// The package rules read `apt-get` command lines with the one option reader.
+@Suite struct OneOptionReaderTests {
+    /// `-yt bookworm-backports`: the release is `-t`'s value, so `install` is the
+    /// subcommand and `curl` the unpinned package (the old split took the release for
+    /// a positional word, the first of the package list).
+    @Test func aClusteredTargetReleaseIsNotTheSubcommand() {
+        let clustered = ModelFactsTests.lint("FROM debian:12\nRUN apt-get -yt bookworm-backports install curl\n")
+        #expect(clustered.contains { $0.code == "DL3008" && $0.message.contains("`curl`") })
+        // Its twin with separate flags was always read this way.
+        let separate = ModelFactsTests.lint("FROM debian:12\nRUN apt-get -y -t bookworm-backports install curl\n")
+        #expect(separate.contains { $0.code == "DL3008" && $0.message.contains("`curl`") })
+    }
+}
+
+/// One locator of `$NAME` references for every rule that points at one.
+@Suite struct OneReferenceLocatorTests {
+    /// `${AB}` is not a reference to `A`: DL3044 points at `${A}`, as the shared locator
+    /// always did (DL3044's own copy matched any `${A…` prefix).
+    @Test func aBracedLongerNameIsNotTheReference() throws {
+        let text = "FROM alpine\nENV A=x C=${AB}${A}\n"
+        let finding = try #require(ModelFactsTests.lint(text, rules: [EnvSelfReferenceRule()]).first { $0.message.contains("`$A`") })
+        #expect(text.utf8.dropFirst(finding.range.start).prefix(finding.range.end - finding.range.start).elementsEqual("${A}".utf8))
+    }
+}

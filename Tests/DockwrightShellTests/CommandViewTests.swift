@@ -58,20 +58,22 @@ import Testing
         #expect(installations("apt-get install -y -a arm64 curl").first?.packages.map(\.name) == ["curl"])
         #expect(installations("dnf --setopt=x=1 --repoid extras install -y nginx").first?.packages.map(\.name) == ["nginx"])
         #expect(installations("pip install --root-user-action ignore flask").first?.packages.map(\.name) == ["flask"])
+        #expect(installations("dnf --disableexcludes all install -y nginx").first?.packages.map(\.name) == ["nginx"])
+        #expect(installations("apt-get -P nocheck install -y curl").first?.packages.map(\.name) == ["curl"])
         #expect(PackageManager.dnf.spec.flagsWithValues.contains("--repoid"))
         #expect(PackageManager.aptGet.spec.flagsWithValues == PackageManager.apt.spec.flagsWithValues)
     }
 
     /// One reading of `${…}` in shell words for every rule (the command rules lacked `/`,
-    /// the package rules `:+`).
+    /// the package rules `:+`, both `#` and `%`); case conversion stays unknown.
     @Test func parameterOperatorsHaveOneReading() throws {
-        let script = try #require(parseScript("echo $A ${A:-d} ${U:-d} ${A:+s} ${U:+s} ${L//,/ } ${A%x}"))
+        let script = try #require(parseScript("echo $A ${A:-d} ${U:-d} ${A:+s} ${U:+s} ${L//,/ } ${A%x} ${A^^}"))
         let parameters = script.commands[0].arguments.compactMap { word -> ShellParameterExpansion? in
             if case .parameter(let expansion)? = word.parts.first { return expansion }
             return nil
         }
         let values = parameters.map { $0.value(in: ["A": "a", "L": "x,y"]) { $0.literalValue } }
-        #expect(values == ["a", "a", "d", "s", "", "x y", nil])
+        #expect(values == ["a", "a", "d", "s", "", "x y", "a", nil])
     }
 
     @Test func aptGetWithPinsAndOptions() throws {

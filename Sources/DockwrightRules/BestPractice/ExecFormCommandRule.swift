@@ -126,7 +126,7 @@ private extension ExecFormCommandRule {
     /// The words of a shell command that means the same in exec form, or nil: only
     /// characters no shell (sh, bash, cmd) gives a meaning to.
     static func plainWords(of token: Token, in context: RuleContext) -> [String]? {
-        guard InstructionWords.isWrittenPlainly(token, in: context) else { return nil }
+        guard context.model.isWrittenPlainly(token) else { return nil }
         let words = token.text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let first = words.first, !shellBuiltins.contains(first), !first.contains("=") else { return nil }
         for word in words {

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -38,7 +39,7 @@ public struct PointlessCommandRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        context.scriptCommands.compactMap { command in
+        context.model.scriptCommands.compactMap { command in
             guard let name = command.name, Self.pointless.contains(name) else { return nil }
             return Violation(
                 range: command.range(of: command.view.nameWord),

@@ -48,7 +48,7 @@ public struct PreferCopyOverAddRule: Rule {
             guard instruction.kind == .add, instruction.heredocs.isEmpty else { return nil }
             let flagNames = Set(instruction.flags.map(\.name))
             guard flagNames.isDisjoint(with: ["checksum", "keep-git-dir", "unpack"]) else { return nil }
-            let sources = sources(of: instruction)
+            let sources = CopyInstruction(instruction)?.sources ?? []
             guard !sources.isEmpty, sources.allSatisfy(isPlainLocalSource) else { return nil }
             let fix: Fix? = sources.contains { $0.contains("$") } ? nil : Fix(
                 title: "Replace `ADD` with `COPY`", applicability: .safe,
@@ -59,20 +59,6 @@ public struct PreferCopyOverAddRule: Rule {
 }
 
 private extension PreferCopyOverAddRule {
-    /// Every argument but the destination, quotes removed.
-    func sources(of instruction: InstructionSyntax) -> [String] {
-        var values = instruction.values
-        guard values.count >= 2 else { return [] }
-        values.removeLast()
-        return values.map { value in
-            var text = Substring(value)
-            if text.count >= 2, let first = text.first, first == text.last, first == "\"" || first == "'" {
-                text = text.dropFirst().dropLast()
-            }
-            return String(text)
-        }
-    }
-
     /// A source ADD copies as is: not a URL, not a git source, not an archive ADD would unpack.
     func isPlainLocalSource(_ source: String) -> Bool {
         let lowered = source.lowercased()

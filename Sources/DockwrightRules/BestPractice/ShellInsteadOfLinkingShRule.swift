@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -40,8 +41,8 @@ public struct ShellInsteadOfLinkingShRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        let scanner = OptionScanner(flagsWithValues: ["-t", "--target-directory", "-S", "--suffix"])
-        for command in context.scriptCommands where command.name == "ln" {
+        let scanner = ProgramSpec.ln.scanner
+        for command in context.model.scriptCommands where command.name == "ln" {
             let items = scanner.scan(command.expandedArguments)
             let operands = items.operands
             let created: [ExpandedWord]

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -62,12 +63,12 @@ public struct WgetProgressRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         var isGNUStage: [Int: Bool] = [:]
-        for command in context.scriptCommands where command.name == "wget" {
+        for command in context.model.scriptCommands where command.name == "wget" {
             guard !Self.isQuiet(command.expandedArguments) else { continue }
             let stageIndex = command.run.stageIndex
             let isGNU = isGNUStage[stageIndex] ?? {
                 guard context.stages.stages.indices.contains(stageIndex) else { return false }
-                return ImageFamily.of(context.stages.stages[stageIndex], in: context) == .gnu
+                return context.model.imageFamily(ofStage: stageIndex) == .gnu
             }()
             isGNUStage[stageIndex] = isGNU
             var fix: Fix?

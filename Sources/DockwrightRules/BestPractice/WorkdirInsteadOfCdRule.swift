@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -62,7 +63,7 @@ public struct WorkdirInsteadOfCdRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.scriptCommands where command.name == "cd" && command.view.wrappers.isEmpty {
+        for command in context.model.scriptCommands where command.name == "cd" && command.view.wrappers.isEmpty {
             violations.append(Violation(
                 range: command.range(of: command.view.nameWord),
                 message: "`cd` lasts only for this `RUN`; use `WORKDIR` to switch directories",
@@ -101,7 +102,7 @@ private extension WorkdirInsteadOfCdRule {
         return Fix(
             title: "Move `cd \(directory)` into a `WORKDIR` before the `RUN`", applicability: .unsafe,
             edits: [
-                .insert(workdir, at: context.insertionOffset(before: run.instruction)),
+                .insert(workdir, at: context.model.insertionOffset(before: run.instruction)),
                 .delete(TextRange(start: cdStart, end: removalEnd)),
             ])
     }

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -34,7 +35,7 @@ public struct ZypperNoDistUpgradeRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        PackageManagerCommands.all(in: context).compactMap { command in
+        context.model.packageManagerCommands.compactMap { command in
             guard command.manager == .zypper, let word = command.subcommandWord,
                   ["dist-upgrade", "dup"].contains(command.subcommand ?? "") else { return nil }
             return Violation(

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a relative WORKDIR whose result depends on the base image's working directory.
@@ -57,16 +58,16 @@ public struct AbsoluteWorkdirRule: Rule {
             var isAbsoluteKnown = stage.baseStageIndex.map { $0 < absoluteAtEnd.count && absoluteAtEnd[$0] } ?? false
             for instruction in stage.instructions where instruction.kind == .workdir {
                 guard case .text(let token) = instruction.arguments,
-                      let expansion = InstructionWords.expansion(of: token.text, at: instruction, in: context),
+                      let expansion = context.model.expansion(of: token.text, before: instruction),
                       let value = expansion.value, !value.isEmpty
                 else { continue }
-                let written = InstructionWords.unquoted(token.text)
+                let written = InstructionText.unquoted(token.text)
                 if !expansion.undefinedNames.isEmpty && written.hasPrefix("$") {
                     // Mirrors hadolint: a path starting with an unknown variable may well be absolute.
                     isAbsoluteKnown = true
                     continue
                 }
-                if InstructionWords.isAbsolutePath(value) {
+                if InstructionText.isAbsolutePath(value) {
                     isAbsoluteKnown = true
                     continue
                 }

@@ -66,14 +66,9 @@ public struct AvoidCopyingIgnoredFilesRule: Rule {
         for stage in context.stages.stages {
             for instruction in stage.instructions where instruction.kind == .copy || instruction.kind == .add {
                 // Mirrors BuildKit: only sources read from the main context are checked.
-                if instruction.kind == .copy && instruction.flag(named: "from") != nil { continue }
-                guard let environment = scope.variables(before: instruction) else { continue }
-                let tokens: [Token]
-                switch instruction.arguments {
-                case .words(let words), .execForm(let words): tokens = words
-                default: continue
-                }
-                for token in tokens.dropLast() where !token.text.hasPrefix("<<") {
+                guard let copy = CopyInstruction(instruction), instruction.kind == .add || copy.copiesFromContext,
+                      let environment = context.model.variables(before: instruction) else { continue }
+                for token in copy.sourceTokens where !token.text.hasPrefix("<<") {
                     guard let source = scope.expander.evaluate(token.text, environment: environment).value,
                         !CopySource(source).isRemote
                     else { continue }

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a COPY with several sources whose destination does not end in `/`.
@@ -56,21 +57,17 @@ public struct CopyDestinationSlashRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         context.syntax.instructions.compactMap { instruction in
             guard instruction.kind == .copy else { return nil }
-            let tokens: [Token]
-            switch instruction.arguments {
-            case .words(let words), .execForm(let words): tokens = words
-            default: return nil
-            }
-            guard tokens.count >= 3, let destination = tokens.last else { return nil }
-            let written = InstructionWords.unquoted(destination.text)
-            if let value = InstructionWords.resolvedValue(of: destination.text, at: instruction, in: context) {
+            guard let copy = CopyInstruction(instruction), copy.sourceTokens.count >= 2 else { return nil }
+            let destination = copy.destinationToken
+            let written = copy.destination
+            if let value = context.model.resolvedValue(of: destination.text, before: instruction) {
                 guard !Self.namesFolder(value) else { return nil }
             } else if Self.namesFolder(written) {
                 return nil
             }
             return Violation(
                 range: destination.range,
-                message: "`COPY` with \(tokens.count - 1) sources needs a folder destination; write `\(written)/`",
+                message: "`COPY` with \(copy.sourceTokens.count) sources needs a folder destination; write `\(written)/`",
                 fix: fix(for: destination, context))
         }
     }

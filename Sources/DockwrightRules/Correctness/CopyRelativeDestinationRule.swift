@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a COPY to a relative destination before the stage sets a WORKDIR.
@@ -46,39 +47,23 @@ public struct CopyRelativeDestinationRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        var workdirAtEnd: [Bool] = []
         for stage in context.stages.stages {
-            var hasWorkdir = false
-            if let base = stage.baseStageIndex, base < workdirAtEnd.count {
-                hasWorkdir = workdirAtEnd[base]
-                    || context.stages.stages[base].instructions.contains { $0.trigger?.kind == .workdir }
-            }
-            let startsAtRoot = !context.stages.argScope.inheritsImageEnvironment(stageIndex: stage.index)
-            for instruction in stage.instructions {
-                if instruction.kind == .workdir { hasWorkdir = true }
-                guard instruction.kind == .copy, !hasWorkdir, !startsAtRoot,
-                      let destination = Self.destination(of: instruction),
-                      let expansion = InstructionWords.expansion(of: destination.text, at: instruction, in: context),
+            for instruction in stage.instructions where instruction.kind == .copy {
+                // The base image's directory: no WORKDIR of the file (and not `scratch`, which runs in `/`).
+                guard context.model.runsInImageWorkingDirectory(instruction, inStage: stage.index),
+                      let destination = CopyInstruction(instruction)?.destinationToken,
+                      let expansion = context.model.expansion(of: destination.text, before: instruction),
                       let value = expansion.value
                 else { continue }
-                let written = InstructionWords.unquoted(destination.text)
+                let written = InstructionText.unquoted(destination.text)
                 if !expansion.undefinedNames.isEmpty && written.hasPrefix("$") { continue }
-                guard !InstructionWords.isAbsolutePath(value) else { continue }
+                guard !InstructionText.isAbsolutePath(value) else { continue }
                 violations.append(Violation(
                     range: destination.range,
                     message: "`\(written)` is relative to the base image's working directory; "
                         + "set `WORKDIR` first or copy to an absolute path"))
             }
-            workdirAtEnd.append(hasWorkdir)
         }
         return violations
-    }
-
-    /// The last word of a COPY.
-    static func destination(of instruction: InstructionSyntax) -> Token? {
-        switch instruction.arguments {
-        case .words(let tokens), .execForm(let tokens): return tokens.count >= 2 ? tokens.last : nil
-        default: return nil
-        }
     }
 }

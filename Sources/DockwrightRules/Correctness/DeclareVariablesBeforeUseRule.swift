@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags `$VAR` in an instruction BuildKit expands when no ARG or ENV declares it there.
@@ -99,7 +100,7 @@ public struct DeclareVariablesBeforeUseRule: Rule {
             let knowsWholeEnvironment = !scope.inheritsImageEnvironment(stageIndex: stage.index)
             let evidence = Evidence(stage: stage, file: file, context: context)
             for instruction in stage.instructions {
-                guard var environment = scope.variables(before: instruction) else { continue }
+                guard var environment = context.model.variables(before: instruction) else { continue }
                 for word in Self.words(of: instruction) {
                     let expansion = scope.expander.evaluate(word.text, environment: environment)
                     for name in expansion.undefinedNames where !environment.isDeclaredArgument(name) {

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags an ENV value that uses a variable set earlier in the same ENV.
@@ -42,17 +43,17 @@ public struct EnvSelfReferenceRule: Rule {
         let scope = context.stages.argScope
         return context.syntax.instructions.flatMap { instruction -> [Violation] in
             guard instruction.kind == .env, case .keyValuePairs(let pairs, _) = instruction.arguments,
-                  let environment = scope.variables(before: instruction)
+                  let environment = context.model.variables(before: instruction)
             else { return [] }
             var setHere: Set<String> = []
             var violations: [Violation] = []
             for pair in pairs {
-                let key = InstructionWords.unquoted(pair.key.text)
+                let key = InstructionText.unquoted(pair.key.text)
                 for name in scope.expander.referencedNames(in: pair.value.text)
                 where setHere.contains(name) && name != key && environment[name] == nil
                     && !environment.isDeclaredArgument(name) {
                     violations.append(Violation(
-                        range: Self.referenceRange(of: name, in: pair.value, context),
+                        range: VariableReferenceLocator.reference(to: name, in: pair.value.range, of: context.syntax.source) ?? pair.value.range,
                         message: "`$\(name)` is still unset here: `ENV` reads the values from before it; "
                             + "set `\(name)` in an earlier `ENV`"))
                     break
@@ -61,29 +62,5 @@ public struct EnvSelfReferenceRule: Rule {
             }
             return violations
         }
-    }
-
-    /// The range of the first `$name` or `${name` in the value as written, else the value.
-    static func referenceRange(of name: String, in value: Token, _ context: RuleContext) -> TextRange {
-        let bytes = Array(context.syntax.source.text(in: value.range).utf8)
-        let nameBytes = Array(name.utf8)
-        let isNameByte: (UInt8) -> Bool = {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F
-        }
-        var index = 0
-        while index < bytes.count {
-            defer { index += 1 }
-            guard bytes[index] == UInt8(ascii: "$") else { continue }
-            var start = index + 1
-            let braced = start < bytes.count && bytes[start] == UInt8(ascii: "{")
-            if braced { start += 1 }
-            let end = start + nameBytes.count
-            guard end <= bytes.count, Array(bytes[start..<end]) == nameBytes else { continue }
-            if braced || end == bytes.count || !isNameByte(bytes[end]) {
-                return TextRange(
-                    start: value.range.start + index, end: min(value.range.end, value.range.start + end + (braced ? 1 : 0)))
-            }
-        }
-        return value.range
     }
 }

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags an EXPOSE port above 65535.
@@ -37,7 +38,7 @@ public struct ExposePortRangeRule: Rule {
         context.syntax.instructions.flatMap { instruction -> [Violation] in
             guard instruction.kind == .expose, case .words(let tokens) = instruction.arguments else { return [] }
             return tokens.compactMap { token -> Violation? in
-                guard let expansion = InstructionWords.expansion(of: token.text, at: instruction, in: context),
+                guard let expansion = context.model.expansion(of: token.text, before: instruction),
                       expansion.undefinedNames.isEmpty,
                       let bad = expansion.words.first(where: { Self.isOutOfRange($0) })
                 else { return nil }

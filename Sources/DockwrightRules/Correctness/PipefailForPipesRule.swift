@@ -171,7 +171,7 @@ private extension PipefailForPipesRule {
     /// when the stage's image is known to have that shell.
     static func fix(before run: InstructionSyntax, in stage: Stage, _ context: RuleContext) -> Fix? {
         let shell: String
-        switch ImageFamily.of(stage, in: context) {
+        switch context.model.imageFamily(ofStage: stage.index) {
         case .gnu: shell = "/bin/bash"
         case .alpine: shell = "/bin/ash"
         case nil: return nil
@@ -180,6 +180,6 @@ private extension PipefailForPipesRule {
         let text = "\(style.keyword(.shell)) [\"\(shell)\", \"-o\", \"pipefail\", \"-c\"]\(style.lineEnding)"
         return Fix(
             title: "Set `SHELL [\"\(shell)\", \"-o\", \"pipefail\", \"-c\"]` before this `RUN`", applicability: .unsafe,
-            edits: [.insert(text, at: context.insertionOffset(before: run))])
+            edits: [.insert(text, at: context.model.insertionOffset(before: run))])
     }
 }

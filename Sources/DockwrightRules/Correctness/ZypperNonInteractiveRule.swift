@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -54,7 +55,7 @@ public struct ZypperNonInteractiveRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        PackageManagerCommands.all(in: context).compactMap { command in
+        context.model.packageManagerCommands.compactMap { command in
             guard command.manager == .zypper, let subcommand = command.subcommand,
                   Self.promptingSubcommands.contains(subcommand), !Self.isNonInteractive(command) else { return nil }
             let fix = Fix(

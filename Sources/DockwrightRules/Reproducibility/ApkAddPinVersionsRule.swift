@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -49,7 +50,7 @@ public struct ApkAddPinVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in PackageManagerCommands.all(in: context) where command.manager == .apk && command.subcommand == "add" {
+        for command in context.model.packageManagerCommands where command.manager == .apk && command.subcommand == "add" {
             violations += PackageManagerCommands.unpinnedPackageViolations(
                 of: command, operands: command.operands, in: context, isPinned: Self.isPinned)
         }

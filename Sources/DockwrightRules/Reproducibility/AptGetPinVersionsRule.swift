@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -70,7 +71,7 @@ public struct AptGetPinVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in PackageManagerCommands.all(in: context)
+        for command in context.model.packageManagerCommands
         where command.manager == .aptGet && command.subcommand == "install" {
             violations += PackageManagerCommands.unpinnedPackageViolations(
                 of: command, operands: command.operands, in: context, isPinned: Self.isPinned)

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a FROM whose image tag is `latest`.
@@ -48,12 +49,12 @@ public struct AvoidLatestTagRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        BaseImage.all(in: context).compactMap { base in
+        context.model.baseImages.compactMap { base in
             let reference = base.reference
             // Mirrors hadolint DL3007: the tag alone decides, a digest next to it does not exempt
             // it. ARGs without a value are set to a plain word: if the tag stays `latest`, they
             // cannot change it.
-            guard reference.tag == "latest", base.probe("x", in: context)?.tag == "latest" else { return nil }
+            guard reference.tag == "latest", base.probe("x", in: context.model)?.tag == "latest" else { return nil }
             let message: String
             if reference.digest != nil {
                 let shown = (reference.text.split(separator: "@").first.map(String.init) ?? reference.text) + "@…"

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -47,7 +48,7 @@ public struct PinGemVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.scriptCommands {
+        for command in context.model.scriptCommands {
             guard let install = command.gemInstall, !install.items.hasFlag("-v", "--version") else { continue }
             for operand in install.operands where LanguagePin.gem(operand) == false {
                 let shown = operand.displayText

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -53,7 +54,7 @@ public struct PinGoModuleVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.scriptCommands {
+        for command in context.model.scriptCommands {
             guard let install = command.goInstall else { continue }
             for operand in install.operands where LanguagePin.go(operand) == false {
                 let shown = operand.displayText

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -59,7 +60,7 @@ public struct PinNpmVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.scriptCommands {
+        for command in context.model.scriptCommands {
             guard let install = command.npmInstall else { continue }
             for operand in install.operands where LanguagePin.npm(operand) == false {
                 let shown = operand.displayText

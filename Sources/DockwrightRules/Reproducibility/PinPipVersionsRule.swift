@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -70,7 +71,7 @@ public struct PinPipVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.scriptCommands {
+        for command in context.model.scriptCommands {
             guard let (install, _) = command.pipInstall else { continue }
             // Mirrors hadolint: a constraints file may pin every package of the command.
             if install.items.hasFlag("-c", "--constraint", "--constraints") { continue }

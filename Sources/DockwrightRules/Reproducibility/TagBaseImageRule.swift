@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags a FROM whose image has neither a tag nor a digest, so it pulls `latest`.
@@ -51,10 +52,10 @@ public struct TagBaseImageRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        BaseImage.all(in: context).compactMap { base in
+        context.model.baseImages.compactMap { base in
             // An ARG without a value may hold the tag at build time: judge the word with
             // such ARGs set to a tagged value, and report only if it still has no tag.
-            guard !base.reference.isScratch, let probe = base.probe("x:1", in: context), probe.isValid,
+            guard !base.reference.isScratch, let probe = base.probe("x:1", in: context.model), probe.isValid,
                   probe.tag == nil, probe.digest == nil else { return nil }
             let subject = base.messageSubject(showing: base.reference.text)
             return Violation(

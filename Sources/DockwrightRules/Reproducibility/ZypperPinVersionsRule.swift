@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -43,7 +44,7 @@ public struct ZypperPinVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in PackageManagerCommands.all(in: context)
+        for command in context.model.packageManagerCommands
         where command.manager == .zypper && ["install", "in"].contains(command.subcommand ?? "") {
             let type = command.view.flagValue("t", "type") ?? "package"
             guard type == "package" else { continue }

@@ -49,9 +49,9 @@ public struct AddURLChecksumRule: Rule {
         var violations: [Violation] = []
         for stage in context.stages.stages {
             for instruction in stage.instructions where instruction.kind == .add && instruction.heredocs.isEmpty {
-                guard instruction.flag(named: "checksum") == nil else { continue }
-                let environment = context.stages.argScope.variables(before: instruction) ?? [:]
-                for token in Self.sources(of: instruction) {
+                guard let add = CopyInstruction(instruction), add.checksum == nil else { continue }
+                let environment = context.model.variables(before: instruction) ?? [:]
+                for token in add.sourceTokens {
                     guard case .success(let value) = context.stages.argScope.expander.expand(
                         token.text, environment: environment), Self.isRemoteFile(value) else { continue }
                     violations.append(Violation(
@@ -65,17 +65,6 @@ public struct AddURLChecksumRule: Rule {
 }
 
 private extension AddURLChecksumRule {
-    /// Every argument token but the destination.
-    static func sources(of instruction: InstructionSyntax) -> [Token] {
-        let tokens: [Token]
-        switch instruction.arguments {
-        case .words(let words): tokens = words
-        case .execForm(let elements): tokens = elements
-        default: return []
-        }
-        return tokens.count >= 2 ? Array(tokens.dropLast()) : []
-    }
-
     /// An HTTP(S) file, not a git repository.
     static func isRemoteFile(_ source: String) -> Bool { CopySource(source) == .httpFile }
 }

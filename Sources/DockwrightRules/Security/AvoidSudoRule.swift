@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -41,7 +42,7 @@ public struct AvoidSudoRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.scriptCommands {
+        for command in context.model.scriptCommands {
             // `sudo` is unwrapped as a wrapper, or is the program itself (`sudo -i`).
             for word in command.view.command.words.prefix(command.view.nameIndex + 1)
             where Self.isSudo(word.literalValue) {

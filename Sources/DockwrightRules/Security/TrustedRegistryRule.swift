@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags images pulled from a registry outside the configured `trusted-registries`.
@@ -58,10 +59,10 @@ public struct TrustedRegistryRule: Rule {
         let trusted = context.options.trustedRegistries
         guard !trusted.isEmpty else { return [] }
         var violations: [Violation] = []
-        for base in BaseImage.all(in: context) where !base.reference.isScratch {
+        for base in context.model.baseImages where !base.reference.isScratch {
             // An ARG without a value may hide the registry (`${REGISTRY}/app`): judge the
             // image only when two different values give the same registry.
-            guard let probed = base.probe("probe.invalid", in: context), let other = base.probe("x", in: context),
+            guard let probed = base.probe("probe.invalid", in: context.model), let other = base.probe("x", in: context.model),
                   probed.domain == other.domain
             else { continue }
             if let violation = violation(for: other, shown: base.reference.text, range: base.token.range, trusted: trusted) {

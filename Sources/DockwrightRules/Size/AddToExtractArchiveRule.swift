@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -58,14 +59,14 @@ public struct AddToExtractArchiveRule: Rule {
             var reported: Set<Int> = []
             for instruction in stage.instructions {
                 if instruction.kind == .copy {
-                    guard instruction.flag(named: "from") == nil else { continue }
-                    for token in Self.archiveTokens(of: instruction) {
+                    guard let copy = CopyInstruction(instruction), copy.copiesFromContext else { continue }
+                    for token in Self.archiveTokens(of: copy) {
                         copied[Self.basename(token.text), default: []].append(token)
                     }
                     continue
                 }
                 guard instruction.kind == .run, !copied.isEmpty, let run = scripts[instruction.range.start] else { continue }
-                for command in context.scriptCommands(of: run) where Self.extracts(command) {
+                for command in context.model.scriptCommands(of: run) where Self.extracts(command) {
                     for argument in command.expandedArguments {
                         var value = argument.value
                         if value.hasPrefix("--file=") { value.removeFirst(7) }
@@ -85,26 +86,16 @@ public struct AddToExtractArchiveRule: Rule {
 // MARK: - Helpers
 
 private extension AddToExtractArchiveRule {
-    /// The suffixes of the tar archives `ADD` extracts (identity, gzip, bzip2, xz).
-    static let archiveSuffixes = [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tb2", ".tar.xz", ".txz"]
-
     /// The tokens naming an archive: the destination when it names one (hadolint's
     /// rule), else the archive sources.
-    static func archiveTokens(of copy: InstructionSyntax) -> [Token] {
-        let tokens: [Token]
-        switch copy.arguments {
-        case .words(let words): tokens = words
-        case .execForm(let words): tokens = words
-        default: return []
-        }
-        guard tokens.count >= 2, let destination = tokens.last else { return [] }
-        if isArchive(destination.text) { return [destination] }
-        return tokens.dropLast().filter { isArchive($0.text) }
+    static func archiveTokens(of copy: CopyInstruction) -> [Token] {
+        if isArchive(copy.destinationToken.text) { return [copy.destinationToken] }
+        return copy.sourceTokens.filter { isArchive($0.text) }
     }
 
     static func isArchive(_ path: String) -> Bool {
         let name = basename(path)
-        return archiveSuffixes.contains { name.hasSuffix($0) && name.count > $0.count }
+        return CopyInstruction.archiveSuffixes.contains { name.hasSuffix($0) && name.count > $0.count }
     }
 
     static func basename(_ path: String) -> String {

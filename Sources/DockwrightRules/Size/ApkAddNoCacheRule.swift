@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -58,7 +59,7 @@ public struct ApkAddNoCacheRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        PackageManagerCommands.all(in: context).compactMap { command in
+        context.model.packageManagerCommands.compactMap { command in
             guard command.manager == .apk, let add = command.subcommandWord, command.subcommand == "add",
                   !command.hasFlag("no-cache", "no-network"),
                   !PackageManagerCommands.isCached(command.run, anyOf: ["/var/cache/apk"]) else { return nil }

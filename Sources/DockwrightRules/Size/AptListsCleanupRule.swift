@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -149,7 +150,7 @@ private extension AptListsCleanupRule {
         // installs later would find no lists: no fix is better than that one.
         guard let last = script.commands.last(where: { Self.listReaders.contains($0.name ?? "") }),
               last.subcommand != "update",
-              let end = PackageManagerCommands.appendOffset(after: last, in: script, of: run, context: context)
+              let end = PackageManagerCommands.appendOffset(after: last, in: script, of: run, model: context.model)
         else { return nil }
         return Fix(
             title: "Remove the apt lists after the last apt command", applicability: .unsafe,

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags `COPY --from=<stage> / /`.
@@ -39,16 +40,9 @@ public struct CopyWholeFilesystemRule: Rule {
         context.stages.stages.flatMap { stage -> [Violation] in
             guard context.stages.argScope.inheritsImageEnvironment(stageIndex: stage.index) else { return [] }
             return stage.instructions.compactMap { instruction -> Violation? in
-                guard instruction.kind == .copy, let from = instruction.flag(named: "from"), from.value?.isEmpty == false
-                else { return nil }
-                let tokens: [Token]
-                switch instruction.arguments {
-                case .words(let words), .execForm(let words): tokens = words
-                default: return nil
-                }
-                guard tokens.count >= 2, let destination = tokens.last,
-                      InstructionWords.unquoted(destination.text) == "/",
-                      let root = tokens.dropLast().first(where: { InstructionWords.unquoted($0.text) == "/" })
+                guard instruction.kind == .copy, let copy = CopyInstruction(instruction),
+                      let from = copy.flags.flag("from"), from.value?.isEmpty == false, copy.destination == "/",
+                      let root = copy.sourceTokens.first(where: { InstructionText.unquoted($0.text) == "/" })
                 else { return nil }
                 return Violation(
                     range: root.range,

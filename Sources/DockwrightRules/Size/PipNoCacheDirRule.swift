@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -85,7 +86,7 @@ public struct PipNoCacheDirRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         var exemptScripts: [Int: Bool] = [:]
-        for command in context.scriptCommands {
+        for command in context.model.scriptCommands {
             guard let (install, launcher) = command.pipInstall, launcher == .pip else { continue }
             if install.items.hasFlag("--no-cache-dir") { continue }
             if let value = command.environment?["PIP_NO_CACHE_DIR"], Self.disablesCache(value) { continue }

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -41,7 +42,7 @@ public struct SingleDownloaderRule: Rule {
         var seen: [String: Set<String>] = [:]
         for run in context.runAndTriggerScripts {
             let key = "\(run.stageIndex)/\(run.isOnbuildTrigger)"
-            let downloads = context.scriptCommands(of: run).filter { $0.name == "curl" || $0.name == "wget" }
+            let downloads = context.model.scriptCommands(of: run).filter { $0.name == "curl" || $0.name == "wget" }
             guard let first = downloads.first else { continue }
             var tools = seen[key] ?? []
             for command in downloads { if let name = command.name { tools.insert(name) } }

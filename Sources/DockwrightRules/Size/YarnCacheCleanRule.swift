@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -56,7 +57,7 @@ public struct YarnCacheCleanRule: Rule {
         for stage in graph.stages { if let base = stage.baseStageIndex { reaching.insert(base) } }
         var violations: [Violation] = []
         for run in context.runAndTriggerScripts where run.isOnbuildTrigger || reaching.contains(run.stageIndex) {
-            let commands = context.scriptCommands(of: run).filter { $0.name == "yarn" }
+            let commands = context.model.scriptCommands(of: run).filter { $0.name == "yarn" }
             for (index, command) in commands.enumerated() {
                 let positionals = command.view.positionalArguments
                 guard positionals.first == "install" || (positionals.contains("install") && positionals.first != "run")

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags LABEL keys that break Docker's key format recommendations.
@@ -40,7 +41,7 @@ public struct ValidLabelKeyRule: Rule {
         context.syntax.instructions.flatMap { instruction -> [Violation] in
             guard instruction.kind == .label, case .keyValuePairs(let pairs, _) = instruction.arguments else { return [] }
             return pairs.compactMap { pair -> Violation? in
-                guard let key = InstructionWords.resolvedValue(of: pair.key.text, at: instruction, in: context),
+                guard let key = context.model.resolvedValue(of: pair.key.text, before: instruction),
                       let problem = Self.problem(with: key)
                 else { return nil }
                 return Violation(range: pair.key.range, message: "Label key `\(key)` \(problem)")

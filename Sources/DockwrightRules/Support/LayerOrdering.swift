@@ -75,9 +75,6 @@ enum LayerOrdering {
         }
     }
 
-    /// A word without one level of matching quotes.
-    static func unquoted(_ value: String) -> String { WorkingDirectories.unquoted(value) }
-
     // MARK: - Folders inside the image
 
     /// A folder in the image as far as the Dockerfile tells (the shell layer's type, so
@@ -100,19 +97,13 @@ enum LayerOrdering {
     /// instruction's start offset (the model's ``DockerfileModel/workingDirectories``).
     static func workingDirectories(_ context: RuleContext) -> [Int: ImagePath] { context.model.workingDirectories }
 
-    /// A word with the stage's ARG and ENV values substituted, or nil when it names a
-    /// variable the file does not define (the base image might) or does not expand.
-    static func expanded(_ word: String, before instruction: InstructionSyntax, scope: ArgScope) -> String? {
-        WorkingDirectories.expanded(word, before: instruction, scope: scope)
-    }
-
     /// Where a COPY or ADD puts its files: the destination folder, resolved against the
     /// WORKDIR in effect.
     static func destinationFolder(
         of instruction: InstructionSyntax, workingDirectory: ImagePath, scope: ArgScope
     ) -> ImagePath {
         guard let arguments = copyArguments(of: instruction),
-              let destination = expanded(arguments.destination, before: instruction, scope: scope) else {
+              let destination = WorkingDirectories.expanded(arguments.destination, before: instruction, scope: scope) else {
             return .relative(anchor: instruction.range.start, path: "")
         }
         return workingDirectory.appending(destination)

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -39,7 +40,7 @@ enum PackageCacheCleanup {
             let cleanup = family.cleanupText(last.manager)
             // Appended after the last install, so every install's cache goes; later commands
             // of the RUN and later RUNs fetch the metadata again when they need it.
-            let fix = PackageManagerCommands.appendOffset(after: last.view, in: script, of: run, context: context).map {
+            let fix = PackageManagerCommands.appendOffset(after: last.view, in: script, of: run, model: context.model).map {
                 Fix(title: "Append `&& \(cleanup)` after the last install", applicability: .safe,
                     edits: [.insert(" && \(cleanup)", at: $0)])
             }

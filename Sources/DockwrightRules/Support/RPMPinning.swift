@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -7,10 +8,10 @@ enum RPMPinning {
     /// One finding per package or module word of an `install` that carries no version.
     static func violations(in context: RuleContext, managers: Set<PackageManager>, example: String) -> [Violation] {
         var violations: [Violation] = []
-        for command in PackageManagerCommands.all(in: context) where managers.contains(command.manager) {
+        for command in context.model.packageManagerCommands where managers.contains(command.manager) {
             guard let (operands, isPinned) = PackageManagerCommands.rpmInstallTargets(command) else { continue }
             let isModule = command.subcommand == "module"
-            let environment = PackageManagerCommands.environment(of: command, in: context)
+            let environment = PackageManagerCommands.environment(of: command, in: context.model)
             for (word, package) in PackageManagerCommands.unpinned(operands, environment: environment, isPinned: isPinned) {
                 let range = command.range(of: word)
                 let name = package ?? context.syntax.source.text(in: range)

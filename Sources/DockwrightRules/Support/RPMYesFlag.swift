@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -10,7 +11,7 @@ enum RPMYesFlag {
     /// One finding per install command without `-y`/`--assumeyes`, with a safe fix
     /// inserting ` -y` after the subcommand word.
     static func violations(in context: RuleContext, managers: Set<PackageManager>) -> [Violation] {
-        PackageManagerCommands.all(in: context).compactMap { command in
+        context.model.packageManagerCommands.compactMap { command in
             guard managers.contains(command.manager), let install = command.positional(in: installSubcommands),
                   !command.hasFlag("y", "assumeyes") else { return nil }
             let name = command.manager.rawValue

@@ -331,33 +331,36 @@ private struct Evaluator<Environment: VariableValues> {
             throw error
         }
         let (value, isSet) = lookUp(name)
-        let isMissing = !isSet || (nullIsUnset && value.isEmpty)
+        let colon = nullIsUnset ? ":" : ""
+        var pattern = operand
+        let parameterOperator: ParameterOperator?
         switch modifier {
-        case "-":
-            return isMissing ? operand : value
-        case "+":
-            return isMissing ? "" : operand
-        case "?":
-            guard raisesRequiredErrors else { return value }
-            if !isSet {
-                let message = operand.isEmpty ? "is not allowed to be unset" : operand
-                throw failure(.requiredVariable(name: name, message: message))
-            }
-            if nullIsUnset && value.isEmpty {
-                let message = operand.isEmpty ? "is not allowed to be empty" : operand
-                throw failure(.requiredVariable(name: name, message: message))
-            }
-            return value
+        case "-", "+", "?":
+            parameterOperator = ParameterOperator(rawValue: colon + String(modifierText.unicodeScalars.last ?? "-"))
         case "#", "%":
-            // `#`/`%` remove the shortest match, `##`/`%%` the longest.
-            var pattern = Array(operand.unicodeScalars)
-            let isGreedy = pattern.first == modifier
-            if isGreedy { pattern.removeFirst() }
-            return modifier == "%"
-                ? try trimSuffix(pattern, from: value, isGreedy: isGreedy)
-                : try trimPrefix(pattern, from: value, isGreedy: isGreedy)
+            // `#`/`%` remove the shortest match, `##`/`%%` the longest; BuildKit reads
+            // `${x:#p}` as `${x#p}`.
+            let doubled = pattern.unicodeScalars.first == modifier
+            if doubled { pattern.unicodeScalars.removeFirst() }
+            let text = String(modifier.map(Character.init) ?? "#")
+            parameterOperator = ParameterOperator(rawValue: doubled ? text + text : text)
         default:
-            throw failure(.unsupportedModifier(modifierText))
+            parameterOperator = nil
+        }
+        guard let parameterOperator else { throw failure(.unsupportedModifier(modifierText)) }
+        if !raisesRequiredErrors && (parameterOperator == .requireSet || parameterOperator == .requireNonEmpty) {
+            return value
+        }
+        switch parameterOperator.apply(to: isSet ? value : nil, operand: { pattern }) {
+        case .value(let result):
+            return result
+        case .missingRequired(let isUnset):
+            let message = !operand.isEmpty ? operand : isUnset ? "is not allowed to be unset" : "is not allowed to be empty"
+            throw failure(.requiredVariable(name: name, message: message))
+        case .invalidPattern(let shown, let reason):
+            throw failure(.invalidPattern(pattern: shown, reason: reason))
+        case .unknownOperand:
+            return ""
         }
     }
 
@@ -380,43 +383,12 @@ private struct Evaluator<Environment: VariableValues> {
             throw error
         }
         let value = lookUp(name).value
-        let patternScalars = Array(pattern.unicodeScalars)
-        let elements: [ShellPattern.Element]
-        switch ShellPattern.elements(of: patternScalars) {
-        case .valid(let parsed): elements = parsed
-        case .invalid(let reason): throw failure(.invalidPattern(pattern: pattern, reason: reason))
+        let parameterOperator: ParameterOperator = replacesAll ? .replaceAll : .replaceFirst
+        switch parameterOperator.apply(to: value, operand: { pattern }, replacement: replacement) {
+        case .value(let result): return result
+        case .invalidPattern(let shown, let reason): throw failure(.invalidPattern(pattern: shown, reason: reason))
+        case .missingRequired, .unknownOperand: return ""
         }
-        let matcher = ShellPattern(elements, isGreedy: true, isAnchored: false)
-        let text = Array(value.unicodeScalars)
-        return replacesAll
-            ? matcher.replacingAllMatches(in: text, template: replacement)
-            : matcher.replacingFirstMatch(in: text, with: replacement)
-    }
-
-    /// BuildKit's `trimPrefix`: drops the shortest (or longest) prefix matching `pattern`.
-    private func trimPrefix(
-        _ pattern: [Unicode.Scalar], from value: String, isGreedy: Bool
-    ) throws(Failure) -> String {
-        let elements: [ShellPattern.Element]
-        switch ShellPattern.elements(of: pattern) {
-        case .valid(let parsed): elements = parsed
-        case .invalid(let reason):
-            throw failure(.invalidPattern(pattern: String(String.UnicodeScalarView(pattern)), reason: reason))
-        }
-        let text = Array(value.unicodeScalars)
-        guard let match = ShellPattern(elements, isGreedy: isGreedy, isAnchored: true).firstMatch(in: text, from: 0)
-        else { return value }
-        return String(String.UnicodeScalarView(text[match.upperBound...]))
-    }
-
-    /// BuildKit's `trimSuffix`: a prefix trim of the reversed pattern on the reversed
-    /// value, reversed back (so errors show the reversed pattern, as BuildKit's do).
-    private func trimSuffix(
-        _ pattern: [Unicode.Scalar], from value: String, isGreedy: Bool
-    ) throws(Failure) -> String {
-        let reversedValue = String(String.UnicodeScalarView(value.unicodeScalars.reversed()))
-        let trimmed = try trimPrefix(ShellPattern.reversed(pattern), from: reversedValue, isGreedy: isGreedy)
-        return String(String.UnicodeScalarView(trimmed.unicodeScalars.reversed()))
     }
 
     /// `processName`: a run of digits, one special parameter, or letters, digits and `_`.

@@ -1,27 +1,26 @@
-import DockwrightCore
 import DockwrightSyntax
 
 /// A stage's base image after ARG substitution, with what it was written as; stages
 /// built on an earlier stage, and FROM lines that do not resolve, have none.
-struct BaseImage {
+public struct BaseImage: Sendable {
     /// The stage the FROM starts.
-    let stage: Stage
+    public let stage: Stage
     /// The reference after substituting the global ARGs (BuildKit's FROM expansion).
-    let reference: ImageReference
+    public let reference: ImageReference
     /// The image word as written, e.g. `${BASE}` or `node:${NODE_VERSION}`.
-    let token: Token
+    public let token: Token
     /// Whether the image word uses a variable.
-    let usesVariables: Bool
+    public let usesVariables: Bool
     /// Variables the image word uses that no ARG gives a value (no default, no
     /// `--build-arg`). BuildKit substitutes an empty string, but the real build most
     /// likely passes a value, so rules judge the word with ``probe(_:in:)`` instead.
-    let undefinedNames: [String]
+    public let undefinedNames: [String]
 
     /// The base images of every stage, in order; `FROM stage` and unresolved words are skipped.
-    static func all(in context: RuleContext) -> [BaseImage] {
-        context.stages.stages.compactMap { stage in
+    static func all(in stages: StageGraph) -> [BaseImage] {
+        stages.stages.compactMap { stage in
             guard case .image(let reference) = stage.base, let token = stage.baseToken else { return nil }
-            let expansion = context.stages.argScope.expandInGlobalScope(token.text)
+            let expansion = stages.argScope.expandInGlobalScope(token.text)
             return BaseImage(
                 stage: stage, reference: reference, token: token, usesVariables: !expansion.referencedNames.isEmpty,
                 undefinedNames: expansion.undefinedNames)
@@ -31,9 +30,9 @@ struct BaseImage {
     /// The reference with every variable that has no value set to `value`: a rule that
     /// reaches the same verdict for a telling `value` knows the unset ARGs cannot change it
     /// (`${REGISTRY}/node:latest` is `latest` whatever `REGISTRY` is). Nil when it does not expand.
-    func probe(_ value: String, in context: RuleContext) -> ImageReference? {
+    public func probe(_ value: String, in model: DockerfileModel) -> ImageReference? {
         guard !undefinedNames.isEmpty else { return reference }
-        let scope = context.stages.argScope
+        let scope = model.stages.argScope
         var environment = scope.globalEnvironment
         for name in undefinedNames { environment[name] = value }
         return scope.expander.evaluate(token.text, environment: environment).value.map { ImageReference.parse($0) }
@@ -41,7 +40,7 @@ struct BaseImage {
 
     /// The subject of a message about `shown`: `` `alpine` ``, `` `${BASE}` resolves to
     /// `alpine`, which ``, or only the written word when it uses ARGs without a value.
-    func messageSubject(showing shown: String) -> String {
+    public func messageSubject(showing shown: String) -> String {
         if !undefinedNames.isEmpty { return "`\(token.text)`" }
         return usesVariables ? "`\(token.text)` resolves to `\(shown)`, which" : "`\(shown)`"
     }

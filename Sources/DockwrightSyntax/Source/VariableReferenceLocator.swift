@@ -2,10 +2,10 @@ import DockwrightSyntax
 
 /// Finds where a word refers to a variable, so findings about `$NAME` point at it
 /// rather than at the start of the word or instruction.
-enum VariableReferenceLocator {
+public enum VariableReferenceLocator {
     /// The range of the first `$name` or `${name…` in `range` of the source, or nil
     /// when it is not written there literally (split by a line continuation, say).
-    static func reference(to name: String, in range: TextRange, of source: SourceFile) -> TextRange? {
+    public static func reference(to name: String, in range: TextRange, of source: SourceFile) -> TextRange? {
         let bytes = source.bytes
         let nameBytes = Array(name.utf8)
         guard !nameBytes.isEmpty else { return nil }

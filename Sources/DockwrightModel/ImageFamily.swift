@@ -1,9 +1,8 @@
-import DockwrightCore
 import DockwrightSyntax
 
 /// What a base image is known to ship, for fixes that depend on its tools: the shell
 /// behind `SHELL`, GNU or BusyBox `wget`.
-enum ImageFamily {
+public enum ImageFamily: Sendable {
     /// Debian, Ubuntu, RHEL-family images and the official images built on them: bash,
     /// and GNU tools when installed.
     case gnu
@@ -12,13 +11,13 @@ enum ImageFamily {
 
     /// The family of the image a stage is built from (through base stages), or nil
     /// when unknown (variables, distroless, Windows, images we do not know).
-    static func of(_ stage: Stage, in context: RuleContext) -> ImageFamily? {
-        guard let image = context.stages.rootStage(of: stage.index)?.baseImage else { return nil }
+    static func of(stageIndex: Int, in stages: StageGraph) -> ImageFamily? {
+        guard let image = stages.rootStage(of: stageIndex)?.baseImage else { return nil }
         return of(image)
     }
 
     /// The family of an image reference, or nil when unknown.
-    static func of(_ image: ImageReference) -> ImageFamily? {
+    public static func of(_ image: ImageReference) -> ImageFamily? {
         guard image.isValid, !image.isScratch else { return nil }
         let name = image.path.split(separator: "/").last.map(String.init) ?? image.path
         let tag = (image.tag ?? "").lowercased()
@@ -31,7 +30,7 @@ enum ImageFamily {
     }
 
     /// Official images whose non-alpine variants are Debian, Ubuntu or RHEL-family.
-    static let gnuImages: Set<String> = [
+    public static let gnuImages: Set<String> = [
         "debian", "ubuntu", "fedora", "centos", "rockylinux", "almalinux", "amazonlinux", "oraclelinux",
         "buildpack-deps", "python", "node", "golang", "ruby", "php", "perl", "rust", "openjdk", "eclipse-temurin",
         "amazoncorretto", "maven", "gradle", "elixir", "erlang", "haskell", "julia", "r-base", "swift", "gcc",

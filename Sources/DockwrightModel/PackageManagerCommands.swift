@@ -1,5 +1,3 @@
-import DockwrightCore
-import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
@@ -7,34 +5,34 @@ import DockwrightSyntax
 /// microdnf, zypper) in a RUN script, split the way the package rules read it:
 /// the subcommand, the flags, and the operands with the values of flags that take
 /// one left out (hadolint's `dropFlagArg`, for every such flag rather than a few).
-struct PackageManagerCommand: Sendable {
+public struct PackageManagerCommand: Sendable {
     /// The script the command is in.
-    let run: RunScript
-    let script: ShellScript
+    public let run: RunScript
+    public let script: ShellScript
     /// The command, wrappers (`sudo`, `env`, …) already unwrapped.
-    let view: CommandView
+    public let view: CommandView
     /// Its index in `script.commands`, to order commands of one script.
-    let index: Int
-    let manager: PackageManager
+    public let index: Int
+    public let manager: PackageManager
     /// The positional words after the program, in order: the subcommand first.
-    let positionals: [ShellWord]
+    public let positionals: [ShellWord]
     /// The flag words before the first positional (zypper's global options).
-    let leadingFlags: [String]
+    public let leadingFlags: [String]
     /// The variables the command sees (see ``PackageManagerCommands/environment(of:in:)``),
     /// when found through ``PackageManagerCommands/all(in:)``, which works them out for
     /// every command of a script in one walk.
     var knownEnvironment: VariableEnvironment?
 
     /// The subcommand word (`install` in `apt-get -y install curl`).
-    var subcommandWord: ShellWord? { positionals.first }
+    public var subcommandWord: ShellWord? { positionals.first }
     /// The subcommand's literal value.
-    var subcommand: String? { positionals.first?.literalValue }
+    public var subcommand: String? { positionals.first?.literalValue }
     /// The words after the subcommand that are neither flags nor flag values.
-    var operands: ArraySlice<ShellWord> { positionals.dropFirst() }
+    public var operands: ArraySlice<ShellWord> { positionals.dropFirst() }
 
     /// The first positional word whose value is one of `names` (`install` in `dnf group install`),
     /// among the first two, as hadolint's `cmdHasArgs` finds it anywhere but never in a package list.
-    func positional(in names: Set<String>) -> ShellWord? {
+    public func positional(in names: Set<String>) -> ShellWord? {
         if let word = positionals.prefix(2).first(where: { names.contains($0.literalValue ?? "") }) { return word }
         // `yum swap -- remove a -- install b` installs too.
         guard subcommand == "swap" else { return nil }
@@ -42,16 +40,16 @@ struct PackageManagerCommand: Sendable {
     }
 
     /// Whether any of the flags is given (short names without `-`, long without `--`).
-    func hasFlag(_ names: String...) -> Bool { !view.flagNames.isDisjoint(with: names) }
+    public func hasFlag(_ names: String...) -> Bool { !view.flagNames.isDisjoint(with: names) }
 
     /// Whether any literal argument equals `value` (`APT::Install-Recommends=false`).
-    func hasArgument(_ value: String) -> Bool { view.arguments.contains { $0.literalValue == value } }
+    public func hasArgument(_ value: String) -> Bool { view.arguments.contains { $0.literalValue == value } }
 
     /// The Dockerfile bytes of a word of this command.
-    func range(of word: ShellWord) -> TextRange { script.sourceRange(word.range) }
+    public func range(of word: ShellWord) -> TextRange { script.sourceRange(word.range) }
 
     /// From the program's word to the end of `word`: what a finding about a subcommand underlines.
-    func range(through word: ShellWord?) -> TextRange {
+    public func range(through word: ShellWord?) -> TextRange {
         let start = range(of: view.nameWord)
         guard let word else { return start }
         return start.union(range(of: word))
@@ -59,26 +57,22 @@ struct PackageManagerCommand: Sendable {
 }
 
 /// Finds the package manager commands of a file's RUN and `ONBUILD RUN` scripts.
-enum PackageManagerCommands {
+public enum PackageManagerCommands {
     /// The managers of OS packages the package rules know.
-    static let managers: Set<PackageManager> = [.aptGet, .apt, .aptitude, .apk, .yum, .dnf, .microdnf, .zypper]
+    public static let managers: Set<PackageManager> = [.aptGet, .apt, .aptitude, .apk, .yum, .dnf, .microdnf, .zypper]
 
     /// Every package manager command of every parsed POSIX script, in source order, each
-    /// with the variables it sees: worked out once per file for the rules that share it.
-    static func all(in context: RuleContext) -> [PackageManagerCommand] { context.derived(AllCommands.self) }
-
-    /// The key of ``all(in:)``'s shared result.
-    private enum AllCommands: DerivedFact {
-        static func compute(in context: RuleContext) -> [PackageManagerCommand] {
+    /// with the variables it sees (``DockerfileModel/packageManagerCommands`` keeps it).
+    static func all(in model: DockerfileModel) -> [PackageManagerCommand] {
             var found: [PackageManagerCommand] = []
-            for run in context.runAndTriggerScripts {
+            for run in model.runAndTriggerScripts {
                 guard let script = run.script else { continue }
                 let commands = PackageManagerCommands.commands(in: script, of: run)
                 guard !commands.isEmpty else { continue }
                 // One walk over the script's assignments for all its commands, in order:
                 // a walk per command made a RUN of many installs quadratic.
                 let assignments = scriptAssignments(in: script.body)
-                var environment = environment(of: run, in: context)
+                var environment = environment(of: run, in: model)
                 var next = 0
                 for var command in commands {
                     let start = command.view.command.range.lowerBound
@@ -91,16 +85,15 @@ enum PackageManagerCommands {
                 }
             }
             return found
-        }
     }
 
     /// The package manager commands of one script.
-    static func commands(in script: ShellScript, of run: RunScript) -> [PackageManagerCommand] {
+    public static func commands(in script: ShellScript, of run: RunScript) -> [PackageManagerCommand] {
         var found: [PackageManagerCommand] = []
         for (index, view) in script.commands.enumerated() {
             guard let name = view.name, let manager = PackageManager(rawValue: name), managers.contains(manager)
             else { continue }
-            let (positionals, leadingFlags) = split(view, flagsWithValues: manager.spec.flagsWithValues)
+            let (positionals, leadingFlags) = split(view, spec: manager.spec)
             found.append(PackageManagerCommand(
                 run: run, script: script, view: view, index: index, manager: manager, positionals: positionals,
                 leadingFlags: leadingFlags))
@@ -110,30 +103,21 @@ enum PackageManagerCommands {
 
     /// Splits the arguments into positional words and the flags before the first one,
     /// skipping the separate value of a flag that takes one (`-t bookworm-backports`).
-    private static func split(_ view: CommandView, flagsWithValues: Set<String>) -> ([ShellWord], [String]) {
+    private static func split(_ view: CommandView, spec: ProgramSpec) -> ([ShellWord], [String]) {
+        let words = Array(view.arguments)
+        let values = view.literalArguments
         var positionals: [ShellWord] = []
         var leadingFlags: [String] = []
-        var flagsEnded = false
-        var skipNext = false
-        for word in view.arguments {
-            if skipNext {
-                skipNext = false
-                continue
+        var lastFlagWord = -1
+        for position in spec.scanner.positions(of: values) {
+            switch position {
+            case .operand(let index):
+                positionals.append(words[index])
+            case .flag(_, _, let index):
+                // A cluster (`-qy`) is one word: listed once.
+                if positionals.isEmpty && index != lastFlagWord, let value = values[index] { leadingFlags.append(value) }
+                lastFlagWord = index
             }
-            guard let value = word.literalValue else {
-                positionals.append(word)
-                continue
-            }
-            if !flagsEnded && value == "--" {
-                flagsEnded = true
-                continue
-            }
-            if !flagsEnded && value.count > 1 && value.hasPrefix("-") {
-                if positionals.isEmpty { leadingFlags.append(value) }
-                if !value.contains("=") && flagsWithValues.contains(value) { skipNext = true }
-                continue
-            }
-            positionals.append(word)
         }
         return (positionals, leadingFlags)
     }
@@ -141,20 +125,16 @@ enum PackageManagerCommands {
     // MARK: - Variables
 
     /// The variables ARG and ENV set for a RUN (for an `ONBUILD RUN`, those at its ONBUILD).
-    static func environment(of run: RunScript, in context: RuleContext) -> VariableEnvironment {
-        let scope = context.stages.argScope
-        if let environment = scope.variables(before: run.instruction) { return environment }
-        let stage = context.stages.stages.indices.contains(run.stageIndex) ? context.stages.stages[run.stageIndex] : nil
-        let holder = stage?.instructions.first { $0.kind == .onbuild && $0.range.contains(run.instruction.range.start) }
-        return holder.flatMap { scope.variables(before: $0) } ?? [:]
+    public static func environment(of run: RunScript, in model: DockerfileModel) -> VariableEnvironment {
+        model.variables(before: run.instruction) ?? [:]
     }
 
     /// The variables a package manager command sees: ARG and ENV values, then the
     /// plain assignments its script makes before it in its main shell
     /// (`buildDeps='gcc make'; apt-get install -y $buildDeps`, the docker-library idiom).
-    static func environment(of command: PackageManagerCommand, in context: RuleContext) -> VariableEnvironment {
+    public static func environment(of command: PackageManagerCommand, in model: DockerfileModel) -> VariableEnvironment {
         if let known = command.knownEnvironment { return known }
-        var environment = environment(of: command.run, in: context)
+        var environment = environment(of: command.run, in: model)
         let start = command.view.command.range.lowerBound
         for assignment in scriptAssignments(in: command.script.body) where assignment.end <= start {
             apply(assignment, to: &environment)
@@ -205,7 +185,7 @@ enum PackageManagerCommands {
     }
 
     /// What a package word means for a version check.
-    enum PackageWord {
+    public enum PackageWord: Sendable {
         /// The words it stands for after ARG and ENV substitution (several when a
         /// variable holds a list).
         case values([String])
@@ -216,7 +196,7 @@ enum PackageManagerCommands {
     }
 
     /// Reads a package word, substituting ARG and ENV values.
-    static func read(_ word: ShellWord, environment: VariableEnvironment) -> PackageWord {
+    public static func read(_ word: ShellWord, environment: VariableEnvironment) -> PackageWord {
         if let literal = word.literalValue { return .values([literal]) }
         var text = ""
         var known = true
@@ -263,7 +243,7 @@ enum PackageManagerCommands {
     /// (nil when the word holds a variable; the word's text then names it).
     /// A word that is nothing but a variable of unknown value (an ARG without a default,
     /// a shell variable) is not judged: it may hold a pinned list.
-    static func unpinned(
+    public static func unpinned(
         _ operands: some Sequence<ShellWord>, environment: VariableEnvironment, isPinned: (String) -> Bool
     ) -> [(word: ShellWord, package: String?)] {
         var found: [(word: ShellWord, package: String?)] = []
@@ -278,25 +258,11 @@ enum PackageManagerCommands {
         return found
     }
 
-    /// One finding per package word of `command` without a version (`name=<version>`
-    /// pins, as apt, apk and zypper write them), at the word.
-    static func unpinnedPackageViolations(
-        of command: PackageManagerCommand, operands: some Sequence<ShellWord>, in context: RuleContext,
-        isPinned: (String) -> Bool
-    ) -> [Violation] {
-        let environment = environment(of: command, in: context)
-        return unpinned(operands, environment: environment, isPinned: isPinned).map { word, package in
-            let range = command.range(of: word)
-            let name = package ?? context.syntax.source.text(in: range)
-            return Violation(range: range, message: "`\(name)` is installed without a version; pin it: `\(name)=<version>`")
-        }
-    }
-
     /// rpm's `name-version[-release]`, read as hadolint DL3041 reads it: some dash, and
     /// after the first one only version characters (letters, digits, `.~^_:+`), with a
     /// part that starts with a digit. `.rpm` files carry their version; a module
     /// (`@nodejs:18`) or `name:stream` names its stream with `:`.
-    static func isRPMVersioned(_ package: String) -> Bool {
+    public static func isRPMVersioned(_ package: String) -> Bool {
         if package.hasSuffix(".rpm") { return true }
         if package.hasPrefix("@") { return package.contains(":") }
         let parts = package.split(separator: "-", omittingEmptySubsequences: false).dropFirst()
@@ -310,7 +276,7 @@ enum PackageManagerCommands {
     /// What an rpm-family `install` names, and how a pinned one looks: packages of
     /// `install` need a version, modules of `module install` a `:stream` (hadolint
     /// DL3033/DL3041). Groups (`group install`, `groupinstall`) have no version.
-    static func rpmInstallTargets(_ command: PackageManagerCommand) -> (operands: [ShellWord], isPinned: (String) -> Bool)? {
+    public static func rpmInstallTargets(_ command: PackageManagerCommand) -> (operands: [ShellWord], isPinned: (String) -> Bool)? {
         switch command.subcommand {
         case "install":
             return (Array(command.operands), isRPMVersioned)
@@ -332,25 +298,25 @@ enum PackageManagerCommands {
     /// pipeline, subshell, substitution, condition or background job), appending `&& x`
     /// to it keeps the and-or list's outcome when `x` succeeds, and `x` runs as root
     /// (no `sudo` in the script, no non-root `USER` before the RUN). Nil otherwise.
-    static func appendOffset(after view: CommandView, in script: ShellScript, of run: RunScript,
-                             context: RuleContext) -> Int? {
+    public static func appendOffset(after view: CommandView, in script: ShellScript, of run: RunScript,
+                             model: DockerfileModel) -> Int? {
         guard view.context.enclosures.isEmpty, view.context.pipelineLength == 1, !view.context.isBackground,
               !script.commands.contains(where: { $0.wrappers.contains("sudo") || $0.name == "sudo" }),
-              !runsAsNonRoot(run, context: context) else { return nil }
+              !runsAsNonRoot(run, model: model) else { return nil }
         return script.sourceRange(view.command.range).end
     }
 
     /// Whether a `USER` before the RUN, in its stage or the stages it is built on, is not root.
-    static func runsAsNonRoot(_ run: RunScript, context: RuleContext) -> Bool {
+    public static func runsAsNonRoot(_ run: RunScript, model: DockerfileModel) -> Bool {
         // For a trigger, the USER in effect at its ONBUILD, as for any instruction there.
-        guard let user = StageUser.inEffect(at: run.instruction.range.start, inStage: run.stageIndex, of: context.stages)
+        guard let user = StageUser.inEffect(at: run.instruction.range.start, inStage: run.stageIndex, of: model.stages)
         else { return false }
         return !user.isRoot
     }
 
     /// Whether a command removes `path` or a folder above it, or what is inside it
     /// (`rm -rf /var/lib/apt/lists/*`, `rm -rf /var/cache/dnf`).
-    static func removes(_ view: CommandView, anyOf paths: [String]) -> Bool {
+    public static func removes(_ view: CommandView, anyOf paths: [String]) -> Bool {
         guard view.name == "rm" else { return false }
         return view.arguments.contains { word in
             guard var value = word.literalValue, !value.hasPrefix("-") else { return false }
@@ -362,7 +328,7 @@ enum PackageManagerCommands {
     }
 
     /// Whether a cache or tmpfs mount of the RUN covers any of `paths`.
-    static func isCached(_ run: RunScript, anyOf paths: [String]) -> Bool {
+    public static func isCached(_ run: RunScript, anyOf paths: [String]) -> Bool {
         paths.contains { RunMount.isCached($0, in: run.instruction) }
     }
 }

@@ -3,19 +3,19 @@ import DockwrightSyntax
 
 /// A language package manager's install command (`pip install`, `npm install`,
 /// `gem install`, `go install`), read with the manager's own option syntax.
-struct LanguageInstall {
+public struct LanguageInstall: Sendable {
     /// The command.
-    let command: ScriptCommand
+    public let command: ScriptCommand
     /// The subcommand word (`install`, `i`, `get`, …).
-    let subcommand: ExpandedWord
+    public let subcommand: ExpandedWord
     /// Every flag and operand of the command line, the subcommand included.
-    let items: [OptionScanner.Item]
+    public let items: [OptionScanner.Item]
     /// The operands after the subcommand: packages, paths, requirement specifiers.
-    let operands: [ExpandedWord]
+    public let operands: [ExpandedWord]
 }
 
 /// Which pip front end runs an install.
-enum PipLauncher {
+public enum PipLauncher: Sendable {
     /// `pip`, `pip3`, `pip3.12`, `python -m pip`.
     case pip
     /// `pipx install`, which installs one application into its own environment.
@@ -30,7 +30,7 @@ extension ScriptCommand {
     /// Mirrors hadolint's `isPipInstall`: a program named `pip…` (pipenv aside) or
     /// `python… -m pip`, whose subcommand is `install`. dockwright also reads
     /// `uv pip install` and looks through wrappers such as `sudo`.
-    var pipInstall: (LanguageInstall, PipLauncher)? {
+    public var pipInstall: (LanguageInstall, PipLauncher)? {
         guard let name else { return nil }
         let arguments = expandedArguments
         var start = 0
@@ -49,32 +49,32 @@ extension ScriptCommand {
         } else {
             return nil
         }
-        let scanner = OptionScanner(flagsWithValues: ProgramSpec.pip.flagsWithValues, style: .gnu)
+        let scanner = ProgramSpec.pip.scanner
         guard let install = LanguageInstall(self, items: scanner.scan(Array(arguments[start...])), verbs: ["install"])
         else { return nil }
         return (install, launcher)
     }
 
     /// `npm install <packages>` (and its aliases `i` and `add`).
-    var npmInstall: LanguageInstall? {
+    public var npmInstall: LanguageInstall? {
         guard name == "npm" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: ProgramSpec.npm.flagsWithValues, style: .gnu)
+        let scanner = ProgramSpec.npm.scanner
         return LanguageInstall(self, items: scanner.scan(expandedArguments), verbs: ["install", "i", "add"])
     }
 
     /// `gem install <gems>`; options after `--` go to the gems' build and are not read.
-    var gemInstall: LanguageInstall? {
+    public var gemInstall: LanguageInstall? {
         guard name == "gem" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: ProgramSpec.gem.flagsWithValues, style: .gnu)
+        let scanner = ProgramSpec.gem.scanner
         return LanguageInstall(
             self, items: scanner.scan(expandedArguments, stopsAtDoubleDash: true), verbs: ["install", "i"])
     }
 
     /// `go install`, `go get` or `go run`; for `go run` only the package, not the
     /// program's own arguments after it.
-    var goInstall: LanguageInstall? {
+    public var goInstall: LanguageInstall? {
         guard name == "go" else { return nil }
-        let scanner = OptionScanner(flagsWithValues: ProgramSpec.go.flagsWithValues, style: .go)
+        let scanner = ProgramSpec.go.scanner
         guard let install = LanguageInstall(self, items: scanner.scan(expandedArguments), verbs: ["install", "get", "run"])
         else { return nil }
         guard install.subcommand.value == "run" else { return install }
@@ -85,7 +85,7 @@ extension ScriptCommand {
 
 extension LanguageInstall {
     /// The install whose first operand is one of `verbs`, or nil.
-    init?(_ command: ScriptCommand, items: [OptionScanner.Item], verbs: Set<String>) {
+    public init?(_ command: ScriptCommand, items: [OptionScanner.Item], verbs: Set<String>) {
         guard let first = items.firstIndex(where: { if case .operand = $0 { return true } else { return false } }),
               case .operand(let verb) = items[first], verbs.contains(verb.value) else { return nil }
         self.init(
@@ -97,17 +97,17 @@ extension LanguageInstall {
 
 /// Whether a language package operand names a fixed version; nil when it cannot be
 /// told (a lone unresolved variable, a local package, a standard-library package).
-enum LanguagePin {
+public enum LanguagePin {
     /// pip's version operators (PEP 440), as hadolint lists them.
-    static let pipOperators = ["===", "==", ">=", "<=", "~=", "!=", ">", "<"]
+    public static let pipOperators = ["===", "==", ">=", "<=", "~=", "!=", ">", "<"]
 
     /// pip's VCS schemes (`git+https://…`), hadolint's list.
-    static let vcsPrefixes = ["git+", "hg+", "svn+", "bzr+", "git://", "svn://"]
+    public static let vcsPrefixes = ["git+", "hg+", "svn+", "bzr+", "git://", "svn://"]
 
     /// A pip requirement: pinned with a version operator, a VCS URL with `@ref`, a
     /// wheel, archive, path or URL. hadolint DL3013's `versionFixed`, plus local
     /// paths written without a `/` (`.`, `.[dev]`).
-    static func pip(_ operand: ExpandedWord) -> Bool? {
+    public static func pip(_ operand: ExpandedWord) -> Bool? {
         let value = operand.value
         if operand.isOpaque { return nil }
         if vcsPrefixes.contains(where: { value.hasPrefix($0) }) {
@@ -126,7 +126,7 @@ enum LanguagePin {
     /// An npm package spec: `name@version` (not `@latest`), a git URL with `#ref`,
     /// a tarball, a folder. hadolint DL3016's `versionFixed`, plus hosted-git
     /// shorthands (`github:user/repo#ref`, `user/repo#ref`) and `file:` specs.
-    static func npm(_ operand: ExpandedWord) -> Bool? {
+    public static func npm(_ operand: ExpandedWord) -> Bool? {
         let value = operand.value
         if operand.isOpaque { return nil }
         let gitPrefixes = ["git://", "git+ssh://", "git+http://", "git+https://", "git+file://", "github:", "gitlab:",
@@ -146,7 +146,7 @@ enum LanguagePin {
     }
 
     /// A gem: `name:version`, a `.gem` file or a path; `-v` pins them all.
-    static func gem(_ operand: ExpandedWord) -> Bool? {
+    public static func gem(_ operand: ExpandedWord) -> Bool? {
         let value = operand.value
         if operand.isOpaque { return nil }
         return value.contains(":") || value.hasSuffix(".gem") || value.contains("/")
@@ -155,7 +155,7 @@ enum LanguagePin {
     /// A Go package path: `path@version`, where `@latest`, `@none`, `@upgrade` and
     /// `@patch` are queries, not versions. Paths that are not modules (`./cmd`,
     /// `main.go`, `std`, a package in GOPATH without a dotted host) are not judged.
-    static func go(_ operand: ExpandedWord) -> Bool? {
+    public static func go(_ operand: ExpandedWord) -> Bool? {
         let value = operand.value
         if operand.isOpaque { return nil }
         if let at = value.lastIndex(of: "@") {

@@ -1,0 +1,20 @@
+import DockwrightCore
+import DockwrightModel
+import DockwrightShell
+import DockwrightSyntax
+
+extension PackageManagerCommands {
+    /// One finding per package word of `command` without a version (`name=<version>`
+    /// pins, as apt, apk and zypper write them), at the word.
+    static func unpinnedPackageViolations(
+        of command: PackageManagerCommand, operands: some Sequence<ShellWord>, in context: RuleContext,
+        isPinned: (String) -> Bool
+    ) -> [Violation] {
+        let environment = environment(of: command, in: context.model)
+        return unpinned(operands, environment: environment, isPinned: isPinned).map { word, package in
+            let range = command.range(of: word)
+            let name = package ?? context.syntax.source.text(in: range)
+            return Violation(range: range, message: "`\(name)` is installed without a version; pin it: `\(name)=<version>`")
+        }
+    }
+}

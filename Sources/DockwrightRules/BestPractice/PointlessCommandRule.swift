@@ -20,18 +20,25 @@ public struct PointlessCommandRule: Rule {
             `vim`, `shutdown`, `service`, `ps`, `free`, `top`, `kill`, `mount`. Installing \
             them (`apt-get install -y vim`) is not reported.
 
+            Difference from hadolint: a `kill` that stops a job its own script started in \
+            the background (`mysqld & pid=$!; …; kill $pid`, or `kill %1`) is not \
+            reported (`own-background-job`): starting a temporary server to seed a \
+            database and stopping it is a build step, not a service.
+
             ## References
             hadolint DL3001.
             """,
         triggering: [
             Example("FROM debian:bookworm\nRUN ↓service nginx start\n"),
-            Example("FROM debian:bookworm\nRUN mysqld & sleep 5 && mysql < /init.sql && ↓kill %1\n"),
+            Example("FROM debian:bookworm\nRUN ↓kill -9 $(cat /run/nginx.pid)\n"),
             Example("FROM debian:bookworm\nRUN ↓ssh git@example.com true\n"),
         ],
         nonTriggering: [
             Example("FROM debian:bookworm\nRUN apt-get install -y --no-install-recommends vim=2:9.0.1378-2 openssh-client\n"),
             Example("FROM debian:bookworm\nRUN ssh-keygen -A && echo top\n"),
             Example("FROM debian:bookworm\nCMD [\"service\", \"nginx\", \"start\"]\n"),
+            Example("FROM debian:bookworm\nRUN mysqld & pid=$!; sleep 5 && mysql < /init.sql; kill $pid\n"),
+            Example("FROM debian:bookworm\nRUN mysqld & sleep 5 && mysql < /init.sql && kill %1\n"),
         ]
     )
 
@@ -40,9 +47,27 @@ public struct PointlessCommandRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         context.scriptCommands.compactMap { command in
             guard let name = command.name, Self.pointless.contains(name) else { return nil }
+            if name == "kill" && Self.stopsOwnBackgroundJob(command) { return nil }
             return Violation(
                 range: command.range(of: command.view.nameWord),
                 message: "`\(name)` makes no sense in an image build; move it to `CMD` or an entrypoint, or drop it")
+        }
+    }
+
+    /// Whether a `kill` only names jobs its own script started in the background
+    /// (`%1`, `%%`, `$!`, or a variable set from `$!`): a temporary server stopped after
+    /// seeding, not a service managed at build time.
+    static func stopsOwnBackgroundJob(_ command: ScriptCommand) -> Bool {
+        let script = command.script
+        guard script.commandOccurrences.contains(where: { $0.context.isBackground }) else { return false }
+        let text = script.text(0..<script.text.bytes.count)
+        let targets = command.view.arguments.map { script.text($0.range) }.filter { !$0.hasPrefix("-") }
+        guard !targets.isEmpty else { return false }
+        return targets.allSatisfy { target in
+            if target.hasPrefix("%") || target == "$!" || target == "\"$!\"" { return true }
+            let name = target.filter { !"\"${}".contains($0) }
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return false }
+            return text.contains("\(name)=$!") || text.contains("\(name)=\"$!\"")
         }
     }
 

@@ -25,11 +25,32 @@ public struct PreferSmallBaseRule: Rule {
             binaries from other stages, which may need glibc. Images without a suitable \
             variant are not reported. What each image offers is kept as data in \
             `ImageVariants.swift`: python, pypy, node, ruby, golang, php, perl, rust, openjdk, \
-            eclipse-temurin, debian, erlang, nginx and httpd.
+            eclipse-temurin, debian, erlang, nginx and httpd; node and golang versions older \
+            than their first alpine tag (node 6, Go 1.6) get no alpine suggestion.
+
+            ## The smaller base must still build
+            The full variants are built on buildpack-deps, which brings curl, wget, gpg, git, \
+            ssh, procps, compilers, make, xz, unzip and python3; the slim and alpine variants \
+            have none of them, and alpine also lacks bash and `useradd`. That table, with \
+            the Dockerfile each layer comes from, is `ImageTools.swift`. The rule reads \
+            every program the RUNs of the final image's stages call (and the words of CMD, \
+            ENTRYPOINT and HEALTHCHECK) in build order: a program the smaller variant lacks \
+            and the stage did not install itself is installed by the fix, in front of the \
+            first RUN (`apt-get update && apt-get install -y --no-install-recommends \
+            ca-certificates curl && rm -rf /var/lib/apt/lists/* && …` or `apk add \
+            --no-cache …`), and the finding names it. The smaller base is not suggested \
+            when there is no RUN that runs as root to install it in, when the stage \
+            installs a Debian package that needs the man folders slim deletes (Java runtimes, \
+            `postgresql-client`), or, for alpine, when the stage builds or loads native \
+            code (compilers, npm, pip or gem installs, `go build`, `.so` files: musl is \
+            not glibc) or switches to a bash SHELL; the next candidate (slim) is tried \
+            instead. `scripts/check-small-base.py` checks every rewrite on the corpus \
+            against the table.
 
             ## Fix safety
             Rewriting the tag is unsafe: the smaller variant lacks packages the application \
-            may use at run time (shared libraries, `curl`, locales), and alpine uses musl. The \
+            may use at run time (shared libraries, locales) and scripts the RUNs call may \
+            use (a `./build.sh` is not read), and alpine uses musl. The \
             fix keeps the registry, repository and version as written and only changes the \
             tag: `3.12` becomes `3.12-slim`, `3.12-bookworm` becomes `3.12-slim-bookworm`, \
             `20-bookworm` becomes `20-bookworm-slim` for node, `bookworm` becomes \
@@ -58,6 +79,7 @@ public struct PreferSmallBaseRule: Rule {
             Example("FROM ubuntu:24.04\n"),
             Example("FROM myorg/python:3.12\n"),
             Example("FROM golang:1.22\nRUN apt-get update && apt-get install -y git\n"),
+            Example("FROM debian:bookworm\nRUN apt-get update && apt-get install -y default-jre-headless\n"),
         ],
         fixes: [
             FixExample("FROM python:3.12\nCMD [\"python\"]\n", "FROM python:3.12-slim\nCMD [\"python\"]\n", .unsafe),
@@ -70,6 +92,11 @@ public struct PreferSmallBaseRule: Rule {
                 .unsafe),
             FixExample("FROM debian:bookworm\nRUN apt-get update\n", "FROM debian:bookworm-slim\nRUN apt-get update\n", .unsafe),
             FixExample("FROM eclipse-temurin:21-jdk-jammy\n", "FROM eclipse-temurin:21-jdk-alpine\n", .unsafe),
+            FixExample(
+                "FROM python:3.12\nRUN curl -fsSLo /tmp/app.whl https://example.com/app.whl\n",
+                "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl "
+                    + "&& rm -rf /var/lib/apt/lists/* && curl -fsSLo /tmp/app.whl https://example.com/app.whl\n",
+                .unsafe),
         ]
     )
 

@@ -278,6 +278,18 @@ enum PackageManagerCommands {
         return found
     }
 
+    /// The operands before a word that starts another Dockerfile instruction (`COPY`,
+    /// upper case): a trailing `\` before an empty line joins the next instruction into the
+    /// RUN (DW103 reports it), and its words are not packages.
+    static func operandsBeforeSwallowedInstruction(_ command: PackageManagerCommand) -> [ShellWord] {
+        Array(command.operands.prefix { word in
+            guard let value = word.literalValue, value == value.uppercased(), value.contains(where: \.isLetter) else {
+                return true
+            }
+            return InstructionKind(keyword: value) == nil
+        })
+    }
+
     /// One finding per package word of `command` without a version (`name=<version>`
     /// pins, as apt, apk and zypper write them), at the word.
     static func unpinnedPackageViolations(

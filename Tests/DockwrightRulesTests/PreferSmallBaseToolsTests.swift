@@ -44,14 +44,38 @@ import Testing
         #expect(Self.rule.fixed(twin, level: .unsafe) == twin.replacingFirst("debian:buster", with: "debian:buster-slim"))
     }
 
+    @Test func languageInstallsThatMayCompileKeepTheFullImage() {
+        // npm, pip and bundle may build native extensions with the full image's compilers
+        // and headers; which ones is not in the Dockerfile.
+        #expect(Self.rule.diagnostics("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n").isEmpty)
+        #expect(Self.rule.diagnostics("FROM python:3.9\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n").isEmpty)
+        #expect(Self.rule.diagnostics("FROM ruby:3.3\nCOPY Gemfile* ./\nRUN bundle install\n").isEmpty)
+        #expect(Self.rule.diagnostics("FROM node:20\nONBUILD RUN npm install\n").isEmpty)
+        // Twins: installs that cannot compile, or that bring their own compiler.
+        let scripts = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci --ignore-scripts\n"
+        #expect(Self.rule.fixed(scripts, level: .unsafe) == scripts.replacingFirst("node:20", with: "node:20-slim"))
+        let own = "FROM python:3.9\nRUN apt-get update && apt-get install -y gcc && pip install -r requirements.txt\n"
+        #expect(Self.rule.fixed(own, level: .unsafe) == own.replacingFirst("python:3.9", with: "python:3.9-slim"))
+        // rust's slim variant keeps gcc.
+        let cargo = "FROM rust:1.79\nRUN cargo install ripgrep\n"
+        #expect(Self.rule.fixed(cargo, level: .unsafe) == cargo.replacingFirst("rust:1.79", with: "rust:1.79-slim"))
+    }
+
+    @Test func scriptsWhoseProgramsCannotBeReadKeepTheFullImage() {
+        #expect(Self.rule.diagnostics("FROM ruby:3.3\nCOPY setup.sh /tmp/\nRUN bash /tmp/setup.sh\n").isEmpty)
+        #expect(Self.rule.diagnostics("FROM python:3.12\nCOPY . .\nRUN ./install.sh\n").isEmpty)
+        // `sh -c` is read like any script; debian's slim lacks no program.
+        let inline = "FROM python:3.12\nRUN sh -c 'echo ok'\n"
+        #expect(Self.rule.fixed(inline, level: .unsafe) == inline.replacingFirst("python:3.12", with: "python:3.12-slim"))
+        let debian = "FROM debian:12\nCOPY setup.sh /tmp/\nRUN bash /tmp/setup.sh\n"
+        #expect(Self.rule.fixed(debian, level: .unsafe) == debian.replacingFirst("debian:12", with: "debian:12-slim"))
+    }
+
     @Test func nativeBuildsNeverMoveToMusl() {
-        // npm installs may build with node-gyp or fetch glibc binaries: slim, not alpine.
-        let npm = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
-        #expect(Self.rule.fixed(npm, level: .unsafe) == npm.replacingFirst("node:20", with: "node:20-slim"))
         // Compilers the full image had are installed on slim.
-        let native = "FROM node:lts-bookworm\nRUN npm ci && make -C native && g++ -o tool tool.cc\n"
+        let native = "FROM node:lts-bookworm\nRUN make -C native && g++ -o tool tool.cc\n"
         let fixed = "FROM node:lts-bookworm-slim\nRUN \(Self.aptPrefix)g++ make\(Self.aptSuffix)"
-            + "npm ci && make -C native && g++ -o tool tool.cc\n"
+            + "make -C native && g++ -o tool tool.cc\n"
         #expect(Self.rule.fixed(native, level: .unsafe) == fixed)
         // A shared library copied in is native code too.
         let library = "FROM node:20\nCOPY libaddon.so.1 /usr/lib/\n"
@@ -79,9 +103,9 @@ import Testing
         #expect(Self.rule.diagnostics("FROM python:3.12\nUSER app\nRUN curl -fsSLO https://example.com/x\n").isEmpty)
         #expect(Self.rule.diagnostics("FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n").isEmpty)
         // With a RUN before it, the health check's curl is installed there.
-        let twin = "FROM python:3.12\nRUN pip install --no-cache-dir flask\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
+        let twin = "FROM python:3.12\nRUN mkdir /app\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
         let fixed = "FROM python:3.12-slim\nRUN \(Self.aptPrefix)ca-certificates curl\(Self.aptSuffix)"
-            + "pip install --no-cache-dir flask\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
+            + "mkdir /app\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
         #expect(Self.rule.fixed(twin, level: .unsafe) == fixed)
     }
 

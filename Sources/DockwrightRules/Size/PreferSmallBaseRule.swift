@@ -63,7 +63,7 @@ public struct PreferSmallBaseRule: Rule {
             official images' Docker Hub pages.
             """,
         triggering: [
-            Example("FROM ↓python:3.12\nRUN pip install --no-cache-dir flask\n"),
+            Example("FROM ↓python:3.12\nCOPY app.py /app/\nCMD [\"python\", \"/app/app.py\"]\n"),
             Example("FROM ↓node:20\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"),
             Example("FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM ↓debian:bookworm\nCOPY --from=build /app /app\n"),
             Example("ARG PYTHON_VERSION=3.12\nFROM --platform=linux/amd64 ↓python:${PYTHON_VERSION}\nRUN apt-get update\n"),
@@ -148,6 +148,13 @@ private struct StageToolUse {
     /// The first RUN, where a rewrite installs what the smaller base lacks, if it is a
     /// parsed POSIX shell-form script that runs as root.
     var firstRun: RunScript?
+    /// Language installs (npm, pip, gem, bundle…) that may compile native extensions,
+    /// each with the packages installed before it: the full image's compilers and
+    /// headers are what such a build finds, and which ones it needs is not in the file.
+    var mayCompile: [Set<String>] = []
+    /// Whether a RUN runs a script from the build context (`./build.sh`, `bash x.sh`),
+    /// whose programs cannot be read.
+    var runsUnreadScript = false
 
     /// Language package managers whose installs may compile native code or fetch binaries
     /// built for glibc (node-gyp, wheels, gems with extensions, cgo, crates).
@@ -177,8 +184,13 @@ private struct StageToolUse {
         var userChanged = false
         var seenRun = false
         for stage in stages {
-            for instruction in stage.instructions {
+            for outer in stage.instructions {
+                // ONBUILD RUN triggers run in images built on this one, with its tools.
+                let instruction = outer.trigger?.kind == .run ? outer.trigger ?? outer : outer
                 switch instruction.kind {
+                case .run where instruction != outer:
+                    // A trigger is no place to install for this image: only its calls count.
+                    visitRun(instruction, context, &installed)
                 case .run:
                     visitRun(instruction, context, &installed)
                     if !seenRun {
@@ -216,13 +228,21 @@ private struct StageToolUse {
         for view in script.commands {
             guard let name = view.name else { continue }
             calls.append((name, installed))
+            if Self.runsScriptFile(view) { runsUnreadScript = true }
+            if ["bundle", "bundler", "cpanm"].contains(name) { mayCompile.append(installed) }
             if Self.aptPrograms.contains(name) { usesApt = true }
             if Self.nativeBuilders.contains(name) { buildsNativeCode = true }
             if name == "go", let verb = view.subcommand, ["build", "install", "run", "test", "generate"].contains(verb) {
                 buildsNativeCode = true
             }
             guard let installation = view.packageInstallation else { continue }
-            if Self.nativeInstallers.contains(installation.manager) { buildsNativeCode = true }
+            if Self.nativeInstallers.contains(installation.manager) {
+                buildsNativeCode = true
+                let binaryOnly = view.hasFlag("ignore-scripts") || view.hasFlag("only-binary")
+                if installation.manager != .go && installation.manager != .cargo && !binaryOnly {
+                    mayCompile.append(installed)
+                }
+            }
             if [.aptGet, .apt, .aptitude, .apk].contains(installation.manager) {
                 for package in installation.packages where !package.name.isEmpty {
                     installed.insert(package.name)
@@ -231,6 +251,16 @@ private struct StageToolUse {
                 }
             }
         }
+    }
+
+    /// Whether a command runs a shell script file: `./build.sh`, `/tmp/setup.sh`, or
+    /// `bash|sh <file>` (not `-c`).
+    static func runsScriptFile(_ view: CommandView) -> Bool {
+        guard let name = view.name else { return false }
+        if name.hasSuffix(".sh"), view.nameWord.literalValue?.contains("/") == true { return true }
+        guard ["sh", "bash", "dash", "ash"].contains(name),
+              let first = view.arguments.first?.literalValue else { return false }
+        return !first.hasPrefix("-")
     }
 
     /// The words of a command line that could name a program: runs of letters, digits and
@@ -265,6 +295,19 @@ private extension PreferSmallBaseRule {
         if suggestion.isAlpine && use.changesShell { return nil }
         if !suggestion.isAlpine && use.installedPackages.contains(where: ImageTools.needsManFolders) { return nil }
         let lacking = (suggestion.isAlpine ? ImageTools.lackingOnAlpine : ImageTools.lackingOnSlim)[image] ?? []
+        if !lacking.isEmpty {
+            // What an unread script or a native extension build takes from the full image
+            // is unknown: the smaller base is not suggested.
+            if use.runsUnreadScript { return nil }
+            let keptCompilers = ImageTools.keptByImage[image] ?? []
+            let compilers = Set(lacking.filter { ["gcc", "cc"].contains($0.program) && !keptCompilers.contains($0.program) }
+                .map(\.debianPackage))
+            let bringsCompiler: (Set<String>) -> Bool = { installed in
+                !installed.isDisjoint(with: compilers) || installed.contains("build-essential")
+                    || installed.contains("build-base")
+            }
+            if !compilers.isEmpty && use.mayCompile.contains(where: { !bringsCompiler($0) }) { return nil }
+        }
         var byProgram: [String: ImageTool] = [:]
         let kept = ImageTools.keptByImage[image] ?? []
         for tool in lacking where !(suggestion.isAlpine && tool.inBusyBox) && !kept.contains(tool.program) {

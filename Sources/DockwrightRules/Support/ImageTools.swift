@@ -176,8 +176,12 @@ enum ImageTools {
 
     /// Programs of the listed layers that an image's own smaller variants still have: the
     /// python images install their own `python3` into /usr/local/bin on every variant.
+    /// (The rule also skips these when it asks whether native builds find a compiler.)
     static let keptByImage: [String: Set<String>] = [
         "python": ["python3"],
+        // rust's slim variants keep gcc and libc6-dev: rustc links with cc.
+        // https://github.com/rust-lang/docker-rust/blob/master/stable/bookworm/slim/Dockerfile
+        "rust": ["gcc", "cc"],
     ]
 
     /// The tools of each image's full variant that its alpine variant lacks, by repository.

@@ -75,8 +75,15 @@ def main():
             print("  message: %s" % finding["message"])
             if finding.get("fix"):
                 print("  fix (%s): %s" % (finding["fix"]["applicability"], finding["fix"]["title"]))
-            for offset, line in enumerate(text):
-                print("  %5d | %s" % (start + offset, line))
+            # The instruction's first line, then the finding's line with two lines around it.
+            shown = sorted({start} | {n for n in range(finding["line"] - 2, finding["line"] + 3)
+                                      if start <= n < start + len(text)})
+            previous = None
+            for number in shown:
+                if previous is not None and number > previous + 1:
+                    print("        | ...")
+                print("  %5d | %s" % (number, text[number - start][:200]))
+                previous = number
     print("=" * 100)
     for code, count, files in summary:
         print("precision-sample: %s findings=%d files=%d" % (code, count, files))

@@ -21,8 +21,9 @@ public struct PreferCopyOverAddRule: Rule {
 
             Difference from hadolint: a source written as a variable is read through the \
             ARG and ENV values before it, so `ARG URL=https://example.com/tool.bin` then \
-            `ADD ${URL} /opt/` is the download it is and not reported, where hadolint \
-            reads the bare `${URL}` as a local path (`resolved-url`).
+            `ADD ${URL} /opt/` is the download it is and not reported, and neither is \
+            `ENV PKG=jre.tar.gz` then `ADD $PKG /`, a local archive ADD extracts; hadolint \
+            reads the bare variable as a plain local path (`resolved-source`).
 
             ## References
             hadolint DL3020; Docker's best practices for ADD and COPY.
@@ -41,6 +42,7 @@ public struct PreferCopyOverAddRule: Rule {
             Example("FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d file /x\n"),
             Example("FROM alpine:3.20\nADD --keep-git-dir=true https://github.com/moby/buildkit.git#v0.10.1 /buildkit\n"),
             Example("FROM alpine:3.20\nARG TOOL_URL=https://example.com/tool.bin\nADD ${TOOL_URL} /opt/tool\n"),
+            Example("FROM alpine:3.20\nENV ROOTFS=rootfs.tar.gz\nADD $ROOTFS /\n"),
         ],
         fixes: [
             FixExample("FROM alpine:3.20\nADD app.py /app/\n", "FROM alpine:3.20\nCOPY app.py /app/\n", .safe),

@@ -82,7 +82,8 @@ public struct WgetProgressRule: Rule {
                 && !Self.installsGNUWget(stageIndex, before: command, in: commands) {
                 violations.append(Violation(
                     range: command.range(of: command.view.nameWord),
-                    message: "BusyBox `wget` prints a progress bar into the build log and has no `--progress`; add `-q`"))
+                    message: "BusyBox `wget` has no `--progress` (that advice would fail the build); add `-q` "
+                        + "to keep its progress and status lines out of the build log"))
                 continue
             }
             var fix: Fix?

@@ -67,6 +67,7 @@ public struct WgetProgressRule: Rule {
         var violations: [Violation] = []
         var families: [Int: ImageFamily?] = [:]
         let commands = context.scriptCommands
+        let gnuWgetInstalls = Self.firstGNUWgetInstalls(in: commands)
         for command in commands where command.name == "wget" {
             guard !Self.isQuiet(command.expandedArguments) else { continue }
             let stageIndex = command.run.stageIndex
@@ -79,7 +80,7 @@ public struct WgetProgressRule: Rule {
             // BusyBox wget has no `--progress`: `-q` is its only way to stay quiet. A stage
             // that installs GNU wget (`apk add wget`) gets the GNU advice.
             if family == .alpine && !command.run.isOnbuildTrigger
-                && !Self.installsGNUWget(stageIndex, before: command, in: commands) {
+                && !(gnuWgetInstalls[stageIndex].map { $0 < command.range(of: command.view.nameWord).start } ?? false) {
                 violations.append(Violation(
                     range: command.range(of: command.view.nameWord),
                     message: "BusyBox `wget` has no `--progress` (that advice would fail the build); add `-q` "
@@ -106,13 +107,17 @@ public struct WgetProgressRule: Rule {
 // MARK: - Helpers
 
 private extension WgetProgressRule {
-    /// Whether an `apk add` of GNU `wget` in the stage comes before `command`.
-    static func installsGNUWget(_ stage: Int, before command: ScriptCommand, in commands: [ScriptCommand]) -> Bool {
-        let offset = command.range(of: command.view.nameWord).start
-        return commands.contains { other in
-            other.run.stageIndex == stage && other.name == "apk" && other.range(of: other.view.nameWord).start < offset
-                && other.view.subcommand == "add" && other.view.positionalArguments.contains("wget")
+    /// Where each stage first installs GNU `wget` (`apk add … wget`), by stage index: one
+    /// walk, so a file with many `wget`s stays linear.
+    static func firstGNUWgetInstalls(in commands: [ScriptCommand]) -> [Int: Int] {
+        var found: [Int: Int] = [:]
+        for command in commands where command.name == "apk" && command.view.subcommand == "add"
+            && command.view.positionalArguments.contains("wget") {
+            let stage = command.run.stageIndex
+            let offset = command.range(of: command.view.nameWord).start
+            found[stage] = min(found[stage] ?? offset, offset)
         }
+        return found
     }
 
     /// Whether the options quiet the progress output or send it to a log file.

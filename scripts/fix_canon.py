@@ -45,6 +45,11 @@ SAFE_APPENDED_COMMANDS = {
     "DL3036": ("&& zypper clean",),
     "DL3040": ("&& dnf clean all", "&& microdnf clean all"),
 }
+# DW003 moves the final image to a smaller base and installs the tools the stages call
+# that it lacks, in front of the first RUN's script: exactly one of these prefixes.
+SMALL_BASE_INSTALL = re.compile(
+    r"^(\s*)(?:apt-get update && apt-get install -y --no-install-recommends [a-z0-9.+-]+(?: [a-z0-9.+-]+)*"
+    r" && rm -rf /var/lib/apt/lists/\* && |apk add --no-cache [a-z0-9.+-]+(?: [a-z0-9.+-]+)* && )")
 TARGETPLATFORM = re.compile(r"^--platform=(\$TARGETPLATFORM|\$\{TARGETPLATFORM\})$")
 
 
@@ -126,6 +131,8 @@ def _without_appended_cleanup(text, codes):
 
 
 def _canonical_script(text, codes, mode):
+    if mode == "unsafe" and "DW003" in codes:
+        text = SMALL_BASE_INSTALL.sub(r"\1", text, count=1)
     text = _without_appended_cleanup(text, codes)
     text = _script_words(text, inserted_words(codes, mode))
     if "DL3027" in codes:

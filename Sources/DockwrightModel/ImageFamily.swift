@@ -6,7 +6,7 @@ public enum ImageFamily: Sendable {
     /// Debian, Ubuntu, RHEL-family images and the official images built on them: bash,
     /// and GNU tools when installed.
     case gnu
-    /// Alpine and its `-alpine` variants: BusyBox `ash` and applets.
+    /// Alpine and its `-alpine` variants, and busybox: BusyBox `ash` and applets.
     case alpine
 
     /// The family of the image a stage is built from (through base stages), or nil
@@ -22,7 +22,7 @@ public enum ImageFamily: Sendable {
         let name = image.path.split(separator: "/").last.map(String.init) ?? image.path
         let tag = (image.tag ?? "").lowercased()
         guard image.domain == ImageReference.defaultDomain, image.isOfficialImage else { return nil }
-        if name == "alpine" || tag.contains("alpine") { return .alpine }
+        if name == "alpine" || name == "busybox" || tag.contains("alpine") { return .alpine }
         let unknownVariants = ["distroless", "nanoserver", "windowsservercore", "servercore", "busybox", "minimal",
                                "static", "chiseled", "musl"]
         if unknownVariants.contains(where: { tag.contains($0) }) { return nil }

@@ -258,6 +258,18 @@ public enum PackageManagerCommands {
         return found
     }
 
+    /// The operands before a word that starts another Dockerfile instruction (`COPY`,
+    /// upper case): a trailing `\` before an empty line joins the next instruction into the
+    /// RUN (DW103 reports it), and its words are not packages.
+    public static func operandsBeforeSwallowedInstruction(_ command: PackageManagerCommand) -> [ShellWord] {
+        Array(command.operands.prefix { word in
+            guard let value = word.literalValue, value == value.uppercased(), value.contains(where: \.isLetter) else {
+                return true
+            }
+            return InstructionKind(keyword: value) == nil
+        })
+    }
+
     /// rpm's `name-version[-release]`, read as hadolint DL3041 reads it: some dash, and
     /// after the first one only version characters (letters, digits, `.~^_:+`), with a
     /// part that starts with a digit. `.rpm` files carry their version; a module

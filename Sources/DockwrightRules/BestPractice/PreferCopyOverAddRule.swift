@@ -19,6 +19,12 @@ public struct PreferCopyOverAddRule: Rule {
             `--keep-git-dir`, `--unpack` and local archives (which `ADD` extracts) are not \
             reported, and a source that is a variable is reported without a fix.
 
+            Difference from hadolint: a source written as a variable is read through the \
+            ARG and ENV values before it, so `ARG URL=https://example.com/tool.bin` then \
+            `ADD ${URL} /opt/` is the download it is and not reported, and neither is \
+            `ENV PKG=jre.tar.gz` then `ADD $PKG /`, a local archive ADD extracts; hadolint \
+            reads the bare variable as a plain local path (`resolved-source`).
+
             ## References
             hadolint DL3020; Docker's best practices for ADD and COPY.
             """,
@@ -26,6 +32,7 @@ public struct PreferCopyOverAddRule: Rule {
             Example("FROM alpine:3.20\n↓ADD app.py /app/\n"),
             Example("FROM alpine:3.20\n↓add --chown=app:app ./config /etc/app/\n"),
             Example("FROM alpine:3.20\n↓ADD [\"a b.txt\", \"/dst/\"]\n"),
+            Example("FROM alpine:3.20\nARG TOOL=tool.bin\n↓ADD ${TOOL} /opt/tool\n"),
         ],
         nonTriggering: [
             Example("FROM alpine:3.20\nCOPY app.py /app/\n"),
@@ -34,6 +41,8 @@ public struct PreferCopyOverAddRule: Rule {
             Example("FROM alpine:3.20\nADD git@github.com:moby/buildkit.git /src\n"),
             Example("FROM alpine:3.20\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d file /x\n"),
             Example("FROM alpine:3.20\nADD --keep-git-dir=true https://github.com/moby/buildkit.git#v0.10.1 /buildkit\n"),
+            Example("FROM alpine:3.20\nARG TOOL_URL=https://example.com/tool.bin\nADD ${TOOL_URL} /opt/tool\n"),
+            Example("FROM alpine:3.20\nENV ROOTFS=rootfs.tar.gz\nADD $ROOTFS /\n"),
         ],
         fixes: [
             FixExample("FROM alpine:3.20\nADD app.py /app/\n", "FROM alpine:3.20\nCOPY app.py /app/\n", .safe),
@@ -49,7 +58,8 @@ public struct PreferCopyOverAddRule: Rule {
             let flagNames = Set(instruction.flags.map(\.name))
             guard flagNames.isDisjoint(with: ["checksum", "keep-git-dir", "unpack"]) else { return nil }
             let sources = CopyInstruction(instruction)?.sources ?? []
-            guard !sources.isEmpty, sources.allSatisfy(isPlainLocalSource) else { return nil }
+            guard !sources.isEmpty, sources.allSatisfy(isPlainLocalSource),
+                  !sources.contains(where: { resolvesToRemote($0, instruction, context) }) else { return nil }
             let fix: Fix? = sources.contains { $0.contains("$") } ? nil : Fix(
                 title: "Replace `ADD` with `COPY`", applicability: .safe,
                 edits: [Edit(range: instruction.keyword.range, replacement: copyKeyword(matching: instruction.keyword.text))])
@@ -59,6 +69,15 @@ public struct PreferCopyOverAddRule: Rule {
 }
 
 private extension PreferCopyOverAddRule {
+    /// Whether a source with variables names a URL or git source once the ARG and ENV
+    /// values before the instruction are substituted.
+    func resolvesToRemote(_ source: String, _ instruction: InstructionSyntax, _ context: RuleContext) -> Bool {
+        guard source.contains("$"), let value = context.model.expansion(of: source, before: instruction)?.value else {
+            return false
+        }
+        return !isPlainLocalSource(value)
+    }
+
     /// A source ADD copies as is: not a URL, not a git source, not an archive ADD would unpack.
     func isPlainLocalSource(_ source: String) -> Bool {
         let lowered = source.lowercased()

@@ -21,9 +21,12 @@ public struct WgetProgressRule: Rule {
             Short options are read in clusters (`-qO-`). Scripts behind `sudo`, in heredoc \
             bodies and in `ONBUILD RUN` are read too.
 
-            Difference from hadolint: scripts for PowerShell or cmd are not read (hadolint \
+            Differences from hadolint: scripts for PowerShell or cmd are not read (hadolint \
             reads them as POSIX shell); there `wget` is PowerShell's alias of \
-            `Invoke-WebRequest`, which prints no dots.
+            `Invoke-WebRequest`, which prints no dots. On Alpine and busybox images, \
+            `wget` is BusyBox's, which has no `--progress` option: the finding advises \
+            `-q` there instead of hadolint's `--progress=dot:giga`, which would fail the \
+            build (unless the stage installed GNU wget with `apk add wget`).
 
             ## Fix safety
             The fix inserts `--progress=dot:giga` right after `wget`, which only changes \
@@ -38,6 +41,7 @@ public struct WgetProgressRule: Rule {
             Example("FROM debian:bookworm\nRUN ↓wget https://example.com/app.tar.gz\n"),
             Example("FROM debian:bookworm\nRUN ↓wget -O /tmp/app.tgz https://example.com/app.tgz && tar xzf /tmp/app.tgz\n"),
             Example("FROM alpine:3.20\nRUN ↓wget -nc https://example.com/app.tar.gz\n"),
+            Example("FROM busybox:1.36\nRUN ↓wget -O /tmp/app.tgz https://example.com/app.tgz\n"),
         ],
         nonTriggering: [
             Example("FROM debian:bookworm\nRUN wget --progress=dot:giga https://example.com/app.tar.gz\n"),
@@ -62,15 +66,28 @@ public struct WgetProgressRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        var isGNUStage: [Int: Bool] = [:]
-        for command in context.model.scriptCommands where command.name == "wget" {
+        var families: [Int: ImageFamily?] = [:]
+        let commands = context.model.scriptCommands
+        let gnuWgetInstalls = Self.firstGNUWgetInstalls(in: commands)
+        for command in commands where command.name == "wget" {
             guard !Self.isQuiet(command.expandedArguments) else { continue }
             let stageIndex = command.run.stageIndex
-            let isGNU = isGNUStage[stageIndex] ?? {
-                guard context.stages.stages.indices.contains(stageIndex) else { return false }
-                return context.model.imageFamily(ofStage: stageIndex) == .gnu
+            let family = families[stageIndex] ?? {
+                guard context.stages.stages.indices.contains(stageIndex) else { return nil }
+                return context.model.imageFamily(ofStage: stageIndex)
             }()
-            isGNUStage[stageIndex] = isGNU
+            families[stageIndex] = family
+            let isGNU = family == .gnu
+            // BusyBox wget has no `--progress`: `-q` is its only way to stay quiet. A stage
+            // that installs GNU wget (`apk add wget`) gets the GNU advice.
+            if family == .alpine && !command.run.isOnbuildTrigger
+                && !(gnuWgetInstalls[stageIndex].map { $0 < command.range(of: command.view.nameWord).start } ?? false) {
+                violations.append(Violation(
+                    range: command.range(of: command.view.nameWord),
+                    message: "BusyBox `wget` has no `--progress` (that advice would fail the build); add `-q` "
+                        + "to keep its progress and status lines out of the build log"))
+                continue
+            }
             var fix: Fix?
             // ONBUILD triggers run in another image, whose wget we cannot know.
             if isGNU && !command.run.isOnbuildTrigger {
@@ -91,6 +108,19 @@ public struct WgetProgressRule: Rule {
 // MARK: - Helpers
 
 private extension WgetProgressRule {
+    /// Where each stage first installs GNU `wget` (`apk add … wget`), by stage index: one
+    /// walk, so a file with many `wget`s stays linear.
+    static func firstGNUWgetInstalls(in commands: [ScriptCommand]) -> [Int: Int] {
+        var found: [Int: Int] = [:]
+        for command in commands where command.name == "apk" && command.view.subcommand == "add"
+            && command.view.positionalArguments.contains("wget") {
+            let stage = command.run.stageIndex
+            let offset = command.range(of: command.view.nameWord).start
+            found[stage] = min(found[stage] ?? offset, offset)
+        }
+        return found
+    }
+
     /// Whether the options quiet the progress output or send it to a log file.
     static func isQuiet(_ arguments: [ExpandedWord]) -> Bool {
         for argument in arguments {

@@ -19,7 +19,12 @@ public struct WorkdirInsteadOfCdRule: Rule {
             Every `cd` is reported at its word, as in hadolint, heredoc bodies included. \
             Differences from hadolint: `ONBUILD RUN` triggers are read too (hadolint's \
             DL3003 skips them), and scripts for PowerShell or cmd are not (hadolint reads \
-            them as POSIX shell).
+            them as POSIX shell). Two `cd`s hadolint reports are not, since no `WORKDIR` \
+            could replace them: a `cd` inside a subshell, `( cd /src && make )`, which by \
+            design cannot leak into the rest of the script (`subshell`), and a `cd` \
+            followed only by `rm`/`rmdir`, which steps out of a folder to delete what the \
+            script built there, as in `make -C /src install; cd /; rm -rf /src` \
+            (`cleanup-only`).
 
             ## Fix safety
             For a `RUN` whose script is `cd <dir> && <rest>`, with a literal absolute \
@@ -37,11 +42,13 @@ public struct WorkdirInsteadOfCdRule: Rule {
         triggering: [
             Example("FROM alpine:3.20\nRUN ↓cd /app && make install\n"),
             Example("FROM alpine:3.20\nRUN wget -q https://example.com/x.tgz && tar xzf x.tgz && ↓cd x && ./configure\n"),
-            Example("FROM alpine:3.20\nRUN (↓cd /src && make)\n"),
-            Example("FROM node:20\nONBUILD RUN (↓cd programs/server && npm install)\n"),
+            Example("FROM alpine:3.20\nRUN ↓cd /src && make && cd / && rm -rf /src\n"),
+            Example("FROM node:20\nONBUILD RUN ↓cd programs/server && npm install\n"),
         ],
         nonTriggering: [
             Example("FROM alpine:3.20\nWORKDIR /app\nRUN make install\n"),
+            Example("FROM alpine:3.20\nRUN (cd /src && make) && make -C /docs\n"),
+            Example("FROM alpine:3.20\nRUN make -C /src install; cd /; rm -rf /src\n"),
             Example("FROM alpine:3.20\nRUN make -C /app install && echo cd\n"),
             Example("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN cd C:\\app && build.cmd\n"),
         ],
@@ -63,7 +70,12 @@ public struct WorkdirInsteadOfCdRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.model.scriptCommands where command.name == "cd" && command.view.wrappers.isEmpty {
+        let commands = context.model.scriptCommands
+        for (index, command) in commands.enumerated() where command.name == "cd" && command.view.wrappers.isEmpty {
+            // A subshell keeps its directory to itself; a `cd` that only precedes cleanup
+            // steps out of what the script deletes. Neither has a WORKDIR to become.
+            if command.view.context.enclosures.contains(.subshell) { continue }
+            if Self.onlyCleanupFollows(index, in: commands) { continue }
             violations.append(Violation(
                 range: command.range(of: command.view.nameWord),
                 message: "`cd` lasts only for this `RUN`; use `WORKDIR` to switch directories",
@@ -76,6 +88,19 @@ public struct WorkdirInsteadOfCdRule: Rule {
 // MARK: - Helpers
 
 private extension WorkdirInsteadOfCdRule {
+    /// Whether every command after `index` in the same RUN removes files.
+    static func onlyCleanupFollows(_ index: Int, in commands: [ScriptCommand]) -> Bool {
+        let run = commands[index].run.instruction.range.start
+        var next = index + 1
+        var sawCleanup = false
+        while next < commands.count, commands[next].run.instruction.range.start == run {
+            guard let name = commands[next].name, name == "rm" || name == "rmdir" else { return false }
+            sawCleanup = true
+            next += 1
+        }
+        return sawCleanup
+    }
+
     /// `cd <dir> && rest` as the whole script → `WORKDIR <dir>` + `RUN rest`.
     func fix(for command: ScriptCommand, _ context: RuleContext) -> Fix? {
         let run = command.run

@@ -24,6 +24,11 @@ public struct CopyDestinationSlashRule: Rule {
             BuildKit treats `.` as the working directory itself (it appends the `/`), so \
             `COPY package.json yarn.lock .` works.
 
+            A COPY with a flag that needs a value but has none (`COPY --from build /app \
+            /app`) is not reported either: BuildKit rejects the flag (DW000 reports \
+            "missing a value on flag"), and counting `build` as a second source would point \
+            at the wrong problem (`malformed-flag`).
+
             ## Fix safety
             The fix appends `/` to the destination (inside its quotes). It is safe: a \
             destination with several sources can only mean a folder, and the `/` says so.
@@ -54,9 +59,17 @@ public struct CopyDestinationSlashRule: Rule {
 
     public init() {}
 
+    /// COPY's flags that take a value (`--link` and `--parents` are booleans).
+    static let valueFlags: Set<String> = ["from", "chown", "chmod", "exclude"]
+
     public func check(_ context: RuleContext) -> [Violation] {
         context.syntax.instructions.compactMap { instruction in
             guard instruction.kind == .copy else { return nil }
+            // `--from build` (no `=`) is a flag BuildKit rejects ("missing a value on flag",
+            // DW000); its value is not a source to count.
+            if instruction.flags.contains(where: { Self.valueFlags.contains($0.name) && !$0.text.contains("=") }) {
+                return nil
+            }
             guard let copy = CopyInstruction(instruction), copy.sourceTokens.count >= 2 else { return nil }
             let destination = copy.destinationToken
             let written = copy.destination

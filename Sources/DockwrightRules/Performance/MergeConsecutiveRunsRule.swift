@@ -289,7 +289,14 @@ private extension MergeConsecutiveRunsRule {
     /// What the script leaves behind for a script joined after it, in words, or nil.
     static func leakDescription(_ script: ShellScript) -> String? {
         guard let leak = script.stateLeaks.first else { return nil }
-        let word = script.text(leak.range).split(separator: " ").first.map(String.init) ?? ""
+        // The program that leaks (`set` in `buildDeps='a b' set -e`), or for a bare
+        // assignment its name (`buildDeps=`), not the first blank-separated piece of text.
+        let program = script.commands.lazy.compactMap { view -> String? in
+            guard let first = view.command.words.first, leak.range.contains(first.range.lowerBound) else { return nil }
+            return first.literalValue
+        }.first
+        let text = script.text(leak.range)
+        let word = program ?? (text.contains("=") ? String(text.prefix { $0 != "=" }) + "=" : String(text.prefix { $0 != " " }))
         switch leak.kind {
         case .changesDirectory: return "changes directory with `\(word)`"
         case .changesVariables: return "sets variables with `\(word)`"

@@ -25,7 +25,9 @@ public struct ApkAddPinVersionsRule: Rule {
             (`curl=${CURL_VERSION}` is pinned, `$PACKAGES` and `${PACKAGES//,/ }` are read \
             from their ARG), and a word \
             that is nothing but a variable dockwright cannot know is not reported; commands \
-            behind `sudo` or called by path are checked too.
+            behind `sudo` or called by path are checked too. Words of an instruction a \
+            trailing `\\` swallowed into the RUN (`COPY . /app` after an empty continuation \
+            line, which DW103 reports) are not packages (`swallowed-instruction`).
 
             ## References
             hadolint DL3018.
@@ -39,6 +41,7 @@ public struct ApkAddPinVersionsRule: Rule {
         ],
         nonTriggering: [
             Example("FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0 git~2.45 \"bash>5\" \"tzdata<2025\"\n"),
+            Example("FROM alpine:3.20\nRUN apk add --no-cache curl=8.9.1-r0 \\\n\nCOPY . /app\n"),
             Example("FROM alpine:3.20\nRUN apk add --no-cache --allow-untrusted /tmp/tool-1.0.apk\n"),
             Example("FROM alpine:3.20\nARG CURL_VERSION\nRUN apk add --no-cache curl=${CURL_VERSION}\n"),
             Example("FROM alpine:3.20\nRUN apk add --no-cache -X https://dl-cdn.alpinelinux.org/alpine/edge/testing tool=1.0-r0\n"),
@@ -52,7 +55,8 @@ public struct ApkAddPinVersionsRule: Rule {
         var violations: [Violation] = []
         for command in context.model.packageManagerCommands where command.manager == .apk && command.subcommand == "add" {
             violations += PackageManagerCommands.unpinnedPackageViolations(
-                of: command, operands: command.operands, in: context, isPinned: Self.isPinned)
+                of: command, operands: PackageManagerCommands.operandsBeforeSwallowedInstruction(command), in: context,
+                isPinned: Self.isPinned)
         }
         return violations
     }

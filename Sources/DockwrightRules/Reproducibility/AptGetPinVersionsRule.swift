@@ -36,6 +36,11 @@ public struct AptGetPinVersionsRule: Rule {
             - Commands behind `sudo`, `env` and similar wrappers, or called by path \
             (`/usr/bin/apt-get`), are checked too.
             - Heredoc `RUN` bodies and `ONBUILD RUN` are checked like any script.
+            - A glob (`apt-get install android-tools*`) is not reported: apt matches it \
+            against many packages, and no single `=<version>` can pin it (`glob`).
+            - Words of an instruction a trailing `\\` swallowed into the RUN (`COPY . /app` \
+            after an empty continuation line, which DW103 reports) are not packages \
+            (`swallowed-instruction`).
 
             ## References
             hadolint DL3008.
@@ -51,6 +56,7 @@ public struct AptGetPinVersionsRule: Rule {
         ],
         nonTriggering: [
             Example("FROM debian:12\nRUN apt-get install -y curl=7.88.1-10+deb12u5\n"),
+            Example("FROM debian:12\nRUN apt-get install -y 'android-tools*' curl=7.88.1-10+deb12u5\n"),
             Example("FROM debian:12\nARG CURL_VERSION=7.88.1-10+deb12u5\nRUN apt-get install -y curl=${CURL_VERSION}\n"),
             Example("FROM debian:12\nARG CURL_VERSION\nRUN apt-get install -y curl=\"$CURL_VERSION\"\n"),
             Example("FROM debian:12\nARG PACKAGES=\"curl=7.88.1-10 wget=1.21.3-1\"\nRUN apt-get install -y $PACKAGES\n"),
@@ -74,13 +80,17 @@ public struct AptGetPinVersionsRule: Rule {
         for command in context.model.packageManagerCommands
         where command.manager == .aptGet && command.subcommand == "install" {
             violations += PackageManagerCommands.unpinnedPackageViolations(
-                of: command, operands: command.operands, in: context, isPinned: Self.isPinned)
+                of: command, operands: PackageManagerCommands.operandsBeforeSwallowedInstruction(command), in: context,
+                isPinned: Self.isPinned)
         }
         return violations
     }
 
-    /// Mirrors hadolint DL3008's `versionFixed`: `=`, `/` or a `.deb` file.
+    /// Mirrors hadolint DL3008's `versionFixed`: `=`, `/` or a `.deb` file; and a glob
+    /// (`android-tools*`), which apt matches against many packages and no single
+    /// `=<version>` can pin, so asking for one would be wrong advice.
     static func isPinned(_ package: String) -> Bool {
         package.contains("=") || package.contains("/") || package.hasSuffix(".deb")
+            || package.contains { $0 == "*" || $0 == "?" || $0 == "[" }
     }
 }

@@ -37,6 +37,10 @@ public struct SecretInArgOrEnvRule: Rule {
             `_` word is `FILE`, `PATH`, `DIR`, `VERSION` or `URL` says where a secret is or \
             which version is wanted. `ENV POSTGRES_PASSWORD_FILE=/run/secrets/db` is the \
             recommended way to pass one (BuildKit excludes `file` and `version` the same way).
+            - An empty ENV holds no secret: `ENV GITHUB_TOKEN=` or `ENV GITHUB_TOKEN=""` \
+            (often written to clear a value an earlier stage set) is not reported \
+            (`empty-env`). An ARG with an empty default still is, since `--build-arg` \
+            gives it its value.
             - A few well-known settings that only contain the words are not reported: \
             `GOPRIVATE` (Go's list of private modules), `GOOGLE_APPLICATION_CREDENTIALS` (a \
             path to a key file), `TOKENIZERS_PARALLELISM`, and the MySQL/MariaDB switches \
@@ -54,6 +58,7 @@ public struct SecretInArgOrEnvRule: Rule {
             Example("FROM alpine:3.20\nENV APP_ENV=prod ↓DB_PASSWORD=hunter2\n"),
             Example("FROM alpine:3.20\nARG ↓AWS_SECRET_ACCESS_KEY=\"\"\n"),
             Example("FROM alpine:3.20\nENV ↓GithubApiKey=abc\n"),
+            Example("FROM alpine:3.20\nENV ↓GITHUB_TOKEN=${GITHUB_TOKEN}\n"),
             Example("FROM alpine:3.20\nARG ↓DOCKER_USERNAME\n"),
             Example("FROM alpine:3.20\nENV ↓SSH_PASSWD x\n"),
             Example("FROM alpine:3.20\nONBUILD ARG ↓SIGNING_SECRET\n"),
@@ -67,6 +72,7 @@ public struct SecretInArgOrEnvRule: Rule {
             Example("FROM python:3.12\nENV TOKENIZERS_PARALLELISM=false\n"),
             Example("FROM mysql:8\nENV MYSQL_ALLOW_EMPTY_PASSWORD=yes\n"),
             Example("FROM alpine:3.20\nARG PUBLIC_KEY\nARG KEY_NAME\n"),
+            Example("FROM alpine:3.20\nENV GITHUB_TOKEN= NPM_TOKEN=\"\"\n"),
         ],
         buildKitCheckName: "SecretsUsedInArgOrEnv"
     )
@@ -77,7 +83,8 @@ public struct SecretInArgOrEnvRule: Rule {
         var violations: [Violation] = []
         for outer in context.syntax.instructions {
             let instruction = outer.trigger ?? outer
-            for (name, range) in Self.names(in: instruction) where Self.looksSecret(name) {
+            for (name, range) in Self.names(in: instruction) where Self.looksSecret(name)
+                && !Self.setsEmptyEnv(name: range, in: instruction) {
                 let keyword = instruction.kind == .arg ? "ARG" : "ENV"
                 violations.append(Violation(
                     range: range,
@@ -110,6 +117,15 @@ extension SecretInArgOrEnvRule {
         default:
             return []
         }
+    }
+
+    /// Whether the ENV pair whose key is at `range` sets an empty value (`ENV TOKEN=`,
+    /// `ENV TOKEN=""`): an empty ENV holds nothing, unlike an empty ARG default, which a
+    /// `--build-arg` fills.
+    static func setsEmptyEnv(name range: TextRange, in instruction: InstructionSyntax) -> Bool {
+        guard case .keyValuePairs(let pairs, _) = instruction.arguments,
+              let pair = pairs.first(where: { $0.key.range == range }), pair.separator == "=" else { return false }
+        return ["", "\"\"", "''"].contains(pair.value.text)
     }
 
     /// Whether a variable name looks like it holds a secret.

@@ -60,6 +60,7 @@ public struct AptListsCleanupRule: Rule {
             Example("FROM debian:12\nRUN rm -rf /var/lib/apt/lists/* && ↓apt-get update && apt-get install -y curl\n"),
             Example("FROM debian:12 AS base\nRUN ↓apt-get update && apt-get install -y curl\nFROM base\nCMD [\"curl\"]\n"),
             Example("FROM debian:12\nONBUILD RUN ↓apt-get update && apt-get install -y curl\n"),
+            Example("FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/* \\\n && ↓apt-get update && apt-get install -y git\n"),
             Example("FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt ↓apt-get update && apt-get install -y curl\n"),
         ],
         nonTriggering: [
@@ -106,15 +107,18 @@ public struct AptListsCleanupRule: Rule {
             }
             guard let firstUpdate = updates.first, let lastUpdate = updates.last else { continue }
             if PackageManagerCommands.isCached(run, anyOf: ["/var/lib/apt/lists"]) { continue }
-            let removesLists = script.commands.enumerated().contains { index, view in
-                index > lastUpdate.index
-                    && (PackageManagerCommands.removes(view, anyOf: ["/var/lib/apt/lists"]) || Self.isDistClean(view)
-                        || Self.deletesLists(view))
+            let removals = script.commands.indices.filter { index in
+                let view = script.commands[index]
+                return PackageManagerCommands.removes(view, anyOf: ["/var/lib/apt/lists"]) || Self.isDistClean(view)
+                    || Self.deletesLists(view)
             }
-            if removesLists { continue }
+            if let lastRemoval = removals.last, lastRemoval > lastUpdate.index { continue }
+            // The update left behind is the first one after the last cleanup, not an
+            // earlier one whose lists were already removed.
+            let leftBehind = removals.last.flatMap { lastRemoval in updates.first { $0.index > lastRemoval } } ?? firstUpdate
             violations.append(Violation(
-                range: firstUpdate.range(through: firstUpdate.subcommandWord),
-                message: "`\(firstUpdate.manager.rawValue) update` leaves the package lists in the layer; "
+                range: leftBehind.range(through: leftBehind.subcommandWord),
+                message: "`\(leftBehind.manager.rawValue) update` leaves the package lists in the layer; "
                     + "remove them in this `RUN`: `rm -rf /var/lib/apt/lists/*`",
                 fix: fix(script: script, run: run, context: context)))
         }

@@ -31,6 +31,9 @@ public struct PipNoCacheDirRule: Rule {
             hadolint wants the mount on `.cache/pip` itself.
             - `sudo pip install` and programs called by path (`/venv/bin/pip`) are read \
             like `pip install`.
+            - pip accepts any unambiguous prefix of a long option, so `--no-cache` and \
+            `--no-cache-d` disable the cache too; hadolint wants the whole word \
+            (`option-prefix`).
             - `uv pip install` is left alone: uv has its own cache and flags.
             - Scripts for PowerShell or cmd are not read (hadolint reads them as POSIX shell).
 
@@ -54,6 +57,7 @@ public struct PipNoCacheDirRule: Rule {
         nonTriggering: [
             Example("FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n"),
             Example("FROM python:3.12\nRUN pip --no-cache-dir install flask==3.0.3\n"),
+            Example("FROM python:3.12\nRUN pip install --no-cache flask==3.0.3 && pip3 install --no-cache-d gunicorn==22.0.0\n"),
             Example("FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask==3.0.3\n"),
             Example("FROM python:3.12 AS base\nENV PIP_NO_CACHE_DIR=off\nFROM base\nRUN pip install flask==3.0.3\n"),
             Example("FROM python:3.12\nARG PIP_NO_CACHE_DIR=true\nRUN pip install flask==3.0.3\n"),
@@ -83,12 +87,20 @@ public struct PipNoCacheDirRule: Rule {
 
     public init() {}
 
+    /// Whether a flag is `--no-cache-dir` or a prefix of it that pip's option parser
+    /// (optparse) accepts: unambiguous from `--no-ca` on (`--no-clean`, `--no-color`,
+    /// `--no-compile` part earlier).
+    static func disablesCacheFlag(_ item: OptionScanner.Item) -> Bool {
+        guard case .flag(let name, _, _) = item else { return false }
+        return name.hasPrefix("--no-ca") && "--no-cache-dir".hasPrefix(name)
+    }
+
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         var exemptScripts: [Int: Bool] = [:]
         for command in context.model.scriptCommands {
             guard let (install, launcher) = command.pipInstall, launcher == .pip else { continue }
-            if install.items.hasFlag("--no-cache-dir") { continue }
+            if install.items.contains(where: Self.disablesCacheFlag) { continue }
             if let value = command.environment?["PIP_NO_CACHE_DIR"], Self.disablesCache(value) { continue }
             let start = command.run.instruction.range.start
             let setInScript = exemptScripts[start] ?? Self.scriptSetsNoCacheDir(command.script)

@@ -52,11 +52,46 @@ public struct NoEmptyContinuationRule: Rule {
             guard let first = blanks.first else { return nil }
             // From the keyword to the blank line: a pragma above the instruction must cover it.
             let line = source.location(of: first.range.start).line
+            if let swallowed = Self.swallowedInstruction(in: instruction, after: blanks, source: source) {
+                // Deleting the blank line would keep the mistake: the `\` before it is what
+                // joins the next instruction into this one.
+                return Violation(
+                    range: TextRange(start: instruction.keyword.range.start, end: first.range.start),
+                    message: "The `\\` before the empty line \(line) continues this \(instruction.keyword.text) into "
+                        + "`\(swallowed)` on the next line, which BuildKit reads as part of it; "
+                        + "delete that trailing `\\` if `\(swallowed.split(separator: " ").first ?? "")` is meant "
+                        + "as its own instruction")
+            }
             return Violation(
                 range: TextRange(start: instruction.keyword.range.start, end: first.range.start),
                 message: "Empty continuation line (line \(line)); delete it, BuildKit skips it",
                 fix: Fix(title: "Delete the empty continuation lines", applicability: .safe,
                          edits: blanks.map { Edit.delete($0.range) }))
         }
+    }
+}
+
+private extension NoEmptyContinuationRule {
+    /// The first line after the last empty continuation line when it starts with an
+    /// instruction keyword (`COPY . /app`): a `\` that swallowed the next instruction.
+    static func swallowedInstruction(
+        in instruction: InstructionSyntax, after blanks: [InstructionSyntax.Line], source: SourceFile
+    ) -> String? {
+        guard let lastBlank = blanks.last,
+              let next = instruction.lines.first(where: { $0.range.start >= lastBlank.range.end && $0.role == .continuation })
+        else { return nil }
+        let text = source.text(in: next.range).trimmingBlanks
+        guard let keyword = text.split(separator: " ").first, InstructionKind(keyword: String(keyword)) != nil,
+              keyword == keyword.uppercased() else { return nil }
+        let trimmed = text.hasSuffix("\\") ? String(text.dropLast()).trimmingBlanks : text
+        return trimmed.count > 60 ? String(trimmed.prefix(57)) + "..." : trimmed
+    }
+}
+
+private extension String {
+    /// The text without leading and trailing blanks and line ends.
+    var trimmingBlanks: String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        return String(drop(while: isBlank).reversed().drop(while: isBlank).reversed())
     }
 }

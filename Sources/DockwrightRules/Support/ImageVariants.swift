@@ -33,12 +33,16 @@ struct ImageVariants: Sendable {
     /// The tag of the slim and alpine variants when no version is written (no tag, or `latest`).
     let untaggedSlim: String?
     let untaggedAlpine: String?
+    /// The first version published with an alpine variant (`[1, 6]` for golang 1.6): an
+    /// older numeric version has no `-alpine` tag to move to.
+    let alpineSince: [Int]
 
     init(
         slim: SlimPosition?, hasAlpine: Bool, isAlpineDropIn: Bool = true, versionAliases: Set<String> = [],
         flavors: Set<String> = [], alpineFlavors: Set<String>? = nil, untaggedSlim: String? = nil,
-        untaggedAlpine: String? = nil
+        untaggedAlpine: String? = nil, alpineSince: [Int] = []
     ) {
+        self.alpineSince = alpineSince
         self.slim = slim
         self.hasAlpine = hasAlpine
         self.isAlpineDropIn = isAlpineDropIn
@@ -66,13 +70,17 @@ struct ImageVariants: Sendable {
             slim: .afterVersion, hasAlpine: true, isAlpineDropIn: false, versionAliases: ["rc"],
             untaggedSlim: "slim", untaggedAlpine: "alpine"),
         "pypy": ImageVariants(slim: .afterVersion, hasAlpine: false, untaggedSlim: "slim"),
+        // Alpine variants start with node 6 (docker-library/node, 2016); 0.x, 4 and 5 tags have none.
+        // https://github.com/docker-library/official-images/blob/master/library/node
         "node": ImageVariants(
             slim: .atEnd, hasAlpine: true, versionAliases: nodeCodeNames, untaggedSlim: "slim",
-            untaggedAlpine: "alpine"),
+            untaggedAlpine: "alpine", alpineSince: [6]),
         "ruby": ImageVariants(
             slim: .afterVersion, hasAlpine: true, isAlpineDropIn: false, versionAliases: ["rc"], untaggedSlim: "slim",
             untaggedAlpine: "alpine"),
-        "golang": ImageVariants(slim: nil, hasAlpine: true, versionAliases: ["rc"], untaggedAlpine: "alpine"),
+        // Alpine variants start with Go 1.6. https://github.com/docker-library/official-images/blob/master/library/golang
+        "golang": ImageVariants(
+            slim: nil, hasAlpine: true, versionAliases: ["rc"], untaggedAlpine: "alpine", alpineSince: [1, 6]),
         "php": ImageVariants(
             slim: nil, hasAlpine: true, versionAliases: ["rc"], flavors: ["cli", "fpm", "zts", "apache"],
             alpineFlavors: ["cli", "fpm", "zts"], untaggedAlpine: "alpine"),
@@ -100,22 +108,23 @@ struct ImageVariants: Sendable {
         let isAlpine: Bool
     }
 
-    /// The smaller variant to use instead of `tag` (nil for `latest`), or nil when the tag
-    /// is already small, unknown, or has no suitable smaller variant.
+    /// The smaller variants to use instead of `tag` (nil for `latest`), best first; empty
+    /// when the tag is already small, unknown, or has no suitable smaller variant.
     ///
     /// - Parameters:
     ///   - usesApt: the image installs Debian packages, which only the slim variant keeps.
+    ///   - buildsNativeCode: the image compiles or installs native code (compilers, npm or
+    ///     pip installs, cgo), which must not move from glibc to musl.
     ///   - mayNeedGlibc: the image receives binaries built elsewhere, which may need glibc.
-    func smallerTag(than tag: String?, usesApt: Bool, mayNeedGlibc: Bool) -> Suggestion? {
-        guard let parsed = parse(tag ?? "latest") else { return nil }
+    func smallerTags(than tag: String?, usesApt: Bool, buildsNativeCode: Bool, mayNeedGlibc: Bool) -> [Suggestion] {
+        guard let parsed = parse(tag ?? "latest") else { return [] }
         let slimTag = slimVariant(of: parsed).map { Suggestion(tag: $0, isAlpine: false) }
         let alpineTag = alpineVariant(of: parsed).map { Suggestion(tag: $0, isAlpine: true) }
-        if usesApt { return slimTag }
-        if !isAlpineDropIn { return slimTag }
+        if usesApt || buildsNativeCode || !isAlpineDropIn { return [slimTag].compactMap { $0 } }
         // Binaries copied in from a glibc image are safer on slim; an image without slim
         // keeps its alpine suggestion (its copies are usually static files).
-        if mayNeedGlibc { return slimTag ?? alpineTag }
-        return alpineTag ?? slimTag
+        if mayNeedGlibc { return [slimTag ?? alpineTag].compactMap { $0 } }
+        return [alpineTag, slimTag].compactMap { $0 }
     }
 
     /// The words of a tag, split into version, flavors and suite.
@@ -159,10 +168,22 @@ struct ImageVariants: Sendable {
     }
 
     private func alpineVariant(of tag: ParsedTag) -> String? {
-        guard hasAlpine else { return nil }
+        guard hasAlpine, isPublishedOnAlpine(tag.version) else { return nil }
         if let alpineFlavors, !tag.flavors.allSatisfy(alpineFlavors.contains) { return nil }
         // The alpine variant replaces the Debian suite.
         if tag.version.isEmpty && tag.flavors.isEmpty { return untaggedAlpine }
         return (tag.version + tag.flavors + ["alpine"]).joined(separator: "-")
+    }
+
+    /// Whether a version has alpine tags: aliases, versions from ``alpineSince`` on, and
+    /// floating tags that reach it (`golang:1` is the newest 1.x) do.
+    private func isPublishedOnAlpine(_ version: [String]) -> Bool {
+        guard let first = version.first, first.first?.isNumber == true else { return true }
+        let numbers = first.split(separator: ".").map { Int($0) ?? 0 }
+        for (index, floor) in alpineSince.enumerated() {
+            guard index < numbers.count else { return true }
+            if numbers[index] != floor { return numbers[index] > floor }
+        }
+        return true
     }
 }

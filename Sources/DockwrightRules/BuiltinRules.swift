@@ -41,6 +41,7 @@ public enum BuiltinRules {
         FromAsCasingRule.self,
         FromFirstRule.self,
         HealthcheckPresentRule.self,
+        IntegrityCheckDisabledRule.self,
         LegacyKeyValueFormatRule.self,
         LowercaseExposeProtocolRule.self,
         MaintainerDeprecatedRule.self,

@@ -25,27 +25,31 @@ enum ScriptEdits {
     /// `;` or newline that joins it to the command before it: `a && yum clean all && b`
     /// → `a && b`. Only a command that always succeeds may be removed this way (a
     /// cleanup): then the and-or list around it keeps its outcome.
+    /// The first command of a script goes with the `&&` or `;` after it instead:
+    /// `npm config set x && npm ci` → `npm ci`.
     static func removal(ofCommandAt index: Int, in script: ShellScript, context: RuleContext) -> Edit? {
-        guard index > 0 else { return nil }
         let command = script.commands[index]
-        let previous = script.commands[index - 1]
-        guard isPlain(command), isPlain(previous) else { return nil }
-        let start = script.sourceRange(previous.command.range).end
+        guard isPlain(command) else { return nil }
         let commandRange = script.sourceRange(command.command.range)
-        guard start < commandRange.start else { return nil }
-        let escape = escapeByte(context)
-        var operators = ""
-        var hasNewline = false
-        var previousByte: UInt8 = 0
-        for byte in context.bytes[start..<commandRange.start] {
-            switch byte {
-            case UInt8(ascii: "&"), UInt8(ascii: ";"): operators.append(Character(Unicode.Scalar(byte)))
-            case UInt8(ascii: "\n") where previousByte != escape: hasNewline = true
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), escape: break
+        guard index > 0, isPlain(script.commands[index - 1]) else {
+            guard index + 1 < script.commands.count, command.context.operatorBefore == nil else { return nil }
+            let next = script.commands[index + 1]
+            let nextStart = script.sourceRange(next.command.range).start
+            guard isPlain(next), commandRange.end < nextStart,
+                  let joint = joint(context.bytes[commandRange.end..<nextStart], escape: escapeByte(context))
+            else { return nil }
+            switch joint.operators {
+            case "&&": guard next.context.operatorBefore == .and else { return nil }
+            case ";": guard command.context.isLastInAndOrList else { return nil }
             default: return nil
             }
-            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") { previousByte = byte }
+            return Edit(range: TextRange(start: commandRange.start, end: nextStart), replacement: "")
         }
+        let start = script.sourceRange(script.commands[index - 1].command.range).end
+        guard start < commandRange.start,
+              let joint = joint(context.bytes[start..<commandRange.start], escape: escapeByte(context)) else { return nil }
+        let operators = joint.operators
+        let hasNewline = joint.hasNewline
         switch operators {
         case "&&": guard command.context.operatorBefore == .and else { return nil }
         case ";", "":
@@ -55,6 +59,24 @@ enum ScriptEdits {
         default: return nil
         }
         return Edit(range: TextRange(start: start, end: commandRange.end), replacement: "")
+    }
+
+    /// The operators and unescaped newlines between two commands, or nil when
+    /// anything else (a comment, a word) stands between them.
+    private static func joint(_ bytes: ArraySlice<UInt8>, escape: UInt8) -> (operators: String, hasNewline: Bool)? {
+        var operators = ""
+        var hasNewline = false
+        var previousByte: UInt8 = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: ";"): operators.append(Character(Unicode.Scalar(byte)))
+            case UInt8(ascii: "\n") where previousByte != escape: hasNewline = true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"), escape: break
+            default: return nil
+            }
+            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") { previousByte = byte }
+        }
+        return (operators, hasNewline)
     }
 
     /// A command that runs directly in the script's shell, on its own in its pipeline.

@@ -18,6 +18,7 @@ public enum BuiltinRules {
         AvoidCopyingIgnoredFilesRule.self,
         AvoidLatestTagRule.self,
         AvoidSudoRule.self,
+        BuildToolsInFinalImageRule.self,
         CacheMountForDownloadsRule.self,
         ConsistentInstructionCasingRule.self,
         ConstantPlatformRule.self,

@@ -22,6 +22,7 @@ public enum BuiltinRules {
         CacheMountForDownloadsRule.self,
         ConsistentInstructionCasingRule.self,
         ConstantPlatformRule.self,
+        ContextShipsUnwantedFilesRule.self,
         CopyDestinationSlashRule.self,
         CopyFromKnownStageRule.self,
         CopyFromOwnStageRule.self,

@@ -324,7 +324,7 @@ private extension CacheMountForDownloadsRule {
                         result.edits.append(edit)
                     }
                 }
-            case "apt-get", "apt" where tools.contains(.apt): isCleanup = positionals == ["clean"]
+            case "apt-get" where tools.contains(.apt), "apt" where tools.contains(.apt): isCleanup = positionals == ["clean"]
             case "yum" where tools.contains(.yum), "dnf" where tools.contains(.dnf):
                 isCleanup = positionals.first == "clean"
             case "npm" where tools.contains(.npm): isCleanup = positionals.prefix(2) == ["cache", "clean"]

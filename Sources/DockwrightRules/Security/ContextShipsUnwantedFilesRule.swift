@@ -177,7 +177,7 @@ private extension ContextShipsUnwantedFilesRule {
         }
         let ignore = listing.dockerignore == nil ? "there is no .dockerignore" : "`\(listing.dockerignoreName)` lets them through"
         let action = fix == nil ? "exclude them in `\(listing.dockerignoreName)`"
-            : "`dockwright fix --unsafe` adds them to `\(listing.dockerignoreName)`"
+            : "`dockwright fix --unsafe` adds \(shipped.count == 1 ? "it" : "them") to `\(listing.dockerignoreName)`"
         return "`\(keyword) \(source)` ships \(parts.joined(separator: " and ")) into the image: \(ignore); \(action)"
     }
 

@@ -8,7 +8,7 @@ import DockwrightSyntax
 public struct BuildToolsInFinalImageRule: Rule {
     public static let description = RuleDescription(
         code: "DW302", name: "build-tools-in-final-image", category: .size,
-        summary: "Build in a separate stage so compilers stay out of the final image", severity: .info, fix: .none,
+        summary: "Build in a separate stage so compilers stay out of the final image", severity: .info, fix: .sometimes,
         rationale: """
             ## Why
             Compilers, headers and build systems are needed to build, not to run. When \
@@ -34,9 +34,26 @@ public struct BuildToolsInFinalImageRule: Rule {
 
             The message names the tools and the build, and the shape that fixes it.
 
+            A final stage that only copies a static binary from a build stage (Go built \
+            with `CGO_ENABLED=0`, Rust built for a `*-musl` target) and runs it, on a \
+            whole distribution (`debian`, `ubuntu`, `alpine`, …), is reported too: the \
+            binary needs none of it. `gcr.io/distroless/static-debian12` has what such a \
+            binary may need (CA certificates, `/etc/passwd` with `root` and `nonroot`, \
+            tzdata); `scratch` has nothing (the CA certificates then need a \
+            `COPY --from=build /etc/ssl/certs /etc/ssl/certs`, and a named user from \
+            `/etc/passwd` does not exist).
+
             ## Fix safety
-            No fix: what the build produces, and so what to copy into the final stage, \
-            is not in the Dockerfile.
+            Building in a separate stage has no fix: what the build produces, and so \
+            what to copy into the final stage, is not in the Dockerfile. For the static \
+            binary, the unsafe fix replaces the base image with \
+            `gcr.io/distroless/static-debian12`. It is offered only when the stage holds \
+            nothing but `COPY --from` of the binary (and other files), exec-form \
+            `ENTRYPOINT`/`CMD` starting the copied binary, and `ENV`, `LABEL`, `EXPOSE`, \
+            `WORKDIR`, `ARG`, `VOLUME`, `STOPSIGNAL`, and a `USER` that exists there \
+            (`root`, `nonroot` or a number): no `RUN`, no shell-form command, no \
+            `HEALTHCHECK`, as distroless has no shell. It is unsafe: a program the \
+            binary starts at run time, or a file it reads from the old base, is gone.
 
             ## References
             Docker's "Multi-stage builds" and "Building best practices" (don't install \
@@ -46,6 +63,7 @@ public struct BuildToolsInFinalImageRule: Rule {
             Example("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y ↓gcc libpq-dev && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir psycopg2==2.9.9\nCMD [\"python\", \"app.py\"]\n"),
             Example("↓FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
             Example("FROM alpine:3.20\nRUN apk add --no-cache ↓build-base\nCOPY . /src\nRUN make -C /src\n"),
+            Example("FROM golang:1.22 AS build\nENV CGO_ENABLED=0\nRUN go build -o /out/app .\n↓FROM debian:12\nCOPY --from=build /out/app /usr/local/bin/app\nUSER nonroot\nENTRYPOINT [\"/usr/local/bin/app\"]\n"),
         ],
         nonTriggering: [
             Example("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nCMD [\"/app\"]\n"),
@@ -53,7 +71,17 @@ public struct BuildToolsInFinalImageRule: Rule {
             Example("FROM debian:12\nRUN apt-get update && apt-get install -y gcc && gcc --version\nRUN apt-get purge -y gcc\n"),
             Example("FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3\n"),
             Example("FROM golang:1.22\nRUN go version\n"),
+            Example("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM debian:12\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n"),
+            Example("FROM golang:1.22 AS build\nRUN CGO_ENABLED=0 go build -o /out/app .\nFROM debian:12\nCOPY --from=build /out/app /app\nRUN apt-get update\nENTRYPOINT [\"/app\"]\n"),
             Example("FROM debian:12\nRUN savedAptMark=\"$(apt-mark showmanual)\" && apt-get update && apt-get install -y gcc make \\\n && make \\\n && apt-mark auto '.*' > /dev/null && apt-mark manual $savedAptMark \\\n && apt-get purge -y --auto-remove\n"),
+        ],
+        fixes: [
+            FixExample(
+                "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                    + "FROM debian:12-slim\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n",
+                "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+                    + "FROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app\nUSER 65532\nENTRYPOINT [\"/app\"]\n",
+                .unsafe),
         ]
     )
 
@@ -105,6 +133,7 @@ public struct BuildToolsInFinalImageRule: Rule {
                     + "install and build in a first stage (`FROM \(Self.baseText(of: final, in: context)) AS build`) and "
                     + "`COPY --from=build` only what the build produced into the final stage")]
         }
+        if let violation = Self.staticBinaryOnDistribution(final, context: context) { return [violation] }
         guard let root = graph.rootStage(of: final), let image = root.baseImage, image.isValid, image.isOfficialImage,
               let name = image.path.split(separator: "/").last.map(String.init), Self.toolchainImages.contains(name),
               let build = builds.first else { return [] }
@@ -167,7 +196,7 @@ private extension BuildToolsInFinalImageRule {
         case "npm", "yarn", "pnpm":
             if positionals.prefix(2) == ["run", "build"] { return name + " run build" }
             return name != "npm" && first == "build" ? name + " build" : nil
-        case "pip", "pip3" where first == "wheel":
+        case "pip" where first == "wheel", "pip3" where first == "wheel":
             return name + " wheel"
         default:
             return name.hasPrefix("python") && first == "setup.py" ? "python setup.py" : nil
@@ -184,6 +213,74 @@ private extension BuildToolsInFinalImageRule {
             return name + " " + first
         }
         return nil
+    }
+
+    /// Full distributions a static binary does not need.
+    static let distributions: Set<String> = [
+        "debian", "ubuntu", "alpine", "centos", "fedora", "rockylinux", "almalinux", "amazonlinux", "oraclelinux", "busybox",
+    ]
+
+    /// What replaces them: static binaries' base, with CA certificates and `nonroot`.
+    static let staticBase = "gcr.io/distroless/static-debian12"
+
+    /// A final stage on a whole distribution that only copies a static binary from a
+    /// build stage and runs it (see "Fix safety" for what the fix requires).
+    static func staticBinaryOnDistribution(_ final: Int, context: RuleContext) -> Violation? {
+        let graph = context.stages
+        let stage = graph.stages[final]
+        guard stage.baseStageIndex == nil, let image = stage.baseImage, image.isValid, image.isOfficialImage,
+              let name = image.path.split(separator: "/").last.map(String.init), distributions.contains(name),
+              let token = stage.baseToken, !token.text.contains("$") else { return nil }
+        var copied: [String: Int] = [:]
+        var program: String?
+        for instruction in stage.instructions {
+            switch instruction.kind {
+            case .copy:
+                guard let dependency = stage.dependencies.first(where: { $0.kind == .copy && $0.instruction == instruction }),
+                      let builder = dependency.stageIndex, builder < final,
+                      case .words(let words) = instruction.arguments, words.count == 2, !words[0].text.contains("$"),
+                      let destination = words.last?.text else { return nil }
+                let source = words[0].text.split(separator: "/").last.map(String.init) ?? words[0].text
+                copied[destination.hasSuffix("/") ? destination + source : destination] = builder
+            case .entrypoint, .cmd:
+                guard case .execForm(let elements) = instruction.arguments else { return nil }
+                if instruction.kind == .entrypoint || program == nil { program = elements.first?.text }
+            case .user:
+                let user = instruction.values.first.map { String($0.prefix { $0 != ":" }) } ?? ""
+                guard user == "root" || user == "nonroot" || (!user.isEmpty && user.allSatisfy(\.isNumber)) else { return nil }
+            case .env, .label, .expose, .workdir, .arg, .volume, .stopsignal:
+                continue
+            default:
+                return nil
+            }
+        }
+        guard let program, let builder = copied[program], buildsStatically(builder, context: context) else { return nil }
+        return Violation(
+            range: stage.from.range,
+            message: "the final stage only runs `\(program)`, a static binary, on `\(image.familiarString)`, a whole "
+                + "distribution it does not need; base it on `\(staticBase)` (CA certificates, tzdata and a `nonroot` user) "
+                + "or `scratch`",
+            fix: Fix(title: "Base the final stage on `\(staticBase)`", applicability: .unsafe,
+                     edits: [Edit(range: token.range, replacement: staticBase)]))
+    }
+
+    /// Whether a build stage (or a stage it is built on) builds a static binary: `go
+    /// build` with `CGO_ENABLED=0`, or `cargo build` for a musl target.
+    static func buildsStatically(_ builder: Int, context: RuleContext) -> Bool {
+        let chain = Set(context.stages.baseChain(ofStage: builder))
+        for command in context.scriptCommands where chain.contains(command.run.stageIndex) && !command.run.isOnbuildTrigger {
+            let positionals = command.view.positionalArguments
+            if command.name == "go", positionals.first == "build" {
+                let inline = command.view.command.assignments.contains { $0.name == "CGO_ENABLED" && $0.value?.literalValue == "0" }
+                let exported = command.script.commands.contains { view in
+                    view.name == "export" && view.arguments.contains { $0.literalValue == "CGO_ENABLED=0" }
+                }
+                if inline || exported || command.environment?["CGO_ENABLED"] == "0" { return true }
+            }
+            if command.name == "cargo", positionals.first == "build",
+               command.view.flagValue("target")?.hasSuffix("-musl") == true { return true }
+        }
+        return false
     }
 
     /// The final stage's base image as written, for the message.

@@ -23,9 +23,13 @@ public struct CacheMountForDownloadsRule: Rule {
             for the user the `RUN` runs as, and that has no cache mount there (or deletes \
             the mounted cache again, which makes the mount pointless):
             - apt (`apt-get`, `apt`, `aptitude`) with an `update` in the same `RUN`: \
-            `/var/cache/apt` and `/var/lib/apt`, both `sharing=locked` as apt takes locks, \
-            and `/etc/apt/apt.conf.d/docker-clean` removed, since the Debian and Ubuntu \
-            images ship that file to delete every downloaded package after each install;
+            `/var/cache/apt` and `/var/lib/apt/lists`, both `sharing=locked` as apt takes \
+            locks, and `/etc/apt/apt.conf.d/docker-clean` removed, since the Debian and \
+            Ubuntu images ship that file to delete every downloaded package after each \
+            install. Docker's reference mounts all of `/var/lib/apt`; dockwright mounts \
+            only the lists, so apt's record of automatically installed packages \
+            (`/var/lib/apt/extended_states`, read by `apt-mark` and `--auto-remove`) \
+            stays in the image and is never shared between the images a builder builds;
             - apk: `/var/cache/apk` (and `--no-cache` becomes `--update`, so the index is \
             still fetched fresh); yum: `/var/cache/yum`; dnf: `/var/cache/dnf`;
             - in the official language images, which run as root: pip \
@@ -58,8 +62,7 @@ public struct CacheMountForDownloadsRule: Rule {
             is removed only when it is a plain command joined by `&&`, `;` or a newline, or \
             a plain flag, and an `rm` only when every path it removes lies in a mounted \
             cache. It is unsafe: the build then needs BuildKit; folders that become mounts \
-            are empty in the image (apt's `/var/lib/apt` includes `extended_states`, read \
-            by `apt-get autoremove`); removing `docker-clean` lets later `RUN`s without a \
+            are empty in the image (no apt lists, as after the cleanup); removing `docker-clean` lets later `RUN`s without a \
             mount keep downloaded packages in their layers; and a later `RUN` that \
             installs without its own `apt-get update` would find no lists, so the fix is \
             not offered for apt when one exists.
@@ -91,7 +94,7 @@ public struct CacheMountForDownloadsRule: Rule {
             FixExample(
                 "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
                 "FROM debian:12\nRUN --mount=type=cache,target=/var/cache/apt,sharing=locked "
-                    + "--mount=type=cache,target=/var/lib/apt,sharing=locked "
+                    + "--mount=type=cache,target=/var/lib/apt/lists,sharing=locked "
                     + "rm -f /etc/apt/apt.conf.d/docker-clean && apt-get update && apt-get install -y curl\n",
                 .unsafe),
             FixExample(
@@ -225,7 +228,7 @@ private extension CacheMountForDownloadsRule {
                   script.commands[..<min(index, script.commands.count)].contains(where: {
                       ["apt-get", "apt", "aptitude"].contains($0.name ?? "") && $0.subcommand == "update" })
             else { return [] }
-            return use(.apt, [Target(path: "/var/cache/apt", isLocked: true), Target(path: "/var/lib/apt", isLocked: true)])
+            return use(.apt, [Target(path: "/var/cache/apt", isLocked: true), Target(path: "/var/lib/apt/lists", isLocked: true)])
         case "apk":
             guard ["add", "upgrade"].contains(verb) else { return [] }
             return use(.apk, [Target(path: "/var/cache/apk")])

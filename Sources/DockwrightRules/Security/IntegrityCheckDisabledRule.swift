@@ -71,6 +71,8 @@ public struct IntegrityCheckDisabledRule: Rule {
             Example("FROM node:20\nENV NODE_TLS_REJECT_UNAUTHORIZED=1\n"),
             Example("FROM node:20\nRUN npm config set strict-ssl true\n"),
             Example("FROM debian:12\nRUN echo 'trusted=yes is a bad idea' > /notes.txt\n"),
+            Example("FROM debian:12\nRUN echo 'deb [ trusted=yes ] file:/tmp/debs ./' > /etc/apt/sources.list.d/temp.list\n"),
+            Example("FROM alpine:3.20\nRUN apk add --no-cache --allow-untrusted /tmp/packages/module-${VERSION}*.apk\n"),
         ],
         fixes: [
             FixExample(
@@ -244,7 +246,12 @@ private extension IntegrityCheckDisabledRule {
                        removal(index, title: "Remove `--no-gpg-checks`"))
             case "apk" where value == "--allow-untrusted":
                 let operands = positionals.dropFirst()
-                let local = operands.contains { $0.hasSuffix(".apk") || ($0.contains("/") && !$0.contains("://")) }
+                // A package file built or copied into the image (`/tmp/pkgs/*.apk`, `${DIR}/x.apk`) is
+                // unsigned by nature; only packages from repositories are worth reporting.
+                let local = words.dropFirst(index + 1).contains { word in
+                    let text = command.script.text(word.range)
+                    return !text.hasPrefix("-") && !text.contains("://") && (text.contains(".apk") || text.contains("/"))
+                }
                 guard positionals.first == "add", !local else { break }
                 let safe = isPlainAlpine(command, context: context)
                     && !view.hasFlag("repository", "X") && !operands.contains { $0.contains("://") }
@@ -282,7 +289,8 @@ private extension IntegrityCheckDisabledRule {
                 report(word, "`pip --trusted-host` accepts the host without a valid certificate; remove it",
                        removal(index, count: value == "--trusted-host" ? 2 : 1, title: "Remove `--trusted-host`"))
             }
-            if mentions.sources, value.contains("[trusted=yes]") || value.contains(" trusted=yes") {
+            // A `file:` source is a folder of packages built in this image, not a download.
+            if mentions.sources, value.contains("trusted=yes"), value.contains("["), !value.contains("file:") {
                 report(word, "`[trusted=yes]` makes apt install from this source without checking signatures; "
                     + "add the repository's key with `signed-by=` instead", nil)
             }

@@ -8,7 +8,8 @@ import DockwrightSyntax
 public struct BuildToolsInFinalImageRule: Rule {
     public static let description = RuleDescription(
         code: "DW302", name: "build-tools-in-final-image", category: .size,
-        summary: "Build in a separate stage so compilers stay out of the final image", severity: .info, fix: .sometimes,
+        summary: "Build in a separate stage so compilers stay out of the final image", severity: .info,
+        isEnabledByDefault: false, fix: .sometimes,
         rationale: """
             ## Why
             Compilers, headers and build systems are needed to build, not to run. When \
@@ -32,7 +33,16 @@ public struct BuildToolsInFinalImageRule: Rule {
             `pip wheel`, `python setup.py`, or, with build tools installed, a `pip`, \
             `gem`, `bundle` or `npm` install that compiles native extensions.
 
-            The message names the tools and the build, and the shape that fixes it.
+            The message names the tools and the build, and the shape that fixes it. Only \
+            an image that runs a program (a `CMD` or `ENTRYPOINT` in the final stage or \
+            the stages it is built on) is reported, and tools removed through a variable \
+            (`apt-get purge -y $buildDeps`) count as removed.
+
+            Off by default: a Dockerfile cannot say whether its image is a service or a \
+            toolchain, and toolchain, CI and development images (a CRAN test \
+            environment, a cross-compiler image, a dev container, the "fat" \
+            `buildpack-deps` variants) ship compilers on purpose; on the corpus a third \
+            of the findings were such images. Turn it on with `--select DW302`.
 
             A final stage that only copies a static binary from a build stage (Go built \
             with `CGO_ENABLED=0`, Rust built for a `*-musl` target) and runs it, on a \
@@ -62,13 +72,15 @@ public struct BuildToolsInFinalImageRule: Rule {
         triggering: [
             Example("FROM python:3.12-slim\nRUN apt-get update && apt-get install -y ↓gcc libpq-dev && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir psycopg2==2.9.9\nCMD [\"python\", \"app.py\"]\n"),
             Example("↓FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
-            Example("FROM alpine:3.20\nRUN apk add --no-cache ↓build-base\nCOPY . /src\nRUN make -C /src\n"),
+            Example("FROM alpine:3.20\nRUN apk add --no-cache ↓build-base\nCOPY . /src\nRUN make -C /src\nCMD [\"/src/app\"]\n"),
             Example("FROM golang:1.22 AS build\nENV CGO_ENABLED=0\nRUN go build -o /out/app .\n↓FROM debian:12\nCOPY --from=build /out/app /usr/local/bin/app\nUSER nonroot\nENTRYPOINT [\"/usr/local/bin/app\"]\n"),
         ],
         nonTriggering: [
             Example("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nCMD [\"/app\"]\n"),
             Example("FROM alpine:3.20\nRUN apk add --no-cache --virtual .build-deps build-base \\\n && make -C /src \\\n && apk del .build-deps\n"),
             Example("FROM debian:12\nRUN apt-get update && apt-get install -y gcc && gcc --version\nRUN apt-get purge -y gcc\n"),
+            Example("FROM debian:12\nRUN buildDeps='gcc make' && apt-get update && apt-get install -y gcc make && make \\\n && apt-get purge -y $buildDeps\nCMD [\"/app\"]\n"),
+            Example("FROM fedora:40\nRUN dnf install -y gcc cmake && cmake --version\n"),
             Example("FROM python:3.12-slim\nRUN pip install --no-cache-dir flask==3.0.3\n"),
             Example("FROM golang:1.22\nRUN go version\n"),
             Example("FROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM debian:12\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n"),
@@ -91,6 +103,8 @@ public struct BuildToolsInFinalImageRule: Rule {
         let graph = context.stages
         guard let final = graph.finalStageIndex else { return [] }
         let chain = Set(graph.baseChain(ofStage: final))
+        // A toolchain or CI image (no program to run) is meant to ship its tools.
+        guard Self.runsAProgram(chain: chain, in: graph) else { return [] }
         var installed: [Installed] = []
         var removed: Set<String> = []
         var builds: [String] = []
@@ -110,6 +124,11 @@ public struct BuildToolsInFinalImageRule: Rule {
                     }
                 } else if ["purge", "remove", "del", "erase", "autoremove"].contains(verb) {
                     removed.formUnion(command.operands.compactMap(\.literalValue).map(Self.packageName))
+                    // `apt-get purge -y $buildDeps`: a list we cannot read may hold every tool so far.
+                    if command.operands.contains(where: { $0.literalValue == nil }) {
+                        installed.removeAll()
+                        installedHere.removeAll()
+                    }
                     if clearsAutoInstalled, verb == "autoremove" || command.hasFlag("auto-remove", "autoremove") {
                         // `apt-mark auto '.*'` then `--auto-remove`: what this RUN installed goes again.
                         installedHere.removeAll()
@@ -213,6 +232,18 @@ private extension BuildToolsInFinalImageRule {
             return name + " " + first
         }
         return nil
+    }
+
+    /// Whether the final stage (or a stage it is built on) names a program to run:
+    /// a `CMD` or `ENTRYPOINT` that is not empty.
+    static func runsAProgram(chain: Set<Int>, in graph: StageGraph) -> Bool {
+        graph.stages.contains { stage in
+            chain.contains(stage.index) && stage.instructions.contains { instruction in
+                guard instruction.kind == .cmd || instruction.kind == .entrypoint else { return false }
+                if case .execForm(let elements) = instruction.arguments { return !elements.isEmpty }
+                return true
+            }
+        }
     }
 
     /// Full distributions a static binary does not need.

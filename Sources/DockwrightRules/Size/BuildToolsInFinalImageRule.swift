@@ -22,9 +22,10 @@ public struct BuildToolsInFinalImageRule: Rule {
             The rule reports the final stage (with the stages it is built `FROM`) when \
             both hold:
             - it installs build tools with an OS package manager (`build-essential`, \
-            `gcc`, `g++`, `clang`, `make`, `cmake`, `build-base`, `alpine-sdk`, a `-dev` \
-            or `-devel` package, `golang`, `cargo`, `rustc`, a JDK, `maven`, `gradle`), \
-            and does not remove them again (`apt-get purge`, `apk del` of the packages or \
+            `gcc`, `g++`, `clang`, `make`, `cmake`, `build-base`, `alpine-sdk`, \
+            `golang`, `cargo`, `rustc`, a JDK, `maven`, `gradle`; `-dev` and `-devel` \
+            packages are named too, but headers alone are not reported, as images such \
+            as the official ruby ones keep them on purpose), and does not remove them again (`apt-get purge`, `apk del` of the packages or \
             of their `--virtual` group, `dnf remove`, or `apt-mark auto` followed by \
             `--auto-remove`, the official images' pattern); or it is built on a toolchain \
             image (`golang`, `rust`, `gcc`, `maven`, `gradle`);
@@ -142,7 +143,10 @@ public struct BuildToolsInFinalImageRule: Rule {
             }
         }
         installed.removeAll { removed.contains($0.name) || $0.group.map(removed.contains) == true }
-        if let first = installed.first, let build = (builds + nativeBuilds).first {
+        // Headers alone are often kept on purpose (the official ruby images keep `zlib-dev` so
+        // gems can build later): only a compiler or build system left behind is reported.
+        if installed.contains(where: { !Self.isHeaderPackage($0.name) }), let first = installed.first,
+           let build = (builds + nativeBuilds).first {
             var names: [String] = []
             for item in installed where !names.contains(item.name) { names.append(item.name) }
             let shown = names.prefix(4).map { "`\($0)`" }.joined(separator: ", ") + (names.count > 4 ? " and more" : "")
@@ -191,6 +195,8 @@ private extension BuildToolsInFinalImageRule {
         if let colon = name.firstIndex(of: ":") { name = name[..<colon] }
         return String(name)
     }
+
+    static func isHeaderPackage(_ name: String) -> Bool { name.hasSuffix("-dev") || name.hasSuffix("-devel") }
 
     static func isBuildTool(_ name: String) -> Bool {
         buildTools.contains(name) || name.hasSuffix("-dev") || name.hasSuffix("-devel") || name.hasSuffix("-jdk")

@@ -144,8 +144,9 @@ CURL_K_CLUSTER = re.compile(r"(?<=\s)-([A-Za-z]*?)k([A-Za-z]*)(?=\s|$)")
 DW300_CACHE_PATHS = (r"/var/lib/apt\S*|/var/cache/(?:apt|apk|yum|dnf)\S*|/root/\.cache/(?:pip|uv)\S*|/root/\.npm\S*|"
                      r"/usr/local/share/\.cache/yarn\S*")
 DW300_CLEANUP = (
-    r"(?:rm\s+-\w+(?:\s+(?:%s))+|apt-get\s+clean|apt\s+clean|yum\s+clean\s+all|dnf\s+clean\s+all|"
-    r"npm\s+cache\s+clean\s+--force|yarn\s+cache\s+clean|pip3?\s+cache\s+purge|uv\s+cache\s+clean|go\s+clean\s+-modcache)" % DW300_CACHE_PATHS)
+    r"(?:rm\s+-\w+(?:\s+(?:%s))+|(?:apt-get|apt)\s+clean\b[^&;|]*|(?:yum|dnf)\s+clean\b[^&;|]*|"
+    r"npm\s+cache\s+clean\b[^&;|]*|yarn\s+cache\s+clean\b[^&;|]*|pip3?\s+cache\s+purge|uv\s+cache\s+clean|"
+    r"pnpm\s+store\s+prune|go\s+clean\s+-modcache)" % DW300_CACHE_PATHS)
 DW300_PATH_WORD = re.compile(r"\s+(?:%s)(?=\s|$)" % DW300_CACHE_PATHS)
 DW300_WORDS = ("--no-cache-dir", "--no-cache", "--update")
 DW300_MOUNT = re.compile(r"^--mount=type=cache,target=(?:%s)(?:,sharing=locked)?$" % DW300_CACHE_PATHS.replace(r"\S*", "[^,]*")
@@ -156,6 +157,8 @@ DW300_MOUNT = re.compile(r"^--mount=type=cache,target=(?:%s)(?:,sharing=locked)?
 def _without_commands(text, command):
     """The script without each `command` joined to the rest by `&&` or `;`: a leading
     one goes with the operator after it, any other with the operator before it."""
+    if re.fullmatch(r"\s*%s\s*" % command, text, flags=re.I):
+        return ""
     text = re.sub(r"^\s*%s\s*(?:&&|;)\s*" % command, "", text, flags=re.I)
     return re.sub(r"\s*(?:&&|;)\s*%s(?=\s*(?:&&|;|$))" % command, "", text, flags=re.I)
 
@@ -262,6 +265,12 @@ def canonical(instructions, codes, mode, stage_names):
         finals = [ins for ins in out if (ins.get("cmd") or "").upper() == "FROM" and ins.get("value")]
         if finals:
             finals[-1]["value"] = ["<final base>"] + list(finals[-1]["value"][1:])
+    if mode == "unsafe" and "DW300" in codes:
+        # A RUN left with nothing but the cleanup DW300 drops (merged into the install's
+        # RUN by DL3059 first) cleans only the cache mount: it may go.
+        out = [ins for ins in out if not ((ins.get("cmd") or "").upper() == "RUN" and not ins.get("json")
+                                          and ins.get("value") and not ins["value"][0].strip()
+                                          and not ins.get("heredocs"))]
     overridable = {cmd for code, cmd in OVERRIDDEN_BY.items() if code in codes}
     return _without_overridden(out, overridable) if overridable else out
 
@@ -298,6 +307,10 @@ def inserted_only(text_in, text_out, codes, mode):
     fix that removed one instead."""
     problems = []
     tokens_in, tokens_out = text_in.split(), text_out.split()
+    if mode == "unsafe" and "DW300" in codes:
+        # DW300 removes the cache flags and cleanups other fixes insert, once a cache mount makes
+        # them pointless; canonical() drops them on both sides.
+        return problems
     for word in sorted(inserted_words(codes, mode)):
         before, after = tokens_in.count(word), tokens_out.count(word)
         if after < before:

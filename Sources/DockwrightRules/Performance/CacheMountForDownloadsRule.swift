@@ -120,6 +120,10 @@ public struct CacheMountForDownloadsRule: Rule {
         guard Self.frontendSupportsMounts(context.syntax) else { return [] }
         var violations: [Violation] = []
         let runs = context.runScripts
+        // One walk each, not one per RUN: whether a later RUN installs from this one's
+        // apt lists, and whether the file handles `docker-clean` already.
+        let laterAptInstallNeedsLists = Self.laterAptInstallsNeedLists(in: runs)
+        let handlesDockerClean = Self.mentionsDockerClean(context)
         for (position, run) in runs.enumerated() where !run.isOnbuildTrigger {
             guard let script = run.script, !PackageManagerCommands.runsAsNonRoot(run, context: context) else { continue }
             let commands = context.scriptCommands(of: run)
@@ -140,13 +144,13 @@ public struct CacheMountForDownloadsRule: Rule {
             guard !missing.isEmpty || !cleanups.edits.isEmpty || cleanups.isPartial else { continue }
             let usesApt = caches.contains { $0.tool == .apt }
             var fix: Fix?
-            if !cleanups.isPartial, !usesApt || Self.laterAptInstallsUpdate(after: position, in: runs, context: context) {
+            if !cleanups.isPartial, !usesApt || !laterAptInstallNeedsLists[position] {
                 var edits = cleanups.edits
                 if !missing.isEmpty {
                     let flags = missing.map { " --mount=type=cache,target=\($0.path)" + ($0.isLocked ? ",sharing=locked" : "") }
                     edits.append(.insert(flags.joined(), at: run.instruction.keyword.range.end))
                 }
-                if usesApt, !Self.mentionsDockerClean(context), let item = script.body.items.first {
+                if usesApt, !handlesDockerClean, let item = script.body.items.first {
                     edits.append(.insert("rm -f /etc/apt/apt.conf.d/docker-clean && ", at: script.sourceRange(item.range).start))
                 }
                 let shown = (missing.isEmpty ? targets : missing).map { "`\($0.path)`" }.joined(separator: ", ")
@@ -369,21 +373,27 @@ private extension CacheMountForDownloadsRule {
         return result
     }
 
-    /// Whether every apt install in a later RUN updates the lists itself, so that
-    /// lists missing from the layer break nothing.
-    static func laterAptInstallsUpdate(after position: Int, in runs: [RunScript], context: RuleContext) -> Bool {
-        for run in runs[(position + 1)...] {
+    /// For each RUN, whether a later RUN installs with apt without updating the lists
+    /// itself first, so it relies on lists this one leaves in the layer.
+    static func laterAptInstallsNeedLists(in runs: [RunScript]) -> [Bool] {
+        var result = Array(repeating: false, count: runs.count)
+        var needsLists = false
+        for position in runs.indices.reversed() {
+            result[position] = needsLists
+            let run = runs[position]
             guard let script = run.script else {
-                if run.text.bytes.count > 0, String(decoding: run.text.bytes, as: UTF8.self).contains("apt") { return false }
+                if String(decoding: run.text.bytes, as: UTF8.self).contains("apt") { needsLists = true }
                 continue
             }
             var updated = false
             for view in script.commands where ["apt-get", "apt", "aptitude"].contains(view.name ?? "") {
                 if view.subcommand == "update" { updated = true }
-                if ["install", "upgrade", "dist-upgrade", "build-dep"].contains(view.subcommand ?? ""), !updated { return false }
+                if ["install", "upgrade", "dist-upgrade", "build-dep"].contains(view.subcommand ?? ""), !updated {
+                    needsLists = true
+                }
             }
         }
-        return true
+        return result
     }
 
     /// Whether the file already handles `docker-clean` somewhere.

@@ -105,11 +105,12 @@ public struct IntegrityCheckDisabledRule: Rule {
             violations += Self.variableViolations(in: instruction)
         }
         var scriptMentions: [Int: (sources: Bool, repos: Bool)] = [:]
+        let changesApkTrust = Self.changesApkTrust(context)
         for command in context.scriptCommands {
             let start = command.run.instruction.range.start
             let mentions = scriptMentions[start] ?? Self.mentions(command.script)
             scriptMentions[start] = mentions
-            violations += Self.violations(of: command, mentions: mentions, context: context)
+            violations += Self.violations(of: command, mentions: mentions, changesApkTrust: changesApkTrust, context: context)
         }
         return violations.sorted { $0.range.start < $1.range.start }
     }
@@ -166,7 +167,7 @@ private extension IntegrityCheckDisabledRule {
                 text.contains(".repo") || text.contains("yum.conf") || text.contains("dnf.conf"))
     }
 
-    static func violations(of command: ScriptCommand, mentions: (sources: Bool, repos: Bool),
+    static func violations(of command: ScriptCommand, mentions: (sources: Bool, repos: Bool), changesApkTrust: Bool,
                            context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         let view = command.view
@@ -253,7 +254,7 @@ private extension IntegrityCheckDisabledRule {
                     return !text.hasPrefix("-") && !text.contains("://") && (text.contains(".apk") || text.contains("/"))
                 }
                 guard positionals.first == "add", !local else { break }
-                let safe = isPlainAlpine(command, context: context)
+                let safe = !changesApkTrust && isOfficialAlpine(command, context: context)
                     && !view.hasFlag("repository", "X") && !operands.contains { $0.contains("://") }
                 report(word, "`apk add --allow-untrusted` installs packages whose signature is not checked; remove it",
                        removal(index, title: "Remove `--allow-untrusted`", safe: safe))
@@ -346,11 +347,16 @@ private extension IntegrityCheckDisabledRule {
 
     static func isFalse(_ value: String) -> Bool { ["false", "0", "no", "off"].contains(value.lowercased()) }
 
-    /// A stage on the official alpine image whose file never changes apk's repositories or keys.
-    static func isPlainAlpine(_ command: ScriptCommand, context: RuleContext) -> Bool {
+    /// A stage on the official alpine image.
+    static func isOfficialAlpine(_ command: ScriptCommand, context: RuleContext) -> Bool {
         guard let image = context.stages.rootStage(of: command.run.stageIndex)?.baseImage, image.isValid,
               image.isOfficialImage, image.path.split(separator: "/").last == "alpine" else { return false }
+        return true
+    }
+
+    /// Whether the file writes apk's repositories or keys anywhere (read once per file).
+    static func changesApkTrust(_ context: RuleContext) -> Bool {
         let text = String(decoding: context.bytes, as: UTF8.self)
-        return !text.contains("/etc/apk/repositories") && !text.contains("/etc/apk/keys")
+        return text.contains("/etc/apk/repositories") || text.contains("/etc/apk/keys")
     }
 }

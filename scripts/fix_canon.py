@@ -130,9 +130,70 @@ def _without_appended_cleanup(text, codes):
     return "".join(kept)
 
 
+# DW301 removes switches that turn TLS or signature checks off: `apk add
+# --allow-untrusted` of Alpine's own packages safely, the others only with --unsafe.
+# Both sides lose them, so a fix that removed anything else still shows.
+SAFE_REMOVED_WORDS = {"DW301": ("--allow-untrusted",)}
+UNSAFE_REMOVED_WORDS = {
+    "DW301": ("--insecure", "-k", "--no-check-certificate", "--allow-unauthenticated",
+              "--allow-insecure-repositories", "--nogpgcheck", "--no-gpg-checks", "--strict-ssl=false"),
+}
+INSECURE_PAIRS = re.compile(
+    r"\s+(?:--trusted-host(?:\s+|=)\S+|(?:-o|--option)\s*=?\s*\S*(?:AllowInsecureRepositories|AllowUnauthenticated|"
+    r"AllowDowngradeToInsecureRepositories|Verify-Peer|Verify-Host)\S*|-c\s+http\.sslverify=\S+|"
+    r"--setopt=\S*(?:gpgcheck|sslverify)=\S+)", re.I)
+INSECURE_COMMAND = (r"(?:(?:npm|yarn|pnpm)\s+config\s+set\s+strict-ssl\s+false|"
+                    r"git\s+config\s+(?:--global\s+|--system\s+)?http\.sslverify\s+(?:false|0|no|off))")
+CURL_K_CLUSTER = re.compile(r"(?<=\s)-([A-Za-z]*?)k([A-Za-z]*)(?=\s|$)")
+# DW300 (unsafe, opt-in) adds cache mounts and drops the cleanup they make pointless.
+DW300_CACHE_PATHS = (r"/var/lib/apt\S*|/var/cache/(?:apt|apk|yum|dnf)\S*|/root/\.cache/(?:pip|uv)\S*|/root/\.npm\S*|"
+                     r"/usr/local/share/\.cache/yarn\S*")
+DW300_CLEANUP = (
+    r"(?:rm\s+-\w+(?:\s+(?:%s))+|(?:apt-get|apt)\s+clean\b[^&;|]*|(?:yum|dnf)\s+clean\b[^&;|]*|"
+    r"npm\s+cache\s+clean\b[^&;|]*|yarn\s+cache\s+clean\b[^&;|]*|pip3?\s+cache\s+purge|uv\s+cache\s+clean|"
+    r"pnpm\s+store\s+prune|go\s+clean\s+-modcache)" % DW300_CACHE_PATHS)
+DW300_PATH_WORD = re.compile(r"\s+(?:%s)(?=\s|$)" % DW300_CACHE_PATHS)
+DW300_WORDS = ("--no-cache-dir", "--no-cache", "--update")
+DW300_MOUNT = re.compile(r"^--mount=type=cache,target=(?:%s)(?:,sharing=locked)?$" % DW300_CACHE_PATHS.replace(r"\S*", "[^,]*")
+                         + r"|^--mount=type=cache,target=(?:/go/pkg/mod|/root/\.cache/go-build|/usr/local/cargo/(?:registry|git)|"
+                         r"/root/\.m2/repository|/root/\.gradle/caches|/root/\.local/share/pnpm/store|/tmp/cache|[^,]*/store)$")
+
+
+def _without_commands(text, command):
+    """The script without each `command` joined to the rest by `&&` or `;`: a leading
+    one goes with the operator after it, any other with the operator before it."""
+    if re.fullmatch(r"\s*%s\s*" % command, text, flags=re.I):
+        return ""
+    text = re.sub(r"^\s*%s\s*(?:&&|;)\s*" % command, "", text, flags=re.I)
+    return re.sub(r"\s*(?:&&|;)\s*%s(?=\s*(?:&&|;|$))" % command, "", text, flags=re.I)
+
+
+def removed_words(codes, mode):
+    words = set()
+    for code in codes:
+        words.update(SAFE_REMOVED_WORDS.get(code, ()))
+        if mode == "unsafe":
+            words.update(UNSAFE_REMOVED_WORDS.get(code, ()))
+    return words
+
+
+def _without_new_rule_changes(text, codes, mode):
+    if mode == "unsafe" and "DW301" in codes:
+        text = _without_commands(text, INSECURE_COMMAND)
+        text = INSECURE_PAIRS.sub("", text)
+        text = CURL_K_CLUSTER.sub(lambda m: "-" + m.group(1) + m.group(2) if m.group(1) + m.group(2) else "", text)
+    if mode == "unsafe" and "DW300" in codes:
+        text = text.replace("rm -f /etc/apt/apt.conf.d/docker-clean && ", "")
+        text = _without_commands(text, DW300_CLEANUP)
+        text = DW300_PATH_WORD.sub("", text)
+        text = _script_words(text, set(DW300_WORDS))
+    return _script_words(text, removed_words(codes, mode))
+
+
 def _canonical_script(text, codes, mode):
     if mode == "unsafe" and "DW003" in codes:
         text = SMALL_BASE_INSTALL.sub(r"\1", text, count=1)
+    text = _without_new_rule_changes(text, codes, mode)
     text = _without_appended_cleanup(text, codes)
     text = _script_words(text, inserted_words(codes, mode))
     if "DL3027" in codes:
@@ -179,6 +240,9 @@ def canonical(instructions, codes, mode, stage_names):
             if len(value) > 2 and value[-1].endswith("/") and len(value[-1]) > 1:
                 value[-1] = value[-1][:-1]
             ins["value"] = value
+        if cmd == "RUN" and mode == "unsafe" and "DW300" in codes:
+            flags = [f for f in flags if not DW300_MOUNT.match(f)]
+            ins["flags"] = flags
         if cmd == "RUN":
             ins["flags"] = [re.sub(r"(?i)(from=)([^,]+)",
                                    lambda m: m.group(1) + (m.group(2).lower() if m.group(2).lower() in stage_names
@@ -203,6 +267,17 @@ def canonical(instructions, codes, mode, stage_names):
             ins["json"] = False
             ins["value"] = ["CMD", " ".join(words)]
         out.append(ins)
+    if mode == "unsafe" and "DW302" in codes:
+        # DW302 bases a final stage that only runs a static binary on distroless/static.
+        finals = [ins for ins in out if (ins.get("cmd") or "").upper() == "FROM" and ins.get("value")]
+        if finals:
+            finals[-1]["value"] = ["<final base>"] + list(finals[-1]["value"][1:])
+    if mode == "unsafe" and "DW300" in codes:
+        # A RUN left with nothing but the cleanup DW300 drops (merged into the install's
+        # RUN by DL3059 first) cleans only the cache mount: it may go.
+        out = [ins for ins in out if not ((ins.get("cmd") or "").upper() == "RUN" and not ins.get("json")
+                                          and ins.get("value") and not ins["value"][0].strip()
+                                          and not ins.get("heredocs"))]
     overridable = {cmd for code, cmd in OVERRIDDEN_BY.items() if code in codes}
     return _without_overridden(out, overridable) if overridable else out
 
@@ -241,6 +316,10 @@ def inserted_only(text_in, text_out, codes, mode):
     fix that removed one instead."""
     problems = []
     tokens_in, tokens_out = text_in.split(), text_out.split()
+    if mode == "unsafe" and "DW300" in codes:
+        # DW300 removes the cache flags and cleanups other fixes insert, once a cache mount makes
+        # them pointless; canonical() drops them on both sides.
+        return problems
     for word in sorted(inserted_words(codes, mode)):
         before, after = tokens_in.count(word), tokens_out.count(word)
         if after < before:

@@ -37,7 +37,7 @@ final class BuildContextLister {
         guard let path = Self.dockerfileIgnorePath(for: dockerfilePath), let text = Self.readText(path, inside: folder) else {
             return listing
         }
-        return listing.replacingDockerignore(with: text)
+        return listing.replacingDockerignore(with: text, named: (path.split(separator: "/").last).map(String.init) ?? path)
     }
 
     /// `<Dockerfile>.dockerignore`, for a Dockerfile read from a file.
@@ -58,6 +58,7 @@ final class BuildContextLister {
 
     private static func list(_ root: String) -> BuildContextListing? {
         var files: [String] = []
+        var unlisted: [String] = []
         var queue: [(path: String, relative: String, depth: Int)] = [(root, "", 0)]
         var index = 0
         while index < queue.count {
@@ -73,7 +74,9 @@ final class BuildContextLister {
                 if name == "." || name == ".." { continue }
                 let childRelative = relative.isEmpty ? name : relative + "/" + name
                 if entry.pointee.d_type == UInt8(DT_DIR) {
-                    if depth + 1 < maximumDepth && !skippedFolders.contains(name) {
+                    if skippedFolders.contains(name) {
+                        unlisted.append(childRelative)
+                    } else if depth + 1 < maximumDepth {
                         queue.append((path + "/" + name, childRelative, depth + 1))
                     }
                 } else {
@@ -82,7 +85,7 @@ final class BuildContextLister {
                 }
             }
         }
-        return BuildContextListing(files: files)
+        return BuildContextListing(files: files, unlistedFolders: unlisted)
     }
 
     /// The build context of a Dockerfile: `--context DIR`, else the file's folder.

@@ -98,6 +98,39 @@ enum FileWriter {
         return notes
     }
 
+    /// Creates the file `path` with `bytes`, unless a file of that name appears
+    /// meanwhile: written to a temporary file beside it, flushed, then linked into place
+    /// (`link` fails rather than replace a file that exists) and the temporary removed.
+    /// The new file gets the usual permissions (0666 less the umask).
+    static func create(path: String, with bytes: [UInt8]) throws(WriteFailure) {
+        var status = stat()
+        guard lstat(path, &status) != 0 else { throw WriteFailure(reason: "exists already; not written") }
+        removeStaleTemporaryFiles(besides: path)
+        let temporary = temporaryPath(for: path)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            throw WriteFailure(reason: "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
+        }
+        let pending = PendingTemporaryFile.set(temporary)
+        defer { PendingTemporaryFile.clear(pending) }
+        do {
+            try FileOutput.writeAll(bytes, to: descriptor)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw WriteFailure(reason: "cannot write: \(error.reason)")
+        }
+        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+            unlink(temporary)
+            throw WriteFailure(reason: "cannot write: \(String(cString: strerror(errno)))")
+        }
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            throw WriteFailure(reason: errno == EEXIST ? "appeared on disk meanwhile; not written"
+                : "cannot create it: \(String(cString: strerror(errno)))")
+        }
+    }
+
     private static func ensureUnchanged(
         _ target: String, original: [UInt8], identity: FileReader.Identity?
     ) throws(WriteFailure) {

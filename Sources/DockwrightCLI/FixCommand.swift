@@ -157,6 +157,11 @@ struct FixCommand {
             summary.add(result, changed: result.output != bytes, level: options.level)
             if options.showsFixes { errors.write(FixSummary.fixList(result, path: shown)) }
             if options.showsRemaining { errors.write(FixSummary.remainingLines(result)) }
+            if !result.fileEdits.isEmpty, !writeFileEdits(result, dockerfile: path, explicitContext: explicitContext, options) {
+                status = .failure
+            } else if !result.fileEdits.isEmpty, status == .success, options.showsDiff || options.checksOnly {
+                status = .findings
+            }
             guard result.output != bytes else { continue }
             if options.showsDiff {
                 let diff = UnifiedDiff.render(old: bytes, new: result.output, path: shown)
@@ -231,6 +236,11 @@ struct FixCommand {
             output.write(bytes: result.output)
         }
         report(result, path: options.standardInputName)
+        if !result.fileEdits.isEmpty {
+            let codes = Set(result.fileEdits.map(\.code)).sorted().joined(separator: ", ")
+            errors.write("\(options.standardInputName): \(codes) would also change the build context's ignore file; "
+                + "fix from standard input never writes other files: run `dockwright fix --unsafe` on the file\n")
+        }
         // Standard output is the buffer; a summary would only clutter an editor's log.
         if options.showsFixes { errors.write(FixSummary.fixList(result, path: options.standardInputName)) }
         if options.showsRemaining { errors.write(FixSummary.remainingLines(result)) }
@@ -260,6 +270,50 @@ struct FixCommand {
                 + "\"converged\": \(!result.didNotConverge), \"error\": null}\n")
         }
         return .success
+    }
+
+    /// Applies the fixes' changes to files beside the Dockerfile (the ignore file the
+    /// build uses), or shows them with `--diff` / `--check`; false when one could not be
+    /// written. The ignore file is written like the Dockerfile: atomically, and only
+    /// while it still holds the text the rule read.
+    private func writeFileEdits(_ result: FixResult, dockerfile path: String, explicitContext: String?, _ options: Options) -> Bool {
+        guard let folder = BuildContextLister.contextFolder(for: path, explicit: explicitContext) else { return true }
+        let own = BuildContextLister.dockerfileIgnorePath(for: path)
+        let target = own.flatMap { (try? FileReader.read(path: $0)) != nil ? $0 : nil } ?? folder + "/.dockerignore"
+        let original = try? FileReader.readWithIdentity(path: target)
+        let originalText = original.map { String(decoding: $0.bytes, as: UTF8.self) }
+        var text = originalText
+        for (code, edit) in result.fileEdits {
+            guard let next = edit.applied(to: text) else {
+                errors.write("\(target): changed since \(code) read it; not written\n")
+                return false
+            }
+            text = next
+        }
+        guard let text, text != originalText else { return true }
+        let newBytes = Array(text.utf8)
+        if options.showsDiff {
+            let diff = UnifiedDiff.render(old: original?.bytes ?? [], new: newBytes, path: target)
+            output.write(options.usesColor ? FixSummary.colored(diff: diff) : diff)
+            return true
+        }
+        if options.checksOnly {
+            output.write("would fix \(target)\n")
+            return true
+        }
+        do {
+            if let original {
+                try FileWriter.replace(path: target, with: newBytes, expecting: original.bytes, identity: original.identity)
+            } else {
+                try FileWriter.create(path: target, with: newBytes)
+            }
+        } catch {
+            errors.write("\(target): \(error.reason); the file is unchanged\n")
+            return false
+        }
+        let codes = Set(result.fileEdits.map(\.code)).sorted().joined(separator: ", ")
+        if !options.isQuiet { errors.write("\(path): \(codes) wrote \(target)\n") }
+        return true
     }
 
     private func report(_ result: FixResult, path: String) {

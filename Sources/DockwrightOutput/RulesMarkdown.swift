@@ -43,9 +43,7 @@ public enum RulesMarkdown {
             text += "\n#### Bad\n"
             for example in description.triggering {
                 let code = example.strippedCodeAndMarkers.code
-                if let ignore = example.dockerignore {
-                    text += "\nWith this `.dockerignore`:\n\n```text\n\(ignore.hasSuffix("\n") ? ignore : ignore + "\n")```\n"
-                }
+                text += contextText(files: example.contextFiles, dockerignore: example.dockerignore)
                 text += "\n```dockerfile\n\(code.hasSuffix("\n") ? code : code + "\n")```\n\n"
                 let linter = Linter(rules: [rule.init()], buildContext: example.buildContext, options: description.exampleOptions)
                 let diagnostics = linter.lint(SourceFile(path: "Dockerfile", text: code)).diagnostics
@@ -60,9 +58,7 @@ public enum RulesMarkdown {
             text += "\n#### Good\n"
             for example in description.nonTriggering {
                 let code = example.strippedCodeAndMarkers.code
-                if let ignore = example.dockerignore {
-                    text += "\nWith this `.dockerignore`:\n\n```text\n\(ignore.hasSuffix("\n") ? ignore : ignore + "\n")```\n"
-                }
+                text += contextText(files: example.contextFiles, dockerignore: example.dockerignore)
                 text += "\n```dockerfile\n\(code.hasSuffix("\n") ? code : code + "\n")```\n"
             }
         }
@@ -70,8 +66,25 @@ public enum RulesMarkdown {
             text += "\n#### Fix\n"
             for example in description.fixes {
                 let level = example.applicability == .safe ? "`dockwright fix`" : "`dockwright fix --unsafe`"
+                text += contextText(files: example.contextFiles, dockerignore: example.dockerignore)
                 text += "\nBefore:\n\n```dockerfile\n\(example.before)```\n\nAfter \(level):\n\n```dockerfile\n\(example.after)```\n"
+                if let ignore = example.dockerignoreAfter {
+                    text += "\nand the `.dockerignore` it writes:\n\n```text\n\(ignore)```\n"
+                }
             }
+        }
+        return text
+    }
+
+    /// The build context an example runs with: its files, then its `.dockerignore`.
+    private static func contextText(files: [String]?, dockerignore: String?) -> String {
+        var text = ""
+        if let files {
+            text += "\nWith these files in the build context: " + files.map { "`\($0)`" }.joined(separator: ", ")
+                + (dockerignore == nil ? ", and no `.dockerignore`.\n" : ".\n")
+        }
+        if let ignore = dockerignore {
+            text += "\nWith this `.dockerignore`:\n\n```text\n\(ignore.hasSuffix("\n") ? ignore : ignore + "\n")```\n"
         }
         return text
     }

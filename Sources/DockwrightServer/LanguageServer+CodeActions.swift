@@ -28,7 +28,8 @@ extension LanguageServer {
             for diagnostic in analysis.result.diagnostics
             where diagnostic.range.start <= range.end && range.start <= diagnostic.range.end {
                 let lsp = lspDiagnostic(diagnostic, in: document, encoding)
-                if let fix = diagnostic.fix, fix.applicability != .displayOnly,
+                // A fix that only writes another file (the ignore file) is the CLI's to apply.
+                if let fix = diagnostic.fix, fix.applicability != .displayOnly, !fix.edits.isEmpty,
                    fix.applicability == .safe || settings.showsUnsafeFixes {
                     let isSafe = fix.applicability == .safe
                     let title = "\(fix.title) (\(diagnostic.code)\(isSafe ? "" : ", unsafe"))"

@@ -27,6 +27,11 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         let result = linter(context).fix(SourceFile(path: "Dockerfile", text: text), level: level)
         return String(decoding: result.output, as: UTF8.self)
     }
+
+    /// The changes to files beside the Dockerfile that fixing `text` at `level` asks for.
+    func fileEdits(_ text: String, level: Applicability, context: BuildContextListing? = nil) -> [FileEdit] {
+        linter(context).fix(SourceFile(path: "Dockerfile", text: text), level: level).fileEdits.map(\.edit)
+    }
 }
 
 /// Turns an example's location into a Swift Testing source location.

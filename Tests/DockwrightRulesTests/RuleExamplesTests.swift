@@ -56,10 +56,19 @@ import Testing
     func fixExamplesProduceTheirOutput(_ rule: RuleCase) {
         for example in rule.description.fixes {
             let at = location(file: example.file, line: example.line)
-            #expect(rule.fixed(example.before, level: example.applicability) == example.after, sourceLocation: at)
+            let context = example.buildContext
+            #expect(rule.fixed(example.before, level: example.applicability, context: context) == example.after, sourceLocation: at)
             if example.applicability == .unsafe {
-                #expect(rule.fixed(example.before, level: .safe) == example.before, "needs --unsafe", sourceLocation: at)
+                #expect(rule.fixed(example.before, level: .safe, context: context) == example.before, "needs --unsafe", sourceLocation: at)
+                #expect(rule.fileEdits(example.before, level: .safe, context: context).isEmpty, "needs --unsafe", sourceLocation: at)
             }
+            // A fix that writes the ignore file: the text it leaves, and nothing more to do with it.
+            let fileEdits = rule.fileEdits(example.before, level: example.applicability, context: context)
+            var ignore = example.dockerignore
+            for edit in fileEdits { ignore = edit.applied(to: ignore) }
+            #expect(ignore == (example.dockerignoreAfter ?? example.dockerignore), "the ignore file it writes", sourceLocation: at)
+            let remainingAfter = rule.diagnostics(example.after, context: example.buildContextAfter).compactMap(\.fix)
+            #expect(remainingAfter.allSatisfy { $0.applicability < example.applicability }, "fixed with its files", sourceLocation: at)
             #expect(rule.fixed(example.after, level: .unsafe) == example.after, "fixing twice changes nothing", sourceLocation: at)
             let remaining = rule.diagnostics(example.after).compactMap(\.fix).filter { $0.applicability >= example.applicability }
             #expect(remaining.isEmpty, "the output still offers a fix", sourceLocation: at)

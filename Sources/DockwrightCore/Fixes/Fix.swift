@@ -6,11 +6,14 @@ public struct Fix: Hashable, Sendable {
     public let applicability: Applicability
     /// The edits, sorted by position and not overlapping.
     public let edits: [Edit]
+    /// Changes to files beside the Dockerfile (see ``FileEdit``); empty for most fixes.
+    public let fileEdits: [FileEdit]
 
     /// Creates a fix; edits are sorted by position.
-    public init(title: String, applicability: Applicability, edits: [Edit]) {
+    public init(title: String, applicability: Applicability, edits: [Edit], fileEdits: [FileEdit] = []) {
         self.title = title
         self.applicability = applicability
+        self.fileEdits = fileEdits
         self.edits = edits.sorted { ($0.range.start, $0.range.end) < ($1.range.start, $1.range.end) }
     }
 }

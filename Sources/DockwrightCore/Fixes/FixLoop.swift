@@ -12,6 +12,9 @@ public struct FixResult: Sendable {
     public let rejected: [(code: String, title: String)]
     /// Whether the loop stopped at its pass limit with fixes still pending.
     public let didNotConverge: Bool
+    /// The changes to files beside the Dockerfile that the fixes at the level ask for,
+    /// with the code of the rule that asked; the caller decides whether to write them.
+    public var fileEdits: [(code: String, edit: FileEdit)] = []
 }
 
 extension Linter {
@@ -27,14 +30,37 @@ extension Linter {
         let safe = fixPasses(source, level: .safe, maximumPasses: maximumPasses)
         guard !safe.didNotConverge, !safe.remaining.syntax.hasParserErrors else { return safe }
         let unsafe = fixPasses(SourceFile(path: source.path, bytes: safe.output), level: .unsafe, maximumPasses: maximumPasses)
-        return FixResult(
+        var result = FixResult(
             output: unsafe.output, applied: safe.applied + unsafe.applied, remaining: unsafe.remaining,
             rejected: safe.rejected + unsafe.rejected, didNotConverge: unsafe.didNotConverge)
+        result.fileEdits = safe.fileEdits + unsafe.fileEdits.filter { edit in
+            !safe.fileEdits.contains { $0.code == edit.code && $0.edit == edit.edit }
+        }
+        return result
+    }
+
+    /// The file edits of the fixes `result` offers at `level`, once each. The build
+    /// context does not change while the loop runs, so the first pass finds them all.
+    private func fileEdits(in result: LintResult, level: Applicability) -> [(code: String, edit: FileEdit)] {
+        var found: [(code: String, edit: FileEdit)] = []
+        for diagnostic in result.diagnostics {
+            guard let fix = diagnostic.fix, fix.applicability >= level, fix.applicability != .displayOnly else { continue }
+            for edit in fix.fileEdits where !found.contains(where: { $0.code == diagnostic.code && $0.edit == edit }) {
+                found.append((diagnostic.code, edit))
+            }
+        }
+        return found
     }
 
     private func fixPasses(_ source: SourceFile, level: Applicability, maximumPasses: Int) -> FixResult {
         var current = source
         var result = lint(source)
+        let sideEdits = fileEdits(in: result, level: level)
+        func finished(_ fixed: FixResult) -> FixResult {
+            var fixed = fixed
+            fixed.fileEdits = sideEdits
+            return fixed
+        }
         var applied: [(code: String, fix: Fix)] = []
         var rejected: [(code: String, title: String)] = []
         // Keyed by identity, not by code and title: titles are often constants, and one
@@ -50,7 +76,7 @@ extension Linter {
                 return (diagnostic.code, fix)
             }
             guard !candidates.isEmpty, !startedWithErrors else {
-                return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false)
+                return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false))
             }
             var (output, appliedIndices) = FixApplier.applyIndexed(candidates.map(\.fix), to: bytes)
             var reparsed = DockerfileSyntax.parse(SourceFile(path: source.path, bytes: output))
@@ -76,7 +102,7 @@ extension Linter {
                 }
             }
             guard output != bytes else {
-                return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false)
+                return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false))
             }
             for index in appliedIndices { applied.append(candidates[index]) }
             current = SourceFile(path: source.path, bytes: output)
@@ -86,6 +112,6 @@ extension Linter {
             result = lint(reparsed)
         }
         let pending = result.diagnostics.contains { ($0.fix?.applicability ?? .displayOnly) >= level && $0.fix?.applicability != .displayOnly }
-        return FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: pending)
+        return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: pending))
     }
 }

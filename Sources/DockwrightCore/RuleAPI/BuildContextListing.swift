@@ -10,21 +10,34 @@ public struct BuildContextListing: Hashable, Sendable {
     /// The text of the ignore file the build uses (`<Dockerfile>.dockerignore` next to
     /// the Dockerfile, else `.dockerignore` at the context root), or nil when there is none.
     public let dockerignore: String?
+    /// Folders that exist but whose files are not listed (`.git`, `node_modules`, …:
+    /// the lister does not walk them), relative to the root.
+    public let unlistedFolders: Set<String>
+    /// The name of the ignore file the build uses, for messages: `.dockerignore`, or
+    /// `<Dockerfile>.dockerignore` when the Dockerfile has its own.
+    public let dockerignoreName: String
 
     /// Creates a listing from file paths relative to the context root.
-    public init(files: some Sequence<String>, dockerignore: String? = nil) {
+    public init(files: some Sequence<String>, dockerignore: String? = nil, unlistedFolders: some Sequence<String> = [],
+                dockerignoreName: String = ".dockerignore") {
         self.files = Set(files.map(Self.normalized).filter { !$0.isEmpty })
         self.dockerignore = dockerignore
+        self.unlistedFolders = Set(unlistedFolders.map(Self.normalized).filter { !$0.isEmpty })
+        self.dockerignoreName = dockerignoreName
     }
 
     /// The same files with another ignore file's text, for a Dockerfile that has its own.
-    public func replacingDockerignore(with text: String?) -> BuildContextListing {
-        BuildContextListing(files: files, normalizedFiles: (), dockerignore: text)
+    public func replacingDockerignore(with text: String?, named name: String = ".dockerignore") -> BuildContextListing {
+        BuildContextListing(files: files, normalizedFiles: (), dockerignore: text, unlistedFolders: unlistedFolders,
+                            dockerignoreName: name)
     }
 
-    private init(files: Set<String>, normalizedFiles: Void, dockerignore: String?) {
+    private init(files: Set<String>, normalizedFiles: Void, dockerignore: String?, unlistedFolders: Set<String>,
+                 dockerignoreName: String) {
         self.files = files
         self.dockerignore = dockerignore
+        self.unlistedFolders = unlistedFolders
+        self.dockerignoreName = dockerignoreName
     }
 
     /// Whether the file `path` exists in the context.

@@ -1,0 +1,2 @@
+const http = require("http");
+http.createServer((request, response) => response.end("ok\n")).listen(3000);

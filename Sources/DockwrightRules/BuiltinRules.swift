@@ -60,6 +60,7 @@ public enum BuiltinRules {
         PreferCopyOverAddRule.self,
         PreferSmallBaseRule.self,
         RedundantTargetPlatformRule.self,
+        RemovedInLaterLayerRule.self,
         ReservedStageNameRule.self,
         SecretInArgOrEnvRule.self,
         ShellInsteadOfLinkingShRule.self,

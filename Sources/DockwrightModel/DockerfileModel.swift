@@ -18,6 +18,8 @@ public final class DockerfileModel: Sendable {
     private let runScriptsFact = LazyFact<[RunScript]>()
     private let scriptIndexByStartFact = LazyFact<[Int: Int]>()
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
+    private let workingDirectoriesFact = LazyFact<[Int: ImagePath]>()
+    private let effectsFact = LazyFact<[LazyFact<ScriptEffects>]>()
 
     /// The model of a parsed file; nothing is computed until asked for.
     public init(syntax: DockerfileSyntax, stages: StageGraph? = nil) {
@@ -58,13 +60,55 @@ public final class DockerfileModel: Sendable {
     public func runScript(of instruction: InstructionSyntax) -> RunScript? {
         // An index into the scripts, not a second copy of each: a large file's scripts
         // are most of its memory.
+        guard let index = scriptIndex(of: instruction) else { return nil }
+        return runAndTriggerScripts[index]
+    }
+
+    /// The index in ``runAndTriggerScripts`` of the script of `instruction`.
+    private func scriptIndex(of instruction: InstructionSyntax) -> Int? {
         let scripts = runAndTriggerScripts
         let indexByStart = scriptIndexByStartFact.value {
             Dictionary(scripts.indices.map { (scripts[$0].instruction.range.start, $0) }) { first, _ in first }
         }
         guard let index = indexByStart[instruction.range.start], scripts[index].instruction.range == instruction.range
         else { return nil }
-        return scripts[index]
+        return index
+    }
+
+    /// What a RUN script reads, writes, runs and leaks (``ScriptEffects``), computed on
+    /// first use for that script only and then kept.
+    ///
+    /// Paths resolve against the WORKDIR in effect at the RUN (``workingDirectory(before:)``)
+    /// and the ENV and ARG values known there. An ONBUILD trigger runs in another build, so
+    /// its folder is unknown and no variable is known. A script that did not parse, or is
+    /// not a POSIX shell script, gets ``ScriptEffects/unknown``.
+    public func effects(of script: RunScript) -> ScriptEffects {
+        guard let index = scriptIndex(of: script.instruction) else { return Self.computeEffects(of: script, in: self) }
+        let facts = effectsFact.value { runAndTriggerScripts.map { _ in LazyFact<ScriptEffects>() } }
+        return facts[index].value { Self.computeEffects(of: script, in: self) }
+    }
+
+    private static func computeEffects(of script: RunScript, in model: DockerfileModel) -> ScriptEffects {
+        guard let parsed = script.script else { return .unknown }
+        let instruction = script.instruction
+        if script.isOnbuildTrigger {
+            return parsed.effects(workingDirectory: .relative(anchor: instruction.range.start, path: ""))
+        }
+        let variables = model.stages.argScope.variables(before: instruction) ?? [:]
+        return parsed.effects(workingDirectory: model.workingDirectory(before: instruction), variables: variables)
+    }
+
+    /// The WORKDIR in effect just before a top-level instruction. A stage built on another
+    /// starts from that stage's last WORKDIR; one built on an image starts from the image's
+    /// own, which the Dockerfile does not show (`.relative` anchored at its FROM), as does a
+    /// WORKDIR naming a variable the file does not define (anchored at that WORKDIR).
+    public func workingDirectory(before instruction: InstructionSyntax) -> ImagePath {
+        workingDirectories[instruction.range.start] ?? .relative(anchor: instruction.range.start, path: "")
+    }
+
+    /// ``workingDirectory(before:)`` of every top-level instruction, by start offset.
+    public var workingDirectories: [Int: ImagePath] {
+        workingDirectoriesFact.value { WorkingDirectories.compute(stages) }
     }
 
     /// The comment lines right above an instruction, with their pragmas.

@@ -1,3 +1,5 @@
+import DockwrightSyntax
+
 /// A pipeline that downloads something and feeds it to an interpreter
 /// (`curl -fsSL … | sh`).
 public struct PipedDownload: Hashable, Sendable {
@@ -246,5 +248,1093 @@ private struct NestedLeakFinder {
         if expression.contains("=") || expression.contains("++") || expression.contains("--") {
             found.append(StateLeak(kind: .assignsInArithmetic, range: command.range))
         }
+    }
+}
+
+// MARK: - Paths and programs
+
+extension ShellScript {
+    /// Everything the script does that another instruction could notice, in one walk:
+    /// the state it leaks, the paths it reads and writes, the programs it runs.
+    ///
+    /// Paths are resolved against `workingDirectory`, following `cd` in the script;
+    /// `variables` are the values known before the script starts (ENV and ARG), updated
+    /// by the script's own assignments. Linear in the script's size: each command is
+    /// visited once, and each `sh -c` body is parsed once.
+    public func effects(workingDirectory: ImagePath, variables: VariableEnvironment = [:]) -> ScriptEffects {
+        var walker = EffectsWalker(sourceAnchor: { [text] in text.sourceRange(of: $0).start })
+        var state = EffectsWalker.State(workingDirectory: workingDirectory, variables: variables)
+        walker.walk(self, state: &state, override: nil, depth: 0)
+        return ScriptEffects(
+            stateLeaks: stateLeaks, reads: walker.reads, writes: walker.writes, programs: walker.programs,
+            environmentReads: walker.environmentReads, isComplete: walker.isComplete)
+    }
+}
+
+/// The walk behind ``ShellScript/effects(workingDirectory:variables:)``.
+struct EffectsWalker {
+    /// What the shell knows while it runs: its directory and its variables.
+    struct State {
+        var workingDirectory: ImagePath
+        let variables: VariableEnvironment
+        /// Values the script set: nil for a value known only at run time.
+        var assigned: [String: String?] = [:]
+
+        init(workingDirectory: ImagePath, variables: VariableEnvironment) {
+            self.workingDirectory = workingDirectory
+            self.variables = variables
+        }
+
+        func value(of name: String) -> String? {
+            if let assignedValue = assigned[name] { return assignedValue }
+            return variables[name]
+        }
+    }
+
+    /// Maps a script offset to a Dockerfile offset, to anchor folders a `cd` made unknown.
+    let sourceAnchor: (Range<Int>) -> Int
+    var reads: [PathEffect] = []
+    var writes: [PathEffect] = []
+    var programs: [ProgramCall] = []
+    var environmentReads: [String] = []
+    var isComplete = true
+    private var seenEnvironment: Set<String> = []
+    /// Every name assigned so far, in order: a conditional body looks only at its own
+    /// part of it, which keeps the walk linear however many variables the script sets.
+    private var assignmentJournal: [String] = []
+
+    init(sourceAnchor: @escaping (Range<Int>) -> Int) {
+        self.sourceAnchor = sourceAnchor
+    }
+
+    /// Nested `sh -c` bodies are parsed and walked up to this depth.
+    static let maximumDepth = 8
+
+    /// The script being walked, with its command views by range.
+    private struct Script {
+        let script: ShellScript
+        let views: [Range<Int>: Int]
+        /// The range every effect is reported at inside a `sh -c` body: the body's word.
+        let override: Range<Int>?
+        let depth: Int
+    }
+
+    mutating func walk(_ script: ShellScript, state: inout State, override: Range<Int>?, depth: Int) {
+        var views: [Range<Int>: Int] = [:]
+        for (index, view) in script.commands.enumerated() { views[view.command.range] = index }
+        let context = Script(script: script, views: views, override: override, depth: depth)
+        visit(script.body, context, &state)
+    }
+
+    // MARK: - Structure
+
+    private mutating func visit(_ list: ShellList, _ script: Script, _ state: inout State) {
+        for item in list.items {
+            if item.isBackground {
+                var copy = state
+                visit(item.andOr, script, &copy)
+            } else {
+                visit(item.andOr, script, &state)
+            }
+        }
+    }
+
+    private mutating func visit(_ andOr: ShellAndOrList, _ script: Script, _ state: inout State) {
+        for (index, pipeline) in andOr.pipelines.enumerated() {
+            // `a && b` runs `b` after `a` succeeded, so `b` sees what `a` changed, and so
+            // does what follows the list (RUN scripts stop at the first failure, `set -e`
+            // or not, only when `&&` chains them; the usual shape). `a || b` runs `b` only
+            // when `a` failed: afterwards what `b` changed may or may not hold.
+            if index == 0 || andOr.operators[index - 1] == .and {
+                visit(pipeline, script, &state)
+            } else {
+                visitConditionally(pipeline.range, script, &state) { walker, state in
+                    walker.visit(pipeline, script, &state)
+                }
+            }
+        }
+    }
+
+    private mutating func visit(_ pipeline: ShellPipeline, _ script: Script, _ state: inout State) {
+        if pipeline.commands.count == 1 {
+            visit(pipeline.commands[0], script, &state)
+            return
+        }
+        // bash runs each part of a pipeline in a subshell.
+        for command in pipeline.commands {
+            var copy = state
+            visit(command, script, &copy)
+        }
+    }
+
+    /// Runs `body` on a copy of the state; afterwards what it changed is unknown.
+    private mutating func visitConditionally(
+        _ range: Range<Int>, _ script: Script, _ state: inout State, _ body: (inout EffectsWalker, inout State) -> Void
+    ) {
+        var copy = state
+        let journalStart = assignmentJournal.count
+        body(&self, &copy)
+        if copy.workingDirectory != state.workingDirectory {
+            state.workingDirectory = .relative(anchor: anchor(range, script), path: "")
+        }
+        for name in assignmentJournal[journalStart...] where copy.assigned[name] != state.assigned[name] {
+            state.assigned[name] = .some(nil)
+        }
+    }
+
+    private mutating func visit(_ command: ShellCommand, _ script: Script, _ state: inout State) {
+        switch command.kind {
+        case .simple(let simple):
+            visit(simple, script, &state)
+        case .subshell(let list):
+            var copy = state
+            visit(list, script, &copy)
+        case .braceGroup(let list):
+            visit(list, script, &state)
+        case .ifClause(let branches, let elseBody):
+            for branch in branches {
+                visitConditionally(command.range, script, &state) { walker, state in
+                    walker.visit(branch.condition, script, &state)
+                    walker.visit(branch.body, script, &state)
+                }
+            }
+            if let elseBody {
+                visitConditionally(command.range, script, &state) { walker, state in walker.visit(elseBody, script, &state) }
+            }
+        case .forLoop(let variable, let words, let body):
+            for word in words ?? [] { visitSubstitutions(in: word, script, state) }
+            set(variable, nil, &state)
+            visitConditionally(command.range, script, &state) { walker, state in walker.visit(body, script, &state) }
+        case .arithmeticForLoop(let header, let body):
+            for list in header.substitutions { visitSubstitution(list, script, state) }
+            visitConditionally(command.range, script, &state) { walker, state in walker.visit(body, script, &state) }
+        case .whileLoop(let condition, let body, _):
+            visitConditionally(command.range, script, &state) { walker, state in
+                walker.visit(condition, script, &state)
+                walker.visit(body, script, &state)
+            }
+        case .caseClause(let subject, let arms):
+            visitSubstitutions(in: subject, script, state)
+            for arm in arms {
+                visitConditionally(command.range, script, &state) { walker, state in walker.visit(arm.body, script, &state) }
+            }
+        case .functionDefinition(_, let body):
+            // The body runs when called, in the shell of the caller: its effects count, its
+            // changes to the state are unknown where it is called.
+            var copy = state
+            visit(body, script, &copy)
+        case .testClause(let words):
+            for word in words { visitSubstitutions(in: word, script, state) }
+        case .arithmeticCommand(let arithmetic):
+            for list in arithmetic.substitutions { visitSubstitution(list, script, state) }
+        }
+        for redirect in command.redirects { visit(redirect, script, state) }
+    }
+
+    /// Walks the command substitutions inside a word: each runs in a subshell.
+    private mutating func visitSubstitutions(in word: ShellWord, _ script: Script, _ state: State) {
+        for part in word.parts { visitSubstitutions(in: part, script, state) }
+    }
+
+    private mutating func visitSubstitutions(in part: ShellWordPart, _ script: Script, _ state: State) {
+        switch part {
+        case .doubleQuoted(let parts):
+            for inner in parts { visitSubstitutions(in: inner, script, state) }
+        case .parameter(let expansion):
+            if let operand = expansion.operand { visitSubstitutions(in: operand, script, state) }
+        case .commandSubstitution(let list), .backquoted(let list), .processSubstitution(let list):
+            visitSubstitution(list, script, state)
+        case .arithmetic(let arithmetic):
+            for list in arithmetic.substitutions { visitSubstitution(list, script, state) }
+        case .literal, .singleQuoted, .ansiCQuoted:
+            break
+        }
+    }
+
+    private mutating func visitSubstitution(_ list: ShellList, _ script: Script, _ state: State) {
+        var copy = state
+        visit(list, script, &copy)
+    }
+
+    // MARK: - Simple commands
+
+    private mutating func visit(_ simple: SimpleCommand, _ script: Script, _ state: inout State) {
+        for assignment in simple.assignments {
+            if let value = assignment.value { visitSubstitutions(in: value, script, state) }
+            for element in assignment.arrayElements ?? [] { visitSubstitutions(in: element, script, state) }
+        }
+        for word in simple.words { visitSubstitutions(in: word, script, state) }
+        for redirect in simple.redirects { visit(redirect, script, state) }
+        guard let index = script.views[simple.range] else {
+            // `NAME=value` alone sets a shell variable.
+            for assignment in simple.assignments { assign(assignment, &state) }
+            return
+        }
+        let view = script.script.commands[index]
+        let first = view.command.words.first?.literalValue ?? ""
+        if view.wrappers.isEmpty, Self.builtins.contains(first) {
+            visitBuiltin(first, view, script, &state)
+            return
+        }
+        visitProgram(view, script, state)
+    }
+
+    private mutating func visit(_ redirect: ShellRedirect, _ script: Script, _ state: State) {
+        let operatorText = redirect.operatorText
+        // Heredocs and here-strings are inline text; `>&2` and `<&0` name descriptors.
+        guard !operatorText.hasPrefix("<<"), !operatorText.hasSuffix("&") else { return }
+        if operatorText == "<" {
+            record(.inputRedirection, redirect.target, script, state, isWrite: false)
+        } else if operatorText == "<>" {
+            record(.inputRedirection, redirect.target, script, state, isWrite: false)
+            record(.outputRedirection, redirect.target, script, state, isWrite: true)
+        } else {
+            record(.outputRedirection, redirect.target, script, state, isWrite: true)
+        }
+    }
+
+    /// Builtins whose arguments are not paths the shell opens, and which start no program.
+    static let builtins: Set<String> = [
+        "cd", "pushd", "popd", "export", "unset", "readonly", "declare", "typeset", "local", "set", "shopt", "trap",
+        "ulimit", "umask", "source", ".", "alias", "unalias", "exit", "eval", "builtin", "read", "let", "mapfile",
+        "readarray", "shift", "getopts", "hash", "enable", "return", "break", "continue", "echo", "printf", "test",
+        "[", "true", "false", ":", "wait", "type", "command", "jobs", "fg", "bg", "kill", "times", "dirs",
+    ]
+
+    private mutating func visitBuiltin(_ name: String, _ view: CommandView, _ script: Script, _ state: inout State) {
+        let arguments = Array(view.command.words.dropFirst())
+        switch name {
+        case "cd", "pushd":
+            let targets = arguments.filter { !($0.literalValue.map(CommandView.isFlag) ?? false) }
+            if targets.count == 1, case let (text, true) = evaluate(targets[0], state), text != "-",
+               !ImagePath.hasGlob(text), let folder = resolve(text, state) {
+                state.workingDirectory = folder
+            } else if targets.isEmpty && name == "cd" {
+                state.workingDirectory = homeFolder(state)
+            } else {
+                state.workingDirectory = .relative(anchor: anchor(view.command.range, script), path: "")
+            }
+        case "popd":
+            state.workingDirectory = .relative(anchor: anchor(view.command.range, script), path: "")
+        case "export", "readonly", "declare", "typeset", "local":
+            for word in arguments {
+                guard let literal = word.literalValue, !literal.hasPrefix("-") else { continue }
+                let parts = literal.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if parts.count == 2 { set(String(parts[0]), String(parts[1]), &state) }
+            }
+            // `export NAME=$(…)`: the value is known only at run time.
+            for word in arguments where word.literalValue == nil {
+                if case .literal(let head) = word.parts.first, let equals = head.firstIndex(of: "=") {
+                    set(String(head[..<equals]), nil, &state)
+                }
+            }
+            for assignment in view.command.assignments { assign(assignment, &state) }
+        case "unset":
+            for word in arguments { if let literal = word.literalValue { set(literal, nil, &state) } }
+        case "source", ".":
+            if let target = arguments.first {
+                record(.script, target, script, state, isWrite: false)
+                if target.literalValue == nil { isComplete = false }
+            }
+        case "eval":
+            isComplete = false
+        case "read", "mapfile", "readarray", "getopts", "let":
+            for word in arguments {
+                if let literal = word.literalValue, !literal.hasPrefix("-") { set(literal, nil, &state) }
+            }
+        case "echo", "printf":
+            // Their arguments are text, but an apt source line names its keyring.
+            for word in arguments { recordKeyrings(in: word, script, state) }
+        default:
+            break
+        }
+    }
+
+    /// Sets a variable's value (nil: known only at run time).
+    private mutating func set(_ name: String, _ value: String?, _ state: inout State) {
+        state.assigned[name] = .some(value)
+        assignmentJournal.append(name)
+    }
+
+    private mutating func assign(_ assignment: ShellAssignment, _ state: inout State) {
+        guard assignment.arrayElements == nil, !assignment.isAppend else {
+            set(assignment.name, nil, &state)
+            return
+        }
+        guard let value = assignment.value else {
+            set(assignment.name, "", &state)
+            return
+        }
+        if case let (text, true) = evaluate(value, state) {
+            set(assignment.name, text, &state)
+        } else {
+            set(assignment.name, nil, &state)
+        }
+    }
+
+    // MARK: - Programs
+
+    /// Interpreters that run a script file named as their first operand.
+    static let interpreters: Set<String> = [
+        "sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox", "python", "python2", "python3", "perl", "ruby",
+        "node", "php", "Rscript", "lua", "tclsh",
+    ]
+    static let shells: Set<String> = ["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]
+
+    private mutating func visitProgram(_ view: CommandView, _ script: Script, _ state: State) {
+        let nameWord = view.nameWord
+        let (nameText, nameIsLiteral) = evaluate(nameWord, state)
+        programs.append(ProgramCall(
+            name: nameText, isResolved: nameIsLiteral, wrappers: view.wrappers, workingDirectory: state.workingDirectory,
+            range: script.override ?? view.command.range))
+        // A program named by path is a file it reads (`./build.sh`, `/opt/tool/bin/run`).
+        if nameText.contains("/") { record(.script, nameWord, script, state, isWrite: false) }
+        // `xargs rm` gets its operands from standard input: any path.
+        if view.wrappers.contains("xargs"), let name = view.name, Self.fileWriters[name] != nil {
+            appendUnknown(Self.fileWriters[name] ?? .modification, view, script, isWrite: true)
+        }
+        let name = view.name ?? ""
+        let arguments = Array(view.arguments)
+        for word in arguments { recordKeyrings(in: word, script, state) }
+        if let files = packageManagerFiles(of: view) {
+            visitPackageManager(view, files: files, script, state)
+            return
+        }
+        if Self.shells.contains(name), let bodyIndex = arguments.firstIndex(where: { $0.literalValue == "-c" }) {
+            visitShellBody(arguments, after: bodyIndex, script, state)
+            return
+        }
+        if Self.interpreters.contains(name) || name.hasPrefix("python") {
+            visitInterpreter(arguments, script, state)
+            return
+        }
+        switch name {
+        case "cp", "mv", "install", "rsync", "ln", "scp":
+            visitCopy(name, arguments, script, state)
+        case "mkdir", "touch", "mkfifo", "mknod":
+            for word in operands(arguments) { record(.creation, word, script, state, isWrite: true) }
+        case "rm", "rmdir", "unlink", "shred":
+            for word in operands(arguments) { record(.deletion, word, script, state, isWrite: true) }
+        case "chmod", "chown", "chgrp":
+            let targets = operands(arguments)
+            let hasReference = arguments.contains { $0.literalValue?.hasPrefix("--reference") == true }
+            for word in targets.dropFirst(hasReference ? 0 : 1) {
+                record(.modification, word, script, state, isWrite: true)
+            }
+        case "sed", "perl":
+            visitEditor(arguments, script, state)
+        case "tee":
+            for word in operands(arguments) { record(.outputRedirection, word, script, state, isWrite: true) }
+        case "tar", "bsdtar", "gtar":
+            visitTar(arguments, script, state)
+        case "unzip":
+            visitUnzip(arguments, script, state)
+        case "curl":
+            visitCurl(arguments, script, state)
+        case "wget":
+            visitWget(arguments, script, state)
+        case "git":
+            visitGit(arguments, script, state)
+        case "find":
+            visitFind(arguments, script, state)
+        case "gpg", "gpg2":
+            visitOutputOption(["-o", "--output"], arguments, script, state)
+            for word in operands(arguments, valueFlags: ["-o", "--output", "--keyring", "--homedir", "--recv-keys",
+                                                         "--keyserver", "-u", "--local-user", "-r", "--recipient"]) {
+                record(.argument, word, script, state, isWrite: false)
+            }
+        case _ where Self.fileReaders.contains(name):
+            for word in operands(arguments, valueFlags: ["-n", "-c", "--lines", "--bytes", "-k", "-t", "-o"]) {
+                record(.argument, word, script, state, isWrite: false)
+            }
+        case "grep", "egrep", "fgrep", "awk", "gawk", "mawk", "jq", "yq":
+            let hasPatternOption = arguments.contains { ["-e", "-f", "--file", "--regexp", "--from-file"].contains($0.literalValue ?? "") }
+            var files = operands(arguments, valueFlags: ["-e", "-f", "--regexp", "--file", "-m", "-A", "-B", "-C",
+                                                         "-F", "-v", "--arg", "--argjson"])
+            if !hasPatternOption, !files.isEmpty { files.removeFirst() }
+            for word in files { record(.argument, word, script, state, isWrite: false) }
+        case "make":
+            visitInWorkingDirectory(["Makefile", "makefile", "GNUmakefile"], view, script, state)
+            recordPathLikeArguments(arguments, script, state)
+        default:
+            recordPathLikeArguments(arguments, script, state)
+        }
+    }
+
+    /// Programs whose every operand is a file they read.
+    static let fileReaders: Set<String> = [
+        "cat", "head", "tail", "less", "more", "wc", "sort", "uniq", "diff", "cmp", "md5sum", "sha1sum", "sha256sum",
+        "sha512sum", "b2sum", "base64", "xxd", "od", "file", "stat", "ls", "du", "tac", "nl", "cut", "strings",
+        "readlink", "realpath", "dos2unix", "envsubst",
+    ]
+
+    /// How each file-changing program changes its operands.
+    static let fileWriters: [String: PathEffect.Reason] = [
+        "rm": .deletion, "rmdir": .deletion, "unlink": .deletion, "chmod": .modification, "chown": .modification,
+        "chgrp": .modification, "mkdir": .creation, "touch": .creation, "cp": .copyDestination, "mv": .copyDestination,
+    ]
+
+    /// The package-manager table entry for a command, pip spelled as `python -m pip` and `uv pip` included.
+    private func packageManagerFiles(of view: CommandView) -> PackageManagerFiles? {
+        guard let name = view.name else { return nil }
+        if name.hasPrefix("python"), view.arguments.first?.literalValue == "-m",
+           let module = view.arguments.dropFirst().first?.literalValue, module == "pip" || module == "pipenv" {
+            return PackageManagerFiles.of(program: module)
+        }
+        if name == "uv", view.arguments.first?.literalValue == "pip" { return PackageManagerFiles.of(program: "pip") }
+        return PackageManagerFiles.of(program: name)
+    }
+
+    private mutating func visitPackageManager(
+        _ view: CommandView, files: PackageManagerFiles, _ script: Script, _ state: State
+    ) {
+        let range = script.override ?? view.command.range
+        let home = homeFolder(state)
+        for path in files.systemPaths { appendImplicit(.packageManagerConfiguration, .absolute(path), range, isWrite: false) }
+        for path in files.homePaths { appendImplicit(.packageManagerConfiguration, home.appending(path), range, isWrite: false) }
+        for file in files.workingDirectoryFiles {
+            appendImplicit(.packageManagerConfiguration, state.workingDirectory.appending(file), range, isWrite: false)
+        }
+        for name in files.environment where seenEnvironment.insert(name).inserted { environmentReads.append(name) }
+        let arguments = Array(view.arguments)
+        let installation = view.packageInstallation
+        if installation != nil {
+            for path in files.installPaths { appendImplicit(.installation, .absolute(path), range, isWrite: true) }
+        }
+        // `-r`/`-c` lists, `-f`/`--file` Gemfiles and the like, and config-file options.
+        let fileOptions: Set<String> = [
+            "-r", "--requirement", "-c", "--constraint", "--requirements", "--constraints", "--override",
+            "--config-file", "--config", "--settings", "-s", "--gemfile", "--file", "--userconfig", "--globalconfig",
+            "--repositories-file", "--keys-dir", "--build-constraints", "--modfile", "-modfile",
+        ]
+        let nameOfManager = view.name ?? ""
+        // For rpm-family and zypper, `-c` names a config file; for pip, a constraint list.
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            guard let value = word.literalValue else { continue }
+            if value == "--" { break }
+            let flag = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
+            guard fileOptions.contains(flag) || (flag.count > 2 && !flag.hasPrefix("--") && ["-r", "-c"].contains(
+                String(flag.prefix(2))) && installation?.manager == .pip) else { continue }
+            // `gem install -s URL` and `npm -s` are not files; `-s` is Maven's settings.
+            if flag == "-s" && !["mvn", "mvnw"].contains(nameOfManager) { continue }
+            if flag == "--file" && !["bundle", "gem", "docker"].contains(nameOfManager) && installation?.manager != .gem {
+                continue
+            }
+            let reason: PathEffect.Reason = flag.hasPrefix("-r") || flag.hasPrefix("-c") && installation?.manager == .pip
+                || flag.contains("requirement") || flag.contains("constraint") || flag == "--override"
+                ? .requirementFile : .packageManagerConfiguration
+            if value.contains("=") {
+                let text = String(value.drop { $0 != "=" }.dropFirst())
+                appendPath(reason, text: text, isLiteral: true, range: script.override ?? word.range, state, isWrite: false)
+            } else if !fileOptions.contains(flag) {
+                // `-rrequirements.txt`.
+                appendPath(reason, text: String(value.dropFirst(2)), isLiteral: true,
+                           range: script.override ?? word.range, state, isWrite: false)
+            } else if index < arguments.count {
+                record(reason, arguments[index], script, state, isWrite: false)
+                index += 1
+            }
+        }
+        // Local package files, and keys imported with `rpm --import`.
+        if nameOfManager == "rpm" && view.hasFlag("import") {
+            for word in operands(arguments) { record(.keyring, word, script, state, isWrite: false) }
+            return
+        }
+        let packageWords: [ShellWord]
+        if let installation {
+            packageWords = installation.packages.map(\.word)
+        } else if ["dpkg", "rpm"].contains(nameOfManager) {
+            packageWords = operands(arguments)
+        } else {
+            packageWords = []
+        }
+        for word in packageWords {
+            let (text, _) = evaluate(word, state)
+            if Self.isLocalPackage(text, pip: installation?.manager == .pip) {
+                record(.localPackage, word, script, state, isWrite: false)
+            }
+        }
+        // `pip install .`, `npm install ./lib`, `go build ./...`: a project folder.
+        if installation == nil, ["go", "cargo", "mvn", "mvnw", "gradle", "gradlew", "dotnet"].contains(nameOfManager) {
+            recordPathLikeArguments(arguments, script, state)
+        }
+    }
+
+    /// Whether a package word names a local file or folder rather than a package from a repository.
+    static func isLocalPackage(_ text: String, pip: Bool) -> Bool {
+        if text.contains("://") || text.hasPrefix("git+") { return false }
+        if text == "." || text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("~")
+            || text.hasPrefix("*") {
+            return true
+        }
+        let lowered = text.lowercased()
+        let archives = [".deb", ".rpm", ".apk", ".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".gem", ".egg"]
+        if archives.contains(where: { lowered.hasSuffix($0) }) { return true }
+        // `foo/bar` is a release (`apt-get install pkg/bookworm-backports`) or an npm
+        // scope's package; for pip only a path has a slash.
+        return pip && text.contains("/")
+    }
+
+    private mutating func visitShellBody(_ arguments: [ShellWord], after index: Int, _ script: Script, _ state: State) {
+        guard index + 1 < arguments.count else { return }
+        let bodyWord = arguments[index + 1]
+        guard let body = bodyWord.literalValue, script.depth < Self.maximumDepth,
+              case .success(let inner) = ShellParser.parse(body) else {
+            isComplete = false
+            return
+        }
+        var copy = state
+        walk(inner, state: &copy, override: script.override ?? bodyWord.range, depth: script.depth + 1)
+    }
+
+    private mutating func visitInterpreter(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        // `python -c code`, `node -e code`, `python -m module`: no script file.
+        let inlineFlags: Set<String> = ["-c", "-e", "-E", "-m", "--eval", "-p", "--print", "-r"]
+        var index = 0
+        while index < arguments.count {
+            guard let value = arguments[index].literalValue else { break }
+            if inlineFlags.contains(value) { return }
+            guard CommandView.isFlag(value) else { break }
+            index += 1
+        }
+        guard index < arguments.count else { return }
+        record(.script, arguments[index], script, state, isWrite: false)
+        recordPathLikeArguments(Array(arguments[(index + 1)...]), script, state)
+    }
+
+    private mutating func visitCopy(_ name: String, _ arguments: [ShellWord], _ script: Script, _ state: State) {
+        var targetDirectory: ShellWord?
+        let valueFlags: Set<String> = name == "install" ? ["-m", "--mode", "-o", "--owner", "-g", "--group", "-t",
+                                                           "--target-directory", "-S", "--suffix"]
+            : ["-t", "--target-directory", "-S", "--suffix", "-e", "--rsh", "--exclude", "--include", "--chown",
+               "--chmod", "-P", "-i"]
+        for (index, word) in arguments.enumerated() where index + 1 < arguments.count {
+            if ["-t", "--target-directory"].contains(word.literalValue ?? "") { targetDirectory = arguments[index + 1] }
+        }
+        var paths = operands(arguments, valueFlags: valueFlags)
+        if name == "install" && arguments.contains(where: { $0.literalValue == "-d" }) {
+            for word in paths { record(.creation, word, script, state, isWrite: true) }
+            return
+        }
+        if let targetDirectory {
+            record(.copyDestination, targetDirectory, script, state, isWrite: true)
+        } else if let destination = paths.popLast() {
+            record(name == "ln" ? .creation : .copyDestination, destination, script, state, isWrite: true)
+        }
+        for word in paths {
+            record(.argument, word, script, state, isWrite: false)
+            if name == "mv" { record(.deletion, word, script, state, isWrite: true) }
+        }
+    }
+
+    private mutating func visitEditor(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        let inPlace = arguments.contains { ($0.literalValue ?? "").hasPrefix("-i") || $0.literalValue == "--in-place" }
+            || arguments.contains { word in
+                guard let value = word.literalValue, value.hasPrefix("-"), !value.hasPrefix("--") else { return false }
+                return value.contains("i")
+            }
+        let hasExpression = arguments.contains { ["-e", "--expression", "-f", "--file"].contains($0.literalValue ?? "") }
+        var files = operands(arguments, valueFlags: ["-e", "--expression", "-f", "--file", "-l"])
+        // Without `-e`, the first operand is the program.
+        if !hasExpression, !files.isEmpty { files.removeFirst() }
+        for word in files {
+            record(.argument, word, script, state, isWrite: false)
+            if inPlace { record(.modification, word, script, state, isWrite: true) }
+        }
+    }
+
+    private mutating func visitTar(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        var letters = ""
+        var archive: ShellWord?
+        var directory: ShellWord?
+        var members: [ShellWord] = []
+        var index = 0
+        var pendingValues: [Character] = []
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            let value = word.literalValue ?? ""
+            if !pendingValues.isEmpty {
+                let flag = pendingValues.removeFirst()
+                if flag == "f" { archive = word } else if flag == "C" { directory = word }
+                continue
+            }
+            if index == 1, !value.hasPrefix("-"), !value.isEmpty, value.allSatisfy(\.isLetter) {
+                // Old style: `tar xzf file.tgz`.
+                letters += value
+                pendingValues = value.filter { $0 == "f" || $0 == "C" }.map { $0 }
+                continue
+            }
+            if value.hasPrefix("--") {
+                let parts = value.split(separator: "=", maxSplits: 1)
+                let flag = parts.first.map(String.init) ?? value
+                let given = parts.count == 2 ? String(parts[1]) : nil
+                switch flag {
+                case "--file", "--directory":
+                    if let given {
+                        let target = ShellWord(parts: [.literal(given)], range: word.range)
+                        if flag == "--file" { archive = target } else { directory = target }
+                    } else if index < arguments.count {
+                        if flag == "--file" { archive = arguments[index] } else { directory = arguments[index] }
+                        index += 1
+                    }
+                case "--extract", "--get": letters += "x"
+                case "--create": letters += "c"
+                default: break
+                }
+                continue
+            }
+            if value.hasPrefix("-"), value.count > 1 {
+                letters += value.dropFirst()
+                pendingValues += value.dropFirst().filter { $0 == "f" || $0 == "C" }
+                continue
+            }
+            members.append(word)
+        }
+        let extracts = letters.contains("x")
+        let creates = letters.contains("c") || letters.contains("r") || letters.contains("u")
+        if let archive, archive.literalValue != "-" {
+            record(.argument, archive, script, state, isWrite: creates)
+            if creates { record(.outputRedirection, archive, script, state, isWrite: true) }
+        }
+        if extracts {
+            if let directory {
+                record(.extraction, directory, script, state, isWrite: true)
+            } else {
+                appendImplicit(.extraction, state.workingDirectory, script.override ?? arguments.first?.range ?? 0..<0,
+                               isWrite: true)
+            }
+        } else if creates {
+            var base = state
+            if let directory, case let (text, true) = evaluate(directory, state) {
+                base.workingDirectory = state.workingDirectory.appending(text)
+            }
+            for word in members { record(.argument, word, script, base, isWrite: false) }
+        }
+    }
+
+    private mutating func visitUnzip(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        var paths = operands(arguments, valueFlags: ["-d", "-x", "-P"])
+        if let index = arguments.firstIndex(where: { $0.literalValue == "-d" }), index + 1 < arguments.count {
+            record(.extraction, arguments[index + 1], script, state, isWrite: true)
+        } else if !paths.isEmpty {
+            appendImplicit(.extraction, state.workingDirectory, script.override ?? paths[0].range, isWrite: true)
+        }
+        if !paths.isEmpty { record(.argument, paths.removeFirst(), script, state, isWrite: false) }
+    }
+
+    private mutating func visitCurl(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        var remoteName = false
+        var outputs: [ShellWord] = []
+        var outputDirectory = state
+        var urls: [String] = []
+        var index = 0
+        let valueFlags: Set<String> = [
+            "-H", "--header", "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-X", "--request", "-d", "--data",
+            "--data-raw", "--data-binary", "--data-urlencode", "-F", "--form", "-m", "--max-time", "--retry",
+            "--retry-delay", "--retry-max-time", "--connect-timeout", "-x", "--proxy", "-w", "--write-out", "-b",
+            "--cookie", "-c", "--cookie-jar", "--cacert", "--cert", "--key", "-K", "--config", "-T", "--upload-file",
+            "-r", "--range", "-y", "-Y", "--limit-rate", "--proto", "--proto-redir", "--resolve", "--interface",
+            "--tlsv1.2", "--ciphers", "-z", "--time-cond",
+        ]
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            guard let value = word.literalValue else { continue }
+            switch value {
+            case "-o", "--output":
+                if index < arguments.count { outputs.append(arguments[index]) }
+                index += 1
+            case "-O", "--remote-name", "--remote-name-all":
+                remoteName = true
+            case "--output-dir":
+                if index < arguments.count, case let (text, true) = evaluate(arguments[index], state) {
+                    outputDirectory.workingDirectory = state.workingDirectory.appending(text)
+                }
+                index += 1
+            case "-K", "--config", "-T", "--upload-file", "--cacert", "--cert", "--key":
+                if index < arguments.count { record(.argument, arguments[index], script, state, isWrite: false) }
+                index += 1
+            case "-d", "--data", "--data-binary", "--data-urlencode":
+                if index < arguments.count, let data = arguments[index].literalValue, data.hasPrefix("@") {
+                    appendPath(.argument, text: String(data.dropFirst()), isLiteral: true,
+                               range: script.override ?? arguments[index].range, state, isWrite: false)
+                }
+                index += 1
+            default:
+                if valueFlags.contains(value) {
+                    index += 1
+                } else if value.hasPrefix("-") && value.count > 1 && !value.hasPrefix("--") {
+                    // `-fsSLo file`: a bundle ending in `o` takes the next word.
+                    if value.hasSuffix("o") {
+                        if index < arguments.count { outputs.append(arguments[index]) }
+                        index += 1
+                    } else if value.contains("O") {
+                        remoteName = true
+                    }
+                } else if !value.hasPrefix("-") {
+                    urls.append(value)
+                }
+            }
+        }
+        for output in outputs where output.literalValue != "-" {
+            record(.download, output, script, outputDirectory, isWrite: true)
+        }
+        if remoteName {
+            for url in urls {
+                appendPath(.download, text: Self.remoteFileName(url), isLiteral: true,
+                           range: script.override ?? arguments.first?.range ?? 0..<0, outputDirectory, isWrite: true)
+            }
+        }
+    }
+
+    private mutating func visitWget(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        var output: ShellWord?
+        var directory = state
+        var urls: [ShellWord] = []
+        var writesStandardOutput = false
+        var index = 0
+        let valueFlags: Set<String> = [
+            "-t", "--tries", "-T", "--timeout", "-U", "--user-agent", "--header", "--user", "--password", "-e",
+            "--execute", "-a", "-o", "--output-file", "-i", "--input-file", "--ca-certificate", "-w", "--wait",
+            "--limit-rate", "-Q", "--quota",
+        ]
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            guard let value = word.literalValue else {
+                urls.append(word)
+                continue
+            }
+            if value == "-O" || value == "--output-document" {
+                if index < arguments.count {
+                    if arguments[index].literalValue == "-" { writesStandardOutput = true } else { output = arguments[index] }
+                }
+                index += 1
+            } else if value.hasPrefix("--output-document=") {
+                let text = String(value.dropFirst("--output-document=".count))
+                if text == "-" { writesStandardOutput = true } else {
+                    output = ShellWord(parts: [.literal(text)], range: word.range)
+                }
+            } else if value.hasPrefix("-O"), value.count > 2, !value.hasPrefix("--") {
+                let text = String(value.dropFirst(2))
+                if text == "-" { writesStandardOutput = true } else {
+                    output = ShellWord(parts: [.literal(text)], range: word.range)
+                }
+            } else if value == "-P" || value == "--directory-prefix" {
+                if index < arguments.count, case let (text, true) = evaluate(arguments[index], state) {
+                    directory.workingDirectory = state.workingDirectory.appending(text)
+                }
+                index += 1
+            } else if value.hasSuffix("O") && value.hasPrefix("-") && !value.hasPrefix("--") && value.count > 2 {
+                // `-qO file`, `-qO-`.
+                if index < arguments.count {
+                    if arguments[index].literalValue == "-" { writesStandardOutput = true } else { output = arguments[index] }
+                }
+                index += 1
+            } else if value.hasSuffix("O-") && value.hasPrefix("-") {
+                writesStandardOutput = true
+            } else if valueFlags.contains(value) {
+                index += 1
+            } else if !value.hasPrefix("-") {
+                urls.append(word)
+            }
+        }
+        if let output {
+            record(.download, output, script, directory, isWrite: true)
+        } else if !writesStandardOutput {
+            for url in urls {
+                let (text, isLiteral) = evaluate(url, state)
+                appendPath(.download, text: Self.remoteFileName(text), isLiteral: isLiteral,
+                           range: script.override ?? url.range, directory, isWrite: true)
+            }
+        }
+    }
+
+    private mutating func visitGit(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        let positional = operands(arguments, valueFlags: ["-C", "-c", "-b", "--branch", "--depth", "-o", "--origin",
+                                                          "--config", "--reference", "-j", "--jobs", "--filter"])
+        guard let verb = positional.first?.literalValue else { return }
+        if verb == "clone" {
+            if positional.count >= 3 {
+                record(.creation, positional[2], script, state, isWrite: true)
+            } else if positional.count == 2 {
+                let (url, isLiteral) = evaluate(positional[1], state)
+                var name = Self.remoteFileName(url)
+                if name.hasSuffix(".git") { name.removeLast(4) }
+                appendPath(.creation, text: name, isLiteral: isLiteral, range: script.override ?? positional[1].range,
+                           state, isWrite: true)
+            }
+        } else {
+            // Other verbs read and write the repository in the working directory.
+            appendImplicit(.argument, state.workingDirectory, script.override ?? positional[0].range, isWrite: false)
+            recordPathLikeArguments(Array(positional.dropFirst()), script, state)
+        }
+    }
+
+    private mutating func visitFind(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        var roots: [ShellWord] = []
+        for word in arguments {
+            guard let value = word.literalValue else {
+                roots.append(word)
+                continue
+            }
+            if value.hasPrefix("-") || value == "(" || value == "!" { break }
+            roots.append(word)
+        }
+        if roots.isEmpty {
+            appendImplicit(.argument, state.workingDirectory, script.override ?? arguments.first?.range ?? 0..<0,
+                           isWrite: false)
+        }
+        for root in roots { record(.argument, root, script, state, isWrite: false) }
+        let deletes = arguments.contains { $0.literalValue == "-delete" }
+        let execIndex = arguments.firstIndex { ["-exec", "-execdir", "-ok", "-okdir"].contains($0.literalValue ?? "") }
+        if let execIndex, execIndex + 1 < arguments.count {
+            let program = arguments[execIndex + 1]
+            let (name, isLiteral) = evaluate(program, state)
+            programs.append(ProgramCall(
+                name: name, isResolved: isLiteral, wrappers: ["find"], workingDirectory: state.workingDirectory,
+                range: script.override ?? program.range))
+            let baseName = name.split(separator: "/").last.map(String.init) ?? name
+            if let reason = Self.fileWriters[baseName] {
+                for root in roots { recordBelow(reason, root, script, state) }
+            }
+        }
+        if deletes { for root in roots { recordBelow(.deletion, root, script, state) } }
+    }
+
+    /// Records `root/*`: something below a folder, which files exactly only run time tells.
+    private mutating func recordBelow(_ reason: PathEffect.Reason, _ root: ShellWord, _ script: Script, _ state: State) {
+        let (text, _) = evaluate(root, state)
+        appendPath(reason, text: text + "/*", isLiteral: false, range: script.override ?? root.range, state, isWrite: true)
+    }
+
+    private mutating func visitOutputOption(
+        _ flags: Set<String>, _ arguments: [ShellWord], _ script: Script, _ state: State
+    ) {
+        for (index, word) in arguments.enumerated() where index + 1 < arguments.count {
+            if flags.contains(word.literalValue ?? "") { record(.download, arguments[index + 1], script, state, isWrite: true) }
+        }
+    }
+
+    /// Files a program reads from its working directory when it exists.
+    private mutating func visitInWorkingDirectory(
+        _ files: [String], _ view: CommandView, _ script: Script, _ state: State
+    ) {
+        let range = script.override ?? view.command.range
+        for file in files { appendImplicit(.argument, state.workingDirectory.appending(file), range, isWrite: false) }
+    }
+
+    // MARK: - Arguments
+
+    /// The operands of a command: words that are not flags, nor the values of `valueFlags`.
+    private func operands(_ arguments: [ShellWord], valueFlags: Set<String> = []) -> [ShellWord] {
+        var result: [ShellWord] = []
+        var flagsEnded = false
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            guard let value = word.literalValue else {
+                result.append(word)
+                continue
+            }
+            if !flagsEnded && value == "--" {
+                flagsEnded = true
+                continue
+            }
+            if !flagsEnded && CommandView.isFlag(value) {
+                if valueFlags.contains(value) { index += 1 }
+                continue
+            }
+            result.append(word)
+        }
+        return result
+    }
+
+    /// Records the arguments that look like paths: `/abs`, `./rel`, `../rel`, `~/x`, `dir/file`
+    /// (not URLs, not `key=value`), and the value of `--flag=/abs/path`.
+    private mutating func recordPathLikeArguments(_ arguments: [ShellWord], _ script: Script, _ state: State) {
+        for word in arguments {
+            let (text, isLiteral) = evaluate(word, state)
+            if text.hasPrefix("-") {
+                guard text.hasPrefix("--"), let equals = text.firstIndex(of: "=") else { continue }
+                let value = String(text[text.index(after: equals)...])
+                if value.hasPrefix("/") || value.hasPrefix("./") || value.hasPrefix("~/") {
+                    appendPath(.argument, text: value, isLiteral: isLiteral, range: script.override ?? word.range, state,
+                               isWrite: false)
+                }
+                continue
+            }
+            guard Self.looksLikePath(text, startsWithExpansion: Self.startsWithExpansion(word)) else { continue }
+            appendPath(.argument, text: text, isLiteral: isLiteral, range: script.override ?? word.range, state,
+                       isWrite: false)
+        }
+    }
+
+    /// Whether an argument of an arbitrary program names a path.
+    static func looksLikePath(_ text: String, startsWithExpansion: Bool) -> Bool {
+        if text.isEmpty || text.contains("://") || text.contains("=") || text.hasPrefix("@") { return false }
+        if text == "." || text == ".." { return true }
+        if text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("~") { return true }
+        // `$DIR/bin`, `build/out`: a slash between names.
+        return text.contains("/") && (startsWithExpansion || !text.contains(":"))
+    }
+
+    private static func startsWithExpansion(_ word: ShellWord) -> Bool {
+        guard let first = word.parts.first else { return false }
+        switch first {
+        case .parameter, .commandSubstitution, .backquoted: return true
+        case .doubleQuoted(let parts):
+            if case .parameter = parts.first { return true }
+            return false
+        default: return false
+        }
+    }
+
+    /// Keyrings an argument names: `signed-by=/usr/share/keyrings/x.gpg` in an apt source
+    /// line, `--keyring=file`.
+    private mutating func recordKeyrings(in word: ShellWord, _ script: Script, _ state: State) {
+        let text = evaluate(word, state).text
+        guard text.contains("=") else { return }
+        let bytes = Array(text.utf8)
+        for marker in [Array("signed-by=".utf8), Array("--keyring=".utf8)] {
+            var index = 0
+            while index + marker.count <= bytes.count {
+                guard bytes[index..<(index + marker.count)].elementsEqual(marker) else {
+                    index += 1
+                    continue
+                }
+                index += marker.count
+                let start = index
+                while index < bytes.count, !Self.keyringTerminators.contains(bytes[index]) { index += 1 }
+                if index > start {
+                    let value = String(decoding: bytes[start..<index], as: UTF8.self)
+                    appendPath(.keyring, text: value, isLiteral: !value.contains("*"),
+                               range: script.override ?? word.range, state, isWrite: false)
+                }
+            }
+        }
+    }
+
+    /// The bytes that end a keyring path inside an apt source line.
+    static let keyringTerminators: Set<UInt8> = Set(" \t]\"',".utf8)
+
+    /// The file name a download of `url` gets by default: its last path component.
+    static func remoteFileName(_ url: String) -> String {
+        let withoutQuery = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let name = withoutQuery.split(separator: "/").last.map(String.init) ?? ""
+        return name.isEmpty || withoutQuery.hasSuffix("/") || name.contains(":") ? "index.html" : name
+    }
+
+    // MARK: - Recording
+
+    private mutating func record(
+        _ reason: PathEffect.Reason, _ word: ShellWord, _ script: Script, _ state: State, isWrite: Bool
+    ) {
+        let (text, isLiteral) = evaluate(word, state)
+        // Devices and standard streams are not files of the image.
+        if text == "-" || text.hasPrefix("/dev/") || text.hasPrefix("/proc/") { return }
+        appendPath(reason, text: text, isLiteral: isLiteral, range: script.override ?? word.range, state, isWrite: isWrite)
+    }
+
+    private mutating func appendPath(
+        _ reason: PathEffect.Reason, text: String, isLiteral: Bool, range: Range<Int>, _ state: State, isWrite: Bool
+    ) {
+        guard !text.isEmpty else { return }
+        let path = resolve(text, state)
+        let effect = PathEffect(
+            reason: reason, path: path, pattern: text, isResolved: isLiteral && !ImagePath.hasGlob(text), range: range)
+        if isWrite { writes.append(effect) } else { reads.append(effect) }
+    }
+
+    private mutating func appendImplicit(_ reason: PathEffect.Reason, _ path: ImagePath, _ range: Range<Int>, isWrite: Bool) {
+        let pattern: String
+        switch path {
+        case .absolute(let text): pattern = text
+        case .relative(_, let text): pattern = text.isEmpty ? "." : text
+        case .home(let text): pattern = "~/" + text
+        }
+        let effect = PathEffect(reason: reason, path: path, pattern: pattern, isResolved: true, range: range)
+        if isWrite { writes.append(effect) } else { reads.append(effect) }
+    }
+
+    private mutating func appendUnknown(_ reason: PathEffect.Reason, _ view: CommandView, _ script: Script, isWrite: Bool) {
+        let effect = PathEffect(reason: reason, path: nil, pattern: "*", isResolved: false,
+                                range: script.override ?? view.command.range)
+        if isWrite { writes.append(effect) } else { reads.append(effect) }
+    }
+
+    /// Where a path the shell sees lies: nil when it starts with an unknown value; `~`
+    /// and `~/…` are in the home folder.
+    private func resolve(_ text: String, _ state: State) -> ImagePath? {
+        if text.hasPrefix("*") { return nil }
+        if text == "~" { return homeFolder(state) }
+        if text.hasPrefix("~/") { return homeFolder(state).appending(String(text.dropFirst(2))) }
+        return state.workingDirectory.appending(text)
+    }
+
+    /// The home folder: `HOME` when known, else the symbolic one.
+    private func homeFolder(_ state: State) -> ImagePath {
+        if let home = state.value(of: "HOME"), home.hasPrefix("/") { return .absolute(ImagePath.normalizedPath(home)) }
+        return .home("")
+    }
+
+    private func anchor(_ range: Range<Int>, _ script: Script) -> Int {
+        sourceAnchor(script.override ?? range)
+    }
+
+    // MARK: - Words
+
+    /// A word's value, with known variables substituted and `*` for what only run time
+    /// tells (a variable the base image may set, a command substitution), and whether it
+    /// is fully known.
+    func evaluate(_ word: ShellWord, _ state: State) -> (text: String, isLiteral: Bool) {
+        var text = ""
+        var isLiteral = true
+        for (index, part) in word.parts.enumerated() {
+            append(part, isFirst: index == 0, state, to: &text, isLiteral: &isLiteral)
+        }
+        return (text, isLiteral)
+    }
+
+    private func append(_ part: ShellWordPart, isFirst: Bool, _ state: State, to text: inout String, isLiteral: inout Bool) {
+        switch part {
+        case .literal(let value), .singleQuoted(let value), .ansiCQuoted(let value):
+            text += value
+        case .doubleQuoted(let parts):
+            for (index, inner) in parts.enumerated() {
+                append(inner, isFirst: isFirst && index == 0, state, to: &text, isLiteral: &isLiteral)
+            }
+        case .parameter(let expansion):
+            if expansion.operatorText.isEmpty, let value = state.value(of: expansion.name) {
+                text += value
+            } else if expansion.name == "HOME" && expansion.operatorText.isEmpty && isFirst {
+                text += "~"
+            } else {
+                text += "*"
+                isLiteral = false
+            }
+        case .commandSubstitution, .backquoted, .processSubstitution, .arithmetic:
+            text += "*"
+            isLiteral = false
+        }
+    }
+}
+
+/// Shapes of words, for patterns a consumer can match.
+enum LayerPatterns {
+    /// A word's text with `*` for each expansion.
+    static func pattern(of word: ShellWord) -> String {
+        func text(_ parts: [ShellWordPart]) -> String {
+            parts.map { part in
+                if case .doubleQuoted(let inner) = part { return text(inner) }
+                return part.literalValue ?? "*"
+            }.joined()
+        }
+        return text(word.parts)
     }
 }

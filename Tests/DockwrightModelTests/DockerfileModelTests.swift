@@ -105,3 +105,41 @@ import Testing
         #expect(model.hasParsedRunScripts)
     }
 }
+
+/// The effects fact: one walk per RUN script, resolved against the WORKDIR and ENV in effect.
+@Suite struct ScriptEffectsFactTests {
+    @Test func pathsResolveAgainstTheWorkdirAndEnvironmentAtTheRun() {
+        let model = DockerfileModelTests.model("""
+            FROM node:20 AS build
+            WORKDIR /srv
+            ENV CONF=/etc/app
+            WORKDIR web
+            RUN npm ci && cp app.conf $CONF/ && cd /tmp && tar xf x.tar
+            FROM build
+            RUN cat VERSION
+            FROM alpine:3.20
+            RUN cat VERSION
+            """)
+        let scripts = model.runScripts
+        let first = model.effects(of: scripts[0])
+        #expect(first.programs.map(\.name) == ["npm", "cp", "tar"])
+        #expect(first.programs[0].workingDirectory == .absolute("/srv/web"))
+        #expect(first.reads.contains { $0.path == .absolute("/srv/web/package.json") })
+        #expect(first.writes.contains { $0.reason == .copyDestination && $0.path == .absolute("/etc/app") })
+        #expect(first.writes.contains { $0.reason == .extraction && $0.path == .absolute("/tmp") })
+        // A stage built on another starts in its last WORKDIR; one built on an image, in the image's.
+        #expect(model.effects(of: scripts[1]).reads.first?.path == .absolute("/srv/web/VERSION"))
+        guard case .relative(_, let path)? = model.effects(of: scripts[2]).reads.first?.path else {
+            Issue.record("expected a path in the base image's WORKDIR")
+            return
+        }
+        #expect(path == "VERSION")
+        #expect(model.workingDirectory(before: scripts[1].instruction) == .absolute("/srv/web"))
+    }
+
+    @Test func aScriptThatDidNotParseHasUnknownEffects() {
+        let model = DockerfileModelTests.model("FROM alpine\nRUN echo \"unterminated\n")
+        #expect(model.effects(of: model.runScripts[0]) == .unknown)
+        #expect(!ScriptEffects.unknown.isComplete)
+    }
+}

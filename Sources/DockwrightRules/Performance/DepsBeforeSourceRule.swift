@@ -236,22 +236,14 @@ private struct Situation {
     }
 
     /// The install's working directory: the RUN's WORKDIR, changed by earlier `cd`s of the
-    /// same shell.
+    /// same shell, as the model's effects walker followed them.
     func workingDirectory(of install: DependencyInstall) -> ImagePath {
-        var current = workingDirectories[run.range.start] ?? .relative(anchor: run.range.start, path: "")
-        let enclosures = install.command.context.enclosures
-        for view in script.commands where view.command.range.lowerBound < install.command.command.range.lowerBound {
-            let name = view.command.words.first?.literalValue
-            guard name == "cd" || name == "pushd" || name == "popd",
-                  enclosures.starts(with: view.context.enclosures) else { continue }
-            let target = view.positionalArguments
-            if name == "cd", target.count == 1, let path = target.first, !path.hasPrefix("~"), path != "-" {
-                current = current.appending(path)
-            } else {
-                current = .relative(anchor: script.sourceRange(view.command.range).start, path: "")
-            }
+        let commandRange = install.command.command.range
+        if let runScript = context.runScript(of: run),
+           let call = context.model.effects(of: runScript).programs.first(where: { $0.range == commandRange }) {
+            return call.workingDirectory
         }
-        return current
+        return workingDirectories[run.range.start] ?? .relative(anchor: run.range.start, path: "")
     }
 
     // MARK: - The fix

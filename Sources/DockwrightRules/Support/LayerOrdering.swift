@@ -76,124 +76,34 @@ enum LayerOrdering {
     }
 
     /// A word without one level of matching quotes.
-    static func unquoted(_ value: String) -> String {
-        var text = Substring(value)
-        if text.count >= 2, let first = text.first, first == text.last, first == "\"" || first == "'" {
-            text = text.dropFirst().dropLast()
-        }
-        return String(text)
-    }
+    static func unquoted(_ value: String) -> String { WorkingDirectories.unquoted(value) }
 
     // MARK: - Folders inside the image
 
-    /// A folder in the image as far as the Dockerfile tells.
-    enum ImagePath: Hashable, Sendable {
-        /// An absolute, normalised path.
-        case absolute(String)
-        /// A path below a folder the Dockerfile does not show: the base image's own WORKDIR,
-        /// or a WORKDIR or destination that names a variable the base image may define. The
-        /// anchor, the offset of the instruction that introduced it, tells such folders apart.
-        case relative(anchor: Int, path: String)
-
-        /// `path` resolved against this folder.
-        func appending(_ path: String) -> ImagePath {
-            if path.hasPrefix("/") { return .absolute(LayerOrdering.normalizedPath(path)) }
-            switch self {
-            case .absolute(let base):
-                return .absolute(LayerOrdering.normalizedPath(base + "/" + path))
-            case .relative(let anchor, let base):
-                return .relative(anchor: anchor, path: LayerOrdering.relativeNormalizedPath(base + "/" + path))
-            }
-        }
-
-        /// The path of `self` inside `folder` ("" when equal) or `.outside`; nil when that
-        /// cannot be told.
-        func relativePath(inside folder: ImagePath) -> Containment? {
-            switch (self, folder) {
-            case (.absolute(let path), .absolute(let base)):
-                return LayerOrdering.containment(of: path, in: base)
-            case (.relative(let anchor, let path), .relative(let baseAnchor, let base)) where anchor == baseAnchor:
-                return LayerOrdering.containment(of: path, in: base)
-            default:
-                return nil
-            }
-        }
-    }
-
+    /// A folder in the image as far as the Dockerfile tells (the shell layer's type, so
+    /// COPY destinations and script effects compare directly).
+    typealias ImagePath = DockwrightShell.ImagePath
     /// Where a path lies relative to a folder.
-    enum Containment: Hashable {
-        /// Inside it, at this relative path ("" for the folder itself).
-        case inside(String)
-        /// Elsewhere.
-        case outside
-    }
+    typealias Containment = ImagePath.Containment
 
     static func containment(of path: String, in folder: String) -> Containment {
-        if path == folder { return .inside("") }
-        if folder.isEmpty { return .inside(path) }
-        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
-        return path.hasPrefix(prefix) ? .inside(String(path.dropFirst(prefix.count))) : .outside
+        ImagePath.containment(of: path, in: folder)
     }
 
     /// An absolute path with `.`, `..` and repeated slashes resolved.
-    static func normalizedPath(_ path: String) -> String {
-        "/" + relativeNormalizedPath(path)
-    }
+    static func normalizedPath(_ path: String) -> String { ImagePath.normalizedPath(path) }
 
-    /// A path's components with `.`, `..` and repeated slashes resolved, joined without a
-    /// leading slash; `..` cannot climb above the start, as in a container's root.
-    static func relativeNormalizedPath(_ path: String) -> String {
-        var components: [Substring] = []
-        for component in path.split(separator: "/") {
-            if component == "." { continue }
-            if component == ".." {
-                _ = components.popLast()
-                continue
-            }
-            components.append(component)
-        }
-        return components.joined(separator: "/")
-    }
+    /// A path's components with `.`, `..` and repeated slashes resolved, without a leading slash.
+    static func relativeNormalizedPath(_ path: String) -> String { ImagePath.relativeNormalizedPath(path) }
 
     /// The WORKDIR in effect before each instruction of every stage, keyed by the
-    /// instruction's start offset. A stage built on another starts from that stage's last
-    /// WORKDIR; one built on an image starts from the image's own, which we cannot see.
-    static func workingDirectories(_ context: RuleContext) -> [Int: ImagePath] { context.derived(WorkingDirectories.self) }
-
-    /// The key of ``workingDirectories(_:)``, shared by the layer rules.
-    private enum WorkingDirectories: DerivedFact {
-        static func compute(in context: RuleContext) -> [Int: ImagePath] { LayerOrdering.computeWorkingDirectories(context) }
-    }
-
-    private static func computeWorkingDirectories(_ context: RuleContext) -> [Int: ImagePath] {
-        var result: [Int: ImagePath] = [:]
-        var stageEnds: [ImagePath] = []
-        let scope = context.stages.argScope
-        for stage in context.stages.stages {
-            var current = ImagePath.relative(anchor: stage.from.range.start, path: "")
-            if let base = stage.baseStageIndex, base < stageEnds.count { current = stageEnds[base] }
-            for instruction in stage.instructions {
-                result[instruction.range.start] = current
-                guard instruction.kind == .workdir, let written = instruction.values.first else { continue }
-                if let value = expanded(written, before: instruction, scope: scope) {
-                    current = current.appending(value)
-                } else {
-                    current = .relative(anchor: instruction.range.start, path: "")
-                }
-            }
-            stageEnds.append(current)
-        }
-        return result
-    }
+    /// instruction's start offset (the model's ``DockerfileModel/workingDirectories``).
+    static func workingDirectories(_ context: RuleContext) -> [Int: ImagePath] { context.model.workingDirectories }
 
     /// A word with the stage's ARG and ENV values substituted, or nil when it names a
     /// variable the file does not define (the base image might) or does not expand.
     static func expanded(_ word: String, before instruction: InstructionSyntax, scope: ArgScope) -> String? {
-        guard word.contains("$") else { return unquoted(word) }
-        guard let environment = scope.variables(before: instruction) else { return nil }
-        let expansion = scope.expander.evaluate(word, environment: environment)
-        guard expansion.undefinedNames.isEmpty else { return nil }
-        return expansion.value
+        WorkingDirectories.expanded(word, before: instruction, scope: scope)
     }
 
     /// Where a COPY or ADD puts its files: the destination folder, resolved against the

@@ -1,0 +1,145 @@
+import DockwrightSyntax
+
+/// What one script does, as the rules that move, merge or split RUNs need to know it:
+/// the shell state it leaks, the files it reads and writes, the programs it calls.
+///
+/// Built by one walk of the script (``ShellScript/effects(workingDirectory:variables:)``);
+/// the model keeps one per RUN (`DockerfileModel.effects(of:)`).
+public struct ScriptEffects: Hashable, Sendable {
+    /// What the script changes in its shell that a command joined after it would see.
+    public let stateLeaks: [StateLeak]
+    /// Files and folders it reads, in source order; implicit package-manager
+    /// configuration comes right after the command that reads it.
+    public let reads: [PathEffect]
+    /// Files and folders it writes, creates, deletes or changes the attributes of.
+    public let writes: [PathEffect]
+    /// The programs it runs (wrappers such as `sudo`, `env`, `xargs` and `sh -c` seen
+    /// through; shell builtins apart), in source order.
+    public let programs: [ProgramCall]
+    /// Environment variables the programs read for configuration, by name; a name
+    /// ending in `*` stands for every variable with that prefix (`PIP_*`).
+    public let environmentReads: [String]
+    /// Whether the lists are all the script does as far as its text tells: false when
+    /// the script did not parse, is not a POSIX shell script, or runs text only known at
+    /// run time (`eval`, `sh -c "$CMD"`, `. "$FILE"`). A program whose name is a variable
+    /// is listed as an unresolved ``ProgramCall`` instead.
+    public let isComplete: Bool
+
+    /// Creates the effects of a script.
+    public init(
+        stateLeaks: [StateLeak], reads: [PathEffect], writes: [PathEffect], programs: [ProgramCall],
+        environmentReads: [String], isComplete: Bool
+    ) {
+        self.stateLeaks = stateLeaks
+        self.reads = reads
+        self.writes = writes
+        self.programs = programs
+        self.environmentReads = environmentReads
+        self.isComplete = isComplete
+    }
+
+    /// The effects of a script that could not be read: nothing known, and not complete.
+    public static let unknown = ScriptEffects(
+        stateLeaks: [], reads: [], writes: [], programs: [], environmentReads: [], isComplete: false)
+
+    /// Whether some read may lie in `folder` or contain it.
+    public func mayRead(_ folder: ImagePath) -> Bool { reads.contains { $0.mayOverlap(folder) } }
+
+    /// Whether some write may lie in `folder` or contain it.
+    public func mayWrite(_ folder: ImagePath) -> Bool { writes.contains { $0.mayOverlap(folder) } }
+}
+
+/// One file or folder a script reads or writes.
+public struct PathEffect: Hashable, Sendable {
+    /// Why the script touches the path.
+    public enum Reason: Hashable, Sendable {
+        // Reads.
+        /// An argument of a command that names a path.
+        case argument
+        /// `< file`.
+        case inputRedirection
+        /// A script run (`sh x.sh`, `./x.sh`, `. x.sh`, `python x.py`) or a program run by path.
+        case script
+        /// A file listing what to install (`pip install -r`, `-c`, `--constraint`).
+        case requirementFile
+        /// A keyring named with `signed-by=`, `--keyring` or imported with `rpm --import`.
+        case keyring
+        /// A local package file given to a package manager (`./x.deb`, `x.whl`, `x.tar.gz`).
+        case localPackage
+        /// Configuration a package manager reads without being told (apt sources,
+        /// `pip.conf`, `.npmrc`, `package.json`, `go.mod`, …).
+        case packageManagerConfiguration
+        // Writes.
+        /// `> file`, `>> file`, `tee file`.
+        case outputRedirection
+        /// The output of a download (`curl -o`, `wget -O`, `wget` into the working directory).
+        case download
+        /// `mkdir`, `touch`, `ln`, `git clone` and the like.
+        case creation
+        /// The destination of `cp`, `mv`, `install`, `rsync`.
+        case copyDestination
+        /// Where an archive is extracted (`tar -x -C`, `unzip -d`).
+        case extraction
+        /// `rm`, `rmdir`, `unlink`, `find -delete`, and the sources of `mv`.
+        case deletion
+        /// `chmod`, `chown`, `chgrp`, `sed -i`.
+        case modification
+        /// Where a package manager installs.
+        case installation
+    }
+
+    /// Why the script touches the path.
+    public let reason: Reason
+    /// Where it lies, resolved against the working directory in effect; nil when it
+    /// starts with a value known only at run time. When ``isResolved`` is false the path
+    /// holds glob characters (`*` for each unknown value) a consumer can match.
+    public let path: ImagePath?
+    /// The path as written, `*` standing for each value known only at run time.
+    public let pattern: String
+    /// Whether the path is exact: no glob, no unknown variable.
+    public let isResolved: Bool
+    /// The bytes that name it, in script offsets: the word, or the command for implicit reads.
+    public let range: Range<Int>
+
+    /// Creates a path effect.
+    public init(reason: Reason, path: ImagePath?, pattern: String, isResolved: Bool, range: Range<Int>) {
+        self.reason = reason
+        self.path = path
+        self.pattern = pattern
+        self.isResolved = isResolved
+        self.range = range
+    }
+
+    /// Whether the path may be `folder`, lie in it or contain it; true when unknown.
+    public func mayOverlap(_ folder: ImagePath) -> Bool { path?.mayOverlap(folder) ?? true }
+}
+
+/// A program a script runs.
+public struct ProgramCall: Hashable, Sendable {
+    /// The program as written (`apt-get`, `/usr/bin/python3`, `./build.sh`), `*` for
+    /// each value known only at run time.
+    public let name: String
+    /// Whether the name is literal.
+    public let isResolved: Bool
+    /// The wrappers seen through, outermost first (`sudo`, `env`, `xargs`, `sh -c`).
+    public let wrappers: [String]
+    /// The directory it runs in.
+    public let workingDirectory: ImagePath
+    /// The command's bytes, in script offsets (for a `sh -c` body: the body's word).
+    public let range: Range<Int>
+
+    /// Creates a program call.
+    public init(name: String, isResolved: Bool, wrappers: [String], workingDirectory: ImagePath, range: Range<Int>) {
+        self.name = name
+        self.isResolved = isResolved
+        self.wrappers = wrappers
+        self.workingDirectory = workingDirectory
+        self.range = range
+    }
+
+    /// The program's name without its folder (`/usr/bin/apt-get` → `apt-get`).
+    public var baseName: String {
+        guard let slash = name.lastIndex(of: "/") else { return name }
+        return String(name[name.index(after: slash)...])
+    }
+}

@@ -71,20 +71,18 @@ public struct RemovedInLaterLayerRule: Rule {
         let graph = context.stages
         // Mirrors DL3009: only the last stage and stages a later FROM names reach an image.
         let reportedStages = Set(graph.stages.compactMap(\.baseStageIndex) + [graph.finalStageIndex ?? graph.stages.count - 1])
-        let folders = LayerOrdering.workingDirectories(context)
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
             var stored = StoredFiles()
             for instruction in stage.instructions {
-                let folder = folders[instruction.range.start]
                 switch instruction.kind {
                 case .copy, .add:
-                    for (path, source) in LayerWrites.copiedPaths(of: instruction, workingDirectory: folder, scope: graph.argScope) {
+                    for (path, source) in LayerWrites.copiedPaths(of: instruction, in: context) {
                         stored.add(StoredFile(path: path, writer: instruction, copiedSource: source))
                     }
                 case .run:
-                    guard let run = context.runScript(of: instruction), let script = run.script else { continue }
-                    violations += check(script, of: instruction, folder: folder, stored: &stored)
+                    guard let run = context.runScript(of: instruction) else { continue }
+                    violations += check(run, effects: context.model.effects(of: run), stored: &stored)
                 default:
                     break
                 }
@@ -145,29 +143,27 @@ private extension RemovedInLaterLayerRule {
     }
 
     /// Reports the removals of earlier layers' files in one RUN, then records its downloads
-    /// that it does not delete itself.
-    func check(
-        _ script: ShellScript, of run: InstructionSyntax, folder: LayerOrdering.ImagePath?, stored: inout StoredFiles
-    ) -> [Violation] {
+    /// that it does not delete itself. The paths come from the model's effects walker.
+    func check(_ run: RunScript, effects: ScriptEffects, stored: inout StoredFiles) -> [Violation] {
+        guard let script = run.script else { return [] }
+        let instruction = run.instruction
         var violations: [Violation] = []
         var downloads = StoredFiles()
-        let folders = LayerWrites.workingDirectories(of: script, startingIn: folder)
         var downloadedPaths: [String] = []
-        for (index, view) in script.commands.enumerated() {
-            if let target = LayerWrites.downloadTarget(of: view), let value = target.literalValue,
-               let path = LayerWrites.resolve(value, in: folders[index]), !LayerWrites.isMounted(path, in: run) {
-                downloads.add(StoredFile(path: path, writer: run, copiedSource: nil))
+        for effect in effects.writes where effect.reason == .download || effect.reason == .deletion {
+            guard let path = LayerWrites.absolutePath(of: effect, in: script),
+                  !LayerWrites.isMounted(path.hasSuffix("/*") ? String(path.dropLast(2)) : path, in: instruction)
+            else { continue }
+            if effect.reason == .download {
+                guard !path.hasSuffix("/*") else { continue }
+                downloads.add(StoredFile(path: path, writer: instruction, copiedSource: nil))
                 downloadedPaths.append(path)
+                continue
             }
-            for word in LayerWrites.removedWords(of: view) {
-                guard let value = word.literalValue, let removed = LayerWrites.resolve(value, in: folders[index]),
-                      !LayerWrites.isMounted(removed.hasSuffix("/*") ? String(removed.dropLast(2)) : removed, in: run)
-                else { continue }
-                _ = downloads.remove(removed)
-                guard let file = stored.remove(removed).first else { continue }
-                violations.append(Violation(
-                    range: script.sourceRange(word.range), message: message(file, removedOnLine: run.startLine)))
-            }
+            _ = downloads.remove(path)
+            guard let file = stored.remove(path).first else { continue }
+            violations.append(Violation(
+                range: script.sourceRange(effect.range), message: message(file, removedOnLine: instruction.startLine)))
         }
         for path in Set(downloadedPaths) {
             for file in downloads.remove(path) { stored.add(file) }

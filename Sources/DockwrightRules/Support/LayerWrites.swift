@@ -3,17 +3,16 @@ import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 
-/// The few file effects the wasted-layer rules (DW310–DW312) read: which paths a COPY,
-/// ADD or download writes and which paths a later command deletes or re-permissions,
-/// as absolute image paths. Kept small and literal so it can give way to the model's
-/// effects walker: a path is only known when every part of it is literal (after ARG
-/// and ENV substitution for COPY and WORKDIR).
+/// What the wasted-layer rules (DW310–DW312) read about paths, as absolute image paths:
+/// which files a COPY or ADD stores, and the absolute form of what the model's effects
+/// walker says a RUN writes, deletes or re-permissions. A path is only known when every
+/// part of it is literal (after ARG and ENV substitution for COPY and WORKDIR).
 enum LayerWrites {
     /// The absolute, normalised form of `value` in `workingDirectory`, or nil when the
     /// path is not literal, is relative to a folder the Dockerfile does not show, or
     /// holds a glob character (other than a trailing `/*`, which stands for the folder's
     /// contents and is kept).
-    static func resolve(_ value: String, in workingDirectory: LayerOrdering.ImagePath?) -> String? {
+    static func resolve(_ value: String, in workingDirectory: ImagePath?) -> String? {
         guard !value.isEmpty, !value.hasPrefix("-"), !value.hasPrefix("~") else { return nil }
         var body = Substring(value)
         var suffix = ""
@@ -21,7 +20,7 @@ enum LayerWrites {
             body = body.dropLast(2)
             suffix = "/*"
         }
-        guard !body.contains(where: { "*?[$`\\".contains($0) }) else { return nil }
+        guard !ImagePath.hasGlob(body), !body.contains(where: { "$`\\".contains($0) }) else { return nil }
         let resolved: String
         if body.hasPrefix("/") {
             resolved = LayerOrdering.normalizedPath(String(body))
@@ -46,12 +45,11 @@ enum LayerWrites {
     /// one source copied to a name, or `destination/<basename>` for each source copied
     /// into a folder. Sources that are folders or globs write what is inside them, which
     /// is not known here, so they give no path; so do heredoc copies.
-    static func copiedPaths(
-        of instruction: InstructionSyntax, workingDirectory: LayerOrdering.ImagePath?, scope: ArgScope
-    ) -> [(path: String, source: String)] {
+    static func copiedPaths(of instruction: InstructionSyntax, in context: RuleContext) -> [(path: String, source: String)] {
         guard let arguments = LayerOrdering.copyArguments(of: instruction),
-              let destination = LayerOrdering.expanded(arguments.destination, before: instruction, scope: scope)
+              let destination = LayerOrdering.expanded(arguments.destination, before: instruction, scope: context.stages.argScope)
         else { return [] }
+        let workingDirectory = context.model.workingDirectory(before: instruction)
         let intoFolder = destination.hasSuffix("/") || arguments.sources.count > 1
         var found: [(path: String, source: String)] = []
         for source in arguments.sources {
@@ -76,61 +74,20 @@ enum LayerWrites {
         }
     }
 
-    /// The file a `curl -o FILE` or `wget -O FILE` command saves, as written, with its word.
-    static func downloadTarget(of view: CommandView) -> ShellWord? {
-        let words = Array(view.arguments)
-        let (short, long): (String, String)
-        switch view.name {
-        case "curl": (short, long) = ("-o", "--output")
-        case "wget": (short, long) = ("-O", "--output-document")
-        default: return nil
-        }
-        for (index, word) in words.enumerated() {
-            guard let value = word.literalValue else { continue }
-            if value == "--" { break }
-            if (value == short || value == long), index + 1 < words.count {
-                let target = words[index + 1]
-                // `-O -` writes to standard output.
-                return target.literalValue == "-" ? nil : target
-            }
-        }
-        return nil
-    }
-
-    /// The operand words of an `rm` (flags and `--` left out).
-    static func removedWords(of view: CommandView) -> [ShellWord] {
-        guard view.name == "rm" else { return [] }
-        var operands: [ShellWord] = []
-        var flagsEnded = false
-        for word in view.arguments {
-            if !flagsEnded, let value = word.literalValue {
-                if value == "--" {
-                    flagsEnded = true
-                    continue
-                }
-                if CommandView.isFlagLike(value) { continue }
-            }
-            operands.append(word)
-        }
-        return operands
-    }
-
-    /// The working folder of each command of a script: the WORKDIR in effect, until the
-    /// main shell runs `cd` (or any command changes folder in a way not followed), from
-    /// where on relative paths are unknown (nil).
-    static func workingDirectories(
-        of script: ShellScript, startingIn workingDirectory: LayerOrdering.ImagePath?
-    ) -> [LayerOrdering.ImagePath?] {
-        var current = workingDirectory
-        var folders: [LayerOrdering.ImagePath?] = []
-        for view in script.commands {
-            folders.append(current)
-            let first = view.command.words.first?.literalValue ?? ""
-            if ["cd", "pushd", "popd"].contains(first) || ["cd", "pushd", "popd"].contains(view.name ?? "") {
-                current = nil
-            }
-        }
-        return folders
+    /// The absolute path of a script's file effect, `folder/*` for what is inside a
+    /// folder, or nil when the path is relative to a folder the Dockerfile does not show
+    /// or holds other globs or values known only at run time.
+    static func absolutePath(of effect: PathEffect, in script: ShellScript) -> String? {
+        guard case .absolute(let path)? = effect.path else { return nil }
+        if effect.isResolved { return path }
+        // The walker writes `*` for a value known only at run time too (`/tmp/$NAME`):
+        // only a literal word ending in `/*`, or the root of `find … -delete`, stands for
+        // a folder's contents.
+        let written = script.text(effect.range)
+        let folder = written.hasSuffix("/*") ? written.dropLast(2) : Substring(written)
+        guard path.hasSuffix("/*"), !ImagePath.hasGlob(path.dropLast(2)), !ImagePath.hasGlob(folder),
+              !written.contains(where: { "$`\"'\\".contains($0) }) else { return nil }
+        return path
     }
 
     /// Whether a `--mount` of the RUN (any type) covers `path`: its writes go to the mount.

@@ -182,9 +182,9 @@ private extension PermissionsInLaterLayerRule {
                 guard let effect = changed[word.range.lowerBound], let path = LayerWrites.absolutePath(of: effect, in: script),
                       !path.hasSuffix("/*"), !LayerWrites.isMounted(path, in: run.instruction),
                       let copy = copies.copy(changedBy: path, recursively: isRecursive) else { continue }
-                let setting = Self.setting(of: view)
-                let flag = name == "chmod" ? "--chmod=\(setting ?? "…")"
-                    : name == "chgrp" ? "--chown=…:\(setting ?? "…")" : "--chown=\(setting ?? "…")"
+                // The owner or mode as written, variables and all.
+                let setting = Self.settingWord(of: view).map { script.text($0.range) } ?? "…"
+                let flag = name == "chmod" ? "--chmod=\(setting)" : name == "chgrp" ? "--chown=…:\(setting)" : "--chown=\(setting)"
                 let keyword = copy.instruction.kind == .add ? "ADD" : "COPY"
                 let fix = self.fix(
                     view, path: path, copy: copy, run: run, position: position, stage: stage, context: context)
@@ -200,11 +200,14 @@ private extension PermissionsInLaterLayerRule {
     }
 
     /// The owner or mode word of a `chown`/`chmod`/`chgrp` (its first operand), when literal.
-    static func setting(of view: CommandView) -> String? {
+    static func setting(of view: CommandView) -> String? { settingWord(of: view)?.literalValue }
+
+    /// The owner or mode word of a `chown`/`chmod`/`chgrp`: its first operand.
+    static func settingWord(of view: CommandView) -> ShellWord? {
         view.arguments.first { word in
             guard let value = word.literalValue else { return true }
             return !CommandView.isFlagLike(value)
-        }?.literalValue
+        }
     }
 
     /// The fix, when moving the change into the COPY is as exact as it can be (see "Fix safety").

@@ -20,7 +20,9 @@ public struct CacheRemovedInLaterLayerRule: Rule {
 
             Reported at the cleanup, naming both lines, when a `RUN` of a stage that reaches \
             an image (the final stage, or one another stage is built `FROM`) cleans a cache \
-            that an earlier `RUN` of the same stage filled and left:
+            that an earlier `RUN` of the same stage filled and left, and does not fill it \
+            again itself before cleaning (then the cleanup does its job, and the earlier \
+            `RUN`'s leftovers are DL3009's finding there):
             - apt lists (`/var/lib/apt/lists`), filled by `apt-get update`, `apt update` or \
             `aptitude update`;
             - apk's index (`/var/cache/apk`), filled by `apk update`, or `apk add` or `apk \
@@ -59,12 +61,14 @@ public struct CacheRemovedInLaterLayerRule: Rule {
             Example("FROM alpine:3.20\nRUN apk add curl\nCOPY . /app\nRUN rm -rf ↓/var/cache/apk/* && make -C /app\n"),
             Example("FROM rockylinux:9\nRUN dnf install -y gcc\nRUN make && ↓dnf clean all\n"),
             Example("FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && rm -rf ↓/var/lib/apt/lists/*\n"),
+            Example("FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get autoremove -y && rm -rf ↓/var/lib/apt/lists/*\n"),
         ],
         nonTriggering: [
             Example("FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"),
             Example("FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN rm -rf /var/cache/apk/*\n"),
             Example("FROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n"),
             Example("FROM debian:12 AS build\nRUN apt-get update && apt-get install -y gcc\nRUN rm -rf /var/lib/apt/lists/*\nFROM debian:12\nCOPY --from=build /usr/bin/gcc /usr/bin/\n"),
+            Example("FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n"),
             Example("FROM debian:12\nRUN apt-get update && apt-get install -y curl\nFROM debian:12\nRUN rm -rf /var/lib/apt/lists/*\n"),
         ],
         fixes: [
@@ -102,9 +106,15 @@ public struct CacheRemovedInLaterLayerRule: Rule {
             var filled: [Cache: Int] = [:]
             for (position, instruction) in stage.instructions.enumerated() where instruction.kind == .run {
                 guard let run = context.runScript(of: instruction), let script = run.script else { continue }
-                let cleanups = Self.cleanups(in: script, of: run, context: context)
-                for cleanup in cleanups {
+                let fills = PackageManagerCommands.commands(in: script, of: run)
+                for cleanup in Self.cleanups(in: script, of: run, context: context) {
                     guard let filler = filled.removeValue(forKey: cleanup.cache) else { continue }
+                    // A RUN that fills the cache again before cleaning it needs its cleanup;
+                    // the earlier RUN's leftovers are DL3009's (DL3019, …) finding there.
+                    let start = cleanup.view.command.range.lowerBound
+                    if fills.contains(where: { $0.view.command.range.lowerBound < start && cleanup.cache.isFilled(by: $0) }) {
+                        continue
+                    }
                     let fillerInstruction = stage.instructions[filler]
                     violations.append(Violation(
                         range: cleanup.range,

@@ -174,15 +174,15 @@ private extension RemovedInLaterLayerRule {
     func message(_ file: StoredFile, removedOnLine line: Int) -> String {
         let writer = file.writer
         let keyword = writer.kind == .add ? "ADD" : writer.kind == .copy ? "COPY" : "RUN"
-        let head = "`\(file.path)` is deleted on line \(line), but the `\(keyword)` on line \(writer.startLine) "
+        let head = "`\(file.path)`, deleted by the `RUN` on line \(line), stays in the image: the `\(keyword)` on line \(writer.startLine) "
         guard let source = file.copiedSource else {
-            return head + "downloaded it into its own layer, which still ships it; download, use and delete it in one `RUN`"
+            return head + "downloaded it into its own layer; download, use and delete it in one `RUN`"
         }
         guard !CopySource(source).isRemote else {
-            return head + "stored it in its own layer, which still ships it; download, use and delete it in one `RUN`"
+            return head + "stored it in its own layer; download, use and delete it in one `RUN`"
         }
         let from = writer.flag(named: "from")?.value.map { ",from=\($0)" } ?? ""
-        return head + "stored it in its own layer, which still ships it; bind-mount it for the `RUN` that reads it: "
+        return head + "stored it in its own layer; bind-mount it for the `RUN` that reads it instead: "
             + "`RUN --mount=type=bind\(from),source=\(source),target=\(file.path) …`"
     }
 }

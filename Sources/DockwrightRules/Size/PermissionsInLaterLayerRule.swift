@@ -74,6 +74,12 @@ public struct PermissionsInLaterLayerRule: Rule {
             FixExample(
                 "FROM debian:12\nCOPY --link app /srv/app\nRUN chown -R 1000:1000 /srv/app/\n",
                 "FROM debian:12\nCOPY --chown=1000:1000 --link app /srv/app\n", .unsafe),
+            FixExample(
+                "FROM debian:12\nRUN useradd --create-home app\nCOPY . /srv\nRUN chown -R app:app /srv\n",
+                "FROM debian:12\nRUN useradd --create-home app\nCOPY --chown=app:app . /srv\n", .unsafe),
+            FixExample(
+                "FROM debian:12\nRUN mkdir -p /srv/data\nCOPY . /srv\nRUN chown -R 1000:1000 /srv\n",
+                "FROM debian:12\nRUN mkdir -p /srv/data\nCOPY . /srv\nRUN chown -R 1000:1000 /srv\n", .unsafe),
             // Not exactly equivalent: a folder that holds files of an earlier layer, a
             // group-less owner, a symbolic mode, a RUN that does more. No fix.
             FixExample(
@@ -100,16 +106,21 @@ public struct PermissionsInLaterLayerRule: Rule {
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
             var copies = StoredCopies()
+            var written = WrittenPaths()
+            var lastRun = -1
             for (position, instruction) in stage.instructions.enumerated() {
                 switch instruction.kind {
                 case .copy, .add:
-                    copies.add(instruction, position: position, in: context)
+                    copies.add(instruction, position: position, lastRun: lastRun, writes: written, in: context)
                 case .run:
-                    guard let run = context.runScript(of: instruction), run.script != nil else { continue }
-                    violations += check(run, position: position, stage: stage, copies: copies, context: context)
+                    if let run = context.runScript(of: instruction), run.script != nil {
+                        violations += check(run, position: position, lastRun: lastRun, stage: stage, copies: copies, context: context)
+                    }
+                    lastRun = position
                 default:
                     break
                 }
+                written.record(instruction, in: context)
             }
         }
         return violations
@@ -128,6 +139,86 @@ private extension PermissionsInLaterLayerRule {
         let destination: String
         /// Whether the destination is one file copied to that name.
         let isSingleFile: Bool
+        /// The index of the last RUN of the stage before it (-1 for none).
+        let lastRun: Int
+        /// Whether an earlier instruction of the stage wrote the destination, in it or above it.
+        let followsWritesNear: Bool
+    }
+
+    /// What the instructions of a stage wrote so far, indexed so that "did anything write
+    /// at, in or above this folder?" costs one look-up per folder level.
+    struct WrittenPaths {
+        /// The paths written (a glob's literal folder stands for it).
+        private var paths: Set<String> = []
+        /// Every folder above a written path.
+        private var foldersAbove: Set<String> = []
+        /// Whether something was written where the Dockerfile does not tell.
+        private var hasUnknownWrites = false
+
+        /// Whether a write so far may touch `path`, something in it or a folder above it.
+        func mayOverlap(_ path: String) -> Bool {
+            if hasUnknownWrites || paths.contains(path) || foldersAbove.contains(path) { return true }
+            return Self.folders(above: path).contains { paths.contains($0) }
+        }
+
+        mutating func record(_ instruction: InstructionSyntax, in context: RuleContext) {
+            switch instruction.kind {
+            case .copy, .add:
+                record(LayerOrdering.copyArguments(of: instruction).flatMap { arguments in
+                    LayerOrdering.expanded(arguments.destination, before: instruction, scope: context.stages.argScope)
+                }.flatMap { LayerWrites.resolve($0, in: context.model.workingDirectory(before: instruction)) })
+            case .workdir:
+                record(instruction.values.first.flatMap {
+                    LayerOrdering.expanded($0, before: instruction, scope: context.stages.argScope)
+                }.flatMap { LayerWrites.resolve($0, in: context.model.workingDirectory(before: instruction)) })
+            case .run:
+                guard let run = context.runScript(of: instruction) else {
+                    hasUnknownWrites = true
+                    return
+                }
+                let effects = context.model.effects(of: run)
+                if !effects.isComplete { hasUnknownWrites = true }
+                for effect in effects.writes { record(effect) }
+            case .volume:
+                hasUnknownWrites = true
+            default:
+                break
+            }
+        }
+
+        private mutating func record(_ effect: PathEffect) {
+            switch effect.path {
+            case .absolute(let path)?:
+                // A glob writes somewhere in its literal folder.
+                let components = path.split(separator: "/")
+                let literal = components.prefix { !ImagePath.hasGlob($0) }
+                record("/" + literal.joined(separator: "/"))
+            case .home?:
+                record("/root")
+                record("/home")
+            default:
+                hasUnknownWrites = true
+            }
+        }
+
+        private mutating func record(_ path: String?) {
+            guard let path else {
+                hasUnknownWrites = true
+                return
+            }
+            paths.insert(path)
+            foldersAbove.formUnion(Self.folders(above: path))
+        }
+
+        static func folders(above path: String) -> [String] {
+            var folders: [String] = []
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/"), !folder.isEmpty {
+                folder = folder[..<slash]
+                folders.append(folder.isEmpty ? "/" : String(folder))
+            }
+            return folders
+        }
     }
 
     /// The copies so far, found by each file they stored, by destination, and by each
@@ -138,7 +229,9 @@ private extension PermissionsInLaterLayerRule {
         var byDestination: [String: Int] = [:]
         var byFolderAbove: [String: Int] = [:]
 
-        mutating func add(_ instruction: InstructionSyntax, position: Int, in context: RuleContext) {
+        mutating func add(
+            _ instruction: InstructionSyntax, position: Int, lastRun: Int, writes: WrittenPaths, in context: RuleContext
+        ) {
             guard let arguments = LayerOrdering.copyArguments(of: instruction),
                   let written = LayerOrdering.expanded(arguments.destination, before: instruction, scope: context.stages.argScope),
                   let destination = LayerWrites.resolve(written, in: context.model.workingDirectory(before: instruction))
@@ -146,7 +239,9 @@ private extension PermissionsInLaterLayerRule {
             let files = LayerWrites.copiedPaths(of: instruction, in: context)
             let isSingleFile = files.count == 1 && arguments.sources.count == 1 && files[0].path == destination
             let index = copies.count
-            copies.append(StoredCopy(instruction: instruction, position: position, destination: destination, isSingleFile: isSingleFile))
+            copies.append(StoredCopy(
+                instruction: instruction, position: position, destination: destination, isSingleFile: isSingleFile,
+                lastRun: lastRun, followsWritesNear: writes.mayOverlap(destination)))
             for file in files { byFile[file.path] = index }
             byDestination[destination] = index
             var folder = Substring(destination)
@@ -168,7 +263,7 @@ private extension PermissionsInLaterLayerRule {
     static let programs: Set<String> = ["chown", "chmod", "chgrp"]
 
     func check(
-        _ run: RunScript, position: Int, stage: Stage, copies: StoredCopies, context: RuleContext
+        _ run: RunScript, position: Int, lastRun: Int, stage: Stage, copies: StoredCopies, context: RuleContext
     ) -> [Violation] {
         guard let script = run.script else { return [] }
         let effects = context.model.effects(of: run)
@@ -186,8 +281,10 @@ private extension PermissionsInLaterLayerRule {
                 let setting = Self.settingWord(of: view).map { script.text($0.range) } ?? "…"
                 let flag = name == "chmod" ? "--chmod=\(setting)" : name == "chgrp" ? "--chown=…:\(setting)" : "--chown=\(setting)"
                 let keyword = copy.instruction.kind == .add ? "ADD" : "COPY"
-                let fix = self.fix(
-                    view, path: path, copy: copy, run: run, position: position, stage: stage, context: context)
+                // Only the first RUN after the COPY can be folded into it.
+                let fix = copy.position > lastRun
+                    ? self.fix(view, path: path, copy: copy, run: run, position: position, stage: stage, context: context)
+                    : nil
                 violations.append(Violation(
                     range: script.sourceRange(word.range),
                     message: "`\(name)` on line \(run.instruction.startLine) stores again the files the `\(keyword)` "
@@ -229,11 +326,11 @@ private extension PermissionsInLaterLayerRule {
               copy.instruction.flag(named: flagName) == nil, path == copy.destination else { return nil }
         let isRecursive = !flags.isEmpty
         if copy.isSingleFile == false {
-            guard isRecursive, stage.baseStageIndex == nil,
-                  !writesNear(path, in: stage.instructions[..<copy.position], context: context) else { return nil }
+            guard isRecursive, stage.baseStageIndex == nil, !copy.followsWritesNear else { return nil }
         }
-        let between = stage.instructions[(copy.position + 1)..<position]
-        guard !between.contains(where: { $0.kind == .run }), !writesNear(path, in: between, context: context)
+        // No RUN stands between (the caller checked): the COPYs, ADDs and WORKDIRs there
+        // must leave the path alone. Scanned once per COPY, for its first RUN only.
+        guard !writesNear(path, in: stage.instructions[(copy.position + 1)..<position], context: context)
         else { return nil }
         return Fix(
             title: "Move `\(name)` into the `COPY` as `--\(flagName)=\(setting)`", applicability: .unsafe,
@@ -243,16 +340,12 @@ private extension PermissionsInLaterLayerRule {
             ])
     }
 
-    /// Whether any of `instructions` creates or writes `path`, a folder in it or above it
-    /// (COPY, ADD, WORKDIR, VOLUME), or may (a RUN).
+    /// Whether any of `instructions`, none of them a RUN, creates or writes `path`, a folder
+    /// in it or above it (COPY, ADD, WORKDIR, VOLUME).
     func writesNear(_ path: String, in instructions: ArraySlice<InstructionSyntax>, context: RuleContext) -> Bool {
         let folder = ImagePath.absolute(path)
         return instructions.contains { instruction in
             switch instruction.kind {
-            case .run:
-                guard let run = context.runScript(of: instruction) else { return true }
-                let effects = context.model.effects(of: run)
-                return !effects.isComplete || effects.mayWrite(folder)
             case .copy, .add:
                 guard let arguments = LayerOrdering.copyArguments(of: instruction),
                       let written = LayerOrdering.expanded(arguments.destination, before: instruction, scope: context.stages.argScope),
@@ -265,8 +358,8 @@ private extension PermissionsInLaterLayerRule {
                 }), case .absolute(let created) = context.model.workingDirectory(before: instruction).appending(written)
                 else { return true }
                 return ImagePath.absolute(created).mayOverlap(folder)
-            case .volume, .onbuild:
-                return instruction.kind == .volume
+            case .run, .volume:
+                return true
             default:
                 return false
             }

@@ -106,15 +106,18 @@ public struct CacheRemovedInLaterLayerRule: Rule {
             var filled: [Cache: Int] = [:]
             for (position, instruction) in stage.instructions.enumerated() where instruction.kind == .run {
                 guard let run = context.runScript(of: instruction), let script = run.script else { continue }
-                let fills = PackageManagerCommands.commands(in: script, of: run)
+                // Where each cache is first filled in this RUN.
+                var firstFill: [Cache: Int] = [:]
+                for command in PackageManagerCommands.commands(in: script, of: run) {
+                    for cache in Cache.allCases where firstFill[cache] == nil && cache.isFilled(by: command) {
+                        firstFill[cache] = command.view.command.range.lowerBound
+                    }
+                }
                 for cleanup in Self.cleanups(in: script, of: run, context: context) {
                     guard let filler = filled.removeValue(forKey: cleanup.cache) else { continue }
                     // A RUN that fills the cache again before cleaning it needs its cleanup;
                     // the earlier RUN's leftovers are DL3009's (DL3019, …) finding there.
-                    let start = cleanup.view.command.range.lowerBound
-                    if fills.contains(where: { $0.view.command.range.lowerBound < start && cleanup.cache.isFilled(by: $0) }) {
-                        continue
-                    }
+                    if let fill = firstFill[cleanup.cache], fill < cleanup.view.command.range.lowerBound { continue }
                     let fillerInstruction = stage.instructions[filler]
                     violations.append(Violation(
                         range: cleanup.range,

@@ -50,6 +50,14 @@ SAFE_APPENDED_COMMANDS = {
 SMALL_BASE_INSTALL = re.compile(
     r"^(\s*)(?:apt-get update && apt-get install -y --no-install-recommends [a-z0-9.+-]+(?: [a-z0-9.+-]+)*"
     r" && rm -rf /var/lib/apt/lists/\* && |apk add --no-cache [a-z0-9.+-]+(?: [a-z0-9.+-]+)* && )")
+# DW312 moves a package cache cleanup from a later RUN into the RUN that filled the
+# cache (appended with ` && `), dropping the later RUN when that was all it ran.
+CACHE_FOLDER = r"/var/(?:lib/apt/lists|cache/apk|cache/yum|cache/dnf)(?:/\S*)?"
+CACHE_CLEANUP = re.compile(r"^(?:rm(?:\s+-[A-Za-z]+)*(?:\s+%s)+|(?:yum|dnf|microdnf) clean all|apk cache clean)$"
+                           % CACHE_FOLDER)
+# DW311 (unsafe) moves `chown -R u:g PATH` / `chmod MODE PATH`, alone in a RUN, into
+# the COPY that brought PATH as `--chown=u:g` / `--chmod=MODE`.
+PERMISSIONS_RUN = re.compile(r"^(?:chown|chmod)(?:\s+(?:-R|--recursive))?\s+\S+\s+\S+$")
 TARGETPLATFORM = re.compile(r"^--platform=(\$TARGETPLATFORM|\$\{TARGETPLATFORM\})$")
 
 
@@ -190,10 +198,30 @@ def _without_new_rule_changes(text, codes, mode):
     return _script_words(text, removed_words(codes, mode))
 
 
+def _without_cache_cleanups(text):
+    """The script's `&&` links without the package cache cleanups DW312 moves."""
+    parts = [p.strip() for p in AND_SPLIT.split(text)]
+    return " && ".join(p for p in parts if not CACHE_CLEANUP.match(p))
+
+
+CACHE_CLEANUP_ANYWHERE = re.compile(r"(?<![\w-])(?:rm(?:\s+-[A-Za-z]+)*(?:\s+%s)+|(?:yum|dnf|microdnf) clean all|apk cache clean)"
+                                    % CACHE_FOLDER)
+
+
+def cache_cleanups(text):
+    """How often each DW312 cleanup command appears in a text, for the moved-not-lost count."""
+    counts = {}
+    for found in CACHE_CLEANUP_ANYWHERE.findall(" ".join(text.split())):
+        counts[found] = counts.get(found, 0) + 1
+    return counts
+
+
 def _canonical_script(text, codes, mode):
     if mode == "unsafe" and "DW003" in codes:
         text = SMALL_BASE_INSTALL.sub(r"\1", text, count=1)
     text = _without_new_rule_changes(text, codes, mode)
+    if "DW312" in codes:
+        text = _without_cache_cleanups(text)
     text = _without_appended_cleanup(text, codes)
     text = _script_words(text, inserted_words(codes, mode))
     if "DL3027" in codes:
@@ -250,6 +278,8 @@ def canonical(instructions, codes, mode, stage_names):
                             if f.startswith("--mount=") else f for f in flags]
         if cmd in ("ENV", "LABEL"):
             ins["value"] = [unquote(v) for v in value]
+        if cmd in ("COPY", "ADD") and mode == "unsafe" and "DW311" in codes:
+            ins["flags"] = [f for f in ins["flags"] if not re.match(r"--ch(?:own|mod)=", f)]
         if cmd == "MAINTAINER" and "DL4000" in codes:
             # MAINTAINER takes its text as is; the LABEL that replaces it quotes it.
             ins["cmd"] = "LABEL"
@@ -266,6 +296,10 @@ def canonical(instructions, codes, mode, stage_names):
             words = value[1:] if ins.get("json") else " ".join(value[1:]).split()
             ins["json"] = False
             ins["value"] = ["CMD", " ".join(words)]
+        if cmd == "RUN" and not ins.get("json") and value and not ins.get("heredocs"):
+            if ("DW312" in codes and not value[0].strip()) or (
+                    mode == "unsafe" and "DW311" in codes and PERMISSIONS_RUN.match(" ".join(value[0].split()))):
+                continue
         out.append(ins)
     if mode == "unsafe" and "DW302" in codes:
         # DW302 bases a final stage that only runs a static binary on distroless/static.
@@ -324,6 +358,12 @@ def inserted_only(text_in, text_out, codes, mode):
         before, after = tokens_in.count(word), tokens_out.count(word)
         if after < before:
             problems.append("`%s` appears %d times in the output, %d in the input" % (word, after, before))
+    if "DW312" in codes:
+        before, after = cache_cleanups(text_in), cache_cleanups(text_out)
+        for command, count in sorted(before.items()):
+            if after.get(command, 0) < count:
+                problems.append("`%s` appears %d times in the output, %d in the input"
+                                % (command, after.get(command, 0), count))
     for command in appended_commands(codes):
         before, after = " ".join(tokens_in).count(command), " ".join(tokens_out).count(command)
         if after < before:

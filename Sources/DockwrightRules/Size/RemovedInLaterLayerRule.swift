@@ -1,0 +1,188 @@
+import DockwrightCore
+import DockwrightModel
+import DockwrightShell
+import DockwrightSyntax
+
+/// Flags an `rm` of a file that an earlier layer of the stage stored: a `COPY`, an `ADD`
+/// or a download in an earlier `RUN`. The deletion frees nothing.
+public struct RemovedInLaterLayerRule: Rule {
+    public static let description = RuleDescription(
+        code: "DW310", name: "removed-in-later-layer", category: .size,
+        summary: "Do not delete in a later layer what an earlier layer stored", severity: .info, fix: .none,
+        rationale: """
+            ## Why
+            Every `COPY`, `ADD` and `RUN` commits a layer, and an image is all its layers \
+            stacked. Deleting a file in a later `RUN` only hides it: the later layer records a \
+            "whiteout", and the bytes still ship, download and unpack with the earlier layer \
+            (tools such as `dive` show them as wasted space). A classic case is \
+            `COPY big.tar.gz /tmp/` followed by `RUN tar -xzf /tmp/big.tar.gz && rm /tmp/big.tar.gz`.
+
+            Reported at the `rm` operand that deletes, in a later `RUN` of the same stage, \
+            a file (or a folder above it, or `folder/*`) that an earlier instruction of the \
+            stage stored:
+            - a `COPY` or `ADD` of one file to a known path (a folder source or a glob \
+            copies contents that cannot be listed here, and `ADD` extracts local tar \
+            archives, so these are left alone);
+            - `curl -o FILE` or `wget -O FILE` in an earlier `RUN` that does not delete it itself.
+
+            The message names both layers by line. Paths must be literal; relative paths are \
+            resolved against the `WORKDIR` until the script runs `cd`. Only the stages that \
+            reach an image are checked (the final stage and those another stage is built \
+            `FROM`, as for DL3009), and an `rm` on a `RUN --mount` target acts on the mount, \
+            not on the layer.
+
+            What to do instead:
+            - for a copied file the `RUN` only reads, bind-mount it from the build context \
+            (or a stage) for that `RUN`: `RUN --mount=type=bind,source=big.tar.gz,target=/tmp/big.tar.gz tar -xzf /tmp/big.tar.gz -C /opt`. \
+            For a local tar archive, `ADD big.tar.gz /opt/` also extracts it in one layer;
+            - for a download, download, use and delete it in the same `RUN`.
+
+            ## Fix safety
+            No fix: moving a file from a `COPY` into a bind mount changes which builders can \
+            build the file (mounts need BuildKit) and what later instructions see, and joining \
+            two `RUN`s is `merge-consecutive-runs`' job.
+
+            ## References
+            Docker's documentation, "Understanding the image layers" and "Multi-stage builds"; \
+            `dive` (wagoodman/dive), which measures wasted space; hadolint DL3010 (extract \
+            with `ADD`); Docker's `RUN --mount=type=bind` reference.
+            """,
+        triggering: [
+            Example("FROM debian:12\nCOPY big.tar.gz /tmp/\nRUN tar -xzf /tmp/big.tar.gz -C /opt && rm ↓/tmp/big.tar.gz\n"),
+            Example("FROM debian:12\nRUN curl -fsSL -o /tmp/tool.tgz https://example.com/tool.tgz\nRUN tar -xzf /tmp/tool.tgz -C /usr/local && rm -f ↓/tmp/tool.tgz\n"),
+            Example("FROM debian:12\nWORKDIR /src\nADD https://example.com/data.bin data.bin\nRUN ./load data.bin\nRUN rm -rf ↓/src/*\n"),
+            Example("FROM debian:12\nCOPY --from=build /out/app.deb /tmp/app.deb\nRUN dpkg -i /tmp/app.deb\nRUN rm ↓/tmp/app.deb\n"),
+            Example("FROM debian:12\nRUN wget -O /opt/model.bin https://example.com/model.bin\nCOPY . /app\nRUN cd /app && ./convert /opt/model.bin && rm ↓/opt/model.bin\n"),
+        ],
+        nonTriggering: [
+            Example("FROM debian:12\nRUN curl -fsSL -o /tmp/tool.tgz https://example.com/tool.tgz \\\n && tar -xzf /tmp/tool.tgz -C /usr/local && rm /tmp/tool.tgz\n"),
+            Example("FROM debian:12\nRUN --mount=type=bind,source=big.tar.gz,target=/tmp/big.tar.gz tar -xzf /tmp/big.tar.gz -C /opt\n"),
+            Example("FROM debian:12\nADD big.tar.gz /opt/\nRUN rm -rf /opt/big.tar.gz\n"),
+            Example("FROM debian:12\nCOPY . /app\nRUN rm -rf /app/node_modules\n"),
+            Example("FROM debian:12\nCOPY big.tar.gz /tmp/\nRUN --mount=type=tmpfs,target=/tmp rm -f /tmp/big.tar.gz\n"),
+            Example("FROM debian:12 AS build\nCOPY big.tar.gz /tmp/\nRUN tar -xzf /tmp/big.tar.gz -C /opt && rm /tmp/big.tar.gz\nFROM debian:12\nCOPY --from=build /opt /opt\n"),
+            Example("FROM debian:12\nCOPY app.conf conf/\nRUN cd /etc && rm conf/app.conf\n"),
+        ]
+    )
+
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Violation] {
+        let graph = context.stages
+        // Mirrors DL3009: only the last stage and stages a later FROM names reach an image.
+        let reportedStages = Set(graph.stages.compactMap(\.baseStageIndex) + [graph.finalStageIndex ?? graph.stages.count - 1])
+        var violations: [Violation] = []
+        for stage in graph.stages where reportedStages.contains(stage.index) {
+            var stored = StoredFiles()
+            for instruction in stage.instructions {
+                switch instruction.kind {
+                case .copy, .add:
+                    for (path, source) in LayerWrites.copiedPaths(of: instruction, in: context) {
+                        stored.add(StoredFile(path: path, writer: instruction, copiedSource: source))
+                    }
+                case .run:
+                    guard let run = context.runScript(of: instruction) else { continue }
+                    violations += check(run, effects: context.model.effects(of: run), stored: &stored)
+                default:
+                    break
+                }
+            }
+        }
+        return violations
+    }
+}
+
+// MARK: - Helpers
+
+private extension RemovedInLaterLayerRule {
+    /// A file an earlier layer stored.
+    struct StoredFile {
+        let path: String
+        /// The COPY, ADD or RUN that stored it.
+        let writer: InstructionSyntax
+        /// The source of a COPY or ADD; nil for a download.
+        let copiedSource: String?
+    }
+
+    /// The files stored so far, found by path and by each folder above them, so a removal
+    /// finds what it covers without scanning them all.
+    struct StoredFiles {
+        private var files: [StoredFile] = []
+        private var isRemoved: [Bool] = []
+        private var byPath: [String: [Int]] = [:]
+        private var byFolder: [String: [Int]] = [:]
+
+        mutating func add(_ file: StoredFile) {
+            let index = files.count
+            files.append(file)
+            isRemoved.append(false)
+            byPath[file.path, default: []].append(index)
+            var folder = Substring(file.path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                byFolder[folder.isEmpty ? "/" : String(folder), default: []].append(index)
+            }
+        }
+
+        /// Takes out and returns the files a removal of `removed` (a path or `folder/*`) deletes.
+        mutating func remove(_ removed: String) -> [StoredFile] {
+            var indices: [Int] = []
+            if removed.hasSuffix("/*") {
+                let folder = removed == "/*" ? "/" : String(removed.dropLast(2))
+                indices = byFolder.removeValue(forKey: folder) ?? []
+            } else {
+                indices = (byPath.removeValue(forKey: removed) ?? []) + (byFolder.removeValue(forKey: removed) ?? [])
+            }
+            var found: [StoredFile] = []
+            for index in indices where !isRemoved[index] {
+                isRemoved[index] = true
+                found.append(files[index])
+            }
+            return found
+        }
+    }
+
+    /// Reports the removals of earlier layers' files in one RUN, then records its downloads
+    /// that it does not delete itself. The paths come from the model's effects walker.
+    func check(_ run: RunScript, effects: ScriptEffects, stored: inout StoredFiles) -> [Violation] {
+        guard let script = run.script else { return [] }
+        let instruction = run.instruction
+        var violations: [Violation] = []
+        var downloads = StoredFiles()
+        var downloadedPaths: [String] = []
+        for effect in effects.writes where effect.reason == .download || effect.reason == .deletion {
+            guard let path = LayerWrites.absolutePath(of: effect, in: script),
+                  !LayerWrites.isMounted(path.hasSuffix("/*") ? String(path.dropLast(2)) : path, in: instruction)
+            else { continue }
+            if effect.reason == .download {
+                guard !path.hasSuffix("/*") else { continue }
+                downloads.add(StoredFile(path: path, writer: instruction, copiedSource: nil))
+                downloadedPaths.append(path)
+                continue
+            }
+            _ = downloads.remove(path)
+            guard let file = stored.remove(path).first else { continue }
+            violations.append(Violation(
+                range: script.sourceRange(effect.range), message: message(file, removedOnLine: instruction.startLine)))
+        }
+        for path in Set(downloadedPaths) {
+            for file in downloads.remove(path) { stored.add(file) }
+        }
+        return violations
+    }
+
+    func message(_ file: StoredFile, removedOnLine line: Int) -> String {
+        let writer = file.writer
+        let keyword = writer.kind == .add ? "ADD" : writer.kind == .copy ? "COPY" : "RUN"
+        let head = "`\(file.path)`, deleted by the `RUN` on line \(line), stays in the image: the `\(keyword)` on line \(writer.startLine) "
+        guard let source = file.copiedSource else {
+            return head + "downloaded it into its own layer; download, use and delete it in one `RUN`"
+        }
+        guard !CopySource(source).isRemote else {
+            return head + "stored it in its own layer; download, use and delete it in one `RUN`"
+        }
+        let from = writer.flag(named: "from")?.value.map { ",from=\($0)" } ?? ""
+        return head + "stored it in its own layer; bind-mount it for the `RUN` that reads it instead: "
+            + "`RUN --mount=type=bind\(from),source=\(source),target=\(file.path) …`"
+    }
+}

@@ -1,4 +1,5 @@
 import DockwrightModel
+import DockwrightShell
 import DockwrightSyntax
 import Testing
 

@@ -125,8 +125,8 @@ public struct CacheMountForDownloadsRule: Rule {
         let laterAptInstallNeedsLists = Self.laterAptInstallsNeedLists(in: runs)
         let handlesDockerClean = Self.mentionsDockerClean(context)
         for (position, run) in runs.enumerated() where !run.isOnbuildTrigger {
-            guard let script = run.script, !PackageManagerCommands.runsAsNonRoot(run, context: context) else { continue }
-            let commands = context.scriptCommands(of: run)
+            guard let script = run.script, !PackageManagerCommands.runsAsNonRoot(run, model: context.model) else { continue }
+            let commands = context.model.scriptCommands(of: run)
             let environment = commands.first?.environment
             let stage = context.stages.stages[run.stageIndex]
             let image = context.stages.rootStage(of: stage.index)?.baseImage

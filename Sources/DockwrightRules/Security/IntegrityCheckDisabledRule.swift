@@ -106,7 +106,7 @@ public struct IntegrityCheckDisabledRule: Rule {
         }
         var scriptMentions: [Int: (sources: Bool, repos: Bool)] = [:]
         let changesApkTrust = Self.changesApkTrust(context)
-        for command in context.scriptCommands {
+        for command in context.model.scriptCommands {
             let start = command.run.instruction.range.start
             let mentions = scriptMentions[start] ?? Self.mentions(command.script)
             scriptMentions[start] = mentions

@@ -305,7 +305,7 @@ private extension BuildToolsInFinalImageRule {
     /// build` with `CGO_ENABLED=0`, or `cargo build` for a musl target.
     static func buildsStatically(_ builder: Int, context: RuleContext) -> Bool {
         let chain = Set(context.stages.baseChain(ofStage: builder))
-        for command in context.scriptCommands where chain.contains(command.run.stageIndex) && !command.run.isOnbuildTrigger {
+        for command in context.model.scriptCommands where chain.contains(command.run.stageIndex) && !command.run.isOnbuildTrigger {
             let positionals = command.view.positionalArguments
             if command.name == "go", positionals.first == "build" {
                 let inline = command.view.command.assignments.contains { $0.name == "CGO_ENABLED" && $0.value?.literalValue == "0" }

@@ -310,7 +310,7 @@ private extension CacheRemovedInLaterLayerRule {
               let view = script.commands.last(where: { $0.command.range == pipeline.commands[0].range }),
               !script.comments.contains(where: { $0.lowerBound >= view.command.range.upperBound })
         else { return nil }
-        return PackageManagerCommands.appendOffset(after: view, in: script, of: run, context: context)
+        return PackageManagerCommands.appendOffset(after: view, in: script, of: run, model: context.model)
     }
 
     /// What to delete from the later RUN: the whole instruction when the cleanup is all

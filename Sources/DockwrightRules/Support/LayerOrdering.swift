@@ -58,10 +58,14 @@ enum LayerOrdering {
     /// The sources and destination of a COPY or ADD, quotes removed; nil for heredoc
     /// copies, whose content is inline, and for malformed ones.
     static func copyArguments(of instruction: InstructionSyntax) -> (sources: [String], destination: String)? {
-        guard instruction.kind == .copy || instruction.kind == .add, instruction.heredocs.isEmpty else { return nil }
-        var values = instruction.values.map(unquoted)
-        guard values.count >= 2, let destination = values.popLast() else { return nil }
-        return (values, destination)
+        guard instruction.heredocs.isEmpty, let copy = CopyInstruction(instruction) else { return nil }
+        return (copy.sources, copy.destination)
+    }
+
+    /// A path word with the ARG and ENV values substituted as the model reads WORKDIRs,
+    /// or nil when it names a variable the file does not define (the base image might).
+    static func expanded(_ word: String, before instruction: InstructionSyntax, scope: ArgScope) -> String? {
+        WorkingDirectories.expanded(word, before: instruction, scope: scope)
     }
 
     /// Whether a COPY or ADD surely takes its sources from the build context: no `--from`,
@@ -103,7 +107,7 @@ enum LayerOrdering {
         of instruction: InstructionSyntax, workingDirectory: ImagePath, scope: ArgScope
     ) -> ImagePath {
         guard let arguments = copyArguments(of: instruction),
-              let destination = WorkingDirectories.expanded(arguments.destination, before: instruction, scope: scope) else {
+              let destination = expanded(arguments.destination, before: instruction, scope: scope) else {
             return .relative(anchor: instruction.range.start, path: "")
         }
         return workingDirectory.appending(destination)

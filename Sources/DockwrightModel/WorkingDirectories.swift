@@ -1,47 +1,68 @@
 import DockwrightShell
 import DockwrightSyntax
 
-/// Follows WORKDIR through every stage (BuildKit resolves a relative WORKDIR against
-/// the previous one and expands ARG and ENV values in it).
+/// Follows WORKDIR through every stage as BuildKit's `dispatchWorkdir` does: ARG and
+/// ENV values are substituted, a relative path joins the one before it, and `.`/`..`
+/// are resolved.
 package enum WorkingDirectories {
     /// The WORKDIR in effect before each top-level instruction, by start offset.
+    ///
+    /// A stage built on an image starts in the image's own folder, which the file does
+    /// not show (`.relative` anchored at its FROM); `scratch` starts in `/`. A stage built
+    /// on another starts where that one ended, after the base stage's `ONBUILD WORKDIR`
+    /// triggers, which BuildKit runs in the stages built on it. A WORKDIR naming a
+    /// variable the file does not define starts a folder of its own (anchored there).
     static func compute(_ graph: StageGraph) -> [Int: ImagePath] {
         var result: [Int: ImagePath] = [:]
         var stageEnds: [ImagePath] = []
         let scope = graph.argScope
         for stage in graph.stages {
-            var current = ImagePath.relative(anchor: stage.from.range.start, path: "")
-            if let base = stage.baseStageIndex, base < stageEnds.count { current = stageEnds[base] }
+            var current = scope.inheritsImageEnvironment(stageIndex: stage.index)
+                ? ImagePath.relative(anchor: stage.from.range.start, path: "") : .absolute("/")
+            if let base = stage.baseStageIndex, base < stageEnds.count {
+                current = stageEnds[base]
+                for trigger in graph.stages[base].instructions.compactMap(\.trigger) where trigger.kind == .workdir {
+                    let environment = scope.variables(atEndOfStage: base) ?? [:]
+                    current = changed(current, by: trigger, environment: environment, scope: scope)
+                }
+            }
             for instruction in stage.instructions {
                 result[instruction.range.start] = current
-                guard instruction.kind == .workdir, let written = instruction.values.first else { continue }
-                if let value = expanded(written, before: instruction, scope: scope) {
-                    current = current.appending(value)
-                } else {
-                    current = .relative(anchor: instruction.range.start, path: "")
-                }
+                guard instruction.kind == .workdir else { continue }
+                let environment = scope.variables(before: instruction) ?? [:]
+                current = changed(current, by: instruction, environment: environment, scope: scope)
             }
             stageEnds.append(current)
         }
         return result
     }
 
-    /// A word with the stage's ARG and ENV values substituted, or nil when it names a
-    /// variable the file does not define (the base image might) or does not expand.
+    /// A path word of `instruction` (a WORKDIR or a COPY destination) with the ARG and
+    /// ENV values substituted, or nil when it names a variable the file does not define
+    /// (the base image might) or does not expand.
     package static func expanded(_ word: String, before instruction: InstructionSyntax, scope: ArgScope) -> String? {
-        guard word.contains("$") else { return unquoted(word) }
+        guard word.contains("$") else { return InstructionText.unquoted(word) }
         guard let environment = scope.variables(before: instruction) else { return nil }
+        return expanded(word, environment: environment, scope: scope)
+    }
+
+    /// The folder after `workdir` runs in `current`.
+    private static func changed(
+        _ current: ImagePath, by workdir: InstructionSyntax, environment: VariableEnvironment, scope: ArgScope
+    ) -> ImagePath {
+        guard let written = workdir.values.first else { return current }
+        guard let value = expanded(written, environment: environment, scope: scope) else {
+            return .relative(anchor: workdir.range.start, path: "")
+        }
+        return current.appending(value)
+    }
+
+    /// A word with the ARG and ENV values substituted, or nil when it names a variable
+    /// the file does not define or does not expand.
+    private static func expanded(_ word: String, environment: VariableEnvironment, scope: ArgScope) -> String? {
+        guard word.contains("$") else { return InstructionText.unquoted(word) }
         let expansion = scope.expander.evaluate(word, environment: environment)
         guard expansion.undefinedNames.isEmpty else { return nil }
         return expansion.value
-    }
-
-    /// A word without one level of matching quotes.
-    package static func unquoted(_ value: String) -> String {
-        var text = Substring(value)
-        if text.count >= 2, let first = text.first, first == text.last, first == "\"" || first == "'" {
-            text = text.dropFirst().dropLast()
-        }
-        return String(text)
     }
 }

@@ -86,6 +86,11 @@ public struct CacheRemovedInLaterLayerRule: Rule {
                 "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nRUN pip install flask\nRUN rm -rf /var/lib/apt/lists/*\n",
                 "FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN pip install flask\n",
                 .unsafe),
+            // The earlier RUN runs as a non-root user: `rm` could not remove the lists there.
+            FixExample(
+                "FROM debian:12\nUSER app\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n",
+                "FROM debian:12\nUSER app\nRUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n",
+                .unsafe),
             // The later RUN reads the lists before its cleanup: moving it would break the install.
             FixExample(
                 "FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n",
@@ -104,7 +109,17 @@ public struct CacheRemovedInLaterLayerRule: Rule {
         for stage in graph.stages where reportedStages.contains(stage.index) {
             // The RUN (by its index in the stage) that last filled each cache and left it.
             var filled: [Cache: Int] = [:]
-            for (position, instruction) in stage.instructions.enumerated() where instruction.kind == .run {
+            // Whether each RUN runs as a non-root USER, found in one walk: looking the
+            // USER up per finding walked the stage each time.
+            var runsAsNonRoot: [Int: Bool] = [:]
+            let users = Dictionary(
+                StageUser.all(inChainOf: stage.index, in: graph).map { ($0.instruction.range.start, $0) }
+            ) { first, _ in first }
+            var user = stage.baseStageIndex.flatMap { StageUser.effective(ofStage: $0, in: graph) }
+            for (position, instruction) in stage.instructions.enumerated() {
+                if instruction.kind == .user { user = users[instruction.range.start] ?? user }
+                guard instruction.kind == .run else { continue }
+                runsAsNonRoot[position] = user.map { !$0.isRoot } ?? false
                 guard let run = context.runScript(of: instruction), let script = run.script else { continue }
                 // Where each cache is first filled in this RUN.
                 var firstFill: [Cache: Int] = [:]
@@ -124,7 +139,8 @@ public struct CacheRemovedInLaterLayerRule: Rule {
                         message: "This cleanup on line \(instruction.startLine) frees nothing: \(cleanup.cache.title) "
                             + "stay in the layer of the `RUN` on line \(fillerInstruction.startLine) that filled them; "
                             + "clean them in that `RUN`",
-                        fix: fix(cleanup, filler: filler, cleaner: position, stage: stage, context: context)))
+                        fix: fix(cleanup, filler: filler, cleaner: position, fillerRunsAsNonRoot: runsAsNonRoot[filler] ?? true,
+                                 stage: stage, context: context)))
                 }
                 for cache in Self.filledCaches(by: script, of: run) { filled[cache] = position }
             }
@@ -259,11 +275,13 @@ private extension CacheRemovedInLaterLayerRule {
     }
 
     /// Moves the cleanup into the filling RUN (see "Fix safety").
-    func fix(_ cleanup: Cleanup, filler: Int, cleaner: Int, stage: Stage, context: RuleContext) -> Fix? {
-        guard cleanup.removesOnlyTheCache,
+    func fix(
+        _ cleanup: Cleanup, filler: Int, cleaner: Int, fillerRunsAsNonRoot: Bool, stage: Stage, context: RuleContext
+    ) -> Fix? {
+        guard cleanup.removesOnlyTheCache, !fillerRunsAsNonRoot,
               let fillerRun = context.runScript(of: stage.instructions[filler]), let fillerScript = fillerRun.script,
               let cleanerRun = context.runScript(of: stage.instructions[cleaner]), let cleanerScript = cleanerRun.script,
-              let insertion = Self.appendOffset(fillerScript, of: fillerRun, context: context),
+              let insertion = Self.appendOffset(fillerScript),
               let removal = Self.removalRange(of: cleanup.view, in: cleanerScript, of: cleanerRun)
         else { return nil }
         // Nothing in the later RUN before the cleanup may use the cache's package managers.
@@ -303,14 +321,16 @@ private extension CacheRemovedInLaterLayerRule {
     }
 
     /// The end of a script's last command, when it is a plain command of the main shell
-    /// that ends the script, and `&& cleanup` appended there runs as root.
-    static func appendOffset(_ script: ShellScript, of run: RunScript, context: RuleContext) -> Int? {
+    /// that ends the script and no command of the script goes through `sudo` (the caller
+    /// checks that the RUN runs as root, so `&& cleanup` can remove the cache).
+    static func appendOffset(_ script: ShellScript) -> Int? {
         guard let item = script.body.items.last, !item.isBackground, let pipeline = item.andOr.pipelines.last,
               pipeline.commands.count == 1, case .simple = pipeline.commands[0].kind, pipeline.commands[0].redirects.isEmpty,
               let view = script.commands.last(where: { $0.command.range == pipeline.commands[0].range }),
-              !script.comments.contains(where: { $0.lowerBound >= view.command.range.upperBound })
+              !script.comments.contains(where: { $0.lowerBound >= view.command.range.upperBound }),
+              !script.commands.contains(where: { $0.wrappers.contains("sudo") || $0.name == "sudo" })
         else { return nil }
-        return PackageManagerCommands.appendOffset(after: view, in: script, of: run, model: context.model)
+        return script.sourceRange(view.command.range).end
     }
 
     /// What to delete from the later RUN: the whole instruction when the cleanup is all

@@ -2,11 +2,12 @@ import DockwrightCLI
 import Foundation
 import Testing
 
-/// Examples/node-app with its build context: `fix --unsafe` mounts build caches and
-/// writes the `.dockerignore` that keeps `.env` and `.git` out of the image.
+/// Examples/node-app with its build context: `fix --unsafe` mounts build caches, sets
+/// a copied script's mode in its `COPY`, and writes the `.dockerignore` that keeps
+/// `.env` and `.git` out of the image.
 @Suite struct NodeAppExampleTests {
     private static let source = Repository.examples.appendingPathComponent("node-app")
-    private static let selection = ["--select", "DW300,DW303"]
+    private static let selection = ["--select", "DW300,DW303,DW311"]
 
     /// A copy of the app in a fresh folder, with `dot-git/` renamed to `.git/`.
     private func copyOfTheApp() throws -> URL {

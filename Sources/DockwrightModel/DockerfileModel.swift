@@ -21,6 +21,7 @@ public final class DockerfileModel: Sendable {
     private let workingDirectoriesFact = LazyFact<[Int: ImagePath]>()
     private let effectsFact = LazyFact<[LazyFact<ScriptEffects>]>()
     private let baseImagesFact = LazyFact<[BaseImage]>()
+    private let stagesReachingAnImageFact = LazyFact<Set<Int>>()
     private let scriptCommandsFact = LazyFact<ScriptCommandIndex>()
     private let packageManagerCommandsFact = LazyFact<[PackageManagerCommand]>()
 
@@ -164,6 +165,15 @@ public final class DockerfileModel: Sendable {
     /// escape or quote processing), so offsets inside the text are source offsets.
     public func isWrittenPlainly(_ token: Token) -> Bool {
         syntax.source.text(in: token.range) == token.text
+    }
+
+    /// The stages whose layers end up in an image: the final stage and every stage
+    /// another one is built on (`FROM <stage>`). hadolint's DL3009 fold reports only
+    /// these, and the layer-waste rules follow it: a builder stage's layers are thrown away.
+    public var stagesReachingAnImage: Set<Int> {
+        stagesReachingAnImageFact.value {
+            Set(stages.stages.compactMap(\.baseStageIndex) + [stages.finalStageIndex ?? stages.stages.count - 1])
+        }
     }
 
     /// The base images of every stage that names one, in order, after ARG substitution.

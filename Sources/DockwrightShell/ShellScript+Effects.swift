@@ -1333,16 +1333,16 @@ struct EffectsWalker {
     }
 }
 
-/// Shapes of words, for patterns a consumer can match.
-enum LayerPatterns {
-    /// A word's text with `*` for each expansion.
-    static func pattern(of word: ShellWord) -> String {
+extension ShellWord {
+    /// The word's text with `*` for each expansion: its shape, a pattern a consumer can
+    /// match (`vector_*_*.deb` for `vector_${V}_$(dpkg --print-architecture).deb`).
+    public var shapePattern: String {
         func text(_ parts: [ShellWordPart]) -> String {
             parts.map { part in
                 if case .doubleQuoted(let inner) = part { return text(inner) }
                 return part.literalValue ?? "*"
             }.joined()
         }
-        return text(word.parts)
+        return text(parts)
     }
 }

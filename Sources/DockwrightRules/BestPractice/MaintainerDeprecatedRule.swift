@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightModel
 import DockwrightSyntax
 
 /// Flags `MAINTAINER`, deprecated since Docker 1.13 in favour of a label.
@@ -64,7 +65,7 @@ public struct MaintainerDeprecatedRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         let setsAuthors = context.syntax.instructions.contains { instruction in
             guard instruction.kind == .label, case .keyValuePairs(let pairs, _) = instruction.arguments else { return false }
-            return pairs.contains { Self.unquoted($0.key.text) == Self.authorsKey }
+            return pairs.contains { InstructionText.unquoted($0.key.text) == Self.authorsKey }
         }
         return context.syntax.instructions.filter { $0.kind == .maintainer }.map { instruction in
             Violation(
@@ -79,12 +80,6 @@ public struct MaintainerDeprecatedRule: Rule {
 
 private extension MaintainerDeprecatedRule {
     static let authorsKey = "org.opencontainers.image.authors"
-
-    /// A LABEL key without its surrounding quotes, enough to recognise the authors key.
-    static func unquoted(_ key: String) -> String {
-        guard key.count >= 2, let first = key.first, first == key.last, first == "\"" || first == "'" else { return key }
-        return String(key.dropFirst().dropLast())
-    }
 
     func fix(_ instruction: InstructionSyntax, _ context: RuleContext, applicability: Applicability) -> Fix? {
         guard case .text(let value) = instruction.arguments, instruction.lines.count == 1 else { return nil }

@@ -95,9 +95,7 @@ public struct AptListsCleanupRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        let graph = context.stages
-        // Mirrors hadolint's DL3009 fold: only the last stage and stages a later FROM names.
-        let reportedStages = Set(graph.stages.compactMap(\.baseStageIndex) + [graph.finalStageIndex ?? graph.stages.count - 1])
+        let reportedStages = context.model.stagesReachingAnImage
         var violations: [Violation] = []
         for run in context.runAndTriggerScripts where reportedStages.contains(run.stageIndex) {
             guard let script = run.script else { continue }

@@ -103,8 +103,7 @@ public struct CacheRemovedInLaterLayerRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         let graph = context.stages
-        // Mirrors DL3009: only the last stage and stages a later FROM names reach an image.
-        let reportedStages = Set(graph.stages.compactMap(\.baseStageIndex) + [graph.finalStageIndex ?? graph.stages.count - 1])
+        let reportedStages = context.model.stagesReachingAnImage
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
             // The RUN (by its index in the stage) that last filled each cache and left it.

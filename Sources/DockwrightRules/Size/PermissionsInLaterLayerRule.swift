@@ -101,8 +101,7 @@ public struct PermissionsInLaterLayerRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         let graph = context.stages
-        // Mirrors DL3009: only the last stage and stages a later FROM names reach an image.
-        let reportedStages = Set(graph.stages.compactMap(\.baseStageIndex) + [graph.finalStageIndex ?? graph.stages.count - 1])
+        let reportedStages = context.model.stagesReachingAnImage
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
             var copies = StoredCopies()

@@ -69,8 +69,7 @@ public struct RemovedInLaterLayerRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         let graph = context.stages
-        // Mirrors DL3009: only the last stage and stages a later FROM names reach an image.
-        let reportedStages = Set(graph.stages.compactMap(\.baseStageIndex) + [graph.finalStageIndex ?? graph.stages.count - 1])
+        let reportedStages = context.model.stagesReachingAnImage
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
             var stored = StoredFiles()

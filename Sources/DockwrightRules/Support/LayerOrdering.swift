@@ -148,7 +148,7 @@ enum LayerOrdering {
             guard let value = word.literalValue else {
                 // `curl=${VERSION}` and other package words may use variables, but not to
                 // name a file (`vector_*_$(dpkg --print-architecture).deb`); file commands may not.
-                if mustNameAbsolutePaths || (isPackageManager && looksLikeFile(pattern(of: word))) { return false }
+                if mustNameAbsolutePaths || (isPackageManager && looksLikeFile(word.shapePattern)) { return false }
                 continue
             }
             if CommandView.isFlagLike(value) { continue }
@@ -158,16 +158,6 @@ enum LayerOrdering {
         return true
     }
 
-    /// A word's text with `*` for each expansion: enough to see its shape.
-    static func pattern(of word: ShellWord) -> String {
-        func text(_ parts: [ShellWordPart]) -> String {
-            parts.map { part in
-                if case .doubleQuoted(let inner) = part { return text(inner) }
-                return part.literalValue ?? "*"
-            }.joined()
-        }
-        return text(word.parts)
-    }
 
     /// Whether a package-manager argument names a file (`./pkg.deb`, `/tmp/x.rpm`) rather
     /// than a package or a URL.

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The files of a build context, as paths relative to its root.
 ///
 /// Rules never touch the file system; the CLI lists the context folder (`--context DIR`,
@@ -16,6 +18,9 @@ public struct BuildContextListing: Hashable, Sendable {
     /// The name of the ignore file the build uses, for messages: `.dockerignore`, or
     /// `<Dockerfile>.dockerignore` when the Dockerfile has its own.
     public let dockerignoreName: String
+    /// Facts derived from the files, shared by every Dockerfile linted against this
+    /// listing (a context can list thousands of files, and many Dockerfiles share one).
+    private let facts = ListingFacts()
 
     /// Creates a listing from file paths relative to the context root.
     public init(files: some Sequence<String>, dockerignore: String? = nil, unlistedFolders: some Sequence<String> = [],
@@ -38,6 +43,25 @@ public struct BuildContextListing: Hashable, Sendable {
         self.dockerignore = dockerignore
         self.unlistedFolders = unlistedFolders
         self.dockerignoreName = dockerignoreName
+    }
+
+    /// A fact derived from the files and unlisted folders (which of them hold secrets,
+    /// say): worked out on first use and kept with the listing, so a folder of many
+    /// Dockerfiles that share one context pays for it once, not once per Dockerfile.
+    public func derived<Key: BuildContextFact>(_ key: Key.Type) -> Key.Value {
+        facts.value(key, of: self)
+    }
+
+    public static func == (lhs: BuildContextListing, rhs: BuildContextListing) -> Bool {
+        lhs.files == rhs.files && lhs.dockerignore == rhs.dockerignore && lhs.unlistedFolders == rhs.unlistedFolders
+            && lhs.dockerignoreName == rhs.dockerignoreName
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(files)
+        hasher.combine(dockerignore)
+        hasher.combine(unlistedFolders)
+        hasher.combine(dockerignoreName)
     }
 
     /// Whether the file `path` exists in the context.
@@ -87,5 +111,30 @@ public struct BuildContextListing: Hashable, Sendable {
             }
         }
         return segmentLength > 0 && !segmentIsDot
+    }
+}
+
+/// A fact a rule derives from a build context's files alone, never from its ignore
+/// file or a Dockerfile: ask with ``BuildContextListing/derived(_:)``.
+public protocol BuildContextFact {
+    /// What the fact is.
+    associatedtype Value: Sendable
+    /// Works the fact out from the listing's files and unlisted folders.
+    static func compute(from listing: BuildContextListing) -> Value
+}
+
+/// The derived facts of one listing, by key type.
+private final class ListingFacts: Sendable {
+    private let values = Mutex<[ObjectIdentifier: any Sendable]>([:])
+
+    func value<Key: BuildContextFact>(_ key: Key.Type, of listing: BuildContextListing) -> Key.Value {
+        let identifier = ObjectIdentifier(key)
+        if let stored = values.withLock({ $0[identifier] }) as? Key.Value { return stored }
+        let value = Key.compute(from: listing)
+        return values.withLock { stored in
+            if let existing = stored[identifier] as? Key.Value { return existing }
+            stored[identifier] = value
+            return value
+        }
     }
 }

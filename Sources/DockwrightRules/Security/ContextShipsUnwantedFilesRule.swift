@@ -82,7 +82,7 @@ public struct ContextShipsUnwantedFilesRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         guard let listing = context.buildContext else { return [] }
         let matcher = DockerignoreMatcher(listing.dockerignore ?? "")
-        let unwanted = Self.unwanted(in: listing).filter { !matcher.excludes($0.path) }
+        let unwanted = listing.derived(UnwantedFiles.self).filter { !matcher.excludes($0.path) }
         guard !unwanted.isEmpty, let final = context.stages.finalStageIndex else { return [] }
         let chain = Set(context.stages.baseChain(ofStage: final))
         let scope = context.stages.argScope
@@ -128,7 +128,7 @@ public struct ContextShipsUnwantedFilesRule: Rule {
 
 private extension ContextShipsUnwantedFilesRule {
     /// A path that should not reach an image, and why.
-    struct Unwanted {
+    struct Unwanted: Sendable {
         enum Kind: Int { case secret, history, dependencies }
         let path: String
         let kind: Kind
@@ -141,7 +141,12 @@ private extension ContextShipsUnwantedFilesRule {
     static let templateSuffixes = [".example", ".sample", ".template", ".dist", ".defaults"]
     static let regeneratedFolders: Set<String> = ["node_modules", "__pycache__", "target", ".venv"]
 
-    /// The unwanted paths of the context, secrets first, then `.git`, then dependency folders.
+    /// The unwanted paths of the context, secrets first, then `.git`, then dependency
+    /// folders: one scan of the files per listing, whatever the ignore file says.
+    enum UnwantedFiles: BuildContextFact {
+        static func compute(from listing: BuildContextListing) -> [Unwanted] { unwanted(in: listing) }
+    }
+
     static func unwanted(in listing: BuildContextListing) -> [Unwanted] {
         var found: [Unwanted] = []
         for file in listing.files {

@@ -136,11 +136,13 @@ private extension IntegrityCheckDisabledRule {
         var found: [(name: String, value: String, range: TextRange)] = []
         switch (instruction.kind, instruction.arguments) {
         case (.env, .keyValuePairs(let pairs, _)):
-            found = pairs.map { (unquoted($0.key.text), unquoted($0.value.text), instruction.range) }
+            found = pairs.map {
+                (InstructionText.unquoted($0.key.text), InstructionText.unquoted($0.value.text), instruction.range)
+            }
         case (.arg, .words(let tokens)):
             found = tokens.compactMap { token in
                 guard let equals = token.text.firstIndex(of: "=") else { return nil }
-                return (String(token.text[..<equals]), unquoted(String(token.text[token.text.index(after: equals)...])),
+                return (String(token.text[..<equals]), InstructionText.unquoted(String(token.text[token.text.index(after: equals)...])),
                         instruction.range)
             }
         default:
@@ -155,16 +157,11 @@ private extension IntegrityCheckDisabledRule {
         }
     }
 
-    static func unquoted(_ text: String) -> String {
-        guard text.count >= 2, let first = text.first, first == text.last, first == "\"" || first == "'" else { return text }
-        return String(text.dropFirst().dropLast())
-    }
-
     /// Whether the script writes apt sources or rpm repository files.
     static func mentions(_ script: ShellScript) -> (sources: Bool, repos: Bool) {
         let text = String(decoding: script.text.bytes, as: UTF8.self)
-        return (text.contains("sources.list") || text.contains(".sources"),
-                text.contains(".repo") || text.contains("yum.conf") || text.contains("dnf.conf"))
+        return (text.containsBytes(of: "sources.list") || text.containsBytes(of: ".sources"),
+                text.containsBytes(of: ".repo") || text.containsBytes(of: "yum.conf") || text.containsBytes(of: "dnf.conf"))
     }
 
     static func violations(of command: ScriptCommand, mentions: (sources: Bool, repos: Bool), changesApkTrust: Bool,
@@ -251,11 +248,12 @@ private extension IntegrityCheckDisabledRule {
                 // unsigned by nature; only packages from repositories are worth reporting.
                 let local = words.dropFirst(index + 1).contains { word in
                     let text = command.script.text(word.range)
-                    return !text.hasPrefix("-") && !text.contains("://") && (text.contains(".apk") || text.contains("/"))
+                    return !text.hasPrefix("-") && !text.containsBytes(of: "://")
+                        && (text.containsBytes(of: ".apk") || text.containsBytes(of: "/"))
                 }
                 guard positionals.first == "add", !local else { break }
                 let safe = !changesApkTrust && isOfficialAlpine(command, context: context)
-                    && !view.hasFlag("repository", "X") && !operands.contains { $0.contains("://") }
+                    && !view.hasFlag("repository", "X") && !operands.contains { $0.containsBytes(of: "://") }
                 report(word, "`apk add --allow-untrusted` installs packages whose signature is not checked; remove it",
                        removal(index, title: "Remove `--allow-untrusted`", safe: safe))
             case "npm", "yarn", "pnpm":
@@ -291,11 +289,11 @@ private extension IntegrityCheckDisabledRule {
                        removal(index, count: value == "--trusted-host" ? 2 : 1, title: "Remove `--trusted-host`"))
             }
             // A `file:` source is a folder of packages built in this image, not a download.
-            if mentions.sources, value.contains("trusted=yes"), value.contains("["), !value.contains("file:") {
+            if mentions.sources, value.containsBytes(of: "trusted=yes"), value.containsBytes(of: "["), !value.containsBytes(of: "file:") {
                 report(word, "`[trusted=yes]` makes apt install from this source without checking signatures; "
                     + "add the repository's key with `signed-by=` instead", nil)
             }
-            if mentions.repos, value.contains("gpgcheck=0") {
+            if mentions.repos, value.containsBytes(of: "gpgcheck=0") {
                 report(word, "`gpgcheck=0` makes dnf and yum install from this repository without checking signatures", nil)
             }
         }
@@ -357,6 +355,6 @@ private extension IntegrityCheckDisabledRule {
     /// Whether the file writes apk's repositories or keys anywhere (read once per file).
     static func changesApkTrust(_ context: RuleContext) -> Bool {
         let text = String(decoding: context.bytes, as: UTF8.self)
-        return text.contains("/etc/apk/repositories") || text.contains("/etc/apk/keys")
+        return text.containsBytes(of: "/etc/apk/repositories") || text.containsBytes(of: "/etc/apk/keys")
     }
 }

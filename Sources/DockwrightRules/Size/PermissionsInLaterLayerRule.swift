@@ -101,7 +101,10 @@ public struct PermissionsInLaterLayerRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         let graph = context.stages
-        let reportedStages = context.model.stagesReachingAnImage
+        // Only stages whose scripts change owners or modes can store files twice: the
+        // others need no record of what their instructions wrote.
+        let reportedStages = context.model.stagesReachingAnImage.intersection(
+            context.model.scriptCommands.lazy.filter { $0.name.map(Self.programs.contains) ?? false }.map(\.run.stageIndex))
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
             var copies = StoredCopies()

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The files of a build context, as paths relative to its root.
 ///
 /// Rules never touch the file system; the CLI lists the context folder (`--context DIR`,
@@ -20,7 +18,7 @@ public struct BuildContextListing: Hashable, Sendable {
     public let dockerignoreName: String
     /// Facts derived from the files, shared by every Dockerfile linted against this
     /// listing (a context can list thousands of files, and many Dockerfiles share one).
-    private let facts = ListingFacts()
+    private let facts = FactStore()
 
     /// Creates a listing from file paths relative to the context root.
     public init(files: some Sequence<String>, dockerignore: String? = nil, unlistedFolders: some Sequence<String> = [],
@@ -49,7 +47,7 @@ public struct BuildContextListing: Hashable, Sendable {
     /// say): worked out on first use and kept with the listing, so a folder of many
     /// Dockerfiles that share one context pays for it once, not once per Dockerfile.
     public func derived<Key: BuildContextFact>(_ key: Key.Type) -> Key.Value {
-        facts.value(key, of: self)
+        facts.value(for: key) { Key.compute(from: self) }
     }
 
     public static func == (lhs: BuildContextListing, rhs: BuildContextListing) -> Bool {
@@ -121,20 +119,4 @@ public protocol BuildContextFact {
     associatedtype Value: Sendable
     /// Works the fact out from the listing's files and unlisted folders.
     static func compute(from listing: BuildContextListing) -> Value
-}
-
-/// The derived facts of one listing, by key type.
-private final class ListingFacts: Sendable {
-    private let values = Mutex<[ObjectIdentifier: any Sendable]>([:])
-
-    func value<Key: BuildContextFact>(_ key: Key.Type, of listing: BuildContextListing) -> Key.Value {
-        let identifier = ObjectIdentifier(key)
-        if let stored = values.withLock({ $0[identifier] }) as? Key.Value { return stored }
-        let value = Key.compute(from: listing)
-        return values.withLock { stored in
-            if let existing = stored[identifier] as? Key.Value { return existing }
-            stored[identifier] = value
-            return value
-        }
-    }
 }

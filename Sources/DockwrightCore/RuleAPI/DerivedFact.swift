@@ -14,17 +14,20 @@ public protocol DerivedFact {
     static func compute(in context: RuleContext) -> Value
 }
 
-/// The derived facts of one context, by key type.
-final class DerivedFacts: Sendable {
+/// Facts computed on first use and kept, by key type: the store behind
+/// ``RuleContext/derived(_:)`` (one per file) and ``BuildContextListing/derived(_:)``
+/// (one per listing).
+final class FactStore: Sendable {
     private let values = Mutex<[ObjectIdentifier: any Sendable]>([:])
 
-    func value<Key: DerivedFact>(_ key: Key.Type, in context: RuleContext) -> Key.Value {
+    /// The fact stored under `key`, computing it with `compute` the first time.
+    func value<Value: Sendable>(for key: Any.Type, _ compute: () -> Value) -> Value {
         let identifier = ObjectIdentifier(key)
-        if let stored = values.withLock({ $0[identifier] }) as? Key.Value { return stored }
+        if let stored = values.withLock({ $0[identifier] }) as? Value { return stored }
         // Computed outside the lock: a fact may ask for other facts.
-        let value = Key.compute(in: context)
+        let value = compute()
         return values.withLock { stored in
-            if let existing = stored[identifier] as? Key.Value { return existing }
+            if let existing = stored[identifier] as? Value { return existing }
             stored[identifier] = value
             return value
         }

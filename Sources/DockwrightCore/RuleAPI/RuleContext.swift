@@ -18,7 +18,7 @@ public final class RuleContext: Sendable {
     /// Settings from the configuration that rules read (e.g. trusted registries).
     public let options: RuleOptions
     /// Facts rules derive alike, computed once (see ``DerivedFact``).
-    private let derivedFacts = DerivedFacts()
+    private let derivedFacts = FactStore()
 
     /// Builds the context of a parsed file.
     public init(syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil, options: RuleOptions = RuleOptions()) {
@@ -45,5 +45,7 @@ public final class RuleContext: Sendable {
     public func runScript(of instruction: InstructionSyntax) -> RunScript? { model.runScript(of: instruction) }
 
     /// A fact derived from the model, computed on first use and shared by every rule.
-    public func derived<Key: DerivedFact>(_ key: Key.Type) -> Key.Value { derivedFacts.value(key, in: self) }
+    public func derived<Key: DerivedFact>(_ key: Key.Type) -> Key.Value {
+        derivedFacts.value(for: key) { Key.compute(in: self) }
+    }
 }

@@ -129,11 +129,12 @@ public enum ImagePath: Hashable, Sendable {
     }
 }
 
-/// Shell glob matching of one path component (`*`, `?`, `[…]`), as `fnmatch` without flags.
-enum ShellGlob {
+/// Glob matching (`*`, `?`, `[…]`) of a path component, or of a path where `*` and
+/// `?` never cross a `/`, as Go's `filepath.Match` reads COPY sources.
+public enum ShellGlob {
     /// Whether `name` matches `pattern`; iterative with one backtrack point, so linear
     /// in practice and never exponential.
-    static func matches(_ pattern: [Character], _ name: [Character]) -> Bool {
+    public static func matches(_ pattern: [Character], _ name: [Character]) -> Bool {
         var p = 0
         var n = 0
         var starPattern = -1
@@ -150,7 +151,8 @@ enum ShellGlob {
                 n += 1
                 continue
             }
-            guard starPattern >= 0 else { return false }
+            // A star never crosses a path separator.
+            guard starPattern >= 0, name[starName] != "/" else { return false }
             p = starPattern + 1
             starName += 1
             n = starName
@@ -163,7 +165,7 @@ enum ShellGlob {
     private static func matchOne(_ pattern: [Character], _ p: Int, _ character: Character) -> Int? {
         switch pattern[p] {
         case "?":
-            return p + 1
+            return character == "/" ? nil : p + 1
         case "[":
             guard let close = pattern[(p + 1)...].firstIndex(of: "]") else { return character == "[" ? p + 1 : nil }
             var set = Array(pattern[(p + 1)..<close])

@@ -185,44 +185,7 @@ enum LayerOrdering {
     /// Whether `name` matches a COPY source pattern with `*`, `?` and `[…]`, as Go's
     /// `filepath.Match` does for one path.
     static func globMatches(_ pattern: String, _ name: String) -> Bool {
-        matches(Array(pattern), 0, Array(name), 0)
-    }
-
-    private static func matches(_ pattern: [Character], _ p: Int, _ name: [Character], _ n: Int) -> Bool {
-        guard p < pattern.count else { return n == name.count }
-        switch pattern[p] {
-        case "*":
-            // A star never crosses a path separator.
-            var end = n
-            while true {
-                if matches(pattern, p + 1, name, end) { return true }
-                guard end < name.count, name[end] != "/" else { return false }
-                end += 1
-            }
-        case "?":
-            return n < name.count && name[n] != "/" && matches(pattern, p + 1, name, n + 1)
-        case "[":
-            guard n < name.count, let close = pattern[(p + 1)...].firstIndex(of: "]") else {
-                return n < name.count && name[n] == "[" && matches(pattern, p + 1, name, n + 1)
-            }
-            var set = Array(pattern[(p + 1)..<close])
-            let isNegated = set.first == "^" || set.first == "!"
-            if isNegated { set.removeFirst() }
-            var isMember = false
-            var index = 0
-            while index < set.count {
-                if index + 2 < set.count, set[index + 1] == "-" {
-                    if set[index] <= name[n] && name[n] <= set[index + 2] { isMember = true }
-                    index += 3
-                } else {
-                    if set[index] == name[n] { isMember = true }
-                    index += 1
-                }
-            }
-            return isMember != isNegated && matches(pattern, close + 1, name, n + 1)
-        default:
-            return n < name.count && pattern[p] == name[n] && matches(pattern, p + 1, name, n + 1)
-        }
+        ShellGlob.matches(Array(pattern), Array(name))
     }
 }
 

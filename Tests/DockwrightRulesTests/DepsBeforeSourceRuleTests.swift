@@ -26,10 +26,11 @@ import Testing
         Install(run: "npm ci --omit=dev", copies: "COPY package*.json .npmrc* ./\n"),
         Install(run: "npm install", copies: "COPY package*.json .npmrc* ./\n"),
         Install(run: "npm --prefix web ci", copies: "COPY web/package*.json web/.npmrc* ./web/\n"),
-        Install(run: "yarn", copies: "COPY package.json yarn.lock* .yarnrc* .npmrc* ./\n"),
-        Install(run: "yarn --cwd client install --frozen-lockfile", copies: "COPY client/package.json client/yarn.lock* client/.yarnrc* client/.npmrc* ./client/\n"),
-        Install(run: "pnpm install --frozen-lockfile", copies: "COPY package.json pnpm-lock.yaml* .npmrc* ./\n"),
-        Install(run: "pnpm fetch --prod", copies: "COPY package.json pnpm-lock.yaml* .npmrc* ./\n"),
+        // Without a listing, a `.yarnrc.yml` could name a release in `.yarn/releases`.
+        Install(run: "yarn", copies: nil),
+        Install(run: "yarn --cwd client install --frozen-lockfile", copies: nil),
+        Install(run: "pnpm install --frozen-lockfile", copies: "COPY package.json pnpm-lock.yaml* .npmrc* .pnpmfile.cjs* pnpm-workspace.yaml* ./\n"),
+        Install(run: "pnpm fetch --prod", copies: "COPY package.json pnpm-lock.yaml* .npmrc* .pnpmfile.cjs* pnpm-workspace.yaml* ./\n"),
         Install(run: "pip install --no-cache-dir -r requirements.txt", copies: "COPY requirements*.txt ./\n"),
         Install(run: "python3 -m pip install -r reqs.txt gunicorn", copies: "COPY reqs.txt ./\n"),
         Install(run: "uv pip install --system -r requirements.txt", copies: "COPY requirements*.txt ./\n"),
@@ -38,13 +39,15 @@ import Testing
         Install(run: "pipenv install --deploy --system", copies: "COPY Pipfile Pipfile.lock* ./\n"),
         Install(run: "poetry install --no-root --only main", copies: "COPY pyproject.toml poetry.lock* poetry.toml* ./\n"),
         Install(run: "poetry install", copies: nil),
-        Install(run: "uv sync --frozen --no-install-project", copies: "COPY pyproject.toml uv.lock* .python-version* ./\n"),
+        Install(run: "uv sync --frozen --no-install-project", copies: "COPY pyproject.toml uv.lock* uv.toml* .python-version* ./\n"),
         Install(run: "uv sync --frozen", copies: nil),
         Install(run: "go mod download", copies: "COPY go.mod go.sum* ./\n"),
-        Install(run: "bundle install --jobs 4", copies: "COPY Gemfile Gemfile.lock* ./\n"),
-        Install(run: "composer install --no-dev --no-scripts --no-autoloader", copies: "COPY composer.json composer.lock* ./\n"),
+        // Without a listing, `.bundle/config` cannot be copied only when it exists.
+        Install(run: "bundle install --jobs 4", copies: nil),
+        Install(run: "composer install --no-dev --no-scripts --no-autoloader", copies: "COPY composer.json composer.lock* auth.json* ./\n"),
         Install(run: "composer install --no-dev", copies: nil),
-        Install(run: "mvn -B dependency:go-offline", copies: "COPY pom.xml ./\n"),
+        // Nor `.mvn/`, unless the wrapper, which needs it, is run.
+        Install(run: "mvn -B dependency:go-offline", copies: nil),
         Install(run: "./mvnw dependency:go-offline", copies: "COPY pom.xml mvnw ./\nCOPY .mvn/ ./.mvn/\n"),
         Install(run: "gradle dependencies --no-daemon", copies: "COPY build.gradle* settings.gradle* gradle.properties* ./\n"),
         Install(run: "./gradlew dependencies", copies: "COPY build.gradle* settings.gradle* gradle.properties* gradlew ./\nCOPY gradle/ ./gradle/\n"),
@@ -89,7 +92,8 @@ import Testing
 
     @Test func aListingRefusesMissingManifestsAndWorkspaces() {
         let listing = BuildContextListing(files: ["./pnpm-workspace.yaml", "package.json", "pnpm-lock.yaml", "go.sum"])
-        for run in ["pnpm install", "go mod download", "pip install -r requirements.txt", "bundle install"] {
+        for run in ["pnpm install", "go mod download", "pip install -r requirements.txt",
+                    "composer install --no-scripts --no-autoloader"] {
             let before = "FROM b\nWORKDIR /app\nCOPY . .\nRUN \(run)\n"
             #expect(Self.rule.diagnostics(before).count == 1)
             #expect(Self.fixed(before, listing: listing) == before, "\(run)")
@@ -102,7 +106,10 @@ import Testing
         "FROM n\nWORKDIR /app\nCOPY . .\nRUN rm -rf /app/node_modules\nRUN npm ci\n",
         "FROM n\nWORKDIR /app\nCOPY . .\nCOPY extra/ /extra/\nRUN npm ci\n",
         "FROM n\nWORKDIR /app\nCOPY . .\nVOLUME /data\nRUN npm ci\n",
-        "FROM n\nWORKDIR /app\nCOPY --chown=$APP_USER . .\nENV NODE_ENV=production\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY --chown=$APP_USER . .\nENV APP_USER=node\nRUN npm ci\n",
+        "FROM n\nWORKDIR /app\nCOPY --chmod=$MODE . .\nARG MODE\nRUN npm ci\n",
+        "FROM p\nARG APP=/srv\nCOPY . $APP\nWORKDIR /srv\nARG APP\nRUN pip install -r requirements.txt\n",
+        "FROM p\nCOPY . $APP_HOME\nWORKDIR /srv\nRUN pip install -r requirements.txt\n",
         "FROM n\nWORKDIR /app\nCOPY . .\nWORKDIR /app/web\nRUN npm ci\n",
         "FROM n\nWORKDIR /app\nCOPY --exclude=*.md . .\nRUN npm ci\n",
         "FROM n\nWORKDIR /app\nCOPY . .\nRUN --mount=target=/ctx npm ci\n",
@@ -114,6 +121,51 @@ import Testing
     ])
     func movesThatCouldChangeTheBuildAreRefused(_ dockerfile: String) {
         #expect(Self.rule.diagnostics(dockerfile).isEmpty)
+    }
+
+    /// ENV, ARG, WORKDIR and USER between the full COPY and the install stay where they
+    /// are; the full COPY moves below them only when it names none of their variables.
+    @Test func theFullCopyMovesPastSettingsItDoesNotRead() {
+        let before = "FROM p\nARG APP=/srv\nCOPY --chown=$OWNER . $APP\nWORKDIR $APP\nUSER app\nENV PIP_NO_CACHE_DIR=1\n"
+            + "ARG PIP_INDEX_URL\nRUN pip install -r requirements.txt\n"
+        let after = "FROM p\nARG APP=/srv\nCOPY --chown=$OWNER requirements*.txt $APP/\nWORKDIR $APP\nUSER app\n"
+            + "ENV PIP_NO_CACHE_DIR=1\nARG PIP_INDEX_URL\nRUN pip install -r requirements.txt\nCOPY --chown=$OWNER . $APP\n"
+        #expect(Self.fixed(before) == after)
+    }
+
+    /// The fix names the configuration it copies besides the manifests.
+    @Test func theTitleNamesTheExtraFiles() throws {
+        func title(_ text: String, listing: BuildContextListing? = nil) throws -> String {
+            let linter = Linter(rules: [DepsBeforeSourceRule()], buildContext: listing)
+            let diagnostic = try #require(linter.lint(SourceFile(path: "Dockerfile", text: text)).diagnostics.first)
+            return try #require(diagnostic.fix?.title)
+        }
+        let npm = "FROM n\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+        #expect(try title(npm) == "Copy the dependency manifests with any `.npmrc` first and move the full `COPY` below the install")
+        #expect(try title(npm, listing: BuildContextListing(files: ["package.json", ".npmrc"]))
+            == "Copy the dependency manifests with `.npmrc` first and move the full `COPY` below the install")
+        #expect(try title(npm, listing: BuildContextListing(files: ["package.json", "package-lock.json"]))
+            == "Copy the dependency manifests first and move the full `COPY` below the install")
+        #expect(try title("FROM p\nWORKDIR /app\nCOPY . .\nRUN uv sync --no-install-project && uv run pytest\n")
+            == "Copy the dependency manifests with any `uv.toml`, any `.python-version` first and split the install from the build")
+    }
+
+    /// Folders of settings come along when the listing shows them, and only then.
+    @Test func settingsFoldersNeedAListing() {
+        let listing = BuildContextListing(files: [
+            "Gemfile", "Gemfile.lock", ".ruby-version", ".bundle/config", "pom.xml", ".mvn/maven.config",
+            "package.json", "yarn.lock", ".yarnrc.yml", ".yarn/plugins/plugin-workspace-tools.cjs", "app.rb",
+        ])
+        let cases = [
+            ("bundle install", "COPY Gemfile Gemfile.lock .ruby-version ./\nCOPY .bundle/ ./.bundle/\n"),
+            ("mvn -B dependency:go-offline", "COPY pom.xml ./\nCOPY .mvn/ ./.mvn/\n"),
+            ("yarn install --immutable", "COPY package.json yarn.lock .yarnrc.yml ./\nCOPY .yarn/plugins/ ./.yarn/plugins/\n"),
+        ]
+        for (run, copies) in cases {
+            let before = "FROM b\nWORKDIR /app\nCOPY . .\nRUN \(run)\n"
+            #expect(Self.fixed(before, listing: listing) == "FROM b\nWORKDIR /app\n\(copies)RUN \(run)\nCOPY . .\n")
+            #expect(Self.rule.diagnostics(before).isEmpty, "no listing: \(run)")
+        }
     }
 
     @Test func setupRunsInBetweenStayAboveTheSources() {
@@ -142,7 +194,7 @@ import Testing
         "FROM node:20\nWORKDIR /app\n# sources\nCOPY --chown=node:node --link . .\nEXPOSE 3000\nUSER node\nRUN npm ci\nCMD [\"node\", \".\"]\n",
         "FROM python:3.12-slim AS build\nCOPY . /app\nWORKDIR /app\nARG PIP_INDEX_URL\nRUN apt-get update && apt-get install -y gcc \\\n    && pip install -r requirements.txt \\\n    && rm -rf /var/lib/apt/lists/*\nFROM python:3.12-slim\nCOPY --from=build /app /app\n",
         "FROM golang:1.22\nWORKDIR /src\nADD ./ /src/\nRUN <<EOF\ngo mod download\nEOF\nRUN go build -o /bin/app .",
-        "# syntax=docker/dockerfile:1\nFROM ruby:3.3 AS a\nWORKDIR /a\nCOPY . .\nRUN bundle install\nFROM node:20 AS b\nWORKDIR /b\nCOPY . .\nRUN yarn\n",
+        "# syntax=docker/dockerfile:1\nFROM python:3.12 AS a\nWORKDIR /a\nCOPY . .\nRUN pip install -r requirements.txt\nFROM node:20 AS b\nWORKDIR /b\nCOPY . .\nRUN npm ci\n",
     ])
     func fixesKeepEveryInstructionExactlyOnce(_ before: String) throws {
         let after = Self.fixed(before)

@@ -8,10 +8,50 @@ import Testing
 @Suite struct StaticBeforeVolatileRuleTests {
     static let rule = RuleCase(rule: StaticBeforeVolatileRule.self)
 
-    @Test(arguments: ["ENV DEBIAN_FRONTEND=noninteractive", "ARG http_proxy", "ENV PATH=/opt/bin:$PATH",
-                      "WORKDIR sub", "SHELL [\"/bin/bash\", \"-c\"]", "VOLUME /data", "RUN echo hi"])
+    @Test(arguments: ["WORKDIR sub", "SHELL [\"/bin/bash\", \"-c\"]", "VOLUME /data", "RUN echo hi"])
     func aRunNeverCrossesWhatItMayDependOn(_ barrier: String) {
         #expect(Self.rule.diagnostics("FROM d\nWORKDIR /app\nCOPY . .\n\(barrier)\nRUN apt-get install -y curl\n").isEmpty)
+    }
+
+    /// An ENV or ARG the install reads goes up with it, so the install still sees it and
+    /// the COPY, which does not name it, sees nothing new.
+    @Test(arguments: ["ENV DEBIAN_FRONTEND=noninteractive", "ARG http_proxy", "ENV PATH=/opt/bin:$PATH",
+                      "ARG TOOL_VERSION=1.2"])
+    func variablesTheInstallReadsMoveUpWithIt(_ variable: String) {
+        let run = "RUN apt-get install -y curl tool=$TOOL_VERSION\n"
+        #expect(Self.rule.fixed("FROM d\nWORKDIR /app\nCOPY . .\n\(variable)\n\(run)", level: .unsafe)
+            == "FROM d\nWORKDIR /app\n\(variable)\n\(run)COPY . .\n")
+    }
+
+    /// Quiet twins: carrying the variable up would change a value something else sees.
+    @Test(arguments: [
+        // The COPY names it.
+        "FROM d\nWORKDIR /app\nCOPY --chown=$V . .\nARG V=1\nRUN apt-get install -y tool=$V\n",
+        "FROM d\nCOPY . /opt/$V/\nARG V=1\nRUN apt-get install -y tool=$V\n",
+        // A LABEL or another ENV passed on the way names it.
+        "FROM d\nWORKDIR /app\nCOPY . .\nLABEL version=$V\nARG V=1\nRUN apt-get install -y tool=$V\n",
+        "FROM d\nWORKDIR /app\nCOPY . .\nENV TOOL=tool-$V\nARG V=1\nRUN apt-get install -y tool=$V\n",
+        // Its own value reads a variable an instruction it would pass sets.
+        "FROM d\nWORKDIR /app\nCOPY . .\nENV CACHE=http://cache:3142\nENV http_proxy=$CACHE\nRUN apt-get install -y curl\n",
+    ])
+    func variablesStayWhenMovingThemChangesAValue(_ dockerfile: String) {
+        #expect(Self.rule.diagnostics(dockerfile).isEmpty, "\(dockerfile)")
+    }
+
+    @Test func carriedVariablesKeepTheirPlaceAmongTheMovedRuns() throws {
+        let before = "FROM d\nWORKDIR /app\nCOPY . .\nARG V=1\nRUN apt-get update\nENV DEBIAN_FRONTEND=noninteractive\n"
+            + "RUN apt-get install -y tool=$V\n"
+        let carried = "ARG V=1\nRUN apt-get update\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get install -y tool=$V\n"
+        let fix = try #require(Self.rule.diagnostics(before).last?.fix)
+        #expect(fix.edits.contains { $0.replacement == carried })
+        // Applied in turn, `apt-get update` moves first on its own, and needs neither variable.
+        #expect(Self.rule.fixed(before, level: .unsafe) == "FROM d\nWORKDIR /app\nRUN apt-get update\nARG V=1\n"
+            + "ENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get install -y tool=$V\nCOPY . .\n")
+        // Under a crossed USER, the repeated USER comes first and the variable after it.
+        #expect(Self.rule.fixed("FROM d\nWORKDIR /app\nCOPY . .\nENV DEBIAN_FRONTEND=noninteractive\nUSER root\n"
+            + "RUN apt-get install -y curl\n", level: .unsafe)
+            == "FROM d\nWORKDIR /app\nUSER root\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get install -y curl\n"
+            + "COPY . .\nUSER root\n")
     }
 
     @Test(arguments: [
@@ -112,9 +152,9 @@ import Testing
         let user = "FROM d\nCOPY . /app\nUSER root\nRUN apk add curl\nUSER app\n"
         #expect(Self.rule.fixed(user, level: .unsafe)
             == "FROM d\nUSER root\nRUN apk add curl\nCOPY . /app\nUSER root\nUSER app\n")
-        // An ENV the install reads keeps it below.
+        // An ENV the install reads goes up with it.
         let read = "FROM d\nCOPY . /app\nENV PKG=curl\nRUN apk add $PKG\n"
-        #expect(Self.rule.diagnostics(read).isEmpty)
+        #expect(Self.rule.fixed(read, level: .unsafe) == "FROM d\nENV PKG=curl\nRUN apk add $PKG\nCOPY . /app\n")
     }
 
     @Test func severalInstallsMoveTogetherInOrder() {

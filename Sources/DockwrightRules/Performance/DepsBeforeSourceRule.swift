@@ -33,11 +33,22 @@ public struct DepsBeforeSourceRule: Rule {
             `--chown`, `--chmod` and `--link`) and moves the full COPY, with the comments above \
             it, below the install; the install RUN keeps its exact text and its WORKDIR, ENV, \
             ARG and USER. The manifest names come from the command where it gives them \
-            (`-r requirements/prod.txt` copies the `requirements/` folder). When the rule is \
-            given a listing of the build context, it copies the manifests that exist; without \
-            one it uses patterns that cannot break the COPY, such as `package*.json` and \
-            `yarn.lock*`: BuildKit skips a wildcard that matches nothing, and the first source \
-            always matches when the install itself can work.
+            (`-r requirements/prod.txt` copies the `requirements/` folder, `-c constraints.txt` \
+            the constraint file). With the manifests it copies the small files the install \
+            reads from the project folder, and the fix's title names them: `.npmrc` (npm, \
+            pnpm, Yarn), `.yarnrc`/`.yarnrc.yml` and `.yarn/releases`, `plugins`, `patches` \
+            (Yarn), `.pnpmfile.cjs` and `pnpm-workspace.yaml` (pnpm), `uv.toml` and \
+            `.python-version` (uv), `poetry.toml`, `.ruby-version` and `.bundle/` (Bundler), \
+            `auth.json` (Composer), `.mvn/` (Maven) and `gradle.properties`. When the rule is \
+            given a listing of the build context, it copies the manifests and files that \
+            exist; without one it uses patterns that cannot break the COPY, such as \
+            `package*.json`, `yarn.lock*` and `.npmrc*`: BuildKit skips a wildcard that \
+            matches nothing, and the first source always matches when the install itself can \
+            work. A folder cannot be copied that way, so without a listing Yarn (whose \
+            `yarnPath` may name a release in `.yarn/releases`), Bundler (`.bundle/config`) \
+            and Maven without its wrapper (`.mvn/`) get no rewrite, and so no finding; a \
+            `go.work` or `pnpm-workspace.yaml` in the listing means a workspace, whose members \
+            the install also reads, and no rewrite either.
 
             A RUN that installs and then builds (`npm ci && npm run build`) is split in two \
             when it is a plain `&&` chain whose leading commands are installs and setup that \
@@ -45,8 +56,11 @@ public struct DepsBeforeSourceRule: Rule {
             after the full COPY. A finding always comes with its rewrite: an install is not \
             reported when the full COPY would have to move past a \
             COPY, ADD, VOLUME or a RUN other than plain setup (system packages, \
-            `npm install -g`, `pip install --upgrade pip`, package-manager settings), past an ENV or ARG while it uses a variable, or past a \
-            WORKDIR while its destination is relative; when the full COPY lands where the package \
+            `npm install -g`, `pip install --upgrade pip`, package-manager settings), past an ENV or \
+            ARG that sets a variable the full COPY names (in its sources, destination, \
+            `--chown` or `--chmod`: below it the COPY would see the new value), or past a \
+            WORKDIR while its destination, expanded, is relative; a USER does not matter, \
+            since COPY makes its files root's unless `--chown` says otherwise; when the full COPY lands where the package \
             manager reads its own configuration (`COPY . /root` fills `~/.npmrc`); when the RUN \
             bind-mounts the context; when the build context lacks the manifests; \
             for `poetry install` without `--no-root`, `uv sync` without `--no-install-project` \
@@ -61,9 +75,14 @@ public struct DepsBeforeSourceRule: Rule {
             Example("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN ↓npm ci\nCMD [\"node\", \"server.js\"]\n"),
             Example("FROM python:3.12-slim\nWORKDIR /srv\nCOPY --chown=app:app . .\nRUN ↓pip install --no-cache-dir -r requirements/prod.txt\n"),
             Example("FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nWORKDIR /src\nADD . /src\nRUN ↓go mod download && go build -o /out/app .\nFROM scratch\nCOPY --from=build /out/app /app\n"),
-            Example("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN apt-get update\nRUN ↓bundle install\n"),
+            Example("FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN apt-get update\nRUN ↓bundle install\n",
+                    contextFiles: ["Gemfile", "Gemfile.lock", "app.rb"]),
             Example("FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN ↓poetry install --only main --no-root\n"),
-            Example("FROM node:20-slim\nCOPY . /app\nWORKDIR /app/web\nRUN ↓yarn install --frozen-lockfile\n"),
+            Example("FROM node:20-slim\nCOPY . /app\nWORKDIR /app/web\nRUN ↓yarn install --frozen-lockfile\n",
+                    contextFiles: ["web/package.json", "web/yarn.lock", "web/src/index.js"]),
+            Example("FROM node:20-slim\nWORKDIR /app\nCOPY --chown=$APP_USER . .\nENV NODE_ENV=production\nRUN ↓npm ci\n"),
+            Example("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN ↓yarn install --immutable\n",
+                    contextFiles: ["package.json", "yarn.lock", ".yarnrc.yml", ".yarn/releases/yarn-4.5.0.cjs", "src/index.js"]),
         ],
         nonTriggering: [
             Example("FROM node:20-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n"),
@@ -84,6 +103,8 @@ public struct DepsBeforeSourceRule: Rule {
 
                 """),
             Example("FROM rust:1.79\nWORKDIR /src\nCOPY Cargo.toml Cargo.lock ./\nRUN mkdir src && echo 'fn main() {}' > src/main.rs && cargo build --release\nCOPY . .\nRUN cargo build --release\n"),
+            Example("FROM node:20-slim\nWORKDIR /app\nCOPY --chown=$APP_USER . .\nENV APP_USER=node\nRUN npm ci\n"),
+            Example("FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN yarn install --immutable\n"),
         ],
         fixes: [
             FixExample(
@@ -104,7 +125,20 @@ public struct DepsBeforeSourceRule: Rule {
                 .unsafe),
             FixExample(
                 "FROM node:20-slim\nCOPY . /app\nWORKDIR /app/web\nRUN yarn install --frozen-lockfile\n",
-                "FROM node:20-slim\nCOPY web/package.json web/yarn.lock* web/.yarnrc* web/.npmrc* /app/web/\nWORKDIR /app/web\nRUN yarn install --frozen-lockfile\nCOPY . /app\n",
+                "FROM node:20-slim\nCOPY web/package.json web/yarn.lock /app/web/\nWORKDIR /app/web\nRUN yarn install --frozen-lockfile\nCOPY . /app\n",
+                .unsafe, contextFiles: ["web/package.json", "web/yarn.lock", "web/src/index.js"]),
+            FixExample(
+                "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN yarn install --immutable\n",
+                "FROM node:20-slim\nWORKDIR /app\nCOPY package.json yarn.lock .yarnrc.yml ./\nCOPY .yarn/releases/ ./.yarn/releases/\nRUN yarn install --immutable\nCOPY . .\n",
+                .unsafe,
+                contextFiles: ["package.json", "yarn.lock", ".yarnrc.yml", ".yarn/releases/yarn-4.5.0.cjs", "src/index.js"]),
+            FixExample(
+                "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen --no-install-project\n",
+                "FROM python:3.12-slim\nWORKDIR /app\nCOPY pyproject.toml uv.lock* uv.toml* .python-version* ./\nRUN uv sync --frozen --no-install-project\nCOPY . .\n",
+                .unsafe),
+            FixExample(
+                "FROM node:20-slim\nWORKDIR /app\nCOPY --chown=$APP_USER . .\nENV NODE_ENV=production\nRUN npm ci\n",
+                "FROM node:20-slim\nWORKDIR /app\nCOPY --chown=$APP_USER package*.json .npmrc* ./\nENV NODE_ENV=production\nRUN npm ci\nCOPY --chown=$APP_USER . .\n",
                 .unsafe),
         ]
     )
@@ -264,7 +298,9 @@ private struct Situation {
         let moved = installs.filter {
             plan.movedCommands.contains($0.command.command.range.lowerBound) && manifestLocation(of: $0) != .outside
         }
-        guard !moved.isEmpty, let copies = manifestCopies(for: moved, buildContext: buildContext) else { return nil }
+        guard !moved.isEmpty, let (copies, extras) = manifestCopies(for: moved, buildContext: buildContext) else {
+            return nil
+        }
         let syntax = context.syntax
         let style = context.style
         let copyRange = context.model.leadingComments(of: copy).range(extending: copy)
@@ -285,9 +321,11 @@ private struct Situation {
         } else {
             edits.append(.insert(style.lineEnding + copyText, at: run.range.end))
         }
+        let what = extras.isEmpty ? "the dependency manifests"
+            : "the dependency manifests with " + extras.joined(separator: ", ")
         let title = plan.split == nil
-            ? "Copy the dependency manifests first and move the full `COPY` below the install"
-            : "Copy the dependency manifests first and split the install from the build"
+            ? "Copy \(what) first and move the full `COPY` below the install"
+            : "Copy \(what) first and split the install from the build"
         return Fix(title: title, applicability: .unsafe, edits: edits)
     }
 
@@ -315,17 +353,22 @@ private struct Situation {
     /// The full COPY may move down past the instructions between it and the RUN only
     /// when none of them reads the sources or changes how the COPY resolves. A RUN in
     /// between may stay above it when it only does setup that reads no project file
-    /// (`RUN npm install -g npm@10`, `RUN pip install --upgrade pip`).
+    /// (`RUN npm install -g npm@10`, `RUN pip install --upgrade pip`). An ENV or ARG in
+    /// between may stay above it unless it sets a variable the COPY names (in a source,
+    /// the destination, `--chown` or `--chmod`): below them the COPY would see its new
+    /// value. A WORKDIR may when the destination, expanded, is absolute. A USER does not
+    /// matter: COPY makes its files root's unless `--chown` says otherwise.
     var copyCanMoveDown: Bool {
         guard copy.flags.allSatisfy({ ["chown", "chmod", "link"].contains($0.name) }),
               let arguments = LayerOrdering.copyArguments(of: copy) else { return false }
-        let usesVariables = copy.logicalText.string.contains("$")
-        let hasAbsoluteDestination = arguments.destination.hasPrefix("/")
+        let namesUsed = LayerOrdering.variablesReferenced(in: copy.logicalText.string)
+        let hasAbsoluteDestination = LayerOrdering.expanded(
+            arguments.destination, before: copy, scope: context.stages.argScope)?.hasPrefix("/") == true
         let destination = copiedFolder
         return stage.instructions[(copyIndex + 1)..<runIndex].allSatisfy { instruction in
             switch instruction.kind {
-            case .env, .arg: return !usesVariables
-            case .workdir: return hasAbsoluteDestination && !usesVariables
+            case .env, .arg: return LayerOrdering.variablesSet(by: instruction).allSatisfy { !namesUsed.contains($0) }
+            case .workdir: return hasAbsoluteDestination
             case .user, .shell, .expose, .label, .cmd, .entrypoint, .healthcheck, .stopsignal, .maintainer: return true
             case .run:
                 guard !RunMount.bindsBuildContext(instruction),
@@ -415,8 +458,13 @@ private struct Situation {
     // MARK: - Manifest COPYs
 
     /// The COPY instructions that bring the manifests of `installs`, one per destination
-    /// folder, as text; nil when some manifest cannot be located or copied plainly.
-    func manifestCopies(for installs: [DependencyInstall], buildContext: BuildContextListing?) -> String? {
+    /// folder, as text, and the configuration files among them, quoted for the fix's
+    /// title (`` `.npmrc` ``, or ``any `.npmrc` `` for a pattern that copies it only when
+    /// it exists); nil when some manifest
+    /// cannot be located or copied plainly.
+    func manifestCopies(
+        for installs: [DependencyInstall], buildContext: BuildContextListing?
+    ) -> (text: String, configuration: [String])? {
         var groups: [(folder: String, sources: [String])] = []
         func add(_ source: String, to folder: String) {
             if let index = groups.firstIndex(where: { $0.folder == folder }) {
@@ -425,9 +473,19 @@ private struct Situation {
                 groups.append((folder, [source]))
             }
         }
+        var configuration: [String] = []
         for install in installs {
             guard let sources = manifestSources(of: install, buildContext: buildContext) else { return nil }
             for (folder, source) in sources { add(source, to: folder) }
+            let names = DependencyManifests.of(install.ecosystem).configuration
+            for (_, source) in sources {
+                let isPattern = source.hasSuffix("*")
+                var path = source
+                while path.hasSuffix("*") || path.hasSuffix("/") { path.removeLast() }
+                guard let name = names.first(where: { path == $0 || path.hasSuffix("/" + $0) }) else { continue }
+                let shown = isPattern ? "any `\(name)`" : "`\(name)`"
+                if !configuration.contains(shown) { configuration.append(shown) }
+            }
         }
         guard let arguments = LayerOrdering.copyArguments(of: copy), !groups.isEmpty else { return nil }
         let plain = { (word: String) in
@@ -444,7 +502,7 @@ private struct Situation {
             text += ([style.keyword(.copy), flags] + group.sources + [destination]).filter { !$0.isEmpty }
                 .joined(separator: " ") + style.lineEnding
         }
-        return text
+        return (text, configuration)
     }
 
     /// Each source to copy, with the folder (relative to the copied folder) it goes to.
@@ -458,6 +516,10 @@ private struct Situation {
         var result: [(folder: String, source: String)] = []
         let folders = manifests.folders + (install.usesWrapper ? manifests.wrapperFolders : [])
         guard let listing = buildContext else {
+            // A settings folder (`.yarn`, `.bundle`, `.mvn`) cannot be copied only when it
+            // exists; only the wrapper's own folder copy, which must exist, brings it.
+            let wrapperFolders = install.usesWrapper ? manifests.wrapperFolders : []
+            guard manifests.settingsFolders.allSatisfy(wrapperFolders.contains) else { return nil }
             result += manifests.tolerantSources.map { (folder, prefix + $0) }
             if install.usesWrapper {
                 result += manifests.wrapperFiles.map { (folder, prefix + $0) }

@@ -23,7 +23,11 @@ public struct StaticBeforeVolatileRule: Rule {
             passes LABEL, EXPOSE, CMD, ENTRYPOINT, HEALTHCHECK, STOPSIGNAL and ONBUILD; an ENV \
             or ARG whose variable the RUN does not read (neither in its script, nor one its \
             package manager reads such as `DEBIAN_FRONTEND`, nor `PATH`, the proxies or the \
-            locale); an absolute WORKDIR when the RUN names no relative path; one USER; other \
+            locale); an ENV or ARG the RUN does read, which then moves along with it, when \
+            that changes no value anything sees: no instruction it passes refers to or sets \
+            its variable (a COPY's `--chown=$USER_NAME`, a `LABEL version=$VERSION`), and none \
+            sets a variable its own value reads (`ENV http_proxy=http://$CACHE_HOST` below an `ENV \
+            CACHE_HOST=…` stays); an absolute WORKDIR when the RUN names no relative path; one USER; other \
             install RUNs, which move along in order; and every COPY or ADD whose destination \
             the RUN cannot read or write. What the RUN reads comes from its script's effects: \
             the paths it names, the scripts it runs, keyrings named with `signed-by=`, local \
@@ -39,8 +43,8 @@ public struct StaticBeforeVolatileRule: Rule {
 
             ## Fix safety
             The fix moves the RUN, with the comments right above it, just above the earliest \
-            COPY or ADD of the build context it can pass, together with the install RUNs it \
-            passed, in order; when it passed a USER, that USER is repeated above the moved RUNs, \
+            COPY or ADD of the build context it can pass, together with the install RUNs and \
+            the ENVs and ARGs it read that it passed, in order; when it passed a USER, that USER is repeated above the moved RUNs, \
             so they keep their user, WORKDIR, and every variable they read. It is unsafe because \
             a package install can read files its script does not name (a maintainer script \
             reading `/opt`), which changes the layer contents.
@@ -54,12 +58,15 @@ public struct StaticBeforeVolatileRule: Rule {
             Example("FROM centos:7\nCOPY app.jar /opt/app/\nUSER root\n↓RUN yum install -y --enablerepo=extras java-11-openjdk\n"),
             Example("FROM fedora:40\nWORKDIR /opt/app\nCOPY app.sh ./\n↓RUN <<EOF\ndnf install -y jq\ndnf clean all\nEOF\n"),
             Example("FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM nginx:1.27\nCOPY nginx.conf /srv/nginx.conf\nCOPY --from=build /app/dist /usr/share/nginx/html\n↓RUN apt-get update && apt-get install -y curl\n"),
+            Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nENV DEBIAN_FRONTEND=noninteractive\n↓RUN apt-get update && apt-get install -y curl\n"),
+            Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nARG TOOL_VERSION=1.4.2\n↓RUN apt-get update && apt-get install -y tool=$TOOL_VERSION\n"),
         ],
         nonTriggering: [
             Example("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nWORKDIR /app\nCOPY . .\n"),
             Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y ./vendor/tool.deb\n"),
             Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y make && make\n"),
-            Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get update && apt-get install -y curl\n"),
+            Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nLABEL org.opencontainers.image.version=$TOOL_VERSION\nARG TOOL_VERSION=1.4.2\nRUN apt-get update && apt-get install -y tool=$TOOL_VERSION\n"),
+            Example("FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nENV CACHE_HOST=cache:3142\nENV http_proxy=http://$CACHE_HOST\nRUN apt-get update && apt-get install -y curl\n"),
             Example("FROM debian:bookworm-slim\nCOPY apt.conf /etc/apt/apt.conf.d/90proxy\nRUN apt-get update && apt-get install -y curl\n"),
             Example("FROM centos:7\nCOPY virt7.repo /etc/yum.repos.d/\nRUN yum install -y --enablerepo=virt7 docker\n"),
             Example("FROM python:3.12-slim\nCOPY . .\nRUN apt-get update && apt-get install -y gcc\n"),
@@ -82,6 +89,10 @@ public struct StaticBeforeVolatileRule: Rule {
             FixExample(
                 "FROM centos:7\nCOPY app.jar /opt/app/\nUSER root\nRUN yum install -y java-11-openjdk\nUSER app\n",
                 "FROM centos:7\nUSER root\nRUN yum install -y java-11-openjdk\nCOPY app.jar /opt/app/\nUSER root\nUSER app\n",
+                .unsafe),
+            FixExample(
+                "FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get update && apt-get install -y curl\n",
+                "FROM debian:bookworm-slim\nWORKDIR /app\nENV DEBIAN_FRONTEND=noninteractive\nRUN apt-get update && apt-get install -y curl\nCOPY . .\n",
                 .unsafe),
         ]
     )
@@ -164,7 +175,8 @@ private struct InstallRun {
 private struct MovePlan {
     /// The earliest COPY or ADD from the build context it moves above.
     let target: InstructionSyntax
-    /// Install RUNs between the target and the RUN, which move along, in order.
+    /// Install RUNs between the target and the RUN, and the ENVs and ARGs they read,
+    /// which move along, in order.
     let carried: [InstructionSyntax]
     /// The RUN.
     let run: InstructionSyntax
@@ -188,13 +200,21 @@ private extension StaticBeforeVolatileRule {
     /// How far an install RUN can move up: above the earliest COPY or ADD of the build
     /// context it can cross, walking up over inert instructions, other COPYs, ENVs and
     /// ARGs it does not read, a WORKDIR when it uses no relative path, a USER (kept for
-    /// the moved RUNs), and install RUNs that move along. Nil when it cannot pass any
-    /// COPY of the build context: then nothing is reported.
+    /// the moved RUNs), and install RUNs that move along. An ENV or ARG the moving RUNs
+    /// read moves along too when that changes no value anything sees: no instruction it
+    /// passes refers to or sets its variables, and none sets a variable its own value
+    /// reads. Nil when it cannot pass any COPY of the build context: then nothing is
+    /// reported.
     func movePlan(
         for install: InstallRun, at index: Int, in stage: Stage, installs: [Int: InstallRun],
         workingDirectories: [Int: LayerOrdering.ImagePath], _ context: RuleContext
     ) -> MovePlan? {
         var moving = [install]
+        // What moves along, bottom up: install RUNs and the ENVs and ARGs they read.
+        var carried: [InstructionSyntax] = []
+        // The variables the carried ENVs and ARGs set, and those their values read.
+        var carriedNames: Set<String> = []
+        var carriedReferences: Set<String> = []
         var target: MovePlan?
         var user: InstructionSyntax?
         var position = index
@@ -202,6 +222,14 @@ private extension StaticBeforeVolatileRule {
             position -= 1
             let instruction = stage.instructions[position]
             guard let kind = instruction.kind else { break }
+            let carriesVariable = (kind == .env || kind == .arg) && LayerOrdering.variablesSet(by: instruction)
+                .contains { name in moving.contains { $0.mayRead(variable: name) } }
+            let movesAlong = carriesVariable || (kind == .run && user == nil && installs[position] != nil)
+            // An instruction that stays would see the carried variables set above it.
+            if !movesAlong,
+               LayerOrdering.notices(instruction, names: carriedNames, referenced: carriedReferences) {
+                return target
+            }
             if Self.inertKinds.contains(kind) { continue }
             switch kind {
             case .copy, .add:
@@ -217,14 +245,15 @@ private extension StaticBeforeVolatileRule {
                 if moving.contains(where: { $0.touches(folder) }) { return target }
                 if LayerOrdering.copiesFromContext(instruction) {
                     target = MovePlan(
-                        target: instruction, carried: moving.dropFirst().reversed().map(\.instruction),
-                        run: install.instruction, user: user)
+                        target: instruction, carried: carried.reversed(), run: install.instruction, user: user)
                 }
             case .env, .arg:
-                let names = instruction.values.map { String($0.prefix { $0 != "=" }) }
-                if names.contains(where: { name in moving.contains { $0.mayRead(variable: name) } }) {
-                    return target
-                }
+                guard carriesVariable else { continue }
+                // A value that names itself (`ENV PATH=/opt/bin:$PATH`) reads the value
+                // from above, which the instructions it passes must not set either.
+                carried.append(instruction)
+                carriedNames.formUnion(LayerOrdering.variablesSet(by: instruction))
+                carriedReferences.formUnion(LayerOrdering.variablesReferenced(in: instruction.logicalText.string))
             case .workdir:
                 // Under a repeated USER, a WORKDIR could create its folder as another user.
                 guard user == nil, moving.allSatisfy(\.ignoresWorkingDirectory),
@@ -237,8 +266,9 @@ private extension StaticBeforeVolatileRule {
                 guard user == nil, !instruction.logicalText.string.contains("$") else { return target }
                 user = instruction
             case .run:
-                guard user == nil, let carried = installs[position] else { return target }
-                moving.append(carried)
+                guard movesAlong, let carriedInstall = installs[position] else { return target }
+                moving.append(carriedInstall)
+                carried.append(instruction)
             default:
                 return target
             }

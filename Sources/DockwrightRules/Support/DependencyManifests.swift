@@ -16,85 +16,123 @@ struct DependencyManifests: Sendable {
     /// Files of which at least one must exist for the install to work at all.
     let requiredFiles: [String]
     /// What to copy when the build context cannot be listed. A wildcard that matches
-    /// nothing is skipped by BuildKit (`AllowEmptyWildcard`), and the classic builder only
-    /// fails when no source of the COPY matches, so every list here starts with a source
-    /// that matches whenever the install itself can work.
+    /// nothing is skipped by BuildKit: dockerfile2llb's COPY of context sources sets
+    /// `AllowWildcard` and `AllowEmptyWildcard` (moby/buildkit,
+    /// frontend/dockerfile/dockerfile2llb/convert.go), so `.npmrc*` copies a `.npmrc`
+    /// when there is one and nothing otherwise. The classic builder only fails when no
+    /// source of the COPY matches, so every list here starts with a source that matches
+    /// whenever the install itself can work.
     let tolerantSources: [String]
     /// The wrapper script and its folder, copied when the command runs `./gradlew` or `./mvnw`.
     let wrapperFiles: [String]
     let wrapperFolders: [String]
     /// Files that announce a workspace, whose members' manifests the install also reads.
     let workspaceMarkers: [String]
+    /// The entries of `files` and `folders` that are not manifests but configuration the
+    /// install reads from the project folder, named in the fix's title so the rewrite
+    /// says what else it copies.
+    let configuration: [String]
+    /// Folders of settings or tools the install reads when they exist, which a COPY
+    /// cannot bring without a listing: a folder source must exist (no wildcard matches
+    /// a folder without copying its contents to the wrong place), and without them the
+    /// install may fail (a `yarnPath` into `.yarn/releases`) or install differently
+    /// (`.bundle/config`, `.mvn/maven.config`). Without a listing the fix is withheld,
+    /// unless the wrapper's own folder copy brings them.
+    let settingsFolders: [String]
     /// What to do instead, in a message, when the install cannot be moved automatically.
     let advice: String
 
-    /// The table.
+    /// The table. What each tool reads from the project folder besides its manifests,
+    /// from its documentation: npm and pnpm read a project `.npmrc` (docs.npmjs.com,
+    /// "npmrc": per-project config file); Yarn reads `.yarnrc` (1.x) and `.yarnrc.yml`
+    /// (2+), whose `yarnPath` and `plugins` point into `.yarn/releases` and
+    /// `.yarn/plugins` (yarnpkg.com, "yarn set version" and "Settings"); pnpm reads
+    /// `.pnpmfile.cjs` and `pnpm-workspace.yaml`, which also holds catalogs and settings
+    /// such as `onlyBuiltDependencies` (pnpm.io, "pnpm-workspace.yaml"); pip reads no
+    /// configuration file from the project (pip.pypa.io, "Configuration": global, user
+    /// and site files only), only the `-r`/`-c` files the command names; uv reads
+    /// `uv.toml` beside `pyproject.toml` and `.python-version` (docs.astral.sh,
+    /// "Configuration files"); Poetry reads `poetry.toml` (python-poetry.org,
+    /// "Configuration": local config); Bundler reads `.bundle/config` (bundler.io,
+    /// "bundle config": local config), and a Gemfile may read `.ruby-version`
+    /// (`ruby file:`); Composer reads an `auth.json` beside `composer.json`
+    /// (getcomposer.org, "Authentication for privately hosted packages"); Maven reads
+    /// `.mvn/maven.config`, `jvm.config` and `extensions.xml` (maven.apache.org,
+    /// "Configuring Apache Maven"); Go reads `go.work` when present, whose `use`
+    /// folders would be needed too, so a `go.work` is a workspace marker.
     static func of(_ ecosystem: DependencyEcosystem) -> DependencyManifests {
         switch ecosystem {
         case .npm:
             return DependencyManifests(
                 files: ["package.json", "package-lock.json", "npm-shrinkwrap.json", ".npmrc"], folders: [],
                 requiredFiles: ["package.json"], tolerantSources: ["package*.json", ".npmrc*"],
-                wrapperFiles: [], wrapperFolders: [], workspaceMarkers: [],
-                advice: "copy `package.json` and the lock file first")
+                wrapperFiles: [], wrapperFolders: [], workspaceMarkers: [], configuration: [".npmrc"],
+                settingsFolders: [], advice: "copy `package.json` and the lock file first")
         case .yarn:
             return DependencyManifests(
                 files: ["package.json", "yarn.lock", ".yarnrc", ".yarnrc.yml", ".npmrc"],
                 folders: [".yarn/releases", ".yarn/plugins", ".yarn/patches"],
                 requiredFiles: ["package.json"], tolerantSources: ["package.json", "yarn.lock*", ".yarnrc*", ".npmrc*"],
                 wrapperFiles: [], wrapperFolders: [], workspaceMarkers: [],
-                advice: "copy `package.json` and `yarn.lock` first")
+                configuration: [".yarnrc", ".yarnrc.yml", ".npmrc", ".yarn/releases", ".yarn/plugins", ".yarn/patches"],
+                settingsFolders: [".yarn"], advice: "copy `package.json` and `yarn.lock` first")
         case .pnpm:
             return DependencyManifests(
                 files: ["package.json", "pnpm-lock.yaml", ".npmrc", ".pnpmfile.cjs"], folders: [],
                 requiredFiles: ["package.json", "pnpm-lock.yaml"],
-                tolerantSources: ["package.json", "pnpm-lock.yaml*", ".npmrc*"],
+                tolerantSources: ["package.json", "pnpm-lock.yaml*", ".npmrc*", ".pnpmfile.cjs*", "pnpm-workspace.yaml*"],
                 wrapperFiles: [], wrapperFolders: [], workspaceMarkers: ["pnpm-workspace.yaml"],
+                configuration: [".npmrc", ".pnpmfile.cjs", "pnpm-workspace.yaml"], settingsFolders: [],
                 advice: "copy `package.json` and `pnpm-lock.yaml` first")
         case .pip:
             // The files come from the command's `-r`/`-c` options; see `DependencyInstall`.
             return DependencyManifests(
                 files: [], folders: [], requiredFiles: [], tolerantSources: [], wrapperFiles: [], wrapperFolders: [],
-                workspaceMarkers: [], advice: "copy the requirement files first")
+                workspaceMarkers: [], configuration: [], settingsFolders: [],
+                advice: "copy the requirement files first")
         case .pipenv:
             return DependencyManifests(
                 files: ["Pipfile", "Pipfile.lock"], folders: [], requiredFiles: ["Pipfile"],
                 tolerantSources: ["Pipfile", "Pipfile.lock*"], wrapperFiles: [], wrapperFolders: [],
-                workspaceMarkers: [], advice: "copy `Pipfile` and `Pipfile.lock` first")
+                workspaceMarkers: [], configuration: [], settingsFolders: [],
+                advice: "copy `Pipfile` and `Pipfile.lock` first")
         case .poetry:
             return DependencyManifests(
                 files: ["pyproject.toml", "poetry.lock", "poetry.toml"], folders: [], requiredFiles: ["pyproject.toml"],
                 tolerantSources: ["pyproject.toml", "poetry.lock*", "poetry.toml*"], wrapperFiles: [],
-                wrapperFolders: [], workspaceMarkers: [],
+                wrapperFolders: [], workspaceMarkers: [], configuration: ["poetry.toml"], settingsFolders: [],
                 advice: "copy `pyproject.toml` and `poetry.lock` first and run `poetry install --no-root`")
         case .uv:
             return DependencyManifests(
                 files: ["pyproject.toml", "uv.lock", "uv.toml", ".python-version"], folders: [],
-                requiredFiles: ["pyproject.toml"], tolerantSources: ["pyproject.toml", "uv.lock*", ".python-version*"],
+                requiredFiles: ["pyproject.toml"],
+                tolerantSources: ["pyproject.toml", "uv.lock*", "uv.toml*", ".python-version*"],
                 wrapperFiles: [], wrapperFolders: [], workspaceMarkers: [],
+                configuration: ["uv.toml", ".python-version"], settingsFolders: [],
                 advice: "copy `pyproject.toml` and `uv.lock` first and run `uv sync --no-install-project`")
         case .goModules:
             return DependencyManifests(
                 files: ["go.mod", "go.sum"], folders: [], requiredFiles: ["go.mod"],
                 tolerantSources: ["go.mod", "go.sum*"], wrapperFiles: [], wrapperFolders: [], workspaceMarkers: ["go.work"],
-                advice: "copy `go.mod` and `go.sum` first")
+                configuration: [], settingsFolders: [], advice: "copy `go.mod` and `go.sum` first")
         case .bundler:
             return DependencyManifests(
-                files: ["Gemfile", "Gemfile.lock", ".ruby-version"], folders: [], requiredFiles: ["Gemfile"],
-                tolerantSources: ["Gemfile", "Gemfile.lock*"], wrapperFiles: [], wrapperFolders: [],
-                workspaceMarkers: [], advice: "copy `Gemfile` and `Gemfile.lock` first")
+                files: ["Gemfile", "Gemfile.lock", ".ruby-version"], folders: [".bundle"], requiredFiles: ["Gemfile"],
+                tolerantSources: ["Gemfile", "Gemfile.lock*", ".ruby-version*"], wrapperFiles: [], wrapperFolders: [],
+                workspaceMarkers: [], configuration: [".ruby-version", ".bundle"], settingsFolders: [".bundle"],
+                advice: "copy `Gemfile` and `Gemfile.lock` first")
         case .composer:
             return DependencyManifests(
                 files: ["composer.json", "composer.lock", "auth.json"], folders: [], requiredFiles: ["composer.json"],
-                tolerantSources: ["composer.json", "composer.lock*"], wrapperFiles: [], wrapperFolders: [],
-                workspaceMarkers: [],
+                tolerantSources: ["composer.json", "composer.lock*", "auth.json*"], wrapperFiles: [],
+                wrapperFolders: [], workspaceMarkers: [], configuration: ["auth.json"], settingsFolders: [],
                 advice: "copy `composer.json` and `composer.lock` first and run "
                     + "`composer install --no-scripts --no-autoloader`")
         case .maven:
             return DependencyManifests(
                 files: ["pom.xml"], folders: [".mvn"], requiredFiles: ["pom.xml"], tolerantSources: ["pom.xml"],
-                wrapperFiles: ["mvnw"], wrapperFolders: [".mvn"], workspaceMarkers: [],
-                advice: "copy `pom.xml` first")
+                wrapperFiles: ["mvnw"], wrapperFolders: [".mvn"], workspaceMarkers: [], configuration: [".mvn"],
+                settingsFolders: [".mvn"], advice: "copy `pom.xml` first")
         case .gradle:
             return DependencyManifests(
                 files: [
@@ -103,14 +141,14 @@ struct DependencyManifests: Sendable {
                 folders: ["gradle"], requiredFiles: ["build.gradle", "build.gradle.kts"],
                 tolerantSources: ["build.gradle*", "settings.gradle*", "gradle.properties*"],
                 wrapperFiles: ["gradlew"], wrapperFolders: ["gradle"], workspaceMarkers: [],
-                advice: "copy the Gradle build files first")
+                configuration: ["gradle.properties"], settingsFolders: [], advice: "copy the Gradle build files first")
         case .cargo:
             // Cargo will not read a manifest without a target source file, so the install
             // cannot simply move; cargo-chef or a placeholder `src/main.rs` is the idiom.
             return DependencyManifests(
                 files: ["Cargo.toml", "Cargo.lock"], folders: [], requiredFiles: ["Cargo.toml"],
                 tolerantSources: ["Cargo.toml", "Cargo.lock*"], wrapperFiles: [], wrapperFolders: [],
-                workspaceMarkers: [],
+                workspaceMarkers: [], configuration: [], settingsFolders: [],
                 advice: "build the dependencies from `Cargo.toml` and `Cargo.lock` first, e.g. with cargo-chef")
         }
     }

@@ -79,6 +79,63 @@ enum LayerOrdering {
         }
     }
 
+    // MARK: - Variables
+
+    /// The variables an ENV or ARG sets (for ARG, declares), in order; empty for other
+    /// instructions. Keys keep no quotes: BuildKit strips them from ENV keys.
+    static func variablesSet(by instruction: InstructionSyntax) -> [String] {
+        switch instruction.kind {
+        case .env:
+            guard case .keyValuePairs(let pairs, _) = instruction.arguments else { return [] }
+            return pairs.map { $0.key.text.filter { $0 != "\"" && $0 != "'" } }
+        case .arg:
+            return instruction.values.map { String($0.prefix { $0 != "=" }) }
+        default:
+            return []
+        }
+    }
+
+    /// The names `text` refers to as `$NAME` or `${NAME…}`, in one pass. An escaped `\$`
+    /// still counts: for deciding what an instruction may see, a name too many is safe.
+    static func variablesReferenced(in text: String) -> Set<String> {
+        var names: Set<String> = []
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "$") else {
+                index += 1
+                continue
+            }
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "{") { index += 1 }
+            let start = index
+            while index < bytes.count, isNameByte(bytes[index], first: index == start) { index += 1 }
+            if index > start { names.insert(String(decoding: bytes[start..<index], as: UTF8.self)) }
+        }
+        return names
+    }
+
+    private static func isNameByte(_ byte: UInt8, first: Bool) -> Bool {
+        byte == UInt8(ascii: "_") || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (!first && byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
+
+    /// Whether an instruction that stays in place would notice `names` being set above it
+    /// instead of below: it refers to one (a COPY's sources, destination, `--chown`,
+    /// `--chmod`, `--from`; a LABEL or EXPOSE value; a WORKDIR; another ENV's value), or it
+    /// sets one itself, so the order of the two assignments would change the value that
+    /// follows. `referenced` are the names the moved assignments' own values read: an
+    /// instruction that sets one of those would change the moved value.
+    static func notices(
+        _ instruction: InstructionSyntax, names: Set<String>, referenced: Set<String>
+    ) -> Bool {
+        guard !names.isEmpty || !referenced.isEmpty else { return false }
+        let set = variablesSet(by: instruction)
+        if set.contains(where: { names.contains($0) || referenced.contains($0) }) { return true }
+        return !variablesReferenced(in: instruction.logicalText.string).isDisjoint(with: names)
+    }
+
     // MARK: - Folders inside the image
 
     /// A folder in the image as far as the Dockerfile tells (the shell layer's type, so

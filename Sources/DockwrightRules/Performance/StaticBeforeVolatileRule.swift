@@ -156,7 +156,9 @@ private struct InstallRun {
 
     /// Whether the RUN's paths do not depend on its working directory.
     var ignoresWorkingDirectory: Bool {
-        (effects.reads + effects.writes).allSatisfy { $0.pattern.hasPrefix("/") || $0.pattern.hasPrefix("~") }
+        [effects.reads, effects.writes].allSatisfy { paths in
+            paths.allSatisfy { $0.pattern.hasPrefix("/") || $0.pattern.hasPrefix("~") }
+        }
     }
 }
 

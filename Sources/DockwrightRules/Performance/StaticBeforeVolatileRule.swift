@@ -194,7 +194,7 @@ private extension StaticBeforeVolatileRule {
     /// COPY of the build context: then nothing is reported.
     func movePlan(
         for install: InstallRun, at index: Int, in stage: Stage, installs: [Int: InstallRun],
-        workingDirectories: [Int: LayerOrdering.ImagePath], _ context: RuleContext
+        workingDirectories: WorkingDirectoryMap, _ context: RuleContext
     ) -> MovePlan? {
         var moving = [install]
         var target: MovePlan?

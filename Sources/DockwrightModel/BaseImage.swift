@@ -4,7 +4,11 @@ import DockwrightSyntax
 /// built on an earlier stage, and FROM lines that do not resolve, have none.
 public struct BaseImage: Sendable {
     /// The stage the FROM starts.
-    public let stage: Stage
+    public var stage: Stage { stages[stageIndex] }
+    /// The file's stages, shared with the stage graph: one reference instead of a copy
+    /// of the stage (several hundred bytes each, held for every stage of the file).
+    private let stages: [Stage]
+    private let stageIndex: Int
     /// The reference after substituting the global ARGs (BuildKit's FROM expansion).
     public let reference: ImageReference
     /// The image word as written, e.g. `${BASE}` or `node:${NODE_VERSION}`.
@@ -22,8 +26,8 @@ public struct BaseImage: Sendable {
             guard case .image(let reference) = stage.base, let token = stage.baseToken else { return nil }
             let expansion = stages.argScope.expandInGlobalScope(token.text)
             return BaseImage(
-                stage: stage, reference: reference, token: token, usesVariables: !expansion.referencedNames.isEmpty,
-                undefinedNames: expansion.undefinedNames)
+                stages: stages.stages, stageIndex: stage.index, reference: reference, token: token,
+                usesVariables: !expansion.referencedNames.isEmpty, undefinedNames: expansion.undefinedNames)
         }
     }
 

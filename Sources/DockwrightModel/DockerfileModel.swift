@@ -18,7 +18,7 @@ public final class DockerfileModel: Sendable {
     private let runScriptsFact = LazyFact<[RunScript]>()
     private let scriptIndexByStartFact = LazyFact<[Int: Int]>()
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
-    private let workingDirectoriesFact = LazyFact<[Int: ImagePath]>()
+    private let workingDirectoriesFact = LazyFact<WorkingDirectoryMap>()
     private let effectsFact = LazyFact<[LazyFact<ScriptEffects>]>()
     private let baseImagesFact = LazyFact<[BaseImage]>()
     private let stagesReachingAnImageFact = LazyFact<Set<Int>>()
@@ -111,7 +111,7 @@ public final class DockerfileModel: Sendable {
     }
 
     /// ``workingDirectory(before:)`` of every top-level instruction, by start offset.
-    public var workingDirectories: [Int: ImagePath] {
+    public var workingDirectories: WorkingDirectoryMap {
         workingDirectoriesFact.value { WorkingDirectories.compute(stages) }
     }
 

@@ -12,8 +12,8 @@ package enum WorkingDirectories {
     /// on another starts where that one ended, after the base stage's `ONBUILD WORKDIR`
     /// triggers, which BuildKit runs in the stages built on it. A WORKDIR naming a
     /// variable the file does not define starts a folder of its own (anchored there).
-    static func compute(_ graph: StageGraph) -> [Int: ImagePath] {
-        var result: [Int: ImagePath] = [:]
+    static func compute(_ graph: StageGraph) -> WorkingDirectoryMap {
+        var result = WorkingDirectoryMap()
         var stageEnds: [ImagePath] = []
         let scope = graph.argScope
         for stage in graph.stages {
@@ -27,7 +27,7 @@ package enum WorkingDirectories {
                 }
             }
             for instruction in stage.instructions {
-                result[instruction.range.start] = current
+                result.append(current, at: instruction.range.start)
                 guard instruction.kind == .workdir else { continue }
                 let environment = scope.variables(before: instruction) ?? [:]
                 current = changed(current, by: instruction, environment: environment, scope: scope)
@@ -64,5 +64,38 @@ package enum WorkingDirectories {
         let expansion = scope.expander.evaluate(word, environment: environment)
         guard expansion.undefinedNames.isEmpty else { return nil }
         return expansion.value
+    }
+}
+
+/// The WORKDIR in effect before each top-level instruction, by start offset
+/// (``DockerfileModel/workingDirectories``).
+///
+/// Instructions are recorded in source order, so their starts form one sorted array,
+/// and each points at its folder in a list that holds a run of equal folders once: a
+/// file of many stages keeps 12 bytes per instruction instead of a dictionary entry
+/// and a copy of the path.
+public struct WorkingDirectoryMap: Sendable {
+    private var starts: [Int] = []
+    private var folderIndices: [UInt32] = []
+    private var folders: [ImagePath] = []
+
+    /// Records `folder` for the instruction starting at `start`, after every earlier one.
+    mutating func append(_ folder: ImagePath, at start: Int) {
+        if folders.last != folder { folders.append(folder) }
+        starts.append(start)
+        folderIndices.append(UInt32(folders.count - 1))
+    }
+
+    /// The folder before the instruction starting at `start`; nil for an offset where no
+    /// top-level instruction starts.
+    public subscript(start: Int) -> ImagePath? {
+        var low = 0
+        var high = starts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if starts[middle] < start { low = middle + 1 } else { high = middle }
+        }
+        guard low < starts.count, starts[low] == start else { return nil }
+        return folders[Int(folderIndices[low])]
     }
 }

@@ -16,6 +16,30 @@ public struct PackageManagerFiles: Sendable {
     public let environment: [String]
     /// Where it installs (absolute folders).
     public let installPaths: [String]
+    /// ``systemPaths`` as the effects a call reads, built once per table so that every
+    /// call shares them (``PathEffects``); their range is set per call.
+    let systemPathReads: [PathEffect]
+    /// ``installPaths`` as the effects a call writes, shared the same way.
+    let installPathWrites: [PathEffect]
+
+    private init(
+        systemPaths: [String], homePaths: [String], workingDirectoryFiles: [String], environment: [String],
+        installPaths: [String]
+    ) {
+        self.systemPaths = systemPaths
+        self.homePaths = homePaths
+        self.workingDirectoryFiles = workingDirectoryFiles
+        var seen: Set<String> = []
+        self.environment = environment.filter { seen.insert($0).inserted }
+        self.installPaths = installPaths
+        systemPathReads = systemPaths.map { path in
+            PathEffect(reason: .packageManagerConfiguration, path: .absolute(path), pattern: path, isResolved: true,
+                       range: 0..<0)
+        }
+        installPathWrites = installPaths.map { path in
+            PathEffect(reason: .installation, path: .absolute(path), pattern: path, isResolved: true, range: 0..<0)
+        }
+    }
 
     /// The entry for a program name (`apt-get`, `pip3.12`, `mvnw`); nil when it is not a
     /// package manager. `python -m pip` and `uv pip` are looked up as `pip` by the caller.
@@ -28,7 +52,10 @@ public struct PackageManagerFiles: Sendable {
         case "rpm": return rpmTool
         case "zypper": return zypper
         case "apk": return apk
-        case "pip", "uv", "pipenv", "poetry": return name == "pip" ? pip : python(name)
+        case "pip": return pip
+        case "uv": return uv
+        case "pipenv": return pipenv
+        case "poetry": return poetry
         case "npm", "npx": return npm
         case "yarn": return yarn
         case "pnpm": return pnpm
@@ -88,6 +115,10 @@ public struct PackageManagerFiles: Sendable {
         homePaths: [".pip/pip.conf", ".config/pip/pip.conf"], workingDirectoryFiles: [],
         environment: ["PIP_*", "PIP_CONFIG_FILE", "VIRTUAL_ENV", "UV_*"],
         installPaths: ["/usr/local/lib", "/usr/local/bin", "/usr/lib/python3", "/opt/venv"])
+
+    private static let uv = python("uv")
+    private static let pipenv = python("pipenv")
+    private static let poetry = python("poetry")
 
     private static func python(_ name: String) -> PackageManagerFiles {
         let files: [String]

@@ -10,9 +10,9 @@ public struct ScriptEffects: Hashable, Sendable {
     public let stateLeaks: [StateLeak]
     /// Files and folders it reads, in source order; implicit package-manager
     /// configuration comes right after the command that reads it.
-    public let reads: [PathEffect]
+    public let reads: PathEffects
     /// Files and folders it writes, creates, deletes or changes the attributes of.
-    public let writes: [PathEffect]
+    public let writes: PathEffects
     /// The programs it runs (wrappers such as `sudo`, `env`, `xargs` and `sh -c` seen
     /// through; shell builtins apart), in source order.
     public let programs: [ProgramCall]
@@ -27,7 +27,7 @@ public struct ScriptEffects: Hashable, Sendable {
 
     /// Creates the effects of a script.
     public init(
-        stateLeaks: [StateLeak], reads: [PathEffect], writes: [PathEffect], programs: [ProgramCall],
+        stateLeaks: [StateLeak], reads: PathEffects, writes: PathEffects, programs: [ProgramCall],
         environmentReads: [String], isComplete: Bool
     ) {
         self.stateLeaks = stateLeaks
@@ -47,6 +47,84 @@ public struct ScriptEffects: Hashable, Sendable {
 
     /// Whether some write may lie in `folder` or contain it.
     public func mayWrite(_ folder: ImagePath) -> Bool { writes.contains { $0.mayOverlap(folder) } }
+}
+
+/// The files and folders a script reads or writes, in source order.
+///
+/// A package manager reads and writes the same few dozen configuration and system
+/// paths on every call; those come from one table per package manager
+/// (``PackageManagerFiles``), shared by every command that runs it, with only the
+/// command's range stored per call. A file of thousands of `apt-get` RUNs would
+/// otherwise hold about 40 copies of the table's paths per RUN.
+public struct PathEffects: RandomAccessCollection, Hashable, Sendable, ExpressibleByArrayLiteral {
+    private enum Segment: Sendable {
+        case one(PathEffect)
+        /// A shared table's effects, each reported at `range`.
+        case shared([PathEffect], range: Range<Int>)
+    }
+
+    private var segments: [Segment] = []
+    /// The position of each segment's first effect; left empty while every segment is
+    /// one effect (positions are then segment indices).
+    private var segmentStarts: [Int] = []
+    public private(set) var endIndex = 0
+
+    /// No effects.
+    public init() {}
+
+    /// These effects, in order.
+    public init(_ effects: [PathEffect]) {
+        segments = effects.map { .one($0) }
+        endIndex = effects.count
+    }
+
+    public init(arrayLiteral effects: PathEffect...) { self.init(effects) }
+
+    public var startIndex: Int { 0 }
+
+    public subscript(position: Int) -> PathEffect {
+        guard !segmentStarts.isEmpty else { return Self.effect(segments[position], at: 0) }
+        // The last segment starting at or before `position`.
+        var low = 0
+        var high = segmentStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if segmentStarts[middle] <= position { low = middle } else { high = middle - 1 }
+        }
+        return Self.effect(segments[low], at: position - segmentStarts[low])
+    }
+
+    private static func effect(_ segment: Segment, at offset: Int) -> PathEffect {
+        switch segment {
+        case .one(let effect):
+            return effect
+        case .shared(let table, let range):
+            return table[offset].reported(at: range)
+        }
+    }
+
+    /// Appends one effect.
+    mutating func append(_ effect: PathEffect) {
+        if !segmentStarts.isEmpty { segmentStarts.append(endIndex) }
+        segments.append(.one(effect))
+        endIndex += 1
+    }
+
+    /// Appends every effect of a shared table, each reported at `range`.
+    mutating func append(contentsOf table: [PathEffect], reportedAt range: Range<Int>) {
+        guard !table.isEmpty else { return }
+        if segmentStarts.isEmpty { segmentStarts = Array(segments.indices) }
+        segmentStarts.append(endIndex)
+        segments.append(.shared(table, range: range))
+        endIndex += table.count
+    }
+
+    public static func == (left: PathEffects, right: PathEffects) -> Bool { left.elementsEqual(right) }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for effect in self { hasher.combine(effect) }
+    }
 }
 
 /// One file or folder a script reads or writes.
@@ -108,6 +186,11 @@ public struct PathEffect: Hashable, Sendable {
         self.pattern = pattern
         self.isResolved = isResolved
         self.range = range
+    }
+
+    /// The same effect, named by the bytes at `range`.
+    func reported(at range: Range<Int>) -> PathEffect {
+        PathEffect(reason: reason, path: path, pattern: pattern, isResolved: isResolved, range: range)
     }
 
     /// Whether the path may be `folder`, lie in it or contain it; true when unknown.

@@ -293,8 +293,8 @@ struct EffectsWalker {
 
     /// Maps a script offset to a Dockerfile offset, to anchor folders a `cd` made unknown.
     let sourceAnchor: (Range<Int>) -> Int
-    var reads: [PathEffect] = []
-    var writes: [PathEffect] = []
+    var reads = PathEffects()
+    var writes = PathEffects()
     var programs: [ProgramCall] = []
     var environmentReads: [String] = []
     var isComplete = true
@@ -690,19 +690,25 @@ struct EffectsWalker {
     ) {
         let range = script.override ?? view.command.range
         let home = homeFolder(state)
-        for path in files.systemPaths { appendImplicit(.packageManagerConfiguration, .absolute(path), range, isWrite: false) }
+        reads.append(contentsOf: files.systemPathReads, reportedAt: range)
         for path in files.homePaths { appendImplicit(.packageManagerConfiguration, home.appending(path), range, isWrite: false) }
         for file in files.workingDirectoryFiles {
             appendImplicit(.packageManagerConfiguration, state.workingDirectory.appending(file), range, isWrite: false)
         }
-        for name in files.environment where seenEnvironment.insert(name).inserted { environmentReads.append(name) }
+        if environmentReads.isEmpty {
+            // The table's own list, shared rather than copied (its names are distinct).
+            environmentReads = files.environment
+            seenEnvironment = Set(files.environment)
+        } else {
+            for name in files.environment where seenEnvironment.insert(name).inserted { environmentReads.append(name) }
+        }
         let arguments = Array(view.arguments)
         let installation = view.packageInstallation
         // An operating-system package manager changes system folders whatever its verb
         // (`dist-upgrade`, `remove`, `swap`, `update` refreshing its lists); a language
         // package manager, when it installs.
         if installation != nil || Self.systemPackageManagers.contains(view.name ?? "") {
-            for path in files.installPaths { appendImplicit(.installation, .absolute(path), range, isWrite: true) }
+            writes.append(contentsOf: files.installPathWrites, reportedAt: range)
         }
         // `-r`/`-c` lists, `-f`/`--file` Gemfiles and the like, and config-file options.
         let fileOptions: Set<String> = [

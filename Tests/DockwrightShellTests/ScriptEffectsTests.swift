@@ -15,7 +15,7 @@ import Testing
     }
 
     /// The resolved paths of effects with `reason`, as text (`/abs`, `~/x`, `@anchor/x`, `?pattern`).
-    static func paths(_ effects: [PathEffect], _ reason: PathEffect.Reason? = nil) -> [String] {
+    static func paths(_ effects: PathEffects, _ reason: PathEffect.Reason? = nil) -> [String] {
         effects.filter { reason == nil || $0.reason == reason }.map { effect in
             guard let path = effect.path else { return "?" + effect.pattern }
             switch path {
@@ -78,6 +78,28 @@ import Testing
             "apt-get install -y ./vendor/tool.deb curl libfoo/bookworm-backports && dpkg -i /tmp/x.deb && yum localinstall -y pkg.rpm && pip install dist/app-1.0-py3-none-any.whl requests && rpm --import RPM-GPG-KEY")
         #expect(Self.paths(effects.reads, .localPackage) == ["/app/vendor/tool.deb", "/tmp/x.deb", "/app/dist/app-1.0-py3-none-any.whl"])
         #expect(Self.paths(effects.reads, .keyring) == ["/app/RPM-GPG-KEY"])
+    }
+
+    /// Every call shares its package manager's table, but each of its paths is reported at
+    /// that call, in source order among the script's other paths.
+    @Test func packageManagerTablesAreReportedAtEachCall() {
+        let effects = Self.effects("apt-get update && touch /x && apt-get install -y curl && npm ci")
+        let writes = Array(effects.writes)
+        #expect(writes.count == effects.writes.count)
+        #expect(writes.indices.allSatisfy { effects.writes[$0] == writes[$0] })
+        let touched = writes.firstIndex { $0.path == .absolute("/x") }
+        let systemWrites = writes.indices.filter { writes[$0].path == .absolute("/usr/lib") }
+        #expect(systemWrites.count == 2)
+        #expect(touched.map { systemWrites[0] < $0 && $0 < systemWrites[1] } == true)
+        #expect(writes[systemWrites[0]].range != writes[systemWrites[1]].range)
+        let sources = effects.reads.filter { $0.path == .absolute("/etc/apt/sources.list") }
+        #expect(sources.count == 2 && sources[0].range != sources[1].range)
+        #expect(effects.reads.contains { $0.path == .absolute("/app/package.json") })
+        // The same effects listed one by one are equal, and hash the same.
+        #expect(PathEffects(Array(effects.reads)) == effects.reads)
+        #expect(PathEffects(Array(effects.reads)).hashValue == effects.reads.hashValue)
+        #expect(effects.environmentReads.filter { $0 == "DEBIAN_FRONTEND" }.count == 1)
+        #expect(effects.environmentReads.contains("NPM_CONFIG_*"))
     }
 
     @Test func packageManagersReadTheirConfiguration() {

@@ -240,7 +240,7 @@ private struct Situation {
     let run: InstructionSyntax
     let runIndex: Int
     let script: ShellScript
-    let workingDirectories: [Int: LayerOrdering.ImagePath]
+    let workingDirectories: WorkingDirectoryMap
 
     typealias ImagePath = LayerOrdering.ImagePath
 

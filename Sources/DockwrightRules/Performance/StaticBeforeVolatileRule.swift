@@ -167,7 +167,9 @@ private struct InstallRun {
 
     /// Whether the RUN's paths do not depend on its working directory.
     var ignoresWorkingDirectory: Bool {
-        (effects.reads + effects.writes).allSatisfy { $0.pattern.hasPrefix("/") || $0.pattern.hasPrefix("~") }
+        [effects.reads, effects.writes].allSatisfy { paths in
+            paths.allSatisfy { $0.pattern.hasPrefix("/") || $0.pattern.hasPrefix("~") }
+        }
     }
 }
 
@@ -207,7 +209,7 @@ private extension StaticBeforeVolatileRule {
     /// reported.
     func movePlan(
         for install: InstallRun, at index: Int, in stage: Stage, installs: [Int: InstallRun],
-        workingDirectories: [Int: LayerOrdering.ImagePath], _ context: RuleContext
+        workingDirectories: WorkingDirectoryMap, _ context: RuleContext
     ) -> MovePlan? {
         var moving = [install]
         // What moves along, bottom up: install RUNs and the ENVs and ARGs they read.

@@ -206,7 +206,7 @@ private struct Situation {
     let run: InstructionSyntax
     let runIndex: Int
     let script: ShellScript
-    let workingDirectories: [Int: LayerOrdering.ImagePath]
+    let workingDirectories: WorkingDirectoryTable
 
     typealias ImagePath = LayerOrdering.ImagePath
 

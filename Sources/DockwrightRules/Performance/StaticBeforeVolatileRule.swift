@@ -192,7 +192,7 @@ private extension StaticBeforeVolatileRule {
     /// COPY of the build context: then nothing is reported.
     func movePlan(
         for install: InstallRun, at index: Int, in stage: Stage, installs: [Int: InstallRun],
-        workingDirectories: [Int: LayerOrdering.ImagePath], _ context: RuleContext
+        workingDirectories: WorkingDirectoryTable, _ context: RuleContext
     ) -> MovePlan? {
         var moving = [install]
         var target: MovePlan?

@@ -18,7 +18,7 @@ public final class DockerfileModel: Sendable {
     private let runScriptsFact = LazyFact<[RunScript]>()
     private let scriptIndexByStartFact = LazyFact<[Int: Int]>()
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
-    private let workingDirectoriesFact = LazyFact<WorkingDirectoryMap>()
+    private let workingDirectoriesFact = LazyFact<WorkingDirectoryTable>()
     private let effectsFact = LazyFact<[LazyFact<ScriptEffects>]>()
     private let baseImagesFact = LazyFact<[BaseImage]>()
     private let stagesReachingAnImageFact = LazyFact<Set<Int>>()
@@ -111,7 +111,7 @@ public final class DockerfileModel: Sendable {
     }
 
     /// ``workingDirectory(before:)`` of every top-level instruction, by start offset.
-    public var workingDirectories: WorkingDirectoryMap {
+    public var workingDirectories: WorkingDirectoryTable {
         workingDirectoriesFact.value { WorkingDirectories.compute(stages) }
     }
 
@@ -186,13 +186,13 @@ public final class DockerfileModel: Sendable {
     /// Every simple command of every parsed POSIX script (RUN and `ONBUILD RUN`,
     /// heredoc bodies included), in source order, with the variables its RUN sees.
     /// PowerShell and cmd scripts and scripts that do not parse have none.
-    public var scriptCommands: [ScriptCommand] { scriptCommandsFact.value { ScriptCommandIndex(self) }.all }
+    public var scriptCommands: ScriptCommands { scriptCommandsFact.value { ScriptCommandIndex(self) }.all }
 
     /// The commands of one RUN's script.
-    public func scriptCommands(of run: RunScript) -> [ScriptCommand] {
+    public func scriptCommands(of run: RunScript) -> ScriptCommands.SubSequence {
         let index = scriptCommandsFact.value { ScriptCommandIndex(self) }
-        guard let range = index.byRun[run.instruction.range.start] else { return [] }
-        return Array(index.all[range])
+        let range = index.byRun[run.instruction.range.start] ?? 0..<0
+        return index.all[range]
     }
 
     /// Where to insert a new instruction that must run just before `instruction`: the

@@ -12,8 +12,8 @@ package enum WorkingDirectories {
     /// on another starts where that one ended, after the base stage's `ONBUILD WORKDIR`
     /// triggers, which BuildKit runs in the stages built on it. A WORKDIR naming a
     /// variable the file does not define starts a folder of its own (anchored there).
-    static func compute(_ graph: StageGraph) -> WorkingDirectoryMap {
-        var result = WorkingDirectoryMap()
+    static func compute(_ graph: StageGraph) -> WorkingDirectoryTable {
+        var table = WorkingDirectoryTable()
         var stageEnds: [ImagePath] = []
         let scope = graph.argScope
         for stage in graph.stages {
@@ -27,14 +27,14 @@ package enum WorkingDirectories {
                 }
             }
             for instruction in stage.instructions {
-                result.append(current, at: instruction.range.start)
+                table.append(instruction.range.start, current)
                 guard instruction.kind == .workdir else { continue }
                 let environment = scope.variables(before: instruction) ?? [:]
                 current = changed(current, by: instruction, environment: environment, scope: scope)
             }
             stageEnds.append(current)
         }
-        return result
+        return table
     }
 
     /// A path word of `instruction` (a WORKDIR or a COPY destination) with the ARG and
@@ -67,35 +67,38 @@ package enum WorkingDirectories {
     }
 }
 
-/// The WORKDIR in effect before each top-level instruction, by start offset
-/// (``DockerfileModel/workingDirectories``).
-///
-/// Instructions are recorded in source order, so their starts form one sorted array,
-/// and each points at its folder in a list that holds a run of equal folders once: a
-/// file of many stages keeps 12 bytes per instruction instead of a dictionary entry
-/// and a copy of the path.
-public struct WorkingDirectoryMap: Sendable {
+/// The WORKDIR in effect before each top-level instruction of a stage, by the
+/// instruction's start offset: the offsets in order, and the folder only where it
+/// changes. A dictionary of every instruction's folder cost a large file 90 bytes a line.
+public struct WorkingDirectoryTable: Sendable {
+    /// The start offset of every top-level instruction of every stage, in file order.
     private var starts: [Int] = []
-    private var folderIndices: [UInt32] = []
-    private var folders: [ImagePath] = []
+    /// Where the folder changes: the index in ``starts`` from which `path` holds.
+    private var changes: [(first: Int, path: ImagePath)] = []
 
-    /// Records `folder` for the instruction starting at `start`, after every earlier one.
-    mutating func append(_ folder: ImagePath, at start: Int) {
-        if folders.last != folder { folders.append(folder) }
+    /// Records the folder in effect before the instruction at `start`, after those before it.
+    mutating func append(_ start: Int, _ path: ImagePath) {
+        if changes.last?.path != path { changes.append((starts.count, path)) }
         starts.append(start)
-        folderIndices.append(UInt32(folders.count - 1))
     }
 
-    /// The folder before the instruction starting at `start`; nil for an offset where no
-    /// top-level instruction starts.
-    public subscript(start: Int) -> ImagePath? {
+    /// The folder before the top-level instruction starting at `offset`; nil when no
+    /// instruction of a stage starts there (instructions before the first FROM, triggers).
+    public subscript(offset: Int) -> ImagePath? {
         var low = 0
         var high = starts.count
         while low < high {
             let middle = (low + high) / 2
-            if starts[middle] < start { low = middle + 1 } else { high = middle }
+            if starts[middle] < offset { low = middle + 1 } else { high = middle }
         }
-        guard low < starts.count, starts[low] == start else { return nil }
-        return folders[Int(folderIndices[low])]
+        guard low < starts.count, starts[low] == offset else { return nil }
+        let index = low
+        low = 0
+        high = changes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if changes[middle].first <= index { low = middle + 1 } else { high = middle }
+        }
+        return changes[low - 1].path
     }
 }

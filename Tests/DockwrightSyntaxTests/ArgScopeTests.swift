@@ -272,8 +272,8 @@ struct ArgScopeTests {
         for index in 0..<3_000 { text += "ENV E\(index)=\(index)\nARG A\(index)=$E\(index)\n" }
         text += "FROM base\nRUN true\n"
         let fixture = Fixture(text)
-        let assignments = fixture.scope.history.assignments.values.reduce(0) { $0 + $1.count }
-        let declarations = fixture.scope.history.declarations.values.reduce(0) { $0 + $1.count }
+        let assignments = fixture.scope.history.assignmentCount
+        let declarations = fixture.scope.history.declarationCount
         #expect(assignments == 1 + 6_000)
         #expect(declarations == 1 + 3_000)
         let last = try #require(fixture.scope.variables(before: fixture.syntax.instructions.last!))

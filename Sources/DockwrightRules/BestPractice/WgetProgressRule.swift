@@ -110,7 +110,7 @@ public struct WgetProgressRule: Rule {
 private extension WgetProgressRule {
     /// Where each stage first installs GNU `wget` (`apk add … wget`), by stage index: one
     /// walk, so a file with many `wget`s stays linear.
-    static func firstGNUWgetInstalls(in commands: [ScriptCommand]) -> [Int: Int] {
+    static func firstGNUWgetInstalls(in commands: ScriptCommands) -> [Int: Int] {
         var found: [Int: Int] = [:]
         for command in commands where command.name == "apk" && command.view.subcommand == "add"
             && command.view.positionalArguments.contains("wget") {

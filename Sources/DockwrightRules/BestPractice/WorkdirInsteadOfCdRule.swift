@@ -89,7 +89,7 @@ public struct WorkdirInsteadOfCdRule: Rule {
 
 private extension WorkdirInsteadOfCdRule {
     /// Whether every command after `index` in the same RUN removes files.
-    static func onlyCleanupFollows(_ index: Int, in commands: [ScriptCommand]) -> Bool {
+    static func onlyCleanupFollows(_ index: Int, in commands: ScriptCommands) -> Bool {
         let run = commands[index].run.instruction.range.start
         var next = index + 1
         var sawCleanup = false

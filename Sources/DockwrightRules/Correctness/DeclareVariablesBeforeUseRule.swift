@@ -207,31 +207,59 @@ private extension DeclareVariablesBeforeUseRule {
         return words
     }
 
-    /// The names the file declares, by kind.
-    struct FileNames {
-        /// Names of ARGs before the first FROM.
-        let globalArguments: Set<String>
-        /// Names of ARGs inside stages, with the stages that declare them.
-        let stageArguments: [String: Set<Int>]
-        /// ENV keys, with the stages that set them.
-        let environmentKeys: [String: Set<Int>]
+    /// The names the file declares, by kind: read only to explain an undefined name,
+    /// so built on the first one. A file of many ENV lines and no undefined variable
+    /// never pays for a table of its keys.
+    final class FileNames {
+        /// The names of a kind, each with the stages that declare it: one number for
+        /// the common name declared in one stage, a set only for names in several.
+        struct StagesByName {
+            private var onlyStage: [String: Int] = [:]
+            private var severalStages: [String: Set<Int>] = [:]
 
-        init(_ context: RuleContext) {
-            let scope = context.stages.argScope
-            globalArguments = scope.globalArgumentNames
-            var arguments: [String: Set<Int>] = [:]
-            for declaration in scope.stageDeclarations {
-                if let stage = declaration.stageIndex { arguments[declaration.name, default: []].insert(stage) }
+            mutating func insert(_ name: String, stage: Int) {
+                if let several = severalStages[name] {
+                    severalStages[name] = several.union([stage])
+                } else if let only = onlyStage[name], only != stage {
+                    onlyStage[name] = nil
+                    severalStages[name] = [only, stage]
+                } else {
+                    onlyStage[name] = stage
+                }
             }
-            stageArguments = arguments
-            var keys: [String: Set<Int>] = [:]
+
+            func contains(_ name: String) -> Bool { onlyStage[name] != nil || severalStages[name] != nil }
+
+            func contains(_ name: String, inStage stage: Int) -> Bool {
+                onlyStage[name] == stage || severalStages[name]?.contains(stage) == true
+            }
+        }
+
+        private let context: RuleContext
+        /// Names of ARGs before the first FROM.
+        private(set) lazy var globalArguments: Set<String> = context.stages.argScope.globalArgumentNames
+        /// Names of ARGs inside stages, with the stages that declare them.
+        private(set) lazy var stageArguments: StagesByName = {
+            var arguments = StagesByName()
+            for declaration in context.stages.argScope.stageDeclarations {
+                if let stage = declaration.stageIndex { arguments.insert(declaration.name, stage: stage) }
+            }
+            return arguments
+        }()
+        /// ENV keys, with the stages that set them.
+        private(set) lazy var environmentKeys: StagesByName = {
+            var keys = StagesByName()
             for stage in context.stages.stages {
                 for instruction in stage.instructions where instruction.kind == .env {
                     guard case .keyValuePairs(let pairs, _) = instruction.arguments else { continue }
-                    for pair in pairs { keys[pair.key.text, default: []].insert(stage.index) }
+                    for pair in pairs { keys.insert(pair.key.text, stage: stage.index) }
                 }
             }
-            environmentKeys = keys
+            return keys
+        }()
+
+        init(_ context: RuleContext) {
+            self.context = context
         }
     }
 
@@ -266,16 +294,15 @@ private extension DeclareVariablesBeforeUseRule {
             if ArgScope.platformArgumentNames.contains(name) {
                 return ("; platform ARGs must be declared in the stage: add `ARG \(name)` after the FROM", true)
             }
-            let argumentStages = file.stageArguments[name] ?? []
-            let environmentStages = file.environmentKeys[name] ?? []
-            if argumentStages.contains(stageIndex) || environmentStages.contains(stageIndex) {
+            if file.stageArguments.contains(name, inStage: stageIndex)
+                || file.environmentKeys.contains(name, inStage: stageIndex) {
                 // Often `ENV X=$X:/more`, appending to the image's value.
                 return ("; it is only declared later in this stage: declare it before this instruction", false)
             }
-            if !argumentStages.isEmpty {
+            if file.stageArguments.contains(name) {
                 return ("; it is declared by an ARG of another stage only: declare it in this stage", true)
             }
-            if !environmentStages.isEmpty {
+            if file.environmentKeys.contains(name) {
                 return ("; it is set by ENV in another stage only", false)
             }
             return ("; declare it with ARG or ENV before this instruction", false)
@@ -287,7 +314,7 @@ private extension DeclareVariablesBeforeUseRule {
         /// for `APP_HOME`; not `GOPATH` for `PATH`, `HOME` for `ROLE` or `GID` for `UID`).
         func isLikelyTypo(_ name: String, of suggestion: String) -> Bool {
             let isKnown = suggestion == "PATH" || file.globalArguments.contains(suggestion)
-                || file.stageArguments[suggestion] != nil || file.environmentKeys[suggestion] != nil
+                || file.stageArguments.contains(suggestion) || file.environmentKeys.contains(suggestion)
             let a = Array(name.unicodeScalars)
             let b = Array(suggestion.unicodeScalars)
             guard isKnown, min(a.count, b.count) >= 4 else { return false }

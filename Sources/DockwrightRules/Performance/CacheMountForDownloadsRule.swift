@@ -290,7 +290,7 @@ private extension CacheMountForDownloadsRule {
 
     /// The edits that take out the cleanup of the mounted caches: cleanup commands,
     /// `rm` of paths inside them, and flags that turn the cache off.
-    static func cleanups(in script: ShellScript, commands: [ScriptCommand], caches: [CacheUse],
+    static func cleanups(in script: ShellScript, commands: ScriptCommands.SubSequence, caches: [CacheUse],
                          context: RuleContext) -> Cleanups {
         var result = Cleanups()
         let tools = Set(caches.map(\.tool))

@@ -240,7 +240,7 @@ private struct Situation {
     let run: InstructionSyntax
     let runIndex: Int
     let script: ShellScript
-    let workingDirectories: WorkingDirectoryMap
+    let workingDirectories: WorkingDirectoryTable
 
     typealias ImagePath = LayerOrdering.ImagePath
 

@@ -209,7 +209,7 @@ private extension StaticBeforeVolatileRule {
     /// reported.
     func movePlan(
         for install: InstallRun, at index: Int, in stage: Stage, installs: [Int: InstallRun],
-        workingDirectories: WorkingDirectoryMap, _ context: RuleContext
+        workingDirectories: WorkingDirectoryTable, _ context: RuleContext
     ) -> MovePlan? {
         var moving = [install]
         // What moves along, bottom up: install RUNs and the ENVs and ARGs they read.

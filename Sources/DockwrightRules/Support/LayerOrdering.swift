@@ -156,7 +156,7 @@ enum LayerOrdering {
 
     /// The WORKDIR in effect before each instruction of every stage, keyed by the
     /// instruction's start offset (the model's ``DockerfileModel/workingDirectories``).
-    static func workingDirectories(_ context: RuleContext) -> WorkingDirectoryMap { context.model.workingDirectories }
+    static func workingDirectories(_ context: RuleContext) -> WorkingDirectoryTable { context.model.workingDirectories }
 
     /// Where a COPY or ADD puts its files: the destination folder, resolved against the
     /// WORKDIR in effect.

@@ -158,8 +158,7 @@ public struct ArgScope: Sendable {
         stageNames = builder.stageNames
         baseExpansions = builder.baseExpansions
         baseStageIndices = builder.baseStageIndices
-        history = VariableHistory(
-            assignments: builder.assignments, declarations: builder.declarations, scopes: builder.scopes)
+        history = builder.recorder.history(scopes: builder.scopes)
         instructionTimes = builder.instructionTimes
         globalEndTime = builder.globalEndTime
     }
@@ -211,7 +210,7 @@ public struct ArgScope: Sendable {
     }
 
     /// The index in ``instructions`` of the instruction that starts at `offset`.
-    private func instructionIndex(startingAt offset: Int) -> Int? {
+    func instructionIndex(startingAt offset: Int) -> Int? {
         var low = 0
         var high = instructions.count
         while low < high {
@@ -285,8 +284,7 @@ private struct Builder {
     var failures: [ArgScope.ExpansionFailure] = []
     var baseExpansions: [VariableExpansion?] = []
     var baseStageIndices: [Int?] = []
-    var assignments: [String: [VariableHistory.Assignment]] = [:]
-    var declarations: [String: [Int]] = [:]
+    var recorder = VariableHistory.Recorder()
     var scopes: [VariableHistory.Scope] = []
     var instructionTimes: [Int]
     var globalEndTime = 0
@@ -428,8 +426,8 @@ private struct Builder {
         _ name: String, value: String?, declares: Bool, in scope: inout Running, advancesClock: Bool = true
     ) {
         scope.set(name, value: value, declares: declares)
-        if let value { assignments[name, default: []].append(VariableHistory.Assignment(time: clock, value: value)) }
-        if declares { declarations[name, default: []].append(clock) }
+        if let value { recorder.assign(name, value: value, time: clock) }
+        if declares { recorder.declare(name, time: clock) }
         if advancesClock { clock += 1 }
     }
 

@@ -20,7 +20,6 @@ public struct StageGraph: Sendable {
     /// is no stage or the target names no stage.
     public let finalStageIndex: Int?
 
-    private let stageByOffset: [Int: Int]
     /// Every stage name to its stage, the last of a duplicated name winning (the map
     /// BuildKit looks `--from` names up in).
     private let stagesByName: [String: Int]
@@ -42,14 +41,10 @@ public struct StageGraph: Sendable {
         globalInstructions = Array(instructions[..<(argScope.stageStarts.first ?? instructions.count)])
 
         var byName: [String: Int] = [:]
-        var byOffset: [Int: Int] = [:]
-        for (index, start) in argScope.stageStarts.enumerated() {
-            if let name = argScope.stageNames[index] { byName[name] = index }
-            let end = index + 1 < argScope.stageStarts.count ? argScope.stageStarts[index + 1] : instructions.count
-            for instruction in instructions[start..<end] { byOffset[instruction.range.start] = index }
+        for (index, name) in argScope.stageNames.enumerated() {
+            if let name { byName[name] = index }
         }
         stagesByName = byName
-        stageByOffset = byOffset
 
         var builder = StageBuilder(
             source: syntax.source, argScope: argScope, stagesByName: byName)
@@ -77,8 +72,14 @@ public struct StageGraph: Sendable {
 
     /// The stage an instruction belongs to (a FROM belongs to the stage it starts);
     /// nil for instructions before the first FROM and for ONBUILD triggers.
+    ///
+    /// Two binary searches (the instruction by its start, then the last FROM before it)
+    /// rather than a table of every instruction, which cost a large file 35 bytes a line.
     public func stage(containing instruction: InstructionSyntax) -> Stage? {
-        stageByOffset[instruction.range.start].map { stages[$0] }
+        guard let index = argScope.instructionIndex(startingAt: instruction.range.start),
+              let stage = VariableHistory.lastIndex(in: argScope.stageStarts, before: index + 1, time: { $0 })
+        else { return nil }
+        return stages[stage]
     }
 
     /// The stages a stage reads from directly: its base stage, then its `--from`

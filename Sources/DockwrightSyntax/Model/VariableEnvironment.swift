@@ -97,20 +97,19 @@ public struct VariableEnvironment: Sendable, VariableValues, ExpressibleByDictio
     }
 }
 
-/// Every value ARG and ENV give in a file, kept once: for each name, its assignments
-/// in time order, and for each scope (the global ARGs, then each stage) where it
-/// starts and what it inherits. ``VariableEnvironment`` reads it at a point in time.
+/// Every value ARG and ENV give in a file, kept once: one table of assignments and
+/// one of ARG declarations, each grouped by name and in time order within a name, and
+/// for each scope (the global ARGs, then each stage) where it starts and what it
+/// inherits. ``VariableEnvironment`` reads it at a point in time.
+///
+/// Flat on purpose: a file of 360,000 `ENV` lines has as many names, and an array (and
+/// a dictionary entry) per name cost twice what the assignments themselves do. Here a
+/// name costs one entry in ``nameNumbers`` and an assignment an element of two arrays.
 ///
 /// A "time" is a step of ``ArgScope``'s walk: every ARG name, ENV instruction and
 /// ONBUILD trigger it applies takes the next one, and an instruction sees what was
 /// assigned before its own time.
 final class VariableHistory: Sendable {
-    /// One assignment to a name.
-    struct Assignment: Sendable {
-        let time: Int
-        let value: String
-    }
-
     /// What a scope starts from: a value and whether an ARG declared the name.
     struct Inherited: Sendable {
         let value: String?
@@ -123,28 +122,114 @@ final class VariableHistory: Sendable {
         let inherited: PersistentMap<String, Inherited>
     }
 
-    let assignments: [String: [Assignment]]
-    let declarations: [String: [Int]]
+    /// The history as the walk records it, in time order, before it is grouped by name.
+    struct Recorder {
+        private(set) var nameNumbers: [String: Int] = [:]
+        private var assignedNames: [Int32] = []
+        private var assignmentTimes: [Int32] = []
+        private var assignmentValues: [String] = []
+        private var declaredNames: [Int32] = []
+        private var declarationTimes: [Int32] = []
+
+        private mutating func number(of name: String) -> Int32 {
+            if let number = nameNumbers[name] { return Int32(truncatingIfNeeded: number) }
+            let number = nameNumbers.count
+            nameNumbers[name] = number
+            return Int32(truncatingIfNeeded: number)
+        }
+
+        mutating func assign(_ name: String, value: String, time: Int) {
+            assignedNames.append(number(of: name))
+            assignmentTimes.append(Int32(truncatingIfNeeded: time))
+            assignmentValues.append(value)
+        }
+
+        mutating func declare(_ name: String, time: Int) {
+            declaredNames.append(number(of: name))
+            declarationTimes.append(Int32(truncatingIfNeeded: time))
+        }
+
+        /// The tables grouped by name (a stable counting sort: times stay in order).
+        func history(scopes: [Scope]) -> VariableHistory {
+            let nameCount = nameNumbers.count
+            let assignmentStarts = Self.groupStarts(of: assignedNames, nameCount: nameCount)
+            let assignmentOrder = Self.groupedOrder(of: assignedNames, starts: assignmentStarts)
+            let declarationStarts = Self.groupStarts(of: declaredNames, nameCount: nameCount)
+            let declarationOrder = Self.groupedOrder(of: declaredNames, starts: declarationStarts)
+            return VariableHistory(
+                nameNumbers: nameNumbers, assignmentStarts: assignmentStarts,
+                assignmentTimes: assignmentOrder.map { assignmentTimes[$0] },
+                assignmentValues: assignmentOrder.map { assignmentValues[$0] },
+                declarationStarts: declarationStarts, declarationTimes: declarationOrder.map { declarationTimes[$0] },
+                scopes: scopes)
+        }
+
+        /// For each name number, where its group starts; one more element ends the last.
+        private static func groupStarts(of names: [Int32], nameCount: Int) -> [Int32] {
+            var starts = [Int32](repeating: 0, count: nameCount + 1)
+            for name in names { starts[Int(name) + 1] += 1 }
+            for index in 0..<nameCount { starts[index + 1] += starts[index] }
+            return starts
+        }
+
+        /// The indices of `names`, grouped by name, in their order within a name.
+        private static func groupedOrder(of names: [Int32], starts: [Int32]) -> [Int] {
+            var next = starts
+            var order = [Int](repeating: 0, count: names.count)
+            for (index, name) in names.enumerated() {
+                order[Int(next[Int(name)])] = index
+                next[Int(name)] += 1
+            }
+            return order
+        }
+    }
+
+    /// Each name assigned or declared, numbered.
+    private let nameNumbers: [String: Int]
+    /// The assignments of name `n` are at `assignmentStarts[n]..<assignmentStarts[n + 1]`.
+    private let assignmentStarts: [Int32]
+    private let assignmentTimes: [Int32]
+    private let assignmentValues: [String]
+    /// The declarations of name `n` are at `declarationStarts[n]..<declarationStarts[n + 1]`.
+    private let declarationStarts: [Int32]
+    private let declarationTimes: [Int32]
     let scopes: [Scope]
 
-    init(assignments: [String: [Assignment]], declarations: [String: [Int]], scopes: [Scope]) {
-        self.assignments = assignments
-        self.declarations = declarations
+    private init(
+        nameNumbers: [String: Int], assignmentStarts: [Int32], assignmentTimes: [Int32], assignmentValues: [String],
+        declarationStarts: [Int32], declarationTimes: [Int32], scopes: [Scope]
+    ) {
+        self.nameNumbers = nameNumbers
+        self.assignmentStarts = assignmentStarts
+        self.assignmentTimes = assignmentTimes
+        self.assignmentValues = assignmentValues
+        self.declarationStarts = declarationStarts
+        self.declarationTimes = declarationTimes
         self.scopes = scopes
     }
 
+    /// How many assignments the file makes, each kept once.
+    var assignmentCount: Int { assignmentTimes.count }
+    /// How many ARG names the file declares, each kept once.
+    var declarationCount: Int { declarationTimes.count }
+
     func value(of name: String, scope: Int, before time: Int) -> String? {
-        let start = scopes[scope].startTime
-        if let list = assignments[name], let index = Self.lastIndex(in: list, before: time, time: \.time),
-           list[index].time >= start {
-            return list[index].value
+        if let number = nameNumbers[name],
+           let index = Self.lastIndex(
+               in: assignmentTimes, from: Int(assignmentStarts[number]), to: Int(assignmentStarts[number + 1]),
+               before: time),
+           Int(assignmentTimes[index]) >= scopes[scope].startTime {
+            return assignmentValues[index]
         }
         return scopes[scope].inherited[name]?.value
     }
 
     func isDeclared(_ name: String, scope: Int, before time: Int) -> Bool {
-        if let list = declarations[name], let index = Self.lastIndex(in: list, before: time, time: { $0 }),
-           list[index] >= scopes[scope].startTime {
+        if let number = nameNumbers[name],
+           let index = Self.lastIndex(
+               in: declarationTimes, from: Int(declarationStarts[number]), to: Int(declarationStarts[number + 1]),
+               before: time),
+           Int(declarationTimes[index]) >= scopes[scope].startTime {
             return true
         }
         return scopes[scope].inherited[name]?.isDeclared == true
@@ -155,7 +240,7 @@ final class VariableHistory: Sendable {
         scopes[scope].inherited.forEach { name, inherited in
             if let value = inherited.value { result[name] = value }
         }
-        for name in assignments.keys {
+        for name in nameNumbers.keys {
             if let value = value(of: name, scope: scope, before: time) { result[name] = value }
         }
         return result
@@ -166,8 +251,19 @@ final class VariableHistory: Sendable {
         scopes[scope].inherited.forEach { name, inherited in
             if inherited.isDeclared { result.insert(name) }
         }
-        for name in declarations.keys where isDeclared(name, scope: scope, before: time) { result.insert(name) }
+        for name in nameNumbers.keys where isDeclared(name, scope: scope, before: time) { result.insert(name) }
         return result
+    }
+
+    /// The index in `times[start..<end]` of the last time before `time`, by binary search.
+    private static func lastIndex(in times: [Int32], from start: Int, to end: Int, before time: Int) -> Int? {
+        var low = start
+        var high = end
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(times[middle]) < time { low = middle + 1 } else { high = middle }
+        }
+        return low == start ? nil : low - 1
     }
 
     /// The index of the last element whose time is before `time`, by binary search.

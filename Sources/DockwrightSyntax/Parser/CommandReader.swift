@@ -130,6 +130,7 @@ struct CommandReader {
             return .keyValuePairs([pair], isLegacyForm: true)
         }
         var pairs: [KeyValuePair] = []
+        pairs.reserveCapacity(words.count)
         for word in words {
             guard let equalsIndex = word.bytes.firstIndex(of: equals) else {
                 errors.append(SyntaxError(

@@ -35,6 +35,17 @@ public struct KeyValuePair: Hashable, Sendable {
     public let key: Token
     /// The value as written (quotes kept).
     public let value: Token
+    /// Whether the pair is `key=value` rather than the legacy `key value`; a flag rather
+    /// than the separator's string, since a large file holds a pair per ENV line.
+    private let hasEquals: Bool
+
     /// `=` for `key=value`, empty for the legacy form.
-    public let separator: String
+    public var separator: String { hasEquals ? "=" : "" }
+
+    /// Creates a pair; `separator` is `=` or empty.
+    init(key: Token, value: Token, separator: String) {
+        self.key = key
+        self.value = value
+        hasEquals = separator == "="
+    }
 }

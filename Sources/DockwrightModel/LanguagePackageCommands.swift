@@ -32,15 +32,18 @@ extension ScriptCommand {
     /// `uv pip install` and looks through wrappers such as `sudo`.
     public var pipInstall: (LanguageInstall, PipLauncher)? {
         guard let name else { return nil }
+        let isPip = name == "pip" || (name.hasPrefix("pip") && name.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." }))
+        let isPython = name.hasPrefix("python") && name.dropFirst(6).allSatisfy({ $0.isNumber || $0 == "." })
+        // Expanding the arguments costs more than the names: only for a name that can install.
+        guard isPip || isPython || name == "pipx" || name == "uv" else { return nil }
         let arguments = expandedArguments
         var start = 0
         let launcher: PipLauncher
-        if name == "pip" || (name.hasPrefix("pip") && name.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." })) {
+        if isPip {
             launcher = .pip
         } else if name == "pipx" {
             launcher = .pipx
-        } else if name.hasPrefix("python"), name.dropFirst(6).allSatisfy({ $0.isNumber || $0 == "." }),
-                  arguments.count > 1, arguments[0].value == "-m", arguments[1].value == "pip" {
+        } else if isPython, arguments.count > 1, arguments[0].value == "-m", arguments[1].value == "pip" {
             launcher = .pip
             start = 2
         } else if name == "uv", arguments.first?.value == "pip" {

@@ -10,32 +10,34 @@ enum MachineFormats {
     /// rule name, its documentation and the fix: one object per finding of a file.
     static func jsonObjects(_ result: LintResult) -> [String] {
         result.diagnostics.map { diagnostic -> String in
-            // Appended into one string: a report has a line per finding, and joining
-            // an array of fields per finding cost more than the rules that found it.
+            // Appended into one string, quoted strings in place: a report has a line per
+            // finding, and joining an array of fields, or a quoted copy of each string,
+            // per finding cost more than the rules that found it.
             var object = "{\"file\": "
-            object += string(diagnostic.path)
+            object.reserveCapacity(256 + diagnostic.message.utf8.count + diagnostic.path.utf8.count)
+            appendString(diagnostic.path, to: &object)
             object += ", \"line\": \(diagnostic.start.line), \"column\": \(diagnostic.start.column)"
             object += ", \"endLine\": \(diagnostic.end.line), \"endColumn\": \(diagnostic.end.column)"
             object += ", \"code\": "
-            object += string(diagnostic.code)
+            appendString(diagnostic.code, to: &object)
             object += ", \"name\": "
-            object += string(diagnostic.name)
+            appendString(diagnostic.name, to: &object)
             object += ", \"level\": "
-            object += string(diagnostic.severity.rawValue)
+            appendString(diagnostic.severity.rawValue, to: &object)
             object += ", \"message\": "
-            object += string(diagnostic.message)
+            appendString(diagnostic.message, to: &object)
             object += ", \"url\": "
-            object += string(diagnostic.url)
+            appendString(diagnostic.url, to: &object)
             if let fix = diagnostic.fix {
                 object += ", \"fix\": {\"title\": "
-                object += string(fix.title)
+                appendString(fix.title, to: &object)
                 object += ", \"applicability\": "
-                object += string(fix.applicability.rawValue)
+                appendString(fix.applicability.rawValue, to: &object)
                 object += ", \"edits\": ["
                 for (index, edit) in fix.edits.enumerated() {
                     if index > 0 { object += ", " }
                     object += "{\"start\": \(edit.range.start), \"end\": \(edit.range.end), \"content\": "
-                    object += string(edit.replacement)
+                    appendString(edit.replacement, to: &object)
                     object += "}"
                 }
                 object += "]}}"
@@ -242,6 +244,21 @@ enum MachineFormats {
 
     static func string(_ text: String) -> String {
         BuildKitDump.jsonString(text)
+    }
+
+    /// Appends `text` as a JSON string: in place when nothing in it needs an escape
+    /// (the common case), else ``string(_:)``'s escaped form.
+    static func appendString(_ text: String, to output: inout String) {
+        let isPlain = !text.utf8.contains { byte in
+            byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+        }
+        guard isPlain else {
+            output += string(text)
+            return
+        }
+        output += "\""
+        output += text
+        output += "\""
     }
 
     static func xml(_ text: String) -> String {

@@ -54,7 +54,19 @@ public struct CommandView: Hashable, Sendable {
     }
 
     /// The first positional argument, e.g. `install` in `apt-get -y install curl`.
-    public var subcommand: String? { positionalArguments.first }
+    public var subcommand: String? {
+        // The first of ``positionalArguments``, without building the others.
+        var flagsEnded = false
+        for word in arguments {
+            guard let value = word.literalValue else { continue }
+            if !flagsEnded && value == "--" {
+                flagsEnded = true
+                continue
+            }
+            if flagsEnded || !Self.isFlag(value) { return value }
+        }
+        return nil
+    }
 
     /// The flags given, by name: `-qy` gives `q` and `y`, `--yes` and `--yes=1` give `yes`.
     public var flagNames: Set<String> {

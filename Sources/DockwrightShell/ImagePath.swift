@@ -123,9 +123,20 @@ public enum ImagePath: Hashable, Sendable {
         }
     }
 
+    /// Whether a path component holds a glob character. Concrete overloads over the
+    /// UTF-8 bytes: the generic version walked Characters through witness tables, and
+    /// the layer rules ask it for every component of every path a RUN writes.
+    public static func hasGlob(_ text: String) -> Bool {
+        text.utf8.contains(where: isGlobByte)
+    }
+
     /// Whether a path component holds a glob character.
-    public static func hasGlob(_ text: some StringProtocol) -> Bool {
-        text.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+    public static func hasGlob(_ text: Substring) -> Bool {
+        text.utf8.contains(where: isGlobByte)
+    }
+
+    private static func isGlobByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[")
     }
 }
 

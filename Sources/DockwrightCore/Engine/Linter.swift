@@ -50,8 +50,9 @@ public struct Linter: Sendable {
 
     /// What the engine stamps on a rule's findings, read once from its description
     /// (copying the whole description, examples included, per rule and file showed in
-    /// profiles).
-    private struct Stamp: Sendable {
+    /// profiles). A class: the loop over the rules takes one reference per rule and
+    /// file instead of retaining each of its strings.
+    private final class Stamp: Sendable {
         let code: String
         let name: String
         /// The configured severity, overrides applied.
@@ -59,6 +60,15 @@ public struct Linter: Sendable {
         let summary: String
         let url: String
         let buildKitCheckName: String?
+
+        init(code: String, name: String, severity: Severity, summary: String, url: String, buildKitCheckName: String?) {
+            self.code = code
+            self.name = name
+            self.severity = severity
+            self.summary = summary
+            self.url = url
+            self.buildKitCheckName = buildKitCheckName
+        }
     }
 
     /// One stamp per rule, in the order of ``rules``.

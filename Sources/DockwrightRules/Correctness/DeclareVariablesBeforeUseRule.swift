@@ -102,6 +102,8 @@ public struct DeclareVariablesBeforeUseRule: Rule {
             for instruction in stage.instructions {
                 guard var environment = context.model.variables(before: instruction) else { continue }
                 for word in Self.words(of: instruction) {
+                    // A word with no `$` names no variable; only an ARG declaration needs its value.
+                    guard word.declaresArgument != nil || word.text.utf8.contains(UInt8(ascii: "$")) else { continue }
                     let expansion = scope.expander.evaluate(word.text, environment: environment)
                     for name in expansion.undefinedNames where !environment.isDeclaredArgument(name) {
                         // `ARG X=${X:-default}` is a deliberate idiom, not a mistake.

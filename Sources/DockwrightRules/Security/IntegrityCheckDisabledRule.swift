@@ -170,7 +170,8 @@ private extension IntegrityCheckDisabledRule {
         let view = command.view
         let words = Array(view.arguments)
         let name = view.name ?? ""
-        let positionals = view.positionalArguments
+        // Read for a few programs only; built per command, it cost more than the rest of the rule.
+        lazy var positionals = view.positionalArguments
         func previous(_ index: Int) -> ShellWord { index == 0 ? view.nameWord : words[index - 1] }
         func report(_ word: ShellWord, _ message: String, _ fix: Fix?) {
             violations.append(Violation(range: command.range(of: word), message: message, fix: fix))

@@ -122,7 +122,8 @@ public struct CacheRemovedInLaterLayerRule: Rule {
                 guard let run = context.runScript(of: instruction), let script = run.script else { continue }
                 // Where each cache is first filled in this RUN.
                 var firstFill: [Cache: Int] = [:]
-                for command in PackageManagerCommands.commands(in: script, of: run) {
+                let commands = PackageManagerCommands.commands(in: script, of: run)
+                for command in commands {
                     for cache in Cache.allCases where firstFill[cache] == nil && cache.isFilled(by: command) {
                         firstFill[cache] = command.view.command.range.lowerBound
                     }
@@ -141,7 +142,7 @@ public struct CacheRemovedInLaterLayerRule: Rule {
                         fix: fix(cleanup, filler: filler, cleaner: position, fillerRunsAsNonRoot: runsAsNonRoot[filler] ?? true,
                                  stage: stage, context: context)))
                 }
-                for cache in Self.filledCaches(by: script, of: run) { filled[cache] = position }
+                for cache in Self.filledCaches(by: script, of: run, commands: commands) { filled[cache] = position }
             }
         }
         return violations
@@ -167,11 +168,16 @@ private extension CacheRemovedInLaterLayerRule {
         /// The managers that use it.
         var managers: Set<PackageManager> {
             switch self {
-            case .aptLists: return [.aptGet, .apt, .aptitude]
-            case .apkIndex: return [.apk]
-            case .rpmCache: return [.yum, .dnf, .microdnf]
+            case .aptLists: return Self.aptManagers
+            case .apkIndex: return Self.apkManagers
+            case .rpmCache: return Self.rpmManagers
             }
         }
+
+        // Built once: the property is read per command and cache.
+        private static let aptManagers: Set<PackageManager> = [.aptGet, .apt, .aptitude]
+        private static let apkManagers: Set<PackageManager> = [.apk]
+        private static let rpmManagers: Set<PackageManager> = [.yum, .dnf, .microdnf]
 
         var title: String {
             switch self {
@@ -208,9 +214,8 @@ private extension CacheRemovedInLaterLayerRule {
     }
 
     /// The caches a script fills and leaves: a filling command that no cleanup follows.
-    static func filledCaches(by script: ShellScript, of run: RunScript) -> [Cache] {
-        let commands = PackageManagerCommands.commands(in: script, of: run)
-        return Cache.allCases.filter { cache in
+    static func filledCaches(by script: ShellScript, of run: RunScript, commands: [PackageManagerCommand]) -> [Cache] {
+        Cache.allCases.filter { cache in
             guard let last = commands.last(where: cache.isFilled(by:)),
                   !PackageManagerCommands.isCached(run, anyOf: cache.paths) else { return false }
             // A cleanup after the last filling command empties it in this layer.
@@ -233,12 +238,12 @@ private extension CacheRemovedInLaterLayerRule {
         for view in script.commands {
             let range = view.command.range
             let deletions = view.arguments.compactMap { deletionsByWord[$0.range.lowerBound] }
+            let paths = deletions.map { LayerWrites.absolutePath(of: $0, in: script) }
             for cache in Cache.allCases {
                 if isCleanAll(view, cache: cache) {
                     found.append(Cleanup(cache: cache, view: view, range: script.sourceRange(range), removesOnlyTheCache: true))
                     continue
                 }
-                let paths = deletions.map { LayerWrites.absolutePath(of: $0, in: script) }
                 guard let hit = deletions.indices.first(where: { index in
                     guard let path = paths[index] else { return false }
                     return cache.paths.contains { LayerWrites.removal(path, covers: $0 + "/partial") }
@@ -258,11 +263,11 @@ private extension CacheRemovedInLaterLayerRule {
 
     /// `yum clean all`, `dnf clean all`, `microdnf clean all`; `apk cache clean`.
     static func isCleanAll(_ view: CommandView, cache: Cache) -> Bool {
+        // The name first: positional arguments are built per call, for every command.
         let name = view.name ?? ""
-        let arguments = view.positionalArguments
         switch cache {
-        case .rpmCache: return ["yum", "dnf", "microdnf"].contains(name) && arguments == ["clean", "all"]
-        case .apkIndex: return name == "apk" && arguments == ["cache", "clean"]
+        case .rpmCache: return (name == "yum" || name == "dnf" || name == "microdnf") && view.positionalArguments == ["clean", "all"]
+        case .apkIndex: return name == "apk" && view.positionalArguments == ["cache", "clean"]
         case .aptLists: return false
         }
     }

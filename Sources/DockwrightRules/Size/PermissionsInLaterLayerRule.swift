@@ -110,6 +110,9 @@ public struct PermissionsInLaterLayerRule: Rule {
             var copies = StoredCopies()
             var written = WrittenPaths()
             var lastRun = -1
+            // What earlier instructions wrote is read only when a COPY or ADD comes: the
+            // instructions after the stage's last one need no record.
+            let lastCopy = stage.instructions.lastIndex { $0.kind == .copy || $0.kind == .add } ?? -1
             for (position, instruction) in stage.instructions.enumerated() {
                 switch instruction.kind {
                 case .copy, .add:
@@ -122,7 +125,7 @@ public struct PermissionsInLaterLayerRule: Rule {
                 default:
                     break
                 }
-                written.record(instruction, in: context)
+                if position < lastCopy { written.record(instruction, in: context) }
             }
         }
         return violations
@@ -192,9 +195,7 @@ private extension PermissionsInLaterLayerRule {
             switch effect.path {
             case .absolute(let path)?:
                 // A glob writes somewhere in its literal folder.
-                let components = path.split(separator: "/")
-                let literal = components.prefix { !ImagePath.hasGlob($0) }
-                record("/" + literal.joined(separator: "/"))
+                record(Self.literalFolder(of: path))
             case .home?:
                 record("/root")
                 record("/home")
@@ -209,13 +210,35 @@ private extension PermissionsInLaterLayerRule {
                 return
             }
             paths.insert(path)
-            foldersAbove.formUnion(Self.folders(above: path))
+            // Deepest first; a folder already there came with all the folders above it.
+            var folder = Substring(path)
+            while let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")), !folder.isEmpty {
+                folder = folder[..<slash]
+                guard foldersAbove.insert(folder.isEmpty ? "/" : String(folder)).inserted else { break }
+            }
+        }
+
+        /// `path` without its empty components, up to the first one that holds a glob
+        /// character: the folder a glob writes into. Over UTF-8 bytes, as every path a
+        /// RUN writes passes here.
+        static func literalFolder(of path: String) -> String {
+            let slash = UInt8(ascii: "/")
+            var folder: [UInt8] = [slash]
+            folder.reserveCapacity(path.utf8.count + 1)
+            for component in path.utf8.split(separator: slash) {
+                if component.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }) {
+                    break
+                }
+                if folder.count > 1 { folder.append(slash) }
+                folder.append(contentsOf: component)
+            }
+            return String(decoding: folder, as: UTF8.self)
         }
 
         static func folders(above path: String) -> [String] {
             var folders: [String] = []
             var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/"), !folder.isEmpty {
+            while let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")), !folder.isEmpty {
                 folder = folder[..<slash]
                 folders.append(folder.isEmpty ? "/" : String(folder))
             }

@@ -54,7 +54,20 @@ package enum WorkingDirectories {
         guard let value = expanded(written, environment: environment, scope: scope) else {
             return .relative(anchor: workdir.range.start, path: "")
         }
-        return current.appending(value)
+        let next = current.appending(value)
+        return utf8Count(of: next) > longestPath ? .relative(anchor: workdir.range.start, path: "") : next
+    }
+
+    /// Linux's `PATH_MAX`. A longer folder cannot be created or entered, so the build fails
+    /// there; past it the folder counts as one the file does not show. That also keeps a
+    /// chain of thousands of relative WORKDIRs from building ever longer paths, which
+    /// would take time and memory quadratic in the file.
+    static let longestPath = 4096
+
+    private static func utf8Count(of path: ImagePath) -> Int {
+        switch path {
+        case .absolute(let text), .relative(_, let text), .home(let text): text.utf8.count
+        }
     }
 
     /// A word with the ARG and ENV values substituted, or nil when it names a variable

@@ -100,12 +100,35 @@ public enum ImagePath: Hashable, Sendable {
     /// component by component over their common length. A `**`-free shell glob never
     /// crosses a `/`, so one component of a pattern matches one component of a path.
     static func mayOverlap(_ first: String, _ second: String) -> Bool {
+        if !hasGlob(first) && !hasGlob(second) { return literalPathsMayOverlap(first.utf8, second.utf8) }
         let firstComponents = first.split(separator: "/")
         let secondComponents = second.split(separator: "/")
         for (left, right) in zip(firstComponents, secondComponents) where !componentsMayMatch(left, right) {
             return false
         }
         return true
+    }
+
+    /// ``mayOverlap(_:_:)`` for two paths without glob characters, over their bytes and
+    /// without splitting them: the layer rules compare every COPY destination with every
+    /// path an install reads or writes. Empty components are skipped, as `split` does.
+    private static func literalPathsMayOverlap(_ first: String.UTF8View, _ second: String.UTF8View) -> Bool {
+        let slash = UInt8(ascii: "/")
+        var left = first.startIndex
+        var right = second.startIndex
+        while true {
+            while left < first.endIndex, first[left] == slash { first.formIndex(after: &left) }
+            while right < second.endIndex, second[right] == slash { second.formIndex(after: &right) }
+            if left == first.endIndex || right == second.endIndex { return true }
+            while left < first.endIndex, right < second.endIndex, first[left] != slash, second[right] != slash {
+                if first[left] != second[right] { return false }
+                first.formIndex(after: &left)
+                second.formIndex(after: &right)
+            }
+            let leftEnded = left == first.endIndex || first[left] == slash
+            let rightEnded = right == second.endIndex || second[right] == slash
+            if !(leftEnded && rightEnded) { return false }
+        }
     }
 
     private static func componentsMayMatch(_ left: Substring, _ right: Substring) -> Bool {

@@ -132,6 +132,22 @@ import Testing
         #expect(directory(14) == .absolute("/t"))
     }
 
+    /// A folder longer than Linux's PATH_MAX cannot be created, so the build fails there;
+    /// the chain of relative WORKDIRs that would build it starts over as an unknown folder
+    /// instead of growing (thousands of them would cost quadratic time and memory).
+    @Test func aWorkingDirectoryPastPathMaxIsUnknown() {
+        let component = String(repeating: "d", count: 100)
+        let short = Self.model("FROM alpine\nWORKDIR /\(component)\nWORKDIR \(component)\nCOPY a b\n")
+        #expect(short.workingDirectory(before: short.syntax.instructions[3]) == .absolute("/\(component)/\(component)"))
+        let workdirs = String(repeating: "WORKDIR \(component)\n", count: 41)
+        let long = Self.model("FROM alpine\nWORKDIR /\n\(workdirs)COPY a b\n")
+        let instructions = long.syntax.instructions
+        // 40 components of 100 bytes and their slashes make 4,040 bytes; the 41st passes 4,096.
+        let forty = "/" + Array(repeating: component, count: 40).joined(separator: "/")
+        #expect(long.workingDirectory(before: instructions[42]) == .absolute(forty))
+        #expect(long.workingDirectory(before: instructions[43]) == .relative(anchor: instructions[42].range.start, path: ""))
+    }
+
     @Test func variablesBeforeAnInstructionAreTheOneEnvironmentTriggersIncluded() throws {
         let model = Self.model("ARG V=1\nFROM alpine\nARG V\nENV E=$V\nONBUILD RUN echo $E\nRUN echo\n")
         let run = Self.instruction(model, 5)

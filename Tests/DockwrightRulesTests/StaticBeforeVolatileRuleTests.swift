@@ -13,6 +13,20 @@ import Testing
         #expect(Self.rule.diagnostics("FROM d\nWORKDIR /app\nCOPY . .\n\(barrier)\nRUN apt-get install -y curl\n").isEmpty)
     }
 
+    /// A move carries at most eight install RUNs: the ninth install below a COPY moves
+    /// above the COPYs it reaches within that bound, and its twin with one install fewer
+    /// still moves above the first COPY.
+    @Test func aMoveCarriesABoundedNumberOfInstalls() throws {
+        func file(installs: Int) -> String {
+            "FROM d\nCOPY . /app\n" + (1...installs).map { "RUN apt-get install -y p\($0)\nCOPY f\($0) /opt/f\($0)\n" }
+                .joined() + "RUN apt-get install -y last\n"
+        }
+        let withinBound = try #require(Self.rule.diagnostics(file(installs: 8)).last)
+        #expect(withinBound.message.contains("`COPY . /app`"))
+        let pastBound = try #require(Self.rule.diagnostics(file(installs: 9)).last)
+        #expect(pastBound.message.contains("`COPY f1 /opt/f1`"))
+    }
+
     /// An ENV or ARG the install reads goes up with it, so the install still sees it and
     /// the COPY, which does not name it, sees nothing new.
     @Test(arguments: ["ENV DEBIAN_FRONTEND=noninteractive", "ARG http_proxy", "ENV PATH=/opt/bin:$PATH",

@@ -262,4 +262,16 @@ import Testing
         let effects = Self.effects(script)
         #expect(effects.reads.count == 4_000 && effects.writes.count == 4_000)
     }
+
+    /// Paths without glob characters are compared by their bytes, component by component,
+    /// with the same answers as the split comparison globs take.
+    @Test(arguments: [
+        ("/etc/apt", "/etc/apt/sources.list", true), ("/etc/apt/sources.list", "/etc/apt", true),
+        ("/etc/apt", "/etc/apt", true), ("/etc/apt", "/etc/aptitude", false), ("/etc//apt/", "/etc/apt/x", true),
+        ("/", "/anything", true), ("/opt/f1", "/opt/f10", false), ("/opt/f1", "/opt/f*", true),
+        ("/var/lib", "/var/log", false),
+    ])
+    func literalPathsOverlapByComponents(_ first: String, _ second: String, _ overlap: Bool) {
+        #expect(ImagePath.absolute(first).mayOverlap(.absolute(second)) == overlap)
+    }
 }

@@ -105,7 +105,8 @@ public struct StaticBeforeVolatileRule: Rule {
         for stage in context.stages.stages {
             // Each stage's instructions are walked upward from each install RUN, never past
             // the first instruction the RUN depends on: the walk stops at every RUN that
-            // is not itself an install, so the stage costs time in proportion to its length.
+            // is not itself an install and after `maximumCarriedRuns` installs, so each
+            // instruction is passed by a bounded number of walks.
             var installs: [Int: InstallRun] = [:]
             for (index, run) in stage.instructions.enumerated() where run.kind == .run {
                 guard let install = InstallRun(run, context) else { continue }
@@ -130,8 +131,9 @@ private struct InstallRun {
     let instruction: InstructionSyntax
     let effects: ScriptEffects
     let firstProgram: String
-    /// The script text, to look for `$NAME` uses of a variable an ENV or ARG sets.
-    let text: String
+    /// The names the script refers to as `$NAME` or `${NAME…}`, read once: the walk asks
+    /// about every ENV and ARG it passes.
+    let referencedVariables: Set<String>
 
     init?(_ run: InstructionSyntax, _ context: RuleContext) {
         guard let runScript = context.runScript(of: run), let script = runScript.script,
@@ -144,7 +146,7 @@ private struct InstallRun {
         self.instruction = run
         self.effects = effects
         self.firstProgram = first.name ?? ""
-        self.text = script.text.string
+        self.referencedVariables = LayerOrdering.variablesReferenced(in: script.text.string)
     }
 
     /// Whether the RUN may read or write anything under `folder`.
@@ -159,7 +161,7 @@ private struct InstallRun {
             || name.lowercased().hasSuffix("_proxy") || name.hasPrefix("LC_") || name.hasPrefix("LD_") {
             return true
         }
-        if text.contains("$" + name) || text.contains("${" + name) { return true }
+        if referencedVariables.contains(name) { return true }
         return effects.environmentReads.contains { read in
             read.hasSuffix("*") ? name.hasPrefix(String(read.dropLast())) : read == name
         }
@@ -192,6 +194,13 @@ private extension StaticBeforeVolatileRule {
     static let inertKinds: Set<InstructionKind> = [
         .label, .expose, .cmd, .entrypoint, .healthcheck, .stopsignal, .maintainer, .onbuild,
     ]
+
+    /// How many install RUNs one move may carry along. Each walk passes the install RUNs
+    /// above it, so without a bound a stage of thousands of consecutive installs would be
+    /// walked once per install, and each COPY passed checked against every install carried
+    /// (quadratic, and cubic with a COPY between each two); real files carry a handful,
+    /// and a RUN past the bound moves above the COPYs it reached.
+    static let maximumCarriedRuns = 8
 
     /// Variables any program may read, whatever the script names.
     static let variablesEveryProgramReads: Set<String> = [
@@ -268,7 +277,8 @@ private extension StaticBeforeVolatileRule {
                 guard user == nil, !instruction.logicalText.string.contains("$") else { return target }
                 user = instruction
             case .run:
-                guard movesAlong, let carriedInstall = installs[position] else { return target }
+                guard movesAlong, let carriedInstall = installs[position],
+                      moving.count <= Self.maximumCarriedRuns else { return target }
                 moving.append(carriedInstall)
                 carried.append(instruction)
             default:

@@ -137,10 +137,17 @@ public struct PreferSmallBaseRule: Rule {
 /// What the stages of the final image call and install, read from their RUNs in build
 /// order, and the command lines of CMD, ENTRYPOINT and HEALTHCHECK.
 private struct StageToolUse {
-    /// Every program called, in the order first called, with the packages installed before it.
-    var calls: [(program: String, installedBefore: Set<String>)] = []
+    /// Every program called, in the order called, with the moment of the call.
+    var calls: [(program: String, moment: Int)] = []
+    /// Every package installed by apt or apk (or brought by one of them, as
+    /// ``metaPackages`` says), with the moment it was first installed. A call sees the
+    /// packages installed at an earlier moment; moments instead of a copy of the
+    /// installed set per call keep a stage of thousands of installs linear.
+    var firstInstalled: [String: Int] = [:]
     /// Every package installed by apt or apk.
     var installedPackages: Set<String> = []
+    /// The clock of ``calls``, ``mayCompile`` and ``firstInstalled``: one tick per event.
+    private var clock = 0
     var usesApt = false
     var buildsNativeCode = false
     /// Whether a SHELL instruction switches to a shell other than `/bin/sh` (alpine has no bash).
@@ -149,9 +156,9 @@ private struct StageToolUse {
     /// parsed POSIX shell-form script that runs as root.
     var firstRun: RunScript?
     /// Language installs (npm, pip, gem, bundle…) that may compile native extensions,
-    /// each with the packages installed before it: the full image's compilers and
+    /// each at its moment (what was installed before it counts): the full image's compilers and
     /// headers are what such a build finds, and which ones it needs is not in the file.
-    var mayCompile: [Set<String>] = []
+    var mayCompile: [Int] = []
     /// Whether a RUN runs a script from the build context (`./build.sh`, `bash x.sh`),
     /// whose programs cannot be read.
     var runsUnreadScript = false
@@ -180,7 +187,6 @@ private struct StageToolUse {
     static let aptPrograms: Set<String> = ["apt-get", "apt", "aptitude", "dpkg", "add-apt-repository", "apt-key"]
 
     init(stages: [Stage], context: RuleContext) {
-        var installed: Set<String> = []
         var userChanged = false
         var seenRun = false
         for stage in stages {
@@ -190,9 +196,9 @@ private struct StageToolUse {
                 switch instruction.kind {
                 case .run where instruction != outer:
                     // A trigger is no place to install for this image: only its calls count.
-                    visitRun(instruction, context, &installed)
+                    visitRun(instruction, context)
                 case .run:
-                    visitRun(instruction, context, &installed)
+                    visitRun(instruction, context)
                     if !seenRun {
                         seenRun = true
                         if !userChanged, let run = context.runScript(of: instruction), run.origin == .shellForm,
@@ -202,7 +208,7 @@ private struct StageToolUse {
                     }
                 case .cmd, .entrypoint, .healthcheck:
                     for word in Self.words(of: instruction.logicalText.string) {
-                        calls.append((word, installed))
+                        calls.append((word, tick()))
                     }
                 case .user:
                     userChanged = true
@@ -217,19 +223,33 @@ private struct StageToolUse {
         }
     }
 
-    private mutating func visitRun(_ instruction: InstructionSyntax, _ context: RuleContext, _ installed: inout Set<String>) {
+    /// Whether `package` was installed before `moment`.
+    func installed(_ package: String, before moment: Int) -> Bool {
+        firstInstalled[package].map { $0 < moment } ?? false
+    }
+
+    private mutating func tick() -> Int {
+        clock += 1
+        return clock
+    }
+
+    private mutating func install(_ package: String) {
+        if firstInstalled[package] == nil { firstInstalled[package] = tick() }
+    }
+
+    private mutating func visitRun(_ instruction: InstructionSyntax, _ context: RuleContext) {
         guard let script = context.runScript(of: instruction)?.script else {
             // A RUN we cannot parse: every word that names a program counts as called.
             let text = instruction.logicalText.string
             usesApt = usesApt || text.contains("apt") || text.contains("dpkg")
-            for word in Self.words(of: text) { calls.append((word, installed)) }
+            for word in Self.words(of: text) { calls.append((word, tick())) }
             return
         }
         for view in script.commands {
             guard let name = view.name else { continue }
-            calls.append((name, installed))
+            calls.append((name, tick()))
             if Self.runsScriptFile(view) { runsUnreadScript = true }
-            if ["bundle", "bundler", "cpanm"].contains(name) { mayCompile.append(installed) }
+            if ["bundle", "bundler", "cpanm"].contains(name) { mayCompile.append(tick()) }
             if Self.aptPrograms.contains(name) { usesApt = true }
             if Self.nativeBuilders.contains(name) { buildsNativeCode = true }
             if name == "go", let verb = view.subcommand, ["build", "install", "run", "test", "generate"].contains(verb) {
@@ -240,13 +260,13 @@ private struct StageToolUse {
                 buildsNativeCode = true
                 let binaryOnly = view.hasFlag("ignore-scripts") || view.hasFlag("only-binary")
                 if installation.manager != .go && installation.manager != .cargo && !binaryOnly {
-                    mayCompile.append(installed)
+                    mayCompile.append(tick())
                 }
             }
             if [.aptGet, .apt, .aptitude, .apk].contains(installation.manager) {
                 for package in installation.packages where !package.name.isEmpty {
-                    installed.insert(package.name)
-                    installed.formUnion(Self.metaPackages[package.name] ?? [])
+                    install(package.name)
+                    for brought in Self.metaPackages[package.name] ?? [] { install(brought) }
                     installedPackages.insert(package.name)
                 }
             }
@@ -302,9 +322,9 @@ private extension PreferSmallBaseRule {
             let keptCompilers = ImageTools.keptByImage[image] ?? []
             let compilers = Set(lacking.filter { ["gcc", "cc"].contains($0.program) && !keptCompilers.contains($0.program) }
                 .map(\.debianPackage))
-            let bringsCompiler: (Set<String>) -> Bool = { installed in
-                !installed.isDisjoint(with: compilers) || installed.contains("build-essential")
-                    || installed.contains("build-base")
+            let compilerPackages = compilers.union(["build-essential", "build-base"])
+            let bringsCompiler: (Int) -> Bool = { moment in
+                compilerPackages.contains { use.installed($0, before: moment) }
             }
             if !compilers.isEmpty && use.mayCompile.contains(where: { !bringsCompiler($0) }) { return nil }
         }
@@ -320,7 +340,9 @@ private extension PreferSmallBaseRule {
             let package = suggestion.isAlpine ? tool.alpinePackage : tool.debianPackage
             guard let package else { return nil }
             // The stage installs it itself before calling it.
-            if call.installedBefore.contains(package) || call.installedBefore.contains(tool.program) { continue }
+            if use.installed(package, before: call.moment) || use.installed(tool.program, before: call.moment) {
+                continue
+            }
             programs.insert(tool.program)
             packages.insert(package)
         }

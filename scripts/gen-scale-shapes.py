@@ -13,6 +13,16 @@ inputs of two sizes differ only in how many units they hold:
   small     one stage of small instructions of every kind, in turn
   and-run   one RUN of `&& echo N` continuation lines
   nesting   one RUN of `echo $(echo $(… x …))`, nested as deep as the size allows
+  installs  one stage of `RUN apt-get install -y pN` lines (each RUN may carry the
+            ones above it: DW002's walk, DW003's installed packages)
+  copy-installs
+            one stage of `COPY fN /opt/fN` / `RUN apt-get install -y pN` pairs (each
+            install can move above every COPY: DW002's walk was cubic here)
+  workdirs  one stage of relative `WORKDIR dN` / `COPY xN .` pairs (the folder grows
+            with every WORKDIR: each rule that places a COPY reads it)
+  user-installs
+            one stage of `USER uN` / `RUN apt-get update && apt-get install -y xN` pairs
+  env-grows one stage of `ENV A=${A}b` lines (each value is one byte longer than the last)
 """
 import sys
 
@@ -42,6 +52,17 @@ def units(shape):
         # Continuation lines keep every physical line short (BuildKit refuses lines
         # over 64 KiB); the parentheses close on lines of 1,000.
         return "FROM alpine:3.20\nRUN echo ", lambda n: "$(echo \\\n", None
+    if shape == "installs":
+        return "FROM debian:12\n", lambda n: f"RUN apt-get install -y p{n}\n", ""
+    if shape == "copy-installs":
+        return "FROM debian:12\n", lambda n: f"COPY f{n} /opt/f{n}\nRUN apt-get install -y p{n}\n", ""
+    if shape == "workdirs":
+        return "FROM debian:12\n", lambda n: f"WORKDIR d{n}\nCOPY x{n} .\n", ""
+    if shape == "user-installs":
+        return ("FROM debian:12\n",
+                lambda n: f"USER u{n}\nRUN apt-get update && apt-get install -y x{n}\n", "")
+    if shape == "env-grows":
+        return "FROM alpine:3.20\nENV A=a\n", lambda n: "ENV A=${A}b\n", "RUN echo $A\n"
     sys.exit(f"gen-scale-shapes: unknown shape '{shape}'")
 
 

@@ -39,33 +39,27 @@ public struct CommandView: Hashable, Sendable {
     public var arguments: ArraySlice<ShellWord> { command.words[(nameIndex + 1)...] }
 
     /// The arguments that are not flags, literal ones only; after `--` every word counts.
-    public var positionalArguments: [String] {
-        var values: [String] = []
-        var flagsEnded = false
-        for word in arguments {
-            guard let value = word.literalValue else { continue }
-            if !flagsEnded && value == "--" {
-                flagsEnded = true
-                continue
-            }
-            if flagsEnded || !Self.isFlag(value) { values.append(value) }
-        }
-        return values
-    }
+    public var positionalArguments: [String] { Array(positionalValues) }
 
     /// The first positional argument, e.g. `install` in `apt-get -y install curl`.
     public var subcommand: String? {
-        // The first of ``positionalArguments``, without building the others.
-        var flagsEnded = false
-        for word in arguments {
-            guard let value = word.literalValue else { continue }
-            if !flagsEnded && value == "--" {
-                flagsEnded = true
-                continue
+        var values = positionalValues.makeIterator()
+        return values.next()
+    }
+
+    /// ``positionalArguments`` read one at a time, so ``subcommand`` builds no others.
+    private var positionalValues: UnfoldSequence<String, (words: ArraySlice<ShellWord>.Iterator, flagsEnded: Bool)> {
+        sequence(state: (words: arguments.makeIterator(), flagsEnded: false)) { state in
+            while let word = state.words.next() {
+                guard let value = word.literalValue else { continue }
+                if !state.flagsEnded && value == "--" {
+                    state.flagsEnded = true
+                    continue
+                }
+                if state.flagsEnded || !Self.isFlag(value) { return value }
             }
-            if flagsEnded || !Self.isFlag(value) { return value }
+            return nil
         }
-        return nil
     }
 
     /// The flags given, by name: `-qy` gives `q` and `y`, `--yes` and `--yes=1` give `yes`.

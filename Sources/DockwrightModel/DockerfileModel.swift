@@ -22,6 +22,7 @@ public final class DockerfileModel: Sendable {
     private let effectsFact = LazyFact<[LazyFact<ScriptEffects>]>()
     private let baseImagesFact = LazyFact<[BaseImage]>()
     private let stagesReachingAnImageFact = LazyFact<Set<Int>>()
+    private let stageUsersFact = LazyFact<StageUsers>()
     private let scriptCommandsFact = LazyFact<ScriptCommandIndex>()
     private let packageManagerCommandsFact = LazyFact<[PackageManagerCommand]>()
 
@@ -165,6 +166,12 @@ public final class DockerfileModel: Sendable {
     /// escape or quote processing), so offsets inside the text are source offsets.
     public func isWrittenPlainly(_ token: Token) -> Bool {
         syntax.source.text(in: token.range) == token.text
+    }
+
+    /// The user the instruction starting at `offset` in stage `index` runs as: the stage's
+    /// last USER before it, else the user the stage's base stage ends with.
+    public func userInEffect(at offset: Int, inStage index: Int) -> StageUser? {
+        StageUser.inEffect(at: offset, inStage: index, of: stages, users: stageUsersFact.value { StageUsers(stages) })
     }
 
     /// The stages whose layers end up in an image: the final stage and every stage

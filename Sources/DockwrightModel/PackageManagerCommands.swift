@@ -332,8 +332,7 @@ public enum PackageManagerCommands {
     /// Whether a `USER` before the RUN, in its stage or the stages it is built on, is not root.
     public static func runsAsNonRoot(_ run: RunScript, model: DockerfileModel) -> Bool {
         // For a trigger, the USER in effect at its ONBUILD, as for any instruction there.
-        guard let user = StageUser.inEffect(at: run.instruction.range.start, inStage: run.stageIndex, of: model.stages)
-        else { return false }
+        guard let user = model.userInEffect(at: run.instruction.range.start, inStage: run.stageIndex) else { return false }
         return !user.isRoot
     }
 

@@ -61,14 +61,28 @@ public struct StageUser: Sendable {
     public static let probe = "dockwright-unset"
 
     /// The user the instruction starting at `offset` in stage `index` runs as: the stage's
-    /// last USER before it, else the user the stage's base stage ends with.
-    public static func inEffect(at offset: Int, inStage index: Int, of stages: StageGraph) -> StageUser? {
-        guard stages.stages.indices.contains(index) else { return nil }
-        if let instruction = stages.stages[index].instructions.last(where: { $0.kind == .user && $0.range.start < offset }),
-           case .text(let token) = instruction.arguments {
-            return StageUser(instruction: instruction, token: token, stages: stages)
+    /// last USER before it, else the user the stage's base stage ends with. `users` lists
+    /// every stage's USERs once (``DockerfileModel/userInEffect(at:inStage:)``), so each
+    /// question is a binary search, not a walk over the stage: a stage of thousands of
+    /// USERs and RUNs asked once per RUN stays linear.
+    static func inEffect(at offset: Int, inStage index: Int, of stages: StageGraph, users: StageUsers) -> StageUser? {
+        guard users.byStage.indices.contains(index) else { return nil }
+        let own = users.byStage[index]
+        var low = 0
+        var high = own.count
+        while low < high {
+            let middle = (low + high) / 2
+            if own[middle].range.start < offset { low = middle + 1 } else { high = middle }
         }
-        return stages.baseChain(ofStage: index).dropFirst().lazy.compactMap { last(inStage: $0, of: stages) }.first
+        if low > 0, case .text(let token) = own[low - 1].arguments {
+            return StageUser(instruction: own[low - 1], token: token, stages: stages)
+        }
+        for stageIndex in stages.baseChain(ofStage: index).dropFirst() {
+            if let last = users.byStage[stageIndex].last, case .text(let token) = last.arguments {
+                return StageUser(instruction: last, token: token, stages: stages)
+            }
+        }
+        return nil
     }
 
     private init(instruction: InstructionSyntax, token: Token, stages: StageGraph) {
@@ -85,5 +99,14 @@ public struct StageUser: Sendable {
             for name in first.undefinedNames { environment[name] = Self.probe }
             value = scope.expander.evaluate(token.text, environment: environment).value
         }
+    }
+}
+
+/// Every stage's USER instructions, in source order, read once per file.
+struct StageUsers: Sendable {
+    let byStage: [[InstructionSyntax]]
+
+    init(_ stages: StageGraph) {
+        byStage = stages.stages.map { stage in stage.instructions.filter { $0.kind == .user } }
     }
 }

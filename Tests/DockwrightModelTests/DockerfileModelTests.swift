@@ -78,8 +78,8 @@ import Testing
         let model = Self.model("FROM debian:12 AS base\nARG U=root\nUSER $U\nFROM base\nRUN id\nUSER app\nRUN id\n")
         let runs = model.syntax.instructions.filter { $0.kind == .run }
         #expect(StageUser.effective(ofStage: 0, in: model.stages)?.isRoot == true)
-        #expect(StageUser.inEffect(at: runs[0].range.start, inStage: 1, of: model.stages)?.isRoot == true)
-        #expect(StageUser.inEffect(at: runs[1].range.start, inStage: 1, of: model.stages)?.value == "app")
+        #expect(model.userInEffect(at: runs[0].range.start, inStage: 1)?.isRoot == true)
+        #expect(model.userInEffect(at: runs[1].range.start, inStage: 1)?.value == "app")
         #expect(StageUser.effective(ofStage: 1, in: model.stages)?.value == "app")
         #expect(StageUser.all(inChainOf: 1, in: model.stages).map(\.value) == ["root", "app"])
     }

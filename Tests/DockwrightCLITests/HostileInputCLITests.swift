@@ -220,7 +220,10 @@ import Glibc
         let built = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("dockwright")
         let tool = folder.appendingPathComponent("dockwright-tool")
-        if !FileManager.default.fileExists(atPath: tool.path) {
+        // A hard link never opens the executable for writing: a copy's open descriptor,
+        // inherited by a process another test forks at that moment, makes exec fail with
+        // "Text file busy". The copy is the fallback across file systems.
+        if !FileManager.default.fileExists(atPath: tool.path), link(built.path, tool.path) != 0 {
             try FileManager.default.copyItem(at: built, to: tool)
         }
         let process = Process()

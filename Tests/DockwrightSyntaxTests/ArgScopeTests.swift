@@ -291,6 +291,60 @@ struct ArgScopeTests {
         #expect(fixture.scope.variables(before: fixture.instruction(1))?.isDeclaredArgument("G") == true)
     }
 
+    @Test("A value that doubles on every line stops growing at the substitution limit")
+    func doublingValueStopsGrowing() throws {
+        // 40 doublings of one byte would need a terabyte; BuildKit builds them all.
+        var text = "FROM alpine\nENV A=a\n"
+        for _ in 0..<40 { text += "ENV A=${A}${A}\n" }
+        text += "RUN echo $A\n"
+        let fixture = Fixture(text)
+        let last = try #require(fixture.scope.variables(before: fixture.syntax.instructions.last!))
+        // The budget (twice the file plus one maximal value) holds the doublings up to
+        // 2^13 bytes; every later one fails and keeps that value.
+        #expect(last["A"] == String(repeating: "a", count: 8_192))
+        #expect(fixture.scope.expansionFailures.count == 40 - 13)
+        #expect(fixture.scope.expansionFailures.allSatisfy { $0.error.kind == .substitutionTooLong })
+    }
+
+    @Test("Doublings below the limit give BuildKit's value")
+    func doublingBelowTheLimit() throws {
+        var text = "FROM alpine\nENV A=a\n"
+        for _ in 0..<13 { text += "ENV A=${A}${A}\n" }
+        text += "RUN echo $A\n"
+        let fixture = Fixture(text)
+        let last = try #require(fixture.scope.variables(before: fixture.syntax.instructions.last!))
+        #expect(last["A"] == String(repeating: "a", count: 8_192))
+        #expect(fixture.scope.expansionFailures.isEmpty)
+    }
+
+    @Test("Values growing by a byte a line stay within a budget linear in the file")
+    func growingValuesStayWithinTheBudget() throws {
+        // 3,000 lines of `ENV A=${A}b` (36 KB) make values 4.5 MB long in all.
+        var text = "FROM alpine\nENV A=a\n"
+        for _ in 0..<3_000 { text += "ENV A=${A}b\n" }
+        text += "RUN echo $A\n"
+        let fixture = Fixture(text)
+        let budget = 2 * text.utf8.count + VariableExpander.maximumSubstitutionLength
+        let last = try #require(fixture.scope.variables(before: fixture.syntax.instructions.last!))
+        let value = try #require(last["A"])
+        // The sum 2 + 3 + … + n of the values within the budget bounds the last one.
+        #expect(value.utf8.count * (value.utf8.count + 1) / 2 <= budget + 1)
+        #expect(value.utf8.count < 3_001)
+        #expect(value == "a" + String(repeating: "b", count: value.utf8.count - 1))
+        #expect(!fixture.scope.expansionFailures.isEmpty)
+    }
+
+    @Test("A few hundred growing values are exact")
+    func growingValuesBelowTheBudgetAreExact() throws {
+        var text = "FROM alpine\nENV A=a\n"
+        for _ in 0..<200 { text += "ENV A=${A}b\n" }
+        text += "RUN echo $A\n"
+        let fixture = Fixture(text)
+        let last = try #require(fixture.scope.variables(before: fixture.syntax.instructions.last!))
+        #expect(last["A"] == "a" + String(repeating: "b", count: 200))
+        #expect(fixture.scope.expansionFailures.isEmpty)
+    }
+
     @Test("A chain of stages, each based on the one before, shares what it inherits")
     func stageChainSharesItsEnvironment() throws {
         var text = "FROM alpine AS s0\n"

@@ -228,6 +228,28 @@ struct VariableExpanderTests {
         #expect("\(error)" == error.description)
     }
 
+    @Test("Substitutions longer than the limit stop with an error")
+    func substitutionLimit() {
+        let limit = VariableExpander.maximumSubstitutionLength
+        let half = String(repeating: "a", count: limit / 2)
+        let environment = ["HALF": half, "LONG": half + half + "a", "B": "bb"]
+        func kind(_ word: String) -> VariableExpansionError.Kind? {
+            guard case .failure(let error) = expander.expand(word, environment: environment) else { return nil }
+            return error.kind
+        }
+        // Two halves fill the limit exactly; a third byte of substitution passes it.
+        #expect(expander.expand("${HALF}${HALF}", environment: environment) == .success(half + half))
+        #expect(expander.expand("x${HALF}${HALF}y", environment: environment) == .success("x" + half + half + "y"))
+        #expect(kind("${HALF}${HALF}$B") == .substitutionTooLong)
+        // A value longer than the limit fails as soon as it is read, whatever the operator.
+        #expect(kind("$LONG") == .substitutionTooLong)
+        #expect(kind("${LONG#a}") == .substitutionTooLong)
+        // Replacing every match multiplies the length: refused before it is built.
+        #expect(kind("${HALF//a/bbb}") == .substitutionTooLong)
+        #expect(expander.expand("${HALF/a/bbb}", environment: environment) == .success("bbb" + half.dropFirst()))
+        #expect(expander.expand("${B//b/ccc}", environment: environment) == .success("cccccc"))
+    }
+
     @Test("Absurdly deep nesting stops with an error instead of exhausting the stack")
     func deepNesting() {
         let depth = VariableExpander.maximumNestingDepth + 5

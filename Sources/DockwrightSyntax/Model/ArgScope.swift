@@ -290,6 +290,20 @@ private struct Builder {
     var globalEndTime = 0
     /// The next time to hand out.
     private var clock = 0
+    /// The bytes substitutions may still add to the file's values: twice the file, plus
+    /// one maximal value. Each value is bounded on its own
+    /// (``VariableExpander/maximumSubstitutionLength``), but values growing by a byte per
+    /// line (`ENV A=${A}b`) make the values' total quadratic in the file; past the budget
+    /// a word does not expand (the name keeps its last value), so memory stays linear.
+    private var substitutionBudget: Int
+    /// The bytes substitutions have given each name in the current scope. A name may get
+    /// at most ``nameSubstitutionBudget`` of them, so the value a name keeps when its
+    /// budget runs out is short, and reading it at every later line, as rules do, costs
+    /// a constant per line, not one growing with the file.
+    private var substitutedBytesByName: [String: Int] = [:]
+    /// What one scope's assignments to one name may substitute in all: a stage setting
+    /// `PATH` a hundred times over stays far below it.
+    static let nameSubstitutionBudget = 65_536
     /// The environment each stage ends with, kept only for stages another stage is based on.
     private var stageEnds: [Int: PersistentMap<String, VariableHistory.Inherited>] = [:]
 
@@ -302,6 +316,7 @@ private struct Builder {
         stageStarts = starts
         stageNames = starts.map { Builder.stageName(of: all[$0]) }
         instructionTimes = Array(repeating: 0, count: all.count)
+        substitutionBudget = 2 * syntax.source.bytes.count + VariableExpander.maximumSubstitutionLength
     }
 
     /// BuildKit's `parseBuildStageName`: the third word, lowered, after `AS` in any case.
@@ -330,7 +345,7 @@ private struct Builder {
                 if let override = buildArguments[name] {
                     newValue = override
                 } else if let value {
-                    newValue = expand(value, at: token.range, environment: global)
+                    newValue = expand(value, at: token.range, environment: global, assigning: name)
                 }
                 record(name, value: newValue, declares: true, in: &global)
             }
@@ -360,6 +375,7 @@ private struct Builder {
             // A stage based on another inherits its environment and its ARGs
             // (BuildKit's `dispatchState.init`).
             var stage = Running(inherited: baseStage.flatMap { stageEnds[$0] } ?? imageStart)
+            substitutedBytesByName = [:]
             scopes.append(VariableHistory.Scope(startTime: clock, inherited: stage.inherited))
             let end = stageIndex + 1 < stageStarts.count ? stageStarts[stageIndex + 1] : instructions.count
             if let baseStage {
@@ -395,7 +411,7 @@ private struct Builder {
                     newValue = override
                 } else if let value {
                     // BuildKit fails the build here; we leave the name unset and go on.
-                    newValue = expand(value, at: token.range, environment: stage)
+                    newValue = expand(value, at: token.range, environment: stage, assigning: name)
                 } else {
                     newValue = globalEnvironment[name]
                 }
@@ -406,8 +422,8 @@ private struct Builder {
             // Every word of the instruction is expanded before any is applied.
             var expanded: [(String, String)] = []
             for pair in pairs {
-                guard let key = expand(pair.key.text, at: pair.key.range, environment: stage),
-                    let value = expand(pair.value.text, at: pair.value.range, environment: stage)
+                guard let key = expand(pair.key.text, at: pair.key.range, environment: stage, assigning: nil),
+                    let value = expand(pair.value.text, at: pair.value.range, environment: stage, assigning: key)
                 else { continue }
                 expanded.append((key, value))
             }
@@ -431,9 +447,23 @@ private struct Builder {
         if advancesClock { clock += 1 }
     }
 
-    private mutating func expand(_ word: String, at range: TextRange, environment: Running) -> String? {
-        switch expander.expand(word, environment: environment) {
+    /// Expands a word of an ARG or ENV; `name` is the variable its value goes to, charged
+    /// with the substituted bytes (nil for an ENV key, which names no variable yet).
+    private mutating func expand(
+        _ word: String, at range: TextRange, environment: Running, assigning name: String?
+    ) -> String? {
+        let nameAllowance = name.map { Self.nameSubstitutionBudget - substitutedBytesByName[$0, default: 0] }
+        let expansion = expander.evaluate(
+            word, environment: environment, substitutionLimit: min(substitutionBudget, nameAllowance ?? .max))
+        switch expansion.result {
         case .success(let value):
+            // A word without a substitution is its own value; one with substitutions is a
+            // new string, charged whole.
+            if !expansion.referencedNames.isEmpty {
+                let length = value.utf8.count
+                substitutionBudget -= min(substitutionBudget, length)
+                if let name { substitutedBytesByName[name, default: 0] += length }
+            }
             return value
         case .failure(let error):
             failures.append(ArgScope.ExpansionFailure(range: range, error: error))

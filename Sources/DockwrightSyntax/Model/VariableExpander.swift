@@ -22,6 +22,13 @@ public struct VariableExpander: Hashable, Sendable {
     /// How deeply `${…}` may nest before expansion stops with an error.
     public static let maximumNestingDepth = 200
 
+    /// How many bytes the substitutions of one word may produce before expansion stops
+    /// with an error. BuildKit has no limit, but a value can double on every line
+    /// (`ENV A=${A}${A}`: 30 lines would need gigabytes) or grow by a byte per line
+    /// (`ENV A=${A}b`: the values' total is quadratic in the file); past this, the word
+    /// does not expand, as a malformed word does not, and its value is unknown.
+    public static let maximumSubstitutionLength = 16_384
+
     /// Creates an expander that uses `escape` as the escape character.
     public init(escape: Character = "\\") {
         self.escape = escape
@@ -72,7 +79,18 @@ public struct VariableExpander: Hashable, Sendable {
         evaluate(word, in: environment)
     }
 
-    private func evaluate<Environment: VariableValues>(_ word: String, in environment: Environment) -> VariableExpansion {
+    /// Expands `word` as ``evaluate(_:environment:)`` does, with its substitutions allowed
+    /// at most `substitutionLimit` bytes (fewer than ``maximumSubstitutionLength``): what
+    /// ``ArgScope`` uses to keep the values of a whole file within a budget.
+    public func evaluate(
+        _ word: String, environment: some VariableValues, substitutionLimit: Int
+    ) -> VariableExpansion {
+        evaluate(word, in: environment, substitutionLimit: min(substitutionLimit, Self.maximumSubstitutionLength))
+    }
+
+    private func evaluate<Environment: VariableValues>(
+        _ word: String, in environment: Environment, substitutionLimit: Int = maximumSubstitutionLength
+    ) -> VariableExpansion {
         // The lexer treats only `$`, quotes and the escape character specially; a word
         // without them is its own value (most ARG defaults and image names).
         let escape = escapeScalar
@@ -82,7 +100,8 @@ public struct VariableExpander: Hashable, Sendable {
             return VariableExpansion(result: .success(word), words: words, referencedNames: [], undefinedNames: [])
         }
         var evaluator = Evaluator(
-            word: word, escape: escapeScalar, environment: environment, raisesRequiredErrors: true)
+            word: word, escape: escapeScalar, environment: environment, raisesRequiredErrors: true,
+            substitutionAllowance: substitutionLimit)
         return evaluator.run()
     }
 
@@ -91,7 +110,8 @@ public struct VariableExpander: Hashable, Sendable {
     /// before the error.
     public func referencedNames(in word: String) -> [String] {
         var evaluator = Evaluator(
-            word: word, escape: escapeScalar, environment: [String: String](), raisesRequiredErrors: false)
+            word: word, escape: escapeScalar, environment: [String: String](), raisesRequiredErrors: false,
+            substitutionAllowance: Self.maximumSubstitutionLength)
         return evaluator.run().referencedNames
     }
 
@@ -140,13 +160,19 @@ private struct Evaluator<Environment: VariableValues> {
     var referencedNames: [String] = []
     var undefinedNames: [String] = []
     var seenNames: Set<String> = []
+    /// The bytes substitutions may still produce (``VariableExpander/maximumSubstitutionLength``).
+    var substitutionAllowance: Int
 
-    init(word: String, escape: Unicode.Scalar, environment: Environment, raisesRequiredErrors: Bool) {
+    init(
+        word: String, escape: Unicode.Scalar, environment: Environment, raisesRequiredErrors: Bool,
+        substitutionAllowance: Int
+    ) {
         self.word = word
         self.scalars = Array(word.unicodeScalars)
         self.escape = escape
         self.environment = environment
         self.raisesRequiredErrors = raisesRequiredErrors
+        self.substitutionAllowance = substitutionAllowance
         // Go's text/scanner skips a byte-order mark at the start of its input.
         if scalars.first == "\u{FEFF}" { position = 1 }
     }
@@ -277,13 +303,26 @@ private struct Evaluator<Environment: VariableValues> {
 
     // MARK: Substitutions
 
-    /// `processDollar`: a `$` and what follows it.
+    /// `processDollar`: a `$` and what follows it, charged to the substitution allowance.
     private mutating func processDollar() throws(Failure) -> String {
+        let value = try substitution()
+        try charge(value.utf8.count)
+        return value
+    }
+
+    /// Takes `length` bytes from the substitution allowance, or fails when it has fewer.
+    private mutating func charge(_ length: Int) throws(Failure) {
+        guard length <= substitutionAllowance else { throw failure(.substitutionTooLong) }
+        substitutionAllowance -= length
+    }
+
+    /// A `$` and what follows it.
+    private mutating func substitution() throws(Failure) -> String {
         position += 1
         guard peek() == "{" else {
             let name = processName()
             if name.isEmpty { return "$" }
-            return lookUp(name).value
+            return try lookUp(name).value
         }
         position += 1
         switch peek() {
@@ -302,7 +341,7 @@ private struct Evaluator<Environment: VariableValues> {
         guard depth <= VariableExpander.maximumNestingDepth else { throw failure(.nestingTooDeep) }
         switch operatorScalar {
         case "}":
-            return lookUp(name).value
+            return try lookUp(name).value
         case ":", "+", "-", "?", "#", "%":
             return try processModifier(operatorScalar, name: name)
         case "/":
@@ -330,7 +369,7 @@ private struct Evaluator<Environment: VariableValues> {
             if isAtEnd { throw failure(.missingClosingBrace) }
             throw error
         }
-        let (value, isSet) = lookUp(name)
+        let (value, isSet) = try lookUp(name)
         let colon = nullIsUnset ? ":" : ""
         var pattern = operand
         let parameterOperator: ParameterOperator?
@@ -382,7 +421,15 @@ private struct Evaluator<Environment: VariableValues> {
             if isAtEnd { throw failure(.missingClosingBrace) }
             throw error
         }
-        let value = lookUp(name).value
+        let value = try lookUp(name).value
+        // Replacing every match can multiply the value's length by the replacement's:
+        // refuse before building what the allowance could not hold.
+        let replaced = replacesAll
+            ? value.utf8.count.multipliedReportingOverflow(by: max(1, replacement.utf8.count))
+            : value.utf8.count.addingReportingOverflow(replacement.utf8.count)
+        if replaced.overflow || replaced.partialValue > substitutionAllowance {
+            throw failure(.substitutionTooLong)
+        }
         let parameterOperator: ParameterOperator = replacesAll ? .replaceAll : .replaceFirst
         switch parameterOperator.apply(to: value, operand: { pattern }, replacement: replacement) {
         case .value(let result): return result
@@ -413,13 +460,16 @@ private struct Evaluator<Environment: VariableValues> {
         return String(name)
     }
 
-    /// Looks `name` up and records it, as BuildKit's `getEnv` records matches.
-    private mutating func lookUp(_ name: String) -> (value: String, isSet: Bool) {
+    /// Looks `name` up and records it, as BuildKit's `getEnv` records matches. A value
+    /// longer than the substitution allowance fails here, before an operator works on it:
+    /// otherwise every reference to one long value would cost its length.
+    private mutating func lookUp(_ name: String) throws(Failure) -> (value: String, isSet: Bool) {
         let value = environment.value(of: name)
         if seenNames.insert(name).inserted {
             referencedNames.append(name)
             if value == nil { undefinedNames.append(name) }
         }
+        if let value, value.utf8.count > substitutionAllowance { throw failure(.substitutionTooLong) }
         return (value ?? "", value != nil)
     }
 }

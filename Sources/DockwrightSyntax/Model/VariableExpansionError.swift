@@ -25,6 +25,10 @@ public struct VariableExpansionError: Error, Hashable, Sendable, CustomStringCon
         /// Substitutions nested deeper than ``VariableExpander/maximumNestingDepth``;
         /// BuildKit has no limit, we stop to keep the stack bounded.
         case nestingTooDeep
+        /// Substitutions that produce more than ``VariableExpander/maximumSubstitutionLength``
+        /// bytes (or than ``ArgScope``'s budget for the file); BuildKit has no limit, we
+        /// stop to keep time and memory linear in the file.
+        case substitutionTooLong
     }
 
     /// What went wrong.
@@ -50,6 +54,7 @@ public struct VariableExpansionError: Error, Hashable, Sendable, CustomStringCon
         case .requiredVariable(let name, let message): return "\(name): \(message)"
         case .invalidPattern(let pattern, let reason): return "invalid pattern (\(pattern)) in substitution: \(reason)"
         case .nestingTooDeep: return "syntax error: substitutions nested too deeply"
+        case .substitutionTooLong: return "substituted values too long to follow"
         }
     }
 

@@ -23,6 +23,9 @@ inputs of two sizes differ only in how many units they hold:
   user-installs
             one stage of `USER uN` / `RUN apt-get update && apt-get install -y xN` pairs
   env-grows one stage of `ENV A=${A}b` lines (each value is one byte longer than the last)
+  env-doubles
+            one stage of `ENV A=${A}${A}` lines (each value twice the last: stopped by
+            the expander's substitution limit)
 """
 import sys
 
@@ -63,6 +66,8 @@ def units(shape):
                 lambda n: f"USER u{n}\nRUN apt-get update && apt-get install -y x{n}\n", "")
     if shape == "env-grows":
         return "FROM alpine:3.20\nENV A=a\n", lambda n: "ENV A=${A}b\n", "RUN echo $A\n"
+    if shape == "env-doubles":
+        return "FROM alpine:3.20\nENV A=a\n", lambda n: "ENV A=${A}${A}\n", "RUN echo $A\n"
     sys.exit(f"gen-scale-shapes: unknown shape '{shape}'")
 
 

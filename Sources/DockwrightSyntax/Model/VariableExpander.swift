@@ -218,47 +218,47 @@ private struct Evaluator<Environment: VariableValues> {
     private mutating func processStopOn(
         _ stop: Unicode.Scalar?, rawEscapes: Bool, collectsWords: Bool
     ) throws(Failure) -> (String, [String]) {
-        var result = String.UnicodeScalarView()
+        var result = ""
         var words = WordSplitter(isEnabled: collectsWords)
         scanning: while let scalar = peek() {
             if let stop, scalar == stop {
                 position += 1
-                return (String(result), words.finish())
+                return (result, words.finish())
             }
             switch scalar {
             case "$":
                 let value = try processDollar()
-                result.append(contentsOf: value.unicodeScalars)
+                result += value
                 words.append(splitting: value)
             case "'":
                 let value = try processSingleQuote()
-                result.append(contentsOf: value.unicodeScalars)
+                result += value
                 words.append(quoted: value)
             case "\"":
                 let value = try processDoubleQuote(rawEscapes: rawEscapes)
-                result.append(contentsOf: value.unicodeScalars)
+                result += value
                 words.append(quoted: value)
             default:
                 position += 1
                 if scalar == escape {
                     if rawEscapes {
                         words.append(literal: scalar)
-                        result.append(scalar)
+                        result.unicodeScalars.append(scalar)
                     }
                     // The escape character makes the next character literal; at the
                     // very end of the word it is dropped.
                     guard let escaped = next() else { break scanning }
                     words.append(literal: escaped)
-                    result.append(escaped)
+                    result.unicodeScalars.append(escaped)
                 } else {
                     words.append(scalar)
-                    result.append(scalar)
+                    result.unicodeScalars.append(scalar)
                 }
             }
         }
         // Callers turn this into their own message (`missing '}'`, `missing '/'`).
         if stop != nil { throw failure(.missingClosingBrace) }
-        return (String(result), words.finish())
+        return (result, words.finish())
     }
 
     /// Everything up to the next `'` is literal; nothing escapes inside.
@@ -276,28 +276,28 @@ private struct Evaluator<Environment: VariableValues> {
     /// only `"`, `$` and itself (it stays before anything else).
     private mutating func processDoubleQuote(rawEscapes: Bool) throws(Failure) -> String {
         position += 1
-        var result = String.UnicodeScalarView()
+        var result = ""
         while true {
             guard let scalar = peek() else { throw failure(.unterminatedDoubleQuote) }
             if scalar == "\"" {
                 position += 1
-                return String(result)
+                return result
             }
             if scalar == "$" {
-                result.append(contentsOf: try processDollar().unicodeScalars)
+                result += try processDollar()
                 continue
             }
             position += 1
             var output = scalar
             if scalar == escape {
-                if rawEscapes { result.append(scalar) }
+                if rawEscapes { result.unicodeScalars.append(scalar) }
                 guard let following = peek() else { continue }
                 if following == "\"" || following == "$" || following == escape {
                     output = following
                     position += 1
                 }
             }
-            result.append(output)
+            result.unicodeScalars.append(output)
         }
     }
 
@@ -508,10 +508,30 @@ private struct WordSplitter {
         isInWord = true
     }
 
-    /// `addString`: a variable's value, split like plain characters.
+    /// `addString`: a variable's value, split like plain characters. Runs between
+    /// spaces are appended whole: a long value costs a copy, not a call per character.
     mutating func append(splitting text: String) {
         guard isEnabled else { return }
-        for scalar in text.unicodeScalars { append(scalar) }
+        let scalars = text.unicodeScalars
+        var runStart = scalars.startIndex
+        var index = runStart
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            let next = scalars.index(after: index)
+            if GoText.isSpace(scalar.value) {
+                if runStart != index { append(run: scalars[runStart..<index]) }
+                append(scalar)
+                runStart = next
+            }
+            index = next
+        }
+        if runStart != scalars.endIndex { append(run: scalars[runStart...]) }
+    }
+
+    /// Characters none of which is a space: what ``append(_:)`` does to each of them.
+    private mutating func append(run: Substring.UnicodeScalarView) {
+        word.append(contentsOf: run)
+        isInWord = true
     }
 
     /// `addRawString`: quoted text, kept whole.

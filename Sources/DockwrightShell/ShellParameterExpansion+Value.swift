@@ -11,8 +11,13 @@ extension ShellParameterExpansion {
     /// name missing from `environment` is unset for `${VERSION:-1.0}` (`1.0`), and
     /// unknown for a bare `$NAME` and for the patterns (it may be a variable the script
     /// sets, which the environment does not show).
+    ///
+    /// A value longer than ``VariableExpander/maximumSubstitutionLength`` is unknown too,
+    /// as in Dockerfile words: copying a long ENV value at every reference in every RUN
+    /// would cost its length each time.
     public func value(in environment: some VariableValues, operandValue: (ShellWord) -> String?) -> String? {
         let current = environment.value(of: name)
+        if let current, current.utf8.count > VariableExpander.maximumSubstitutionLength { return nil }
         guard !operatorText.isEmpty else { return current }
         guard let parameterOperator = ParameterOperator(rawValue: operatorText) else { return nil }
         var pattern: String?

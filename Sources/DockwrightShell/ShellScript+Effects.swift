@@ -565,7 +565,9 @@ struct EffectsWalker {
             set(assignment.name, "", &state)
             return
         }
-        if case let (text, true) = evaluate(value, state) {
+        // A value past the expander's substitution limit is unknown, as in Dockerfile
+        // words: `A=$A$A` repeated doubles it on every command.
+        if case let (text, true) = evaluate(value, state), text.utf8.count <= VariableExpander.maximumSubstitutionLength {
             set(assignment.name, text, &state)
         } else {
             set(assignment.name, nil, &state)
@@ -1324,7 +1326,10 @@ struct EffectsWalker {
                 append(inner, isFirst: isFirst && index == 0, state, to: &text, isLiteral: &isLiteral)
             }
         case .parameter(let expansion):
-            if expansion.operatorText.isEmpty, let value = state.value(of: expansion.name) {
+            if expansion.operatorText.isEmpty, let value = state.value(of: expansion.name),
+               value.utf8.count <= VariableExpander.maximumSubstitutionLength {
+                // A longer value (a long ENV continued over many lines) counts as unknown:
+                // copying it at every reference would cost its length each time.
                 text += value
             } else if expansion.name == "HOME" && expansion.operatorText.isEmpty && isFirst {
                 text += "~"

@@ -1,4 +1,5 @@
 import DockwrightShell
+import DockwrightSyntax
 import Testing
 
 @Suite struct CommandViewTests {
@@ -74,6 +75,23 @@ import Testing
         }
         let values = parameters.map { $0.value(in: ["A": "a", "L": "x,y"]) { $0.literalValue } }
         #expect(values == ["a", "a", "d", "s", "", "x y", "a", nil])
+    }
+
+    /// A value past the expander's limit is unknown to every rule, whatever the operator;
+    /// one at the limit is read.
+    @Test func aValuePastTheSubstitutionLimitIsUnknown() throws {
+        let script = try #require(parseScript("echo $A ${A:-d} ${A%x}"))
+        let parameters = script.commands[0].arguments.compactMap { word -> ShellParameterExpansion? in
+            if case .parameter(let expansion)? = word.parts.first { return expansion }
+            return nil
+        }
+        let limit = VariableExpander.maximumSubstitutionLength
+        let long = String(repeating: "x", count: limit + 1)
+        #expect(parameters.map { $0.value(in: ["A": long]) { $0.literalValue } } == [nil, nil, nil])
+        let atLimit = String(repeating: "x", count: limit)
+        #expect(parameters.map { $0.value(in: ["A": atLimit]) { $0.literalValue } } == [
+            atLimit, atLimit, String(atLimit.dropLast()),
+        ])
     }
 
     @Test func aptGetWithPinsAndOptions() throws {

@@ -256,6 +256,26 @@ import Testing
         #expect(effects.stateLeaks.map(\.kind) == [.changesDirectory, .changesVariables])
     }
 
+    @Test func aValueDoubledPastTheSubstitutionLimitIsUnknown() {
+        // 40 doublings would be a terabyte; the walker stops following the value past the
+        // expander's limit. 11 doublings of 8 bytes (16 KiB) are still followed.
+        func doubled(_ times: Int) -> String {
+            "A=xxxxxxxx" + String(repeating: "; A=$A$A", count: times) + "; cat /d/$A"
+        }
+        let long = Self.effects(doubled(40))
+        #expect(Self.paths(long.reads, .argument) == ["/d/*"])
+        let short = Self.effects(doubled(11))
+        #expect(Self.paths(short.reads, .argument) == ["/d/" + String(repeating: "x", count: 16_384)])
+    }
+
+    @Test func aLongEnvironmentValueIsUnknownInScripts() {
+        let limit = VariableExpander.maximumSubstitutionLength
+        let long = Self.effects("cat /d/$A", variables: ["A": String(repeating: "x", count: limit + 1)])
+        #expect(Self.paths(long.reads, .argument) == ["/d/*"])
+        let short = Self.effects("cat /d/$A", variables: ["A": String(repeating: "x", count: limit)])
+        #expect(Self.paths(short.reads, .argument) == ["/d/" + String(repeating: "x", count: limit)])
+    }
+
     @Test func aLongScriptIsWalkedInLinearTime() {
         // Thousands of `cd` and file commands: a quadratic pass would show up as a timeout.
         let script = (0..<4_000).map { "cd /d\($0) && cat f\($0) > /tmp/o\($0)" }.joined(separator: " && ")

@@ -12,7 +12,7 @@
 # env:
 #   SCALE_SIZES=1,10,100   sizes in MB (10^6 bytes) of the big-* inputs
 #   SCALE_FILES=200        how many 1 MB files the many-files row lints at once
-#   SCALE_SHAPES=stages,heredoc,env,arg,small,and-run,nesting,installs,copy-installs,workdirs,user-installs,env-grows,env-doubles,corpus
+#   SCALE_SHAPES=stages,heredoc,env,arg,small,and-run,nesting,installs,copy-installs,workdirs,user-installs,env-grows,env-doubles,run-doubles,long-value,corpus
 #                          the shapes of the linearity table (scripts/gen-scale-shapes.py;
 #                          corpus = corpus files concatenated); empty skips the table
 #   SCALE_TIMEOUT=600      seconds before one run counts as not finishing
@@ -28,7 +28,7 @@ BIN=${1:-.build/release/dockwright}
 CORPUS=${2:-../shared/corpus/files}
 SIZES=${SCALE_SIZES:-1,10,100}
 FILES=${SCALE_FILES:-200}
-SHAPES=${SCALE_SHAPES-stages,heredoc,env,arg,small,and-run,nesting,installs,copy-installs,workdirs,user-installs,env-grows,env-doubles,corpus}
+SHAPES=${SCALE_SHAPES-stages,heredoc,env,arg,small,and-run,nesting,installs,copy-installs,workdirs,user-installs,env-grows,env-doubles,run-doubles,long-value,corpus}
 TIMEOUT=${SCALE_TIMEOUT:-600}
 OUT=.build/bench
 [ -x "$BIN" ] || { echo "bench-scale: '$BIN' not found (swift build -c release)" >&2; exit 2; }

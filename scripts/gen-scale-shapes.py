@@ -26,6 +26,11 @@ inputs of two sizes differ only in how many units they hold:
   env-doubles
             one stage of `ENV A=${A}${A}` lines (each value twice the last: stopped by
             the expander's substitution limit)
+  run-doubles
+            one RUN of `A=$A$A;` commands (the same doubling inside a script)
+  long-value
+            a 60 KB ENV value, then `COPY $A /dN` / `RUN echo $A > /fN` pairs (each
+            reference would copy the whole value)
 """
 import sys
 
@@ -66,6 +71,11 @@ def units(shape):
                 lambda n: f"USER u{n}\nRUN apt-get update && apt-get install -y x{n}\n", "")
     if shape == "env-grows":
         return "FROM alpine:3.20\nENV A=a\n", lambda n: "ENV A=${A}b\n", "RUN echo $A\n"
+    if shape == "run-doubles":
+        return "FROM alpine:3.20\nRUN A=a", lambda n: "; \\\n  A=$A$A", "; echo $A\n"
+    if shape == "long-value":
+        return ("FROM alpine:3.20\nENV A=" + "x" * 60_000 + "\n",
+                lambda n: f"COPY $A /d{n}\nRUN echo $A > /f{n}\n", "")
     if shape == "env-doubles":
         return "FROM alpine:3.20\nENV A=a\n", lambda n: "ENV A=${A}${A}\n", "RUN echo $A\n"
     sys.exit(f"gen-scale-shapes: unknown shape '{shape}'")

@@ -1,4 +1,5 @@
 import DockwrightCore
+import DockwrightShell
 
 #if canImport(Glibc)
 import Glibc
@@ -78,17 +79,10 @@ final class ConfigurationLoader {
     }
 
     /// Removes `.` components and trailing slashes.
+    /// The path with `.`, `..` and repeated slashes resolved (`..` stops at `/`): the
+    /// image-path normalization, which reads these rules the same way.
     private static func normalized(_ path: String) -> String {
-        var components: [Substring] = []
-        for component in path.split(separator: "/") {
-            if component == "." || component.isEmpty { continue }
-            if component == ".." {
-                if !components.isEmpty { components.removeLast() }
-                continue
-            }
-            components.append(component)
-        }
-        return "/" + components.joined(separator: "/")
+        ImagePath.normalizedPath(path)
     }
 
     private static func parent(of folder: String) -> String? {

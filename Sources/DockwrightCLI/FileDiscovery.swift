@@ -63,6 +63,8 @@ enum FileDiscovery {
     /// Whether a path, or its last component, matches one of the `--exclude` globs
     /// (byte for byte, as the shell matches names).
     static func isExcluded(_ path: String, by globs: [String]) -> Bool {
+        // Usually no globs: then nothing is split per file.
+        guard !globs.isEmpty else { return false }
         let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         let name = trimmed.split(separator: "/").last.map(String.init) ?? trimmed
         return globs.contains { glob in

@@ -72,6 +72,8 @@ struct LintCommand {
 
     func run(_ arguments: [String], standardInput: () throws -> [UInt8]) -> ExitCode {
         for argument in arguments.prefix(while: { $0 != "--" }) {
+            // A path (no `-` first, no `=`) names no option: not split, however many there are.
+            guard argument.utf8.first == UInt8(ascii: "-") || argument.utf8.contains(UInt8(ascii: "=")) else { continue }
             let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
             if let reason = Self.hadolintOnlyOptions[name] {
                 errors.write("dockwright lint: hadolint's \(name) is not supported: \(reason)\n")
@@ -235,9 +237,13 @@ struct LintCommand {
         }
         let colored = (format == .text || format == .tty) && usesColor(parsed, configured: reportConfiguration)
         var report = ReportStream(format: format, rules: all, usesColor: colored)
+        // The workers render each file's part and drop its tree; this thread only puts
+        // the parts in order and writes them.
+        let renderer = report
         // With `--statistics` the counts replace the text report (as ruff does); a
         // machine format stays whole on its stream and the counts go to standard error.
-        let statisticsOnly = parsed.has("--statistics") && format == .text
+        let countsFindings = parsed.has("--statistics")
+        let statisticsOnly = countsFindings && format == .text
         if !statisticsOnly { reportOutput.write(report.header) }
         var failsAtLevel = false
         var counts: [String: (name: String, count: Int)] = [:]
@@ -261,17 +267,21 @@ struct LintCommand {
                 }
             }
             if FileReader.looksBinary(source.bytes) { return .failure("\(source.path): not a text file; skipped") }
-            return .success(planList[index].linter.lint(source), note: FileReader.lineEndNote(source.bytes))
-        }, consume: { index, outcome in
+            let result = planList[index].linter.lint(source)
+            let failLevel = planList[index].failLevel
+            return .success(LintedFile(
+                path: source.path, rendered: renderer.render(result),
+                failsAtLevel: failLevel.map { level in result.diagnostics.contains { $0.severity >= level } } ?? false,
+                findings: countsFindings ? result.diagnostics.map { ($0.code, $0.name) } : [],
+                note: FileReader.lineEndNote(source.bytes)))
+        }, consume: { _, outcome in
             switch outcome {
-            case .success(let result, let note):
-                if let note, !parsed.has("--quiet") { errors.write("\(result.syntax.source.path): \(note)\n") }
-                let part = report.add(result)
+            case .success(let file):
+                if let note = file.note, !parsed.has("--quiet") { errors.write("\(file.path): \(note)\n") }
+                let part = report.add(file.rendered)
                 if !statisticsOnly { reportOutput.write(part) }
-                if let level = planList[index].failLevel, result.diagnostics.contains(where: { $0.severity >= level }) {
-                    failsAtLevel = true
-                }
-                for diagnostic in result.diagnostics { counts[diagnostic.code, default: (diagnostic.name, 0)].count += 1 }
+                if file.failsAtLevel { failsAtLevel = true }
+                for (code, name) in file.findings { counts[code, default: (name, 0)].count += 1 }
             case .failure(let message):
                 errors.write(message + "\n")
                 status = .failure
@@ -300,9 +310,22 @@ struct LintCommand {
 
     /// What linting one file came to.
     private enum Outcome: Sendable {
-        case success(LintResult, note: String?)
+        case success(LintedFile)
         case failure(String)
         case excluded
+    }
+
+    /// What the report needs of a linted file, without its tree.
+    private struct LintedFile: Sendable {
+        /// The name the report shows.
+        let path: String
+        let rendered: ReportStream.RenderedFile
+        /// Whether a finding is at or above the file's fail level.
+        let failsAtLevel: Bool
+        /// Each finding's code and name, for `--statistics` (empty without it).
+        let findings: [(code: String, name: String)]
+        /// What `FileReader.lineEndNote` says about the file's line ends.
+        let note: String?
     }
 
     // MARK: - Options

@@ -8,9 +8,11 @@ import Darwin
 /// calling thread in index order, as soon as it and all before it are done.
 ///
 /// A worker starts index `i` only while `i` is fewer than `window` ahead of the next
-/// outcome to hand over, so at most `window` outcomes (each a parsed file) are alive
-/// at once however many files there are: memory follows the largest files, not the
-/// sum of all of them.
+/// outcome to hand over, so at most `window` outcomes are alive at once however many
+/// files there are: memory follows the largest outcomes, not the sum of all of them.
+/// The window is several files per worker, so one large file does not leave the other
+/// workers idle once they are a window ahead of it (`lint` hands over rendered
+/// report parts, not trees, so a wider window costs little memory).
 enum OrderedWork {
     /// Produces every outcome on worker threads and consumes them here, in order.
     static func run<Outcome: Sendable>(
@@ -18,7 +20,7 @@ enum OrderedWork {
     ) {
         guard count > 0 else { return }
         let workerCount = Swift.min(count, Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
-        let board = Board<Outcome>(window: 2 * workerCount)
+        let board = Board<Outcome>(window: 8 * workerCount)
         // Plain threads, not Dispatch's pool: the caller blocks below, and in tests
         // it may itself be a pool thread that the workers would then wait for.
         let workers = (0..<workerCount).compactMap { _ in

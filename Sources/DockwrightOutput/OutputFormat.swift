@@ -18,7 +18,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 /// A report written one file at a time: ``header``, then ``add(_:)`` for each file in
 /// order, then ``footer()``. A caller that writes each part as it comes can drop each
 /// file's tree at once, so linting many files holds a few trees, not all of them.
-public struct ReportStream {
+public struct ReportStream: Sendable {
     /// The format being written.
     public let format: OutputFormat
     /// What opens the report, before the first file.
@@ -49,25 +49,68 @@ public struct ReportStream {
 
     /// The part of the report for one more file.
     public mutating func add(_ result: LintResult) -> String {
+        add(render(result))
+    }
+
+    /// One file's part of the report, rendered without the report's running state
+    /// (separators, totals), so a worker thread can render it and drop the file's tree
+    /// while the caller writes the parts before it.
+    public struct RenderedFile: Sendable {
+        fileprivate enum Content: Sendable {
+            /// Text written as it is.
+            case text(String)
+            /// Array elements that take the format's separator before each but the report's first.
+            case elements([String], separator: String)
+            /// The text format's findings, and what they add to the footer's figures.
+            case findings(String, TextFormatter.Tally)
+            /// A JUnit suite, kept for the footer, with its test and failure counts.
+            case junitSuite(String, tests: Int, failures: Int)
+        }
+
+        fileprivate let content: Content
+    }
+
+    /// Renders one file's part; ``add(_:)-(RenderedFile)`` then places it in the report.
+    public func render(_ result: LintResult) -> RenderedFile {
         switch format {
-        case .text: return TextFormatter(usesColor: usesColor).format(result, tally: &tally)
-        case .json: return arrayElements(MachineFormats.jsonObjects(result), separator: MachineFormats.arraySeparator)
-        case .gitlab: return arrayElements(MachineFormats.gitlabObjects(result), separator: MachineFormats.arraySeparator)
+        case .text:
+            var fileTally = TextFormatter.Tally()
+            let text = TextFormatter(usesColor: usesColor).format(result, tally: &fileTally)
+            return RenderedFile(content: .findings(text, fileTally))
+        case .json: return RenderedFile(content: .elements(MachineFormats.jsonObjects(result), separator: MachineFormats.arraySeparator))
+        case .gitlab:
+            return RenderedFile(content: .elements(MachineFormats.gitlabObjects(result), separator: MachineFormats.arraySeparator))
         case .sarif:
-            return arrayElements(MachineFormats.sarifResults(result, ruleIndices: sarifRuleIndices), separator: ", ")
-        case .checkstyle: return MachineFormats.checkstyle(result)
-        case .gnu: return MachineFormats.gnu(result)
-        case .github: return MachineFormats.github(result)
-        case .tty: return HadolintFormats.tty(result, usesColor: usesColor)
-        case .codeclimate: return HadolintFormats.codeClimateObjects(result).map { $0 + "\u{0}" }.joined()
+            return RenderedFile(content: .elements(MachineFormats.sarifResults(result, ruleIndices: sarifRuleIndices), separator: ", "))
+        case .checkstyle: return RenderedFile(content: .text(MachineFormats.checkstyle(result)))
+        case .gnu: return RenderedFile(content: .text(MachineFormats.gnu(result)))
+        case .github: return RenderedFile(content: .text(MachineFormats.github(result)))
+        case .tty: return RenderedFile(content: .text(HadolintFormats.tty(result, usesColor: usesColor)))
+        case .codeclimate: return RenderedFile(content: .text(HadolintFormats.codeClimateObjects(result).map { $0 + "\u{0}" }.joined()))
         case .gitlabCodeclimate:
-            return arrayElements(HadolintFormats.codeClimateObjects(result, withFingerprints: true), separator: ", ")
-        case .sonarqube: return arrayElements(HadolintFormats.sonarQubeObjects(result), separator: ", ")
-        case .codacy: return HadolintFormats.codacyObjects(result).map { $0 + "\n" }.joined()
+            return RenderedFile(content: .elements(HadolintFormats.codeClimateObjects(result, withFingerprints: true), separator: ", "))
+        case .sonarqube: return RenderedFile(content: .elements(HadolintFormats.sonarQubeObjects(result), separator: ", "))
+        case .codacy: return RenderedFile(content: .text(HadolintFormats.codacyObjects(result).map { $0 + "\n" }.joined()))
         case .junit:
-            junitSuites += MachineFormats.junitSuite(result)
-            junitTests += Swift.max(1, result.diagnostics.count)
-            junitFailures += result.diagnostics.count
+            return RenderedFile(content: .junitSuite(
+                MachineFormats.junitSuite(result), tests: Swift.max(1, result.diagnostics.count), failures: result.diagnostics.count))
+        }
+    }
+
+    /// The part of the report for one more file, rendered by ``render(_:)``.
+    public mutating func add(_ rendered: RenderedFile) -> String {
+        switch rendered.content {
+        case .text(let text):
+            return text
+        case .elements(let elements, let separator):
+            return arrayElements(elements, separator: separator)
+        case .findings(let text, let fileTally):
+            tally.add(fileTally)
+            return text
+        case .junitSuite(let suite, let tests, let failures):
+            junitSuites += suite
+            junitTests += tests
+            junitFailures += failures
             return ""
         }
     }

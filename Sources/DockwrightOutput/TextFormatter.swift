@@ -20,6 +20,13 @@ public struct TextFormatter: Sendable {
 
         /// An empty tally.
         public init() {}
+
+        /// Counts another tally's findings into this one.
+        mutating func add(_ other: Tally) {
+            findings += other.findings
+            safeFixes += other.safeFixes
+            unsafeFixes += other.unsafeFixes
+        }
     }
 
     /// Renders the findings of several files, then the footer.

@@ -97,6 +97,15 @@ public struct CommandView: Hashable, Sendable {
 
     /// Whether a word reads as a flag: a dash and more, but not a negative number.
     public static func isFlag(_ value: String) -> Bool {
+        // Most words do not start with `-`: answered from the first byte. An ASCII word
+        // is answered over its bytes, where each byte is a Character.
+        let utf8 = value.utf8
+        guard utf8.first == UInt8(ascii: "-") else { return false }
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            return utf8.count > 1 && !utf8.dropFirst().allSatisfy {
+                ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".")
+            }
+        }
         guard value.count > 1, value.hasPrefix("-") else { return false }
         let body = value.dropFirst()
         return !body.allSatisfy { $0.isNumber || $0 == "." }
@@ -126,7 +135,8 @@ public struct CommandView: Hashable, Sendable {
         var wrappers: [String] = []
         var index = 0
         while index < words.count - 1, let value = words[index].literalValue {
-            let name = value.split(separator: "/").last.map(String.init) ?? value
+            // Most names have no slash: splitting them would only copy them.
+            let name = value.utf8.contains(UInt8(ascii: "/")) ? value.split(separator: "/").last.map(String.init) ?? value : value
             guard let optionsWithValues = wrapperOptionsWithValues[name] else { break }
             var next = index + 1
             // `command -v x` looks a program up instead of running it.

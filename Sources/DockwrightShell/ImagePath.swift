@@ -84,6 +84,11 @@ public enum ImagePath: Hashable, Sendable {
     /// A path's components with `.`, `..` and repeated slashes resolved, joined without a
     /// leading slash; `..` cannot climb above the start, as in a container's root.
     public static func relativeNormalizedPath(_ path: String) -> String {
+        // Over the bytes where the path is ASCII (where bytes and Characters split the
+        // same): the effects walker resolves every path a script names through here.
+        if let normalized = path.utf8.withContiguousStorageIfAvailable(asciiRelativeNormalizedPath), let normalized {
+            return normalized
+        }
         var components: [Substring] = []
         for component in path.split(separator: "/") {
             if component == "." { continue }
@@ -94,6 +99,41 @@ public enum ImagePath: Hashable, Sendable {
             components.append(component)
         }
         return components.joined(separator: "/")
+    }
+
+    /// ``relativeNormalizedPath(_:)`` of an ASCII path, over its bytes; nil for one that is not ASCII.
+    private static func asciiRelativeNormalizedPath(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        // Where each kept component starts in `output`, its separating slash included.
+        var componentStarts: [Int] = []
+        var start = 0
+        while start < bytes.count {
+            guard bytes[start] < 0x80 else { return nil }
+            if bytes[start] == slash {
+                start += 1
+                continue
+            }
+            var end = start
+            while end < bytes.count && bytes[end] != slash {
+                guard bytes[end] < 0x80 else { return nil }
+                end += 1
+            }
+            let length = end - start
+            if length == 1 && bytes[start] == dot {
+                // `.` stays where it is.
+            } else if length == 2 && bytes[start] == dot && bytes[start + 1] == dot {
+                if let last = componentStarts.popLast() { output.removeSubrange(last...) }
+            } else {
+                componentStarts.append(output.count)
+                if !output.isEmpty { output.append(slash) }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            }
+            start = end
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Whether two absolute paths, either with globs, may be equal or nested: compared

@@ -68,7 +68,7 @@ public struct OptionScanner: Sendable {
                 continue
             }
             if value.hasPrefix("--") || style == .go {
-                if let equals = value.firstIndex(of: "=") {
+                if let equals = Self.firstEquals(in: value) {
                     let name = normalized(String(value[..<equals]))
                     positions.append(.flag(
                         name: name, value: .attached(String(value[value.index(after: equals)...])), wordIndex: wordIndex))
@@ -105,6 +105,15 @@ public struct OptionScanner: Sendable {
             }
         }
         return positions
+    }
+
+    /// Where the first `=` of a flag is: over the bytes of an ASCII flag (each byte is a
+    /// Character there), by Characters otherwise.
+    private static func firstEquals(in value: String) -> String.Index? {
+        let utf8 = value.utf8
+        guard utf8.contains(UInt8(ascii: "=")) else { return nil }
+        if utf8.allSatisfy({ $0 < 0x80 }) { return utf8.firstIndex(of: UInt8(ascii: "=")) }
+        return value.firstIndex(of: "=")
     }
 
     /// Go accepts `--name` for `-name`.

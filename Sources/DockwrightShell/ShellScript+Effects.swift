@@ -712,12 +712,7 @@ struct EffectsWalker {
         if installation != nil || Self.systemPackageManagers.contains(view.name ?? "") {
             writes.append(contentsOf: files.installPathWrites, reportedAt: range)
         }
-        // `-r`/`-c` lists, `-f`/`--file` Gemfiles and the like, and config-file options.
-        let fileOptions: Set<String> = [
-            "-r", "--requirement", "-c", "--constraint", "--requirements", "--constraints", "--override",
-            "--config-file", "--config", "--settings", "-s", "--gemfile", "--file", "--userconfig", "--globalconfig",
-            "--repositories-file", "--keys-dir", "--build-constraints", "--modfile", "-modfile",
-        ]
+        let fileOptions = Self.packageManagerFileOptions
         let nameOfManager = view.name ?? ""
         // For rpm-family and zypper, `-c` names a config file; for pip, a constraint list.
         var index = 0
@@ -726,7 +721,14 @@ struct EffectsWalker {
             index += 1
             guard let value = word.literalValue else { continue }
             if value == "--" { break }
-            let flag = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
+            let flag: String
+            if value.utf8.contains(UInt8(ascii: "=")) {
+                flag = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
+            } else {
+                // Every file option starts with `-`: a package name is passed over at its first byte.
+                guard value.utf8.first == UInt8(ascii: "-") else { continue }
+                flag = value
+            }
             guard fileOptions.contains(flag) || (flag.count > 2 && !flag.hasPrefix("--") && ["-r", "-c"].contains(
                 String(flag.prefix(2))) && installation?.manager == .pip) else { continue }
             // `gem install -s URL` and `npm -s` are not files; `-s` is Maven's settings.
@@ -773,6 +775,13 @@ struct EffectsWalker {
             recordPathLikeArguments(arguments, script, state)
         }
     }
+
+    /// `-r`/`-c` lists, `-f`/`--file` Gemfiles and the like, and config-file options.
+    static let packageManagerFileOptions: Set<String> = [
+        "-r", "--requirement", "-c", "--constraint", "--requirements", "--constraints", "--override",
+        "--config-file", "--config", "--settings", "-s", "--gemfile", "--file", "--userconfig", "--globalconfig",
+        "--repositories-file", "--keys-dir", "--build-constraints", "--modfile", "-modfile",
+    ]
 
     /// Operating-system package managers (apt-cache only reads).
     static let systemPackageManagers: Set<String> = [
@@ -1215,7 +1224,8 @@ struct EffectsWalker {
     /// line, `--keyring=file`.
     private mutating func recordKeyrings(in word: ShellWord, _ script: Script, _ state: State) {
         let text = evaluate(word, state).text
-        guard text.contains("=") else { return }
+        // The bytes first: most arguments have no `=` at all.
+        guard text.utf8.contains(UInt8(ascii: "=")), text.contains("=") else { return }
         let bytes = Array(text.utf8)
         for marker in [Array("signed-by=".utf8), Array("--keyring=".utf8)] {
             var index = 0

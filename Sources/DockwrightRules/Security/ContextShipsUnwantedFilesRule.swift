@@ -150,6 +150,11 @@ private extension ContextShipsUnwantedFilesRule {
     static func unwanted(in listing: BuildContextListing) -> [Unwanted] {
         var found: [Unwanted] = []
         for file in listing.files {
+            // A context may hold thousands of files: an ASCII path is read over its bytes.
+            if let asciiAnswer = file.utf8.withContiguousStorageIfAvailable(isSecretASCIIPath), let isSecret = asciiAnswer {
+                if isSecret { found.append(Unwanted(path: file, kind: .secret, isFolder: false)) }
+                continue
+            }
             let name = file.split(separator: "/").last.map(String.init) ?? file
             let isTemplate = templateSuffixes.contains { name.hasSuffix($0) }
             let isSecret = secretNames.contains(name) || (name.hasPrefix(".env.") && !isTemplate)
@@ -167,6 +172,39 @@ private extension ContextShipsUnwantedFilesRule {
         }
         return found.sorted { ($0.kind.rawValue, $0.path) < ($1.kind.rawValue, $1.path) }
     }
+
+    /// The secret test above for a path whose bytes are all ASCII (each byte is then a
+    /// Character, so prefixes, suffixes and equality read the same); nil for any other
+    /// path, and for one ending in `/` or empty, whose name `split` reads differently.
+    static func isSecretASCIIPath(_ path: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard let last = path.last, last != UInt8(ascii: "/"), path.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let nameStart = (path.lastIndex(of: UInt8(ascii: "/")) ?? -1) + 1
+        let name = UnsafeBufferPointer(rebasing: path[nameStart...])
+        func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
+            bytes.count >= suffix.count && bytes[(bytes.count - suffix.count)...].elementsEqual(suffix)
+        }
+        func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+            bytes.count >= prefix.count && bytes[..<prefix.count].elementsEqual(prefix)
+        }
+        let isTemplate = templateSuffixBytes.contains { hasSuffix(name, $0) }
+        if secretNameBytes.contains(where: { name.elementsEqual($0) }) || (hasPrefix(name, envPrefixBytes) && !isTemplate)
+            || secretSuffixBytes.contains(where: { hasSuffix(name, $0) }) || hasSuffix(path, awsCredentialsBytes) {
+            return true
+        }
+        guard hasPrefix(name, keyPrefixBytes), !name.contains(UInt8(ascii: ".")) else { return false }
+        let marker = sshFolderBytes
+        return path.count >= marker.count && (0...(path.count - marker.count)).contains { start in
+            path[start..<(start + marker.count)].elementsEqual(marker)
+        }
+    }
+
+    static let secretNameBytes = secretNames.map { Array($0.utf8) }
+    static let secretSuffixBytes = secretSuffixes.map { Array($0.utf8) }
+    static let templateSuffixBytes = templateSuffixes.map { Array($0.utf8) }
+    static let envPrefixBytes = Array(".env.".utf8)
+    static let awsCredentialsBytes = Array(".aws/credentials".utf8)
+    static let keyPrefixBytes = Array("id_".utf8)
+    static let sshFolderBytes = Array(".ssh/".utf8)
 
     static func message(_ keyword: String, _ source: String, _ shipped: [Unwanted], listing: BuildContextListing,
                         fix: Fix?) -> String {

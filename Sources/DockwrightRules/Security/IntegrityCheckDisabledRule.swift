@@ -164,6 +164,12 @@ private extension IntegrityCheckDisabledRule {
                 text.containsBytes(of: ".repo") || text.containsBytes(of: "yum.conf") || text.containsBytes(of: "dnf.conf"))
     }
 
+    /// Every program name a case of the flag switch in ``violations(of:mentions:changesApkTrust:context:)`` names.
+    static let flagCheckedPrograms: Set<String> = [
+        "curl", "wget", "apt-get", "apt", "aptitude", "dnf", "yum", "microdnf", "tdnf", "zypper", "apk", "npm", "yarn",
+        "pnpm", "git",
+    ]
+
     static func violations(of command: ScriptCommand, mentions: (sources: Bool, repos: Bool), changesApkTrust: Bool,
                            context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
@@ -202,10 +208,13 @@ private extension IntegrityCheckDisabledRule {
             }
         }
 
+        // The programs the switch below reads flags of, looked up once per command
+        // rather than compared with each program name for every word.
+        let checksFlags = Self.flagCheckedPrograms.contains(name)
         for (index, word) in words.enumerated() {
             guard let value = word.literalValue else { continue }
             if value == "--" { break }
-            switch name {
+            switch checksFlags ? name : "" {
             case "curl":
                 if value == "--insecure" {
                     report(word, "`curl --insecure` does not check the server's certificate; remove it "

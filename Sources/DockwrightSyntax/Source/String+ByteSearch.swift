@@ -5,20 +5,32 @@ extension StringProtocol {
     /// the searcher state the standard library builds on each call (a hash table per
     /// search: on a corpus run, several percent of the time).
     public func containsBytes(of needle: some StringProtocol) -> Bool {
-        let needleBytes = Array(needle.utf8)
-        guard let first = needleBytes.first else { return true }
-        let haystack = Array(utf8)
-        guard haystack.count >= needleBytes.count else { return false }
-        var start = 0
-        let lastStart = haystack.count - needleBytes.count
-        while start <= lastStart {
-            if haystack[start] == first {
-                var offset = 1
-                while offset < needleBytes.count && haystack[start + offset] == needleBytes[offset] { offset += 1 }
-                if offset == needleBytes.count { return true }
-            }
-            start += 1
+        // In place where both are stored contiguously (native strings), else copied.
+        let inPlace = utf8.withContiguousStorageIfAvailable { haystack in
+            needle.utf8.withContiguousStorageIfAvailable { needleBytes in byteSearch(haystack, needleBytes) }
         }
-        return false
+        if let inPlace, let found = inPlace { return found }
+        let haystack = Array(utf8)
+        let needleBytes = Array(needle.utf8)
+        return haystack.withUnsafeBufferPointer { haystack in
+            needleBytes.withUnsafeBufferPointer { needleBytes in byteSearch(haystack, needleBytes) }
+        }
     }
+}
+
+/// Whether `needle` occurs in `haystack`: a first-byte scan, then a compare.
+private func byteSearch(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = needle.first else { return true }
+    guard haystack.count >= needle.count else { return false }
+    var start = 0
+    let lastStart = haystack.count - needle.count
+    while start <= lastStart {
+        if haystack[start] == first {
+            var offset = 1
+            while offset < needle.count && haystack[start + offset] == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+        }
+        start += 1
+    }
+    return false
 }

@@ -1,5 +1,6 @@
 import DockwrightShell
 import DockwrightSyntax
+import Synchronization
 
 /// The semantic model of one Dockerfile: every fact rules read, each with one home,
 /// computed once per file and only when first asked for.
@@ -19,11 +20,13 @@ public final class DockerfileModel: Sendable {
     private let scriptIndexByStartFact = LazyFact<[Int: Int]>()
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
     private let workingDirectoriesFact = LazyFact<WorkingDirectoryTable>()
-    private let effectsFact = LazyFact<[LazyFact<ScriptEffects>]>()
+    /// ``effects(of:)`` of each script of ``runAndTriggerScripts``, by index, as computed:
+    /// one array for the file rather than a lazy box per script.
+    private let effectsByScript = Mutex<[ScriptEffects?]>([])
     private let baseImagesFact = LazyFact<[BaseImage]>()
     private let stagesReachingAnImageFact = LazyFact<Set<Int>>()
     private let stageUsersFact = LazyFact<StageUsers>()
-    private let scriptCommandsFact = LazyFact<ScriptCommandIndex>()
+    private let scriptCommandsFact = LazyFact<ScriptCommands>()
     private let packageManagerCommandsFact = LazyFact<[PackageManagerCommand]>()
 
     /// The model of a parsed file; nothing is computed until asked for.
@@ -89,8 +92,17 @@ public final class DockerfileModel: Sendable {
     /// not a POSIX shell script, gets ``ScriptEffects/unknown``.
     public func effects(of script: RunScript) -> ScriptEffects {
         guard let index = scriptIndex(of: script.instruction) else { return Self.computeEffects(of: script, in: self) }
-        let facts = effectsFact.value { runAndTriggerScripts.map { _ in LazyFact<ScriptEffects>() } }
-        return facts[index].value { Self.computeEffects(of: script, in: self) }
+        if let known = effectsByScript.withLock({ $0.isEmpty ? nil : $0[index] }) { return known }
+        // Computed outside the lock, which guards only the array; when two threads race,
+        // the first value stored is the one every caller gets.
+        let computed = Self.computeEffects(of: script, in: self)
+        let scriptCount = runAndTriggerScripts.count
+        return effectsByScript.withLock { stored in
+            if stored.isEmpty { stored = Array(repeating: nil, count: scriptCount) }
+            if let known = stored[index] { return known }
+            stored[index] = computed
+            return computed
+        }
     }
 
     private static func computeEffects(of script: RunScript, in model: DockerfileModel) -> ScriptEffects {
@@ -193,13 +205,12 @@ public final class DockerfileModel: Sendable {
     /// Every simple command of every parsed POSIX script (RUN and `ONBUILD RUN`,
     /// heredoc bodies included), in source order, with the variables its RUN sees.
     /// PowerShell and cmd scripts and scripts that do not parse have none.
-    public var scriptCommands: ScriptCommands { scriptCommandsFact.value { ScriptCommandIndex(self) }.all }
+    public var scriptCommands: ScriptCommands { scriptCommandsFact.value { ScriptCommands(self) } }
 
     /// The commands of one RUN's script.
     public func scriptCommands(of run: RunScript) -> ScriptCommands.SubSequence {
-        let index = scriptCommandsFact.value { ScriptCommandIndex(self) }
-        let range = index.byRun[run.instruction.range.start] ?? 0..<0
-        return index.all[range]
+        let all = scriptCommands
+        return all[all.positions(ofRunAt: run.instruction.range.start)]
     }
 
     /// Where to insert a new instruction that must run just before `instruction`: the
@@ -221,5 +232,26 @@ public final class DockerfileModel: Sendable {
     /// script, in source order, each with the variables it sees.
     public var packageManagerCommands: [PackageManagerCommand] {
         packageManagerCommandsFact.value { PackageManagerCommands.all(in: self) }
+    }
+
+    /// The package manager commands of one script, in order: those of
+    /// ``packageManagerCommands`` when `run` is one of this file's scripts (found by a
+    /// binary search, as they are in source order), so rules that read them per RUN
+    /// share the one copy instead of building their own.
+    public func packageManagerCommands(of run: RunScript) -> ArraySlice<PackageManagerCommand> {
+        guard let index = scriptIndex(of: run.instruction), runAndTriggerScripts[index] == run else {
+            return run.script.map { PackageManagerCommands.commands(in: $0, of: run)[...] } ?? []
+        }
+        let all = packageManagerCommands
+        let start = run.instruction.range.start
+        var low = 0
+        var high = all.count
+        while low < high {
+            let middle = (low + high) / 2
+            if all[middle].run.instruction.range.start < start { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < all.count && all[end].run.instruction.range.start == start { end += 1 }
+        return all[low..<end]
     }
 }

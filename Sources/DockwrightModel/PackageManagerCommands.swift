@@ -9,8 +9,6 @@ public struct PackageManagerCommand: Sendable {
     /// The script the command is in.
     public let run: RunScript
     public let script: ShellScript
-    /// The command, wrappers (`sudo`, `env`, …) already unwrapped.
-    public let view: CommandView
     /// Its index in `script.commands`, to order commands of one script.
     public let index: Int
     public let manager: PackageManager
@@ -22,6 +20,11 @@ public struct PackageManagerCommand: Sendable {
     /// when found through ``PackageManagerCommands/all(in:)``, which works them out for
     /// every command of a script in one walk.
     var knownEnvironment: VariableEnvironment?
+
+    /// The command, wrappers (`sudo`, `env`, …) already unwrapped: read from the script
+    /// rather than copied, as the model keeps every command of the file (a stored copy was
+    /// most of a command's size on a file of thousands of installs).
+    public var view: CommandView { script.commands[index] }
 
     /// The subcommand word (`install` in `apt-get -y install curl`).
     public var subcommandWord: ShellWord? { positionals.first }
@@ -84,7 +87,11 @@ public enum PackageManagerCommands {
                     found.append(command)
                 }
             }
-            return found
+            // Kept for the whole lint: without the slack of its growth.
+            var kept: [PackageManagerCommand] = []
+            kept.reserveCapacity(found.count)
+            kept.append(contentsOf: found)
+            return kept
     }
 
     /// The package manager commands of one script.
@@ -96,7 +103,7 @@ public enum PackageManagerCommands {
             else { continue }
             let (positionals, leadingFlags) = split(view, spec: manager.spec)
             found.append(PackageManagerCommand(
-                run: run, script: script, view: view, index: index, manager: manager, positionals: positionals,
+                run: run, script: script, index: index, manager: manager, positionals: positionals,
                 leadingFlags: leadingFlags))
         }
         return found

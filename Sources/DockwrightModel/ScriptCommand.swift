@@ -51,6 +51,20 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
         endIndex = count
     }
 
+    /// The positions of the commands of the RUN that starts at `offset`; empty when it has
+    /// none. A binary search over the RUNs, which are in source order, rather than a
+    /// table kept per RUN.
+    func positions(ofRunAt offset: Int) -> Range<Int> {
+        var low = 0
+        var high = runs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if runs[middle].run.instruction.range.start < offset { low = middle + 1 } else { high = middle }
+        }
+        guard low < runs.count, runs[low].run.instruction.range.start == offset else { return 0..<0 }
+        return runs[low].firstCommand..<(low + 1 < runs.count ? runs[low + 1].firstCommand : endIndex)
+    }
+
     public subscript(position: Int) -> ScriptCommand {
         precondition(indices.contains(position), "ScriptCommands index out of range")
         // The last RUN whose first command is at or before `position`.
@@ -67,27 +81,18 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
     }
 }
 
-/// Every command of every script with its environment, and where each RUN's commands
-/// are: computed once per file for the facts and rules that read commands.
-struct ScriptCommandIndex: Sendable {
-    let all: ScriptCommands
-    let byRun: [Int: Range<Int>]
-
+extension ScriptCommands {
+    /// Every command of every script of `model` with its environment: computed once per
+    /// file for the facts and rules that read commands.
     init(_ model: DockerfileModel) {
-        var runs: [ScriptCommands.Run] = []
+        var runs: [Run] = []
         var count = 0
-        var ranges: [Int: Range<Int>] = [:]
         for run in model.runAndTriggerScripts {
-            guard let script = run.script else { continue }
+            guard let script = run.script, !script.commands.isEmpty else { continue }
             let environment = run.isOnbuildTrigger ? nil : model.stages.argScope.variables(before: run.instruction)
-            let start = count
-            if !script.commands.isEmpty {
-                runs.append(ScriptCommands.Run(run: run, script: script, environment: environment, firstCommand: start))
-                count += script.commands.count
-            }
-            if ranges[run.instruction.range.start] == nil { ranges[run.instruction.range.start] = start..<count }
+            runs.append(Run(run: run, script: script, environment: environment, firstCommand: count))
+            count += script.commands.count
         }
-        all = ScriptCommands(runs: runs, count: count)
-        byRun = ranges
+        self.init(runs: runs, count: count)
     }
 }

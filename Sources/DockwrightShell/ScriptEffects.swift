@@ -65,7 +65,9 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
 
     private var segments: [Segment] = []
     /// The position of each segment's first effect; left empty while every segment is
-    /// one effect (positions are then segment indices).
+    /// one effect (positions are then segment indices) and while there is a single
+    /// segment (positions are then offsets in it): one package-manager call's writes
+    /// are one table, and a file of thousands of installs kept a list for each.
     private var segmentStarts: [Int] = []
     public private(set) var endIndex = 0
 
@@ -83,7 +85,9 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     public var startIndex: Int { 0 }
 
     public subscript(position: Int) -> PathEffect {
-        guard !segmentStarts.isEmpty else { return Self.effect(segments[position], at: 0) }
+        guard !segmentStarts.isEmpty else {
+            return segments.count == 1 ? Self.effect(segments[0], at: position) : Self.effect(segments[position], at: 0)
+        }
         // The last segment starting at or before `position`.
         var low = 0
         var high = segmentStarts.count - 1
@@ -105,6 +109,8 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
 
     /// Appends one effect.
     mutating func append(_ effect: PathEffect) {
+        // A lone shared segment needs its starts listed once a second segment follows it.
+        if segmentStarts.isEmpty && segments.count == 1 && endIndex > 1 { segmentStarts = [0] }
         if !segmentStarts.isEmpty { segmentStarts.append(endIndex) }
         segments.append(.one(effect))
         endIndex += 1
@@ -113,8 +119,11 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     /// Appends every effect of a shared table, each reported at `range`.
     mutating func append(contentsOf table: [PathEffect], reportedAt range: Range<Int>) {
         guard !table.isEmpty else { return }
-        if segmentStarts.isEmpty { segmentStarts = Array(segments.indices) }
-        segmentStarts.append(endIndex)
+        if segmentStarts.isEmpty && !segments.isEmpty {
+            // Every segment so far is one effect, or the only one starts at 0.
+            segmentStarts = Array(segments.indices)
+        }
+        if !segmentStarts.isEmpty { segmentStarts.append(endIndex) }
         segments.append(.shared(table, range: range))
         endIndex += table.count
     }

@@ -111,15 +111,19 @@ public struct Linter: Sendable {
                 if let checkName, checks.skips(checkName) { continue }
                 // `error=true` fails BuildKit's build on the check, whatever a re-grade says.
                 let severity = checkName != nil && checks.isError ? .error : description.severity
+                // One origin for the rule's findings in this file, made at its first finding.
+                var origin: Diagnostic.Origin?
                 for violation in rule.check(context)
                 where !suppressions.suppresses(
                     code: description.code, name: description.name, checkName: checkName, at: violation.range.start) {
+                    let shared = origin ?? Diagnostic.Origin(
+                        code: description.code, name: description.name, severity: severity, path: source.path,
+                        url: description.url)
+                    origin = shared
                     diagnostics.append(Diagnostic(
-                        code: description.code, name: description.name,
-                        severity: severity,
-                        message: violation.message ?? description.summary, path: source.path, range: violation.range,
+                        origin: shared, message: violation.message ?? description.summary, range: violation.range,
                         start: source.location(of: violation.range.start), end: source.location(of: violation.range.end),
-                        fix: violation.fix, url: description.url))
+                        fix: violation.fix))
                 }
             }
             for checker in externalCheckers {

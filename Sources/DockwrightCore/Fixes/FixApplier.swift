@@ -10,8 +10,9 @@ public enum FixApplier {
     /// The same as `apply`, naming the applied fixes by their index in `fixes`, so a
     /// caller can tell two equal fixes of different rules apart.
     public static func applyIndexed(_ fixes: [Fix], to bytes: [UInt8]) -> (output: [UInt8], applied: [Int]) {
-        let ordered = fixes.indices.filter { !fixes[$0].edits.isEmpty }.sorted { lhs, rhs in
-            (fixes[lhs].edits[0].range.start, fixes[lhs].title, lhs) < (fixes[rhs].edits[0].range.start, fixes[rhs].title, rhs)
+        let starts = fixes.map { $0.firstEdit?.range.start }
+        let ordered = fixes.indices.filter { starts[$0] != nil }.sorted { lhs, rhs in
+            (starts[lhs] ?? 0, fixes[lhs].title, lhs) < (starts[rhs] ?? 0, fixes[rhs].title, rhs)
         }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)

@@ -63,7 +63,7 @@ public struct AptGetInsteadOfAptRule: Rule {
         var violations: [Violation] = []
         for run in context.runAndTriggerScripts {
             guard let script = run.script else { continue }
-            let commands = PackageManagerCommands.commands(in: script, of: run)
+            let commands = context.model.packageManagerCommands(of: run)
             let emptiesDownloadCache = Self.emptiesDownloadCache(script: script, run: run)
             for command in commands where command.manager == .apt {
                 let range = command.range(of: command.view.nameWord)

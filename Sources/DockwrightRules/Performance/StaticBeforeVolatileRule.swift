@@ -107,10 +107,10 @@ public struct StaticBeforeVolatileRule: Rule {
             // the first instruction the RUN depends on: the walk stops at every RUN that
             // is not itself an install and after `maximumCarriedRuns` installs, so each
             // instruction is passed by a bounded number of walks.
-            var installs: [Int: InstallRun] = [:]
+            var installs = RecentInstalls()
             for (index, run) in stage.instructions.enumerated() where run.kind == .run {
                 guard let install = InstallRun(run, context) else { continue }
-                installs[index] = install
+                installs.append(install, at: index)
                 guard let plan = movePlan(for: install, at: index, in: stage, installs: installs,
                                           workingDirectories: workingDirectories, context) else { continue }
                 let target = plan.target
@@ -175,6 +175,22 @@ private struct InstallRun {
     }
 }
 
+/// The last install RUNs of a stage by position: a walk up from an install looks at no more
+/// than ``StaticBeforeVolatileRule/maximumCarriedRuns`` + 1 RUNs, and stops at the first RUN
+/// that is not an install, so older installs are never looked up.
+/// Keeping every install of the stage (with its effects and variable names) was 8% of the
+/// peak memory on a stage of thousands of installs.
+private struct RecentInstalls {
+    private var entries: [(index: Int, install: InstallRun)] = []
+
+    mutating func append(_ install: InstallRun, at index: Int) {
+        if entries.count > StaticBeforeVolatileRule.maximumCarriedRuns + 1 { entries.removeFirst() }
+        entries.append((index, install))
+    }
+
+    subscript(index: Int) -> InstallRun? { entries.first { $0.index == index }?.install }
+}
+
 /// Where a RUN moves and what moves with it.
 private struct MovePlan {
     /// The earliest COPY or ADD from the build context it moves above.
@@ -217,7 +233,7 @@ private extension StaticBeforeVolatileRule {
     /// reads. Nil when it cannot pass any COPY of the build context: then nothing is
     /// reported.
     func movePlan(
-        for install: InstallRun, at index: Int, in stage: Stage, installs: [Int: InstallRun],
+        for install: InstallRun, at index: Int, in stage: Stage, installs: RecentInstalls,
         workingDirectories: WorkingDirectoryTable, _ context: RuleContext
     ) -> MovePlan? {
         var moving = [install]

@@ -99,7 +99,7 @@ public struct AptListsCleanupRule: Rule {
         var violations: [Violation] = []
         for run in context.runAndTriggerScripts where reportedStages.contains(run.stageIndex) {
             guard let script = run.script else { continue }
-            let commands = PackageManagerCommands.commands(in: script, of: run)
+            let commands = context.model.packageManagerCommands(of: run)
             let updates = commands.filter {
                 [.aptGet, .apt, .aptitude].contains($0.manager) && $0.subcommand == "update"
             }

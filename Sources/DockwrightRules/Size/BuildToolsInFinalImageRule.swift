@@ -114,7 +114,7 @@ public struct BuildToolsInFinalImageRule: Rule {
             guard let script = run.script else { continue }
             let clearsAutoInstalled = script.commands.contains { $0.name == "apt-mark" && $0.subcommand == "auto" }
             var installedHere: [Installed] = []
-            for command in PackageManagerCommands.commands(in: script, of: run) {
+            for command in context.model.packageManagerCommands(of: run) {
                 let verb = command.subcommand ?? ""
                 if ["install", "add"].contains(verb) {
                     let group = command.view.flagValue("virtual", "t")

@@ -122,7 +122,7 @@ public struct CacheRemovedInLaterLayerRule: Rule {
                 guard let run = context.runScript(of: instruction), let script = run.script else { continue }
                 // Where each cache is first filled in this RUN.
                 var firstFill: [Cache: Int] = [:]
-                let commands = PackageManagerCommands.commands(in: script, of: run)
+                let commands = context.model.packageManagerCommands(of: run)
                 for command in commands {
                     for cache in Cache.allCases where firstFill[cache] == nil && cache.isFilled(by: command) {
                         firstFill[cache] = command.view.command.range.lowerBound
@@ -214,7 +214,7 @@ private extension CacheRemovedInLaterLayerRule {
     }
 
     /// The caches a script fills and leaves: a filling command that no cleanup follows.
-    static func filledCaches(by script: ShellScript, of run: RunScript, commands: [PackageManagerCommand]) -> [Cache] {
+    static func filledCaches(by script: ShellScript, of run: RunScript, commands: ArraySlice<PackageManagerCommand>) -> [Cache] {
         Cache.allCases.filter { cache in
             guard let last = commands.last(where: cache.isFilled(by:)),
                   !PackageManagerCommands.isCached(run, anyOf: cache.paths) else { return false }
@@ -290,7 +290,7 @@ private extension CacheRemovedInLaterLayerRule {
         else { return nil }
         // Nothing in the later RUN before the cleanup may use the cache's package managers.
         let cleanupStart = cleanup.view.command.range.lowerBound
-        let earlierCommands = PackageManagerCommands.commands(in: cleanerScript, of: cleanerRun).filter {
+        let earlierCommands = context.model.packageManagerCommands(of: cleanerRun).filter {
             $0.view.command.range.lowerBound < cleanupStart && cleanup.cache.managers.contains($0.manager)
         }
         guard earlierCommands.isEmpty else { return nil }
@@ -300,7 +300,7 @@ private extension CacheRemovedInLaterLayerRule {
             case .run:
                 guard let run = context.runScript(of: instruction), let script = run.script,
                       context.model.effects(of: run).isComplete,
-                      !PackageManagerCommands.commands(in: script, of: run).contains(where: {
+                      !context.model.packageManagerCommands(of: run).contains(where: {
                           cleanup.cache.managers.contains($0.manager)
                       })
                 else { return nil }

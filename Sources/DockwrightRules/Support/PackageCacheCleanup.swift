@@ -25,7 +25,7 @@ enum PackageCacheCleanup {
         var violations: [Violation] = []
         for run in context.runAndTriggerScripts {
             guard let script = run.script else { continue }
-            let commands = PackageManagerCommands.commands(in: script, of: run)
+            let commands = context.model.packageManagerCommands(of: run)
             let installs = commands.filter {
                 family.managers.contains($0.manager) && $0.positional(in: family.installSubcommands) != nil
             }

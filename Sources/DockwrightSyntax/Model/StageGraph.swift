@@ -140,7 +140,7 @@ private struct StageBuilder {
         let base: Stage.Base
         var baseName: String?
         if let baseToken = words.first, let expansion = argScope.baseExpansions[index] {
-            switch expansion.result {
+            switch expansion {
             case .failure(let error):
                 base = .unresolved(StageResolutionError(.expansion(error), range: baseToken.range))
             case .success(let value) where value.isEmpty:

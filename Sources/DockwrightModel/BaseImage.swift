@@ -3,12 +3,8 @@ import DockwrightSyntax
 /// A stage's base image after ARG substitution, with what it was written as; stages
 /// built on an earlier stage, and FROM lines that do not resolve, have none.
 public struct BaseImage: Sendable {
-    /// The stage the FROM starts.
-    public var stage: Stage { stages[stageIndex] }
-    /// The file's stages, shared with the stage graph: one reference instead of a copy
-    /// of the stage (several hundred bytes each, held for every stage of the file).
-    private let stages: [Stage]
-    private let stageIndex: Int
+    /// The stage the FROM starts (a reference to the graph's, not a copy).
+    public let stage: Stage
     /// The reference after substituting the global ARGs (BuildKit's FROM expansion).
     public let reference: ImageReference
     /// The image word as written, e.g. `${BASE}` or `node:${NODE_VERSION}`.
@@ -22,13 +18,18 @@ public struct BaseImage: Sendable {
 
     /// The base images of every stage, in order; `FROM stage` and unresolved words are skipped.
     static func all(in stages: StageGraph) -> [BaseImage] {
-        stages.stages.compactMap { stage in
-            guard case .image(let reference) = stage.base, let token = stage.baseToken else { return nil }
-            let expansion = stages.argScope.expandInGlobalScope(token.text)
-            return BaseImage(
-                stages: stages.stages, stageIndex: stage.index, reference: reference, token: token,
-                usesVariables: !expansion.referencedNames.isEmpty, undefinedNames: expansion.undefinedNames)
+        // Reserved at the most it can need: `compactMap` left up to half of a large array unused.
+        var images: [BaseImage] = []
+        images.reserveCapacity(stages.stages.count)
+        for stage in stages.stages {
+            if case .image(let reference) = stage.base, let token = stage.baseToken {
+                let expansion = stages.argScope.expandInGlobalScope(token.text)
+                images.append(BaseImage(
+                    stage: stage, reference: reference, token: token,
+                    usesVariables: !expansion.referencedNames.isEmpty, undefinedNames: expansion.undefinedNames))
+            }
         }
+        return images
     }
 
     /// The reference with every variable that has no value set to `value`: a rule that

@@ -50,6 +50,27 @@ struct ArgScopeTests {
         #expect(overridden.scope.globalEnvironment["UNDECLARED"] == nil)
     }
 
+    @Test("A stage ends with its last values and declarations over what it inherited")
+    func stageEndsWithItsOwnLastValues() {
+        // The walk reads a stage's own values from the assignments it records; the end
+        // of a base stage must fold them over the inherited ones, name by name.
+        let fixture = Fixture("""
+            FROM alpine AS base
+            ENV A=1 B=1
+            ENV A=2
+            ARG B
+            ARG C
+            ARG D=${A}${B}
+            FROM base
+            RUN echo
+            """)
+        #expect(fixture.environment(before: 7) == ["PATH": ArgScope.defaultPath, "A": "2", "B": "1", "D": "21"])
+        let derived = fixture.scope.variables(before: fixture.instruction(7))
+        #expect(["B", "C", "D"].allSatisfy { derived?.isDeclaredArgument($0) == true })
+        #expect(derived?.isDeclaredArgument("A") == false)
+        #expect(fixture.scope.environment(atEndOfStage: 0) == fixture.environment(before: 7))
+    }
+
     @Test("A FROM sees only the global ARGs, even after stage ARGs")
     func fromSeesGlobalsOnly() {
         let fixture = Fixture("""

@@ -207,6 +207,47 @@ import Testing
     }
 }
 
+@Suite("Instruction storage")
+struct InstructionStorageTests {
+    // The tree keeps a lone ENV pair or FROM word without an array, and a one-line
+    // instruction's line and text as ranges; each must read back as the parser split it.
+
+    @Test("a lone pair, a lone word and their multi-element twins read back the same")
+    func loneArgumentsReadBack() throws {
+        let syntax = parse("FROM a\nENV k=v\nENV k v w\nENV a=1 b=2\nARG x\nARG y z\n")
+        let pairs = try (1...3).map { index in
+            guard case .keyValuePairs(let pairs, let isLegacy) = try #require(syntax.instruction(index)).arguments else {
+                Issue.record("expected pairs")
+                return ([String](), false)
+            }
+            return (pairs.map { "\(syntax.text($0.key.range))\($0.separator)\(syntax.text($0.value.range))" }, isLegacy)
+        }
+        #expect(pairs.map(\.0) == [["k=v"], ["kv w"], ["a=1", "b=2"]])
+        #expect(pairs.map(\.1) == [false, true, false])
+        guard case .words(let image) = try #require(syntax.instruction(0)).arguments else {
+            Issue.record("expected words")
+            return
+        }
+        #expect(image.map(\.text) == ["a"] && image.first?.range == TextRange(start: 5, end: 6))
+        #expect(syntax.instruction(4)?.values == ["x"])
+        #expect(syntax.instruction(5)?.values == ["y", "z"])
+    }
+
+    @Test("one line: its line, text and range agree; continued lines keep every line")
+    func linesAndTextOfOneAndSeveralLines() throws {
+        let syntax = parse("FROM a\nRUN echo \\\n  b\nUSER u\n")
+        let run = try #require(syntax.instruction(1))
+        #expect(run.lines.map(\.role) == [.first, .continuation])
+        #expect(run.logicalText.string == "RUN echo   b")
+        let user = try #require(syntax.instruction(2))
+        #expect(user.lines.map(\.range) == [user.range])
+        #expect(user.logicalText.string == "USER u")
+        #expect(user.logicalText.sourceOffset(of: 5) == user.range.start + 5)
+        #expect((user.startLine, user.endLine) == (4, 4))
+        #expect(user == parse("FROM a\nRUN echo \\\n  b\nUSER u\n").instruction(2))
+    }
+}
+
 @Suite("Item lookup")
 struct ItemLookupTests {
     @Test("itemIndex(startingAt:) finds items by their first byte only")

@@ -113,15 +113,18 @@ public struct ArgScope: Sendable {
     let stageStarts: [Int]
     /// For each stage, its `AS` name in lower case.
     let stageNames: [String?]
-    /// For each stage, the expansion of its image word (nil when there is none).
-    let baseExpansions: [VariableExpansion?]
+    /// For each stage, its image word expanded, or why it failed (nil when there is no
+    /// word). The value only: a whole ``VariableExpansion`` per stage also kept the
+    /// word's split words, which nothing reads.
+    let baseExpansions: [Result<String, VariableExpansionError>?]
     /// For each stage, the earlier stage it is based on.
     let baseStageIndices: [Int?]
 
     /// Every assignment of the file, kept once; the views read it at a point in time.
     let history: VariableHistory
     /// For each instruction of ``instructions``, the time its words are expanded at.
-    private let instructionTimes: [Int]
+    /// 32-bit, as the history's times are: one per instruction of a large file.
+    private let instructionTimes: [Int32]
     /// The time the global ARGs end, which every FROM sees.
     private let globalEndTime: Int
 
@@ -175,11 +178,11 @@ public struct ArgScope: Sendable {
         guard let index = instructionIndex(startingAt: instruction.range.start) else { return nil }
         guard let stage = VariableHistory.lastIndex(in: stageStarts, before: index + 1, time: { $0 }) else {
             // Before the first FROM: the global ARGs so far.
-            return VariableEnvironment(history: history, scope: 0, time: instructionTimes[index])
+            return VariableEnvironment(history: history, scope: 0, time: Int(instructionTimes[index]))
         }
         // A FROM sees the global ARGs only.
         if stageStarts[stage] == index { return VariableEnvironment(history: history, scope: 0, time: globalEndTime) }
-        return VariableEnvironment(history: history, scope: stage + 1, time: instructionTimes[index])
+        return VariableEnvironment(history: history, scope: stage + 1, time: Int(instructionTimes[index]))
     }
 
     /// The environment at the end of a stage, which stages based on it start from.
@@ -235,8 +238,10 @@ public struct ArgScope: Sendable {
         while baseStageIndices.indices.contains(index), let base = baseStageIndices[index] {
             index = base
         }
-        guard baseExpansions.indices.contains(index) else { return true }
-        return baseExpansions[index]?.value != "scratch"
+        guard baseExpansions.indices.contains(index), case .success(let value)? = baseExpansions[index] else {
+            return true
+        }
+        return value != "scratch"
     }
 }
 
@@ -244,33 +249,57 @@ public struct ArgScope: Sendable {
 
 /// Walks the instructions once, recording every assignment with its time.
 ///
-/// Nothing is copied per instruction: each scope keeps only its own assignments on
-/// top of what it inherits (a ``PersistentMap`` shared with its base stage), and the
-/// history keeps each assignment once.
+/// Nothing is copied per instruction: each scope keeps only what it inherits (a
+/// ``PersistentMap`` shared with its base stage), and its own assignments are read from
+/// the recorder, which keeps each assignment once. (A dictionary of the scope's own
+/// names beside the recorder cost a file of one-name ENV lines a sixth of its memory.)
 private struct Builder {
-    /// A scope being walked: what it inherits, and what it has set itself so far.
-    struct Running: VariableValues {
+    /// A scope being walked: what it inherits, and where its own records start.
+    struct Running {
         let inherited: PersistentMap<String, VariableHistory.Inherited>
-        var own: [String: VariableHistory.Inherited] = [:]
+        /// The scope's first time: the records from then on are its own.
+        let startTime: Int
+        let firstAssignment: Int
+        let firstDeclaration: Int
 
-        func value(of name: String) -> String? {
-            if let binding = own[name] { return binding.value ?? inherited[name]?.value }
-            return inherited[name]?.value
+        init(
+            inherited: PersistentMap<String, VariableHistory.Inherited>, startTime: Int,
+            recorder: VariableHistory.Recorder
+        ) {
+            self.inherited = inherited
+            self.startTime = startTime
+            firstAssignment = recorder.assignmentCount
+            firstDeclaration = recorder.declarationCount
         }
 
-        /// Sets `name`; `value` nil only declares it.
-        mutating func set(_ name: String, value: String?, declares: Bool) {
-            let previous = own[name] ?? inherited[name]
-            own[name] = VariableHistory.Inherited(
-                value: value ?? previous?.value, isDeclared: declares || previous?.isDeclared == true)
+        func value(of name: String, in recorder: VariableHistory.Recorder) -> String? {
+            recorder.latestValue(of: name, since: startTime) ?? inherited[name]?.value
+        }
+
+        /// Every name the scope set or declared itself, with its value and whether it is declared.
+        func own(in recorder: VariableHistory.Recorder) -> [(String, VariableHistory.Inherited)] {
+            recorder.names(assignedFrom: firstAssignment, declaredFrom: firstDeclaration).map { name in
+                let binding = VariableHistory.Inherited(
+                    value: value(of: name, in: recorder),
+                    isDeclared: recorder.isDeclared(name, since: startTime) || inherited[name]?.isDeclared == true)
+                return (name, binding)
+            }
         }
 
         /// The environment the scope ends with, sharing what it inherited.
-        func ended() -> PersistentMap<String, VariableHistory.Inherited> {
+        func ended(in recorder: VariableHistory.Recorder) -> PersistentMap<String, VariableHistory.Inherited> {
             var map = inherited
-            for (name, binding) in own { map = map.inserting(binding, for: name) }
+            for (name, binding) in own(in: recorder) { map = map.inserting(binding, for: name) }
             return map
         }
+    }
+
+    /// The values a running scope gives, for the expander.
+    struct RunningValues: VariableValues {
+        let scope: Running
+        let recorder: VariableHistory.Recorder
+
+        func value(of name: String) -> String? { scope.value(of: name, in: recorder) }
     }
 
     let instructions: [InstructionSyntax]
@@ -282,11 +311,11 @@ private struct Builder {
     var stageDeclarations: [ArgScope.Declaration] = []
     var globalEnvironment: [String: String] = [:]
     var failures: [ArgScope.ExpansionFailure] = []
-    var baseExpansions: [VariableExpansion?] = []
+    var baseExpansions: [Result<String, VariableExpansionError>?] = []
     var baseStageIndices: [Int?] = []
     var recorder = VariableHistory.Recorder()
     var scopes: [VariableHistory.Scope] = []
-    var instructionTimes: [Int]
+    var instructionTimes: [Int32]
     var globalEndTime = 0
     /// The next time to hand out.
     private var clock = 0
@@ -330,13 +359,13 @@ private struct Builder {
         let firstFrom = stageStarts.first ?? instructions.count
         let imageStart = PersistentMap<String, VariableHistory.Inherited>(
             ["PATH": VariableHistory.Inherited(value: ArgScope.defaultPath, isDeclared: false)])
-        var global = Running(inherited: PersistentMap(predefined.mapValues {
-            VariableHistory.Inherited(value: $0, isDeclared: false)
-        }))
+        let global = Running(
+            inherited: PersistentMap(predefined.mapValues { VariableHistory.Inherited(value: $0, isDeclared: false) }),
+            startTime: clock, recorder: recorder)
         scopes.append(VariableHistory.Scope(startTime: clock, inherited: global.inherited))
         for index in 0..<firstFrom {
             let instruction = instructions[index]
-            instructionTimes[index] = clock
+            instructionTimes[index] = Int32(truncatingIfNeeded: clock)
             guard instruction.kind == .arg else { continue }
             for (name, value, token) in Self.arguments(of: instruction) {
                 globalDeclarations.append(
@@ -347,12 +376,12 @@ private struct Builder {
                 } else if let value {
                     newValue = expand(value, at: token.range, environment: global, assigning: name)
                 }
-                record(name, value: newValue, declares: true, in: &global)
+                record(name, value: newValue, declares: true)
             }
         }
         globalEndTime = clock
         globalEnvironment = predefined
-        for (name, binding) in global.own {
+        for (name, binding) in global.own(in: recorder) {
             if let value = binding.value { globalEnvironment[name] = value }
         }
 
@@ -362,7 +391,7 @@ private struct Builder {
         for (stageIndex, start) in stageStarts.enumerated() {
             let baseWord = Self.firstWord(of: instructions[start])
             let expansion = baseWord.map { expander.evaluate($0.text, environment: globalEnvironment) }
-            baseExpansions.append(expansion)
+            baseExpansions.append(expansion?.result)
             // BuildKit compares the expanded name as written with the lowered stage names.
             baseStageIndices.append(expansion?.value.flatMap { earlierStages[$0] })
             if let name = stageNames[stageIndex] { earlierStages[name] = stageIndex }
@@ -370,11 +399,12 @@ private struct Builder {
         let isBase = Set(baseStageIndices.compactMap { $0 })
 
         for (stageIndex, start) in stageStarts.enumerated() {
-            instructionTimes[start] = clock
+            instructionTimes[start] = Int32(truncatingIfNeeded: clock)
             let baseStage = baseStageIndices[stageIndex]
             // A stage based on another inherits its environment and its ARGs
             // (BuildKit's `dispatchState.init`).
-            var stage = Running(inherited: baseStage.flatMap { stageEnds[$0] } ?? imageStart)
+            let stage = Running(
+                inherited: baseStage.flatMap { stageEnds[$0] } ?? imageStart, startTime: clock, recorder: recorder)
             substitutedBytesByName = [:]
             scopes.append(VariableHistory.Scope(startTime: clock, inherited: stage.inherited))
             let end = stageIndex + 1 < stageStarts.count ? stageStarts[stageIndex + 1] : instructions.count
@@ -383,21 +413,21 @@ private struct Builder {
                 // instructions (`initOnBuildTriggers`).
                 let baseEnd = stageStarts[baseStage + 1]
                 for trigger in instructions[(stageStarts[baseStage] + 1)..<baseEnd].compactMap(\.trigger) {
-                    apply(trigger, stageIndex: stageIndex, to: &stage, isTrigger: true)
+                    apply(trigger, stageIndex: stageIndex, in: stage, isTrigger: true)
                 }
             }
             for index in (start + 1)..<end {
-                instructionTimes[index] = clock
-                apply(instructions[index], stageIndex: stageIndex, to: &stage, isTrigger: false)
+                instructionTimes[index] = Int32(truncatingIfNeeded: clock)
+                apply(instructions[index], stageIndex: stageIndex, in: stage, isTrigger: false)
             }
-            if isBase.contains(stageIndex) { stageEnds[stageIndex] = stage.ended() }
+            if isBase.contains(stageIndex) { stageEnds[stageIndex] = stage.ended(in: recorder) }
         }
     }
 
     /// Applies an ARG or ENV to the running environment. ARGs of an ONBUILD trigger are
     /// declared in the stage that runs them but not listed in `stageDeclarations`.
     private mutating func apply(
-        _ instruction: InstructionSyntax, stageIndex: Int, to stage: inout Running, isTrigger: Bool
+        _ instruction: InstructionSyntax, stageIndex: Int, in stage: Running, isTrigger: Bool
     ) {
         switch instruction.kind {
         case .arg:
@@ -415,7 +445,7 @@ private struct Builder {
                 } else {
                     newValue = globalEnvironment[name]
                 }
-                record(name, value: newValue, declares: true, in: &stage)
+                record(name, value: newValue, declares: true)
             }
         case .env:
             guard case .keyValuePairs(let pairs, _) = instruction.arguments else { return }
@@ -428,7 +458,7 @@ private struct Builder {
                 expanded.append((key, value))
             }
             for (key, value) in expanded {
-                record(key, value: value, declares: false, in: &stage, advancesClock: false)
+                record(key, value: value, declares: false, advancesClock: false)
             }
             clock += 1
         default:
@@ -438,10 +468,7 @@ private struct Builder {
 
     /// Records an assignment (or, with `value` nil, only a declaration) at the current
     /// time, then moves the clock on unless the caller does.
-    private mutating func record(
-        _ name: String, value: String?, declares: Bool, in scope: inout Running, advancesClock: Bool = true
-    ) {
-        scope.set(name, value: value, declares: declares)
+    private mutating func record(_ name: String, value: String?, declares: Bool, advancesClock: Bool = true) {
         if let value { recorder.assign(name, value: value, time: clock) }
         if declares { recorder.declare(name, time: clock) }
         if advancesClock { clock += 1 }
@@ -454,7 +481,8 @@ private struct Builder {
     ) -> String? {
         let nameAllowance = name.map { Self.nameSubstitutionBudget - substitutedBytesByName[$0, default: 0] }
         let expansion = expander.evaluate(
-            word, environment: environment, substitutionLimit: min(substitutionBudget, nameAllowance ?? .max))
+            word, environment: RunningValues(scope: environment, recorder: recorder),
+            substitutionLimit: min(substitutionBudget, nameAllowance ?? .max))
         switch expansion.result {
         case .success(let value):
             // A word without a substitution is its own value; one with substitutions is a

@@ -80,60 +80,112 @@ public struct Stage: Hashable, Sendable {
             self.range = range
             self.source = source
             self.isOnbuildTrigger = isOnbuildTrigger
+            if case .stage(let index) = source { stageIndex = index } else { stageIndex = nil }
         }
 
         /// The index of the stage read from, or nil for an image or an invalid reference.
-        public var stageIndex: Int? {
-            if case .stage(let index) = source { return index }
-            return nil
+        ///
+        /// Stored rather than computed from `source`, as ``Stage/baseStageIndex`` is: Swift
+        /// 6.3.1's optimizer (CopyPropagation) crashed in release builds on a loop over
+        /// stages' dependencies that switched on the inlined enum.
+        public let stageIndex: Int?
+    }
+
+    /// The fields, stored once: the graph's array, each ``BaseImage`` and every copy a
+    /// rule makes share them. Sized for the common stage: the `--platform` flag, which
+    /// few stages write, is boxed apart, and the name and image words are read from the
+    /// FROM when asked for.
+    private final class Storage: Sendable {
+        let index: Int
+        let from: InstructionSyntax
+        let name: String?
+        let baseName: String?
+        let base: Base
+        let baseStageIndex: Int?
+        let platform: PlatformBox?
+        let instructions: [InstructionSyntax]
+        let dependencies: [Dependency]
+
+        init(
+            index: Int, from: InstructionSyntax, name: String?, baseName: String?, base: Base, platform: Platform?,
+            instructions: [InstructionSyntax], dependencies: [Dependency]
+        ) {
+            self.index = index
+            self.from = from
+            self.name = name
+            self.baseName = baseName
+            self.base = base
+            if case .stage(let index) = base { baseStageIndex = index } else { baseStageIndex = nil }
+            self.platform = platform.map(PlatformBox.init)
+            self.instructions = instructions
+            self.dependencies = dependencies
         }
     }
 
+    private final class PlatformBox: Sendable {
+        let platform: Platform
+
+        init(_ platform: Platform) { self.platform = platform }
+    }
+
+    private let storage: Storage
+
     /// The 0-based position of the stage in the file.
-    public let index: Int
+    public var index: Int { storage.index }
     /// The FROM instruction.
-    public let from: InstructionSyntax
+    public var from: InstructionSyntax { storage.from }
     /// The `AS` name in lower case, as BuildKit stores it, or nil for an unnamed stage.
-    public let name: String?
+    public var name: String? { storage.name }
     /// The `AS` name as written.
-    public let nameToken: Token?
+    public var nameToken: Token? {
+        guard name != nil, case .words(let words) = from.arguments, words.count == 3 else { return nil }
+        return words[2]
+    }
     /// The image word as written, e.g. `node:${NODE_VERSION}`.
-    public let baseToken: Token?
+    public var baseToken: Token? {
+        guard case .words(let words) = from.arguments else { return nil }
+        return words.first
+    }
     /// The image word after substituting global ARGs and removing quotes, or nil when
     /// it is missing or fails to expand.
-    public let baseName: String?
+    public var baseName: String? { storage.baseName }
     /// What the stage starts from.
-    public let base: Base
+    public var base: Base { storage.base }
     /// The index of the base stage, or nil when the stage starts from an image.
     ///
     /// Stored rather than computed from `base`: Swift 6.3.1's optimizer
     /// (CopyPropagation) crashes in release builds on loops over stages that switch on
     /// the inlined enum and `continue`.
-    public let baseStageIndex: Int?
+    public var baseStageIndex: Int? { storage.baseStageIndex }
     /// The `--platform` flag, when written.
-    public let platform: Platform?
+    public var platform: Platform? { storage.platform?.platform }
     /// The instructions after the FROM, up to the next FROM.
-    public let instructions: [InstructionSyntax]
+    public var instructions: [InstructionSyntax] { storage.instructions }
     /// The stages and images the stage reads from, in order; ONBUILD triggers inherited
     /// from the base stage come first, as BuildKit runs them first.
-    public let dependencies: [Dependency]
+    public var dependencies: [Dependency] { storage.dependencies }
 
-    /// Creates a stage.
+    /// Creates a stage; its name and image words are read from `from`.
     public init(
-        index: Int, from: InstructionSyntax, name: String?, nameToken: Token?, baseToken: Token?, baseName: String?,
-        base: Base, platform: Platform?, instructions: [InstructionSyntax], dependencies: [Dependency]
+        index: Int, from: InstructionSyntax, name: String?, baseName: String?, base: Base, platform: Platform?,
+        instructions: [InstructionSyntax], dependencies: [Dependency]
     ) {
-        self.index = index
-        self.from = from
-        self.name = name
-        self.nameToken = nameToken
-        self.baseToken = baseToken
-        self.baseName = baseName
-        self.base = base
-        if case .stage(let index) = base { self.baseStageIndex = index } else { self.baseStageIndex = nil }
-        self.platform = platform
-        self.instructions = instructions
-        self.dependencies = dependencies
+        storage = Storage(
+            index: index, from: from, name: name, baseName: baseName, base: base, platform: platform,
+            instructions: instructions, dependencies: dependencies)
+    }
+
+    public static func == (lhs: Stage, rhs: Stage) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        return lhs.index == rhs.index && lhs.from == rhs.from && lhs.name == rhs.name && lhs.baseName == rhs.baseName
+            && lhs.base == rhs.base && lhs.platform == rhs.platform && lhs.instructions == rhs.instructions
+            && lhs.dependencies == rhs.dependencies
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Equal stages have equal indexes and FROMs; the rest only refines.
+        hasher.combine(storage.index)
+        hasher.combine(storage.from)
     }
 
     /// Whether the stage has an `AS` name.

@@ -49,6 +49,7 @@ public struct StageGraph: Sendable {
         var builder = StageBuilder(
             source: syntax.source, argScope: argScope, stagesByName: byName)
         var stages: [Stage] = []
+        stages.reserveCapacity(argScope.stageStarts.count)
         for index in argScope.stageStarts.indices {
             stages.append(builder.stage(at: index, earlierStages: stages))
         }
@@ -135,12 +136,11 @@ private struct StageBuilder {
         let from = instructions[start]
         var words: [Token] = []
         if case .words(let tokens) = from.arguments { words = tokens }
-        let nameToken = argScope.stageNames[index] != nil && words.count == 3 ? words[2] : nil
 
         let base: Stage.Base
         var baseName: String?
         if let baseToken = words.first, let expansion = argScope.baseExpansions[index] {
-            switch expansion.result {
+            switch expansion {
             case .failure(let error):
                 base = .unresolved(StageResolutionError(.expansion(error), range: baseToken.range))
             case .success(let value) where value.isEmpty:
@@ -171,8 +171,8 @@ private struct StageBuilder {
         }
 
         return Stage(
-            index: index, from: from, name: argScope.stageNames[index], nameToken: nameToken, baseToken: words.first,
-            baseName: baseName, base: base, platform: platform(of: from),
+            index: index, from: from, name: argScope.stageNames[index], baseName: baseName, base: base,
+            platform: platform(of: from),
             instructions: Array(instructions[(start + 1)..<end]), dependencies: dependencies)
     }
 

@@ -123,30 +123,79 @@ final class VariableHistory: Sendable {
     }
 
     /// The history as the walk records it, in time order, before it is grouped by name.
+    ///
+    /// It also answers what the walk's running scope holds (``latestValue(of:since:)``),
+    /// so the walk keeps no table of its own beside it.
     struct Recorder {
         private(set) var nameNumbers: [String: Int] = [:]
+        /// Each name, by number.
+        private var names: [String] = []
         private var assignedNames: [Int32] = []
         private var assignmentTimes: [Int32] = []
         private var assignmentValues: [String] = []
         private var declaredNames: [Int32] = []
         private var declarationTimes: [Int32] = []
+        /// For each name number, the index of its latest assignment and declaration, -1 for none.
+        private var latestAssignments: [Int32] = []
+        private var latestDeclarations: [Int32] = []
+
+        /// How many assignments and declarations are recorded so far.
+        var assignmentCount: Int { assignmentTimes.count }
+        var declarationCount: Int { declarationTimes.count }
 
         private mutating func number(of name: String) -> Int32 {
             if let number = nameNumbers[name] { return Int32(truncatingIfNeeded: number) }
             let number = nameNumbers.count
             nameNumbers[name] = number
+            names.append(name)
+            latestAssignments.append(-1)
+            latestDeclarations.append(-1)
             return Int32(truncatingIfNeeded: number)
         }
 
         mutating func assign(_ name: String, value: String, time: Int) {
-            assignedNames.append(number(of: name))
+            let number = number(of: name)
+            latestAssignments[Int(number)] = Int32(truncatingIfNeeded: assignmentTimes.count)
+            assignedNames.append(number)
             assignmentTimes.append(Int32(truncatingIfNeeded: time))
             assignmentValues.append(value)
         }
 
         mutating func declare(_ name: String, time: Int) {
-            declaredNames.append(number(of: name))
+            let number = number(of: name)
+            latestDeclarations[Int(number)] = Int32(truncatingIfNeeded: declarationTimes.count)
+            declaredNames.append(number)
             declarationTimes.append(Int32(truncatingIfNeeded: time))
+        }
+
+        /// The latest value assigned to `name` at `time` or later, if any.
+        func latestValue(of name: String, since time: Int) -> String? {
+            guard let number = nameNumbers[name] else { return nil }
+            let index = Int(latestAssignments[number])
+            guard index >= 0, Int(assignmentTimes[index]) >= time else { return nil }
+            return assignmentValues[index]
+        }
+
+        /// Whether `name` was declared at `time` or later.
+        func isDeclared(_ name: String, since time: Int) -> Bool {
+            guard let number = nameNumbers[name] else { return false }
+            let index = Int(latestDeclarations[number])
+            return index >= 0 && Int(declarationTimes[index]) >= time
+        }
+
+        /// The names assigned or declared by the records from the given counts on, each
+        /// listed at most twice (once per kind of record), in no useful order.
+        func names(assignedFrom firstAssignment: Int, declaredFrom firstDeclaration: Int) -> [String] {
+            var result: [String] = []
+            for index in firstAssignment..<assignedNames.count
+            where Int(latestAssignments[Int(assignedNames[index])]) == index {
+                result.append(names[Int(assignedNames[index])])
+            }
+            for index in firstDeclaration..<declaredNames.count
+            where Int(latestDeclarations[Int(declaredNames[index])]) == index {
+                result.append(names[Int(declaredNames[index])])
+            }
+            return result
         }
 
         /// The tables grouped by name (a stable counting sort: times stay in order).

@@ -34,7 +34,15 @@ struct Parser {
         self.bytes = source.bytes
     }
 
+    /// The largest source the tree can describe: tokens and instructions keep 32-bit offsets.
+    static let maximumSourceSize = Int(UInt32.max)
+
     mutating func parse() -> DockerfileSyntax {
+        guard bytes.count <= Self.maximumSourceSize else {
+            return DockerfileSyntax(
+                source: source, items: [], directives: [], escapeCharacter: "\\",
+                errors: [SyntaxError("file larger than 4 GiB", range: .empty(at: 0), stage: .parser)])
+        }
         var sawInstruction = false
         while position < bytes.count {
             let line = readLine()
@@ -63,6 +71,10 @@ struct Parser {
         }
         if !sawInstruction {
             errors.append(SyntaxError("file with no instructions", range: .empty(at: bytes.count), stage: .parser))
+        }
+        if items.capacity > items.count + items.count / 8 {
+            // The array grew by doubling; a large file would keep up to half of it unused.
+            items = items.withUnsafeBufferPointer { Array($0) }
         }
         let escapeCharacter: Character = escape == UInt8(ascii: "`") ? "`" : "\\"
         var allErrors = errors

@@ -24,8 +24,18 @@ public struct TriviaLine: Hashable, Sendable {
 
     /// What the line holds.
     public let kind: Kind
+    private let start: UInt32
+    private let end: UInt32
+
     /// The whole line, including its line end.
-    public let range: TextRange
+    public var range: TextRange { TextRange(start: Int(start), end: Int(end)) }
+
+    /// Creates a line; 32-bit offsets, like ``Token``'s, keep a file's item per line small.
+    init(kind: Kind, range: TextRange) {
+        self.kind = kind
+        start = UInt32(clamping: range.start)
+        end = UInt32(clamping: range.end)
+    }
 }
 
 /// One top-level piece of a Dockerfile. In order, the items cover every byte of the file.
@@ -73,10 +83,16 @@ public struct DockerfileSyntax: Sendable {
         self.directives = directives
         self.escapeCharacter = escapeCharacter
         self.errors = errors
-        self.instructions = items.compactMap { item in
-            if case .instruction(let instruction) = item { return instruction }
-            return nil
+        // Counted first, so the array is allocated once at its size: a large file's
+        // `compactMap` left up to half of it unused.
+        let count = items.reduce(0) { count, item in
+            if case .instruction = item { return count + 1 }
+            return count
         }
+        var instructions: [InstructionSyntax] = []
+        instructions.reserveCapacity(count)
+        for case .instruction(let instruction) in items { instructions.append(instruction) }
+        self.instructions = instructions
     }
 
     /// The index in ``items`` of the item that starts at byte `offset`, found by binary

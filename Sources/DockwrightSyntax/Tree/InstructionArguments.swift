@@ -1,5 +1,5 @@
 /// An instruction's arguments, in the shape BuildKit's parser gives them.
-public indirect enum InstructionArguments: Hashable, Sendable {
+public enum InstructionArguments: Hashable, Sendable {
     /// Nothing after the keyword and flags.
     case none
     /// An unknown instruction: BuildKit keeps it with one empty value.
@@ -15,7 +15,7 @@ public indirect enum InstructionArguments: Hashable, Sendable {
     /// ENV and LABEL pairs; `isLegacyForm` for the old `ENV key value` spelling.
     case keyValuePairs([KeyValuePair], isLegacyForm: Bool)
     /// HEALTHCHECK: its type (`CMD`, `NONE`, …) and the command after it.
-    case healthcheck(type: Token, command: InstructionArguments)
+    indirect case healthcheck(type: Token, command: InstructionArguments)
     /// ONBUILD: the instruction it wraps.
     case trigger(InstructionSyntax)
 

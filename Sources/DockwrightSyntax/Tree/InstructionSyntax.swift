@@ -31,129 +31,160 @@ public struct InstructionSyntax: Hashable, Sendable {
     }
 
     /// The fields, stored once however many times the instruction is copied.
+    ///
+    /// Laid out for the common instruction, one line without flags or heredocs: its
+    /// line is ``range``, its joined text a slice of the source, and its one ENV pair or
+    /// one word is kept inline rather than in an array of one. Offsets and line numbers
+    /// are 32-bit (the parser reads sources of at most 4 GiB). A large file holds one of
+    /// these per line, so each field costs the file bytes per line.
     private final class Storage: Sendable {
-        let range: TextRange
+        /// The file's bytes, shared, for the text of a one-segment instruction.
+        let source: [UInt8]?
+        /// Whatever few instructions have: flags, heredocs, several lines, joined text.
+        let extras: Extras?
         let keyword: Token
+        let start: UInt32
+        let end: UInt32
+        let textStart: UInt32
+        let textLength: UInt32
+        let startLine: UInt32
+        let endLine: UInt32
+        let arguments: StoredArguments
         let kind: InstructionKind?
-        let flags: [FlagSyntax]
-        let arguments: InstructionArguments
-        let heredocs: [HeredocSyntax]
-        let text: StoredText
-        let lines: StoredLines
-        let startLine: Int
-        let endLine: Int
 
         init(
-            range: TextRange, keyword: Token, kind: InstructionKind?, flags: [FlagSyntax],
-            arguments: InstructionArguments, heredocs: [HeredocSyntax], text: StoredText, lines: StoredLines,
-            startLine: Int, endLine: Int
+            source: [UInt8]?, extras: Extras?, keyword: Token, range: TextRange, textStart: Int, textLength: Int,
+            startLine: Int, endLine: Int, arguments: StoredArguments, kind: InstructionKind?
         ) {
-            self.range = range
+            self.source = source
+            self.extras = extras
             self.keyword = keyword
-            self.kind = kind
-            self.flags = flags
+            start = UInt32(clamping: range.start)
+            end = UInt32(clamping: range.end)
+            self.textStart = UInt32(clamping: textStart)
+            self.textLength = UInt32(clamping: textLength)
+            self.startLine = UInt32(clamping: startLine)
+            self.endLine = UInt32(clamping: endLine)
             self.arguments = arguments
-            self.heredocs = heredocs
-            self.text = text
-            self.lines = lines
-            self.startLine = startLine
-            self.endLine = endLine
+            self.kind = kind
         }
     }
 
-    /// The joined text. Most instructions are one physical line, whose joined text is a
-    /// slice of the source: it is kept as a range into the file's bytes (shared, not
-    /// copied) and built only when asked for, which few rules do.
-    private enum StoredText: Sendable {
-        case sourceSlice(source: [UInt8], start: Int, length: Int)
-        case joined(LogicalText)
+    /// The parts most instructions lack, in one box that most instructions do not have.
+    private final class Extras: Sendable {
+        let flags: [FlagSyntax]
+        let heredocs: [HeredocSyntax]
+        /// The physical lines; nil for the one line that is the instruction's range.
+        let lines: [Line]?
+        /// The joined text; nil when it is the source slice the storage records.
+        let joinedText: LogicalText?
+
+        init(flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: LogicalText?) {
+            self.flags = flags
+            self.heredocs = heredocs
+            self.lines = lines
+            self.joinedText = joinedText
+        }
     }
 
-    /// The physical lines, without an array for the common single line.
-    private enum StoredLines: Sendable {
-        case none
-        case first(TextRange)
-        case all([Line])
+    /// The arguments as parsed, except that the single pair of an ENV or LABEL and the
+    /// single word of a FROM, ARG or EXPOSE are kept without an array around them.
+    private enum StoredArguments: Sendable {
+        case asParsed(InstructionArguments)
+        case onePair(KeyValuePair, isLegacyForm: Bool)
+        case oneWord(Token)
+
+        init(_ arguments: InstructionArguments) {
+            switch arguments {
+            case .keyValuePairs(let pairs, let isLegacyForm) where pairs.count == 1:
+                self = .onePair(pairs[0], isLegacyForm: isLegacyForm)
+            case .words(let tokens) where tokens.count == 1:
+                self = .oneWord(tokens[0])
+            default:
+                self = .asParsed(arguments)
+            }
+        }
+
+        var arguments: InstructionArguments {
+            switch self {
+            case .asParsed(let arguments): return arguments
+            case .onePair(let pair, let isLegacyForm): return .keyValuePairs([pair], isLegacyForm: isLegacyForm)
+            case .oneWord(let token): return .words([token])
+            }
+        }
     }
 
     private let storage: Storage
 
     /// Creates an instruction; the parser is the only producer. With `source`, the
-    /// file's bytes, a one-line text is kept as a range into them.
+    /// file's bytes, a one-segment text is kept as a range into them.
     init(
         range: TextRange, keyword: Token, kind: InstructionKind?, flags: [FlagSyntax],
         arguments: InstructionArguments, heredocs: [HeredocSyntax], logicalText: LogicalText, lines: [Line],
         startLine: Int, endLine: Int, source: [UInt8]? = nil
     ) {
-        let text: StoredText
-        if let source, logicalText.segments.count == 1, let segment = logicalText.segments.first,
+        var textStart = 0
+        var textLength = 0
+        var joinedText: LogicalText? = logicalText
+        if source != nil, logicalText.segments.count == 1, let segment = logicalText.segments.first,
            segment.logicalStart == 0, segment.length == logicalText.bytes.count {
-            text = .sourceSlice(source: source, start: segment.sourceStart, length: segment.length)
-        } else {
-            text = .joined(logicalText)
+            textStart = segment.sourceStart
+            textLength = segment.length
+            joinedText = nil
         }
-        let storedLines: StoredLines
-        if lines.isEmpty {
-            storedLines = .none
-        } else if lines.count == 1, let line = lines.first, line.role == .first {
-            storedLines = .first(line.range)
-        } else {
-            storedLines = .all(lines)
+        var storedLines: [Line]? = lines
+        if lines.count == 1, let line = lines.first, line.role == .first, line.range == range {
+            storedLines = nil
         }
+        let extras = flags.isEmpty && heredocs.isEmpty && storedLines == nil && joinedText == nil
+            ? nil : Extras(flags: flags, heredocs: heredocs, lines: storedLines, joinedText: joinedText)
         storage = Storage(
-            range: range, keyword: keyword, kind: kind, flags: flags, arguments: arguments, heredocs: heredocs,
-            text: text, lines: storedLines, startLine: startLine, endLine: endLine)
+            source: joinedText == nil ? source : nil, extras: extras, keyword: keyword, range: range,
+            textStart: textStart, textLength: textLength, startLine: startLine, endLine: endLine,
+            arguments: StoredArguments(arguments), kind: kind)
     }
 
     /// All bytes of the instruction, from its first line to its last line end.
-    public var range: TextRange { storage.range }
+    public var range: TextRange { TextRange(start: Int(storage.start), end: Int(storage.end)) }
     /// The keyword as written, e.g. `run` or `COPY`.
     public var keyword: Token { storage.keyword }
     /// The instruction, or nil when BuildKit does not know the keyword.
     public var kind: InstructionKind? { storage.kind }
     /// Flags before the arguments.
-    public var flags: [FlagSyntax] { storage.flags }
+    public var flags: [FlagSyntax] { storage.extras?.flags ?? [] }
     /// The arguments as BuildKit splits them.
-    public var arguments: InstructionArguments { storage.arguments }
+    public var arguments: InstructionArguments { storage.arguments.arguments }
     /// Heredocs, in the order their bodies follow the instruction.
-    public var heredocs: [HeredocSyntax] { storage.heredocs }
+    public var heredocs: [HeredocSyntax] { storage.extras?.heredocs ?? [] }
     /// The instruction's text with continuations joined (BuildKit's `Original`).
     public var logicalText: LogicalText {
-        switch storage.text {
-        case .sourceSlice(let source, let start, let length):
-            return LogicalText(
-                bytes: Array(source[start..<start + length]),
-                segments: [LogicalText.Segment(logicalStart: 0, sourceStart: start, length: length)])
-        case .joined(let text):
-            return text
-        }
+        if let joined = storage.extras?.joinedText { return joined }
+        let start = Int(storage.textStart)
+        let length = Int(storage.textLength)
+        return LogicalText(
+            bytes: Array(storage.source?[start..<start + length] ?? []),
+            segments: [LogicalText.Segment(logicalStart: 0, sourceStart: start, length: length)])
     }
     /// The physical lines, in order; empty for the instruction inside ONBUILD.
     public var lines: [Line] {
-        switch storage.lines {
-        case .none: return []
-        case .first(let range): return [Line(range: range, role: .first)]
-        case .all(let lines): return lines
-        }
+        storage.extras?.lines ?? [Line(range: range, role: .first)]
     }
     /// The 1-based line of the keyword.
-    public var startLine: Int { storage.startLine }
+    public var startLine: Int { Int(storage.startLine) }
     /// The 1-based line where the instruction, heredocs included, ends.
-    public var endLine: Int { storage.endLine }
+    public var endLine: Int { Int(storage.endLine) }
 
     public static func == (lhs: InstructionSyntax, rhs: InstructionSyntax) -> Bool {
         if lhs.storage === rhs.storage { return true }
-        let left = lhs.storage
-        let right = rhs.storage
-        return left.range == right.range && left.keyword == right.keyword && left.kind == right.kind
-            && left.flags == right.flags && left.arguments == right.arguments && left.heredocs == right.heredocs
+        return lhs.range == rhs.range && lhs.keyword == rhs.keyword && lhs.kind == rhs.kind
+            && lhs.flags == rhs.flags && lhs.arguments == rhs.arguments && lhs.heredocs == rhs.heredocs
             && lhs.logicalText == rhs.logicalText && lhs.lines == rhs.lines
-            && left.startLine == right.startLine && left.endLine == right.endLine
+            && lhs.startLine == rhs.startLine && lhs.endLine == rhs.endLine
     }
 
     public func hash(into hasher: inout Hasher) {
         // Equal instructions have equal ranges and keywords; the rest only refines.
-        hasher.combine(storage.range)
+        hasher.combine(range)
         hasher.combine(storage.keyword)
         hasher.combine(storage.kind)
     }

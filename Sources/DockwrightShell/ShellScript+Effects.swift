@@ -590,7 +590,7 @@ struct EffectsWalker {
             name: nameText, isResolved: nameIsLiteral, wrappers: view.wrappers, workingDirectory: state.workingDirectory,
             range: script.override ?? view.command.range))
         // A program named by path is a file it reads (`./build.sh`, `/opt/tool/bin/run`).
-        if nameText.contains("/") { record(.script, nameWord, script, state, isWrite: false) }
+        if nameText.utf8.contains(UInt8(ascii: "/")), nameText.contains("/") { record(.script, nameWord, script, state, isWrite: false) }
         // `xargs rm` gets its operands from standard input: any path.
         if view.wrappers.contains("xargs"), let name = view.name, Self.fileWriters[name] != nil {
             appendUnknown(Self.fileWriters[name] ?? .modification, view, script, isWrite: true)
@@ -790,6 +790,9 @@ struct EffectsWalker {
 
     /// Whether a package word names a local file or folder rather than a package from a repository.
     static func isLocalPackage(_ text: String, pip: Bool) -> Bool {
+        if let answer = text.utf8.withContiguousStorageIfAvailable({ isLocalASCIIPackage($0, pip: pip) }), let answer {
+            return answer
+        }
         if text.contains("://") || text.hasPrefix("git+") { return false }
         if text == "." || text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("~")
             || text.hasPrefix("*") {
@@ -802,6 +805,24 @@ struct EffectsWalker {
         // scope's package; for pip only a path has a slash.
         return pip && text.contains("/")
     }
+
+    /// ``isLocalPackage(_:pip:)`` over the bytes of an ASCII word (each byte is then a
+    /// Character, and lowercasing touches `A`-`Z` only); nil for any other word.
+    private static func isLocalASCIIPackage(_ bytes: UnsafeBufferPointer<UInt8>, pip: Bool) -> Bool? {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        if ASCIIBytes.contains(bytes, "://") || ASCIIBytes.hasPrefix(bytes, "git+") { return false }
+        if ASCIIBytes.equals(bytes, ".") || ASCIIBytes.hasPrefix(bytes, "/") || ASCIIBytes.hasPrefix(bytes, "./")
+            || ASCIIBytes.hasPrefix(bytes, "../") || ASCIIBytes.hasPrefix(bytes, "~") || ASCIIBytes.hasPrefix(bytes, "*") {
+            return true
+        }
+        if localPackageSuffixes.contains(where: { ASCIIBytes.hasSuffixIgnoringCase(bytes, $0) }) { return true }
+        return pip && bytes.contains(UInt8(ascii: "/"))
+    }
+
+    /// The archive suffixes of a local package file, lowercase.
+    private static let localPackageSuffixes = [
+        ".deb", ".rpm", ".apk", ".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".gem", ".egg",
+    ]
 
     private mutating func visitShellBody(_ arguments: [ShellWord], after index: Int, _ script: Script, _ state: State) {
         guard index + 1 < arguments.count else { return }
@@ -1202,11 +1223,30 @@ struct EffectsWalker {
 
     /// Whether an argument of an arbitrary program names a path.
     static func looksLikePath(_ text: String, startsWithExpansion: Bool) -> Bool {
+        if let answer = text.utf8.withContiguousStorageIfAvailable({ looksLikeASCIIPath($0, startsWithExpansion: startsWithExpansion) }),
+           let answer {
+            return answer
+        }
         if text.isEmpty || text.contains("://") || text.contains("=") || text.hasPrefix("@") { return false }
         if text == "." || text == ".." { return true }
         if text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("~") { return true }
         // `$DIR/bin`, `build/out`: a slash between names.
         return text.contains("/") && (startsWithExpansion || !text.contains(":"))
+    }
+
+    /// ``looksLikePath(_:startsWithExpansion:)`` over the bytes of an ASCII argument; nil for any other.
+    private static func looksLikeASCIIPath(_ bytes: UnsafeBufferPointer<UInt8>, startsWithExpansion: Bool) -> Bool? {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        if bytes.isEmpty || ASCIIBytes.contains(bytes, "://") || bytes.contains(UInt8(ascii: "="))
+            || ASCIIBytes.hasPrefix(bytes, "@") {
+            return false
+        }
+        if ASCIIBytes.equals(bytes, ".") || ASCIIBytes.equals(bytes, "..") { return true }
+        if ASCIIBytes.hasPrefix(bytes, "/") || ASCIIBytes.hasPrefix(bytes, "./") || ASCIIBytes.hasPrefix(bytes, "../")
+            || ASCIIBytes.hasPrefix(bytes, "~") {
+            return true
+        }
+        return bytes.contains(UInt8(ascii: "/")) && (startsWithExpansion || !bytes.contains(UInt8(ascii: ":")))
     }
 
     private static func startsWithExpansion(_ word: ShellWord) -> Bool {
@@ -1365,5 +1405,41 @@ extension ShellWord {
             }.joined()
         }
         return text(parts)
+    }
+}
+
+/// Byte tests of ASCII text against ASCII literals, for the walker's fast paths.
+enum ASCIIBytes {
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { bytes.elementsEqual($0) }
+    }
+
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { prefix in bytes.count >= prefix.count && bytes[..<prefix.count].elementsEqual(prefix) }
+    }
+
+    /// Whether `bytes` ends with `suffix` (lowercase ASCII), `A`-`Z` read as `a`-`z`.
+    static func hasSuffixIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: String) -> Bool {
+        let suffixBytes = suffix.utf8
+        guard bytes.count >= suffixBytes.count else { return false }
+        var index = bytes.count - suffixBytes.count
+        for expected in suffixBytes {
+            var byte = bytes[index]
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 0x20 }
+            if byte != expected { return false }
+            index += 1
+        }
+        return true
+    }
+
+    static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { needle in
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count)
+            where bytes[start..<(start + needle.count)].elementsEqual(needle) {
+                return true
+            }
+            return false
+        }
     }
 }

@@ -222,15 +222,33 @@ private extension PermissionsInLaterLayerRule {
         /// character: the folder a glob writes into. Over UTF-8 bytes, as every path a
         /// RUN writes passes here.
         static func literalFolder(of path: String) -> String {
+            // In place over a native string's bytes, without an array of components.
+            if let folder = path.utf8.withContiguousStorageIfAvailable(literalFolder(ofBytes:)) { return folder }
+            return Array(path.utf8).withUnsafeBufferPointer(literalFolder(ofBytes:))
+        }
+
+        private static func literalFolder(ofBytes bytes: UnsafeBufferPointer<UInt8>) -> String {
             let slash = UInt8(ascii: "/")
             var folder: [UInt8] = [slash]
-            folder.reserveCapacity(path.utf8.count + 1)
-            for component in path.utf8.split(separator: slash) {
-                if component.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }) {
-                    break
+            folder.reserveCapacity(bytes.count + 1)
+            var start = 0
+            while start < bytes.count {
+                // Empty components are skipped.
+                if bytes[start] == slash {
+                    start += 1
+                    continue
                 }
+                var end = start
+                var hasGlob = false
+                while end < bytes.count && bytes[end] != slash {
+                    let byte = bytes[end]
+                    if byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") { hasGlob = true }
+                    end += 1
+                }
+                if hasGlob { break }
                 if folder.count > 1 { folder.append(slash) }
-                folder.append(contentsOf: component)
+                folder.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                start = end
             }
             return String(decoding: folder, as: UTF8.self)
         }

@@ -85,9 +85,12 @@ extension ScriptCommands {
     /// Every command of every script of `model` with its environment: computed once per
     /// file for the facts and rules that read commands.
     init(_ model: DockerfileModel) {
+        let scripts = model.runAndTriggerScripts
         var runs: [Run] = []
+        // Kept for the whole lint: room for every script up front, not the slack of growth.
+        runs.reserveCapacity(scripts.count)
         var count = 0
-        for run in model.runAndTriggerScripts {
+        for run in scripts {
             guard let script = run.script, !script.commands.isEmpty else { continue }
             let environment = run.isOnbuildTrigger ? nil : model.stages.argScope.variables(before: run.instruction)
             runs.append(Run(run: run, script: script, environment: environment, firstCommand: count))

@@ -63,13 +63,21 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
         case shared([PathEffect], range: Range<Int>)
     }
 
+    /// The first effects when they are a shared table (a script that starts with a
+    /// package-manager call), held inline: most RUNs of a file of installs have no other
+    /// reads, or no other writes, and a list of segments for each cost ~100 bytes a RUN.
+    private var leadingTable: [PathEffect] = []
+    /// Where the leading table's effects are reported.
+    private var leadingRange: Range<Int> = 0..<0
+    /// The effects after the leading table.
     private var segments: [Segment] = []
-    /// The position of each segment's first effect; left empty while every segment is
-    /// one effect (positions are then segment indices) and while there is a single
-    /// segment (positions are then offsets in it): one package-manager call's writes
-    /// are one table, and a file of thousands of installs kept a list for each.
+    /// The position (after the leading table) of each segment's first effect; left empty
+    /// while every segment is one effect (positions are then segment indices) and while
+    /// there is a single segment (positions are then offsets in it).
     private var segmentStarts: [Int] = []
-    public private(set) var endIndex = 0
+    /// How many effects ``segments`` hold.
+    private var segmentEffectCount = 0
+    public var endIndex: Int { leadingTable.count + segmentEffectCount }
 
     /// No effects.
     public init() {}
@@ -77,7 +85,7 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     /// These effects, in order.
     public init(_ effects: [PathEffect]) {
         segments = effects.map { .one($0) }
-        endIndex = effects.count
+        segmentEffectCount = effects.count
     }
 
     public init(arrayLiteral effects: PathEffect...) { self.init(effects) }
@@ -85,6 +93,8 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     public var startIndex: Int { 0 }
 
     public subscript(position: Int) -> PathEffect {
+        if position < leadingTable.count { return leadingTable[position].reported(at: leadingRange) }
+        let position = position - leadingTable.count
         guard !segmentStarts.isEmpty else {
             return segments.count == 1 ? Self.effect(segments[0], at: position) : Self.effect(segments[position], at: 0)
         }
@@ -110,22 +120,44 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     /// Appends one effect.
     mutating func append(_ effect: PathEffect) {
         // A lone shared segment needs its starts listed once a second segment follows it.
-        if segmentStarts.isEmpty && segments.count == 1 && endIndex > 1 { segmentStarts = [0] }
-        if !segmentStarts.isEmpty { segmentStarts.append(endIndex) }
+        if segmentStarts.isEmpty && segments.count == 1 && segmentEffectCount > 1 { segmentStarts = [0] }
+        if !segmentStarts.isEmpty { segmentStarts.append(segmentEffectCount) }
         segments.append(.one(effect))
-        endIndex += 1
+        segmentEffectCount += 1
     }
 
     /// Appends every effect of a shared table, each reported at `range`.
     mutating func append(contentsOf table: [PathEffect], reportedAt range: Range<Int>) {
         guard !table.isEmpty else { return }
+        if endIndex == 0 {
+            leadingTable = table
+            leadingRange = range
+            return
+        }
         if segmentStarts.isEmpty && !segments.isEmpty {
             // Every segment so far is one effect, or the only one starts at 0.
             segmentStarts = Array(segments.indices)
         }
-        if !segmentStarts.isEmpty { segmentStarts.append(endIndex) }
+        if !segmentStarts.isEmpty { segmentStarts.append(segmentEffectCount) }
         segments.append(.shared(table, range: range))
-        endIndex += table.count
+        segmentEffectCount += table.count
+    }
+
+    /// The same effects without the spare room their lists grew with: the model keeps
+    /// every RUN's effects for the whole lint.
+    func compacted() -> PathEffects {
+        var copy = self
+        copy.segments = Self.compacted(segments)
+        copy.segmentStarts = Self.compacted(segmentStarts)
+        return copy
+    }
+
+    private static func compacted<Element>(_ list: [Element]) -> [Element] {
+        guard list.capacity > list.count else { return list }
+        var exact: [Element] = []
+        exact.reserveCapacity(list.count)
+        exact.append(contentsOf: list)
+        return exact
     }
 
     public static func == (left: PathEffects, right: PathEffects) -> Bool { left.elementsEqual(right) }

@@ -266,7 +266,8 @@ extension ShellScript {
         var state = EffectsWalker.State(workingDirectory: workingDirectory, variables: variables)
         walker.walk(self, state: &state, override: nil, depth: 0)
         return ScriptEffects(
-            stateLeaks: stateLeaks, reads: walker.reads, writes: walker.writes, programs: walker.programs,
+            stateLeaks: stateLeaks, reads: walker.reads.compacted(), writes: walker.writes.compacted(),
+            programs: walker.programs,
             environmentReads: walker.environmentReads, isComplete: walker.isComplete)
     }
 }

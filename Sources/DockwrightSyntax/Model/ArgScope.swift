@@ -288,9 +288,9 @@ private struct Builder {
             }
         }
 
-        /// How many records the scope made, at least as many as the names it set.
-        func recordCount(in recorder: VariableHistory.Recorder) -> Int {
-            recorder.assignmentCount - firstAssignment + recorder.declarationCount - firstDeclaration
+        /// How many assignments the scope made, at least as many as the names it gave a value.
+        func assignmentCount(in recorder: VariableHistory.Recorder) -> Int {
+            recorder.assignmentCount - firstAssignment
         }
 
         /// The environment the scope ends with, sharing what it inherited.
@@ -375,7 +375,7 @@ private struct Builder {
         // Sized once: growing it kept the old and the new table at once, a file of
         // global ARGs' peak.
         var environment = predefined
-        environment.reserveCapacity(predefined.count + global.recordCount(in: recorder))
+        environment.reserveCapacity(predefined.count + global.assignmentCount(in: recorder))
         global.forEachOwn(in: recorder) { name, binding in
             if let value = binding.value { environment[name] = value }
         }

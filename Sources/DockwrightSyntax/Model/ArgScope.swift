@@ -276,20 +276,27 @@ private struct Builder {
             recorder.latestValue(of: name, since: startTime) ?? inherited[name]?.value
         }
 
-        /// Every name the scope set or declared itself, with its value and whether it is declared.
-        func own(in recorder: VariableHistory.Recorder) -> [(String, VariableHistory.Inherited)] {
-            recorder.names(assignedFrom: firstAssignment, declaredFrom: firstDeclaration).map { name in
-                let binding = VariableHistory.Inherited(
+        /// Calls `body` with every name the scope set or declared itself, its value and
+        /// whether it is declared.
+        func forEachOwn(
+            in recorder: VariableHistory.Recorder, _ body: (String, VariableHistory.Inherited) -> Void
+        ) {
+            recorder.forEachName(assignedFrom: firstAssignment, declaredFrom: firstDeclaration) { name in
+                body(name, VariableHistory.Inherited(
                     value: value(of: name, in: recorder),
-                    isDeclared: recorder.isDeclared(name, since: startTime) || inherited[name]?.isDeclared == true)
-                return (name, binding)
+                    isDeclared: recorder.isDeclared(name, since: startTime) || inherited[name]?.isDeclared == true))
             }
+        }
+
+        /// How many assignments the scope made, at least as many as the names it gave a value.
+        func assignmentCount(in recorder: VariableHistory.Recorder) -> Int {
+            recorder.assignmentCount - firstAssignment
         }
 
         /// The environment the scope ends with, sharing what it inherited.
         func ended(in recorder: VariableHistory.Recorder) -> PersistentMap<String, VariableHistory.Inherited> {
             var map = inherited
-            for (name, binding) in own(in: recorder) { map = map.inserting(binding, for: name) }
+            forEachOwn(in: recorder) { name, binding in map = map.inserting(binding, for: name) }
             return map
         }
     }
@@ -380,10 +387,14 @@ private struct Builder {
             }
         }
         globalEndTime = clock
-        globalEnvironment = predefined
-        for (name, binding) in global.own(in: recorder) {
-            if let value = binding.value { globalEnvironment[name] = value }
+        // Sized once: growing it kept the old and the new table at once, a file of
+        // global ARGs' peak.
+        var environment = predefined
+        environment.reserveCapacity(predefined.count + global.assignmentCount(in: recorder))
+        global.forEachOwn(in: recorder) { name, binding in
+            if let value = binding.value { environment[name] = value }
         }
+        globalEnvironment = environment
 
         // Stage names known so far, for FROM lines (BuildKit's `statesByName` while
         // stages are added: only earlier stages, the last of a duplicated name).

@@ -19,9 +19,13 @@ public struct DockerfileStyle: Hashable, Sendable {
         }
         lineEnding = crlf > lf ? "\r\n" : "\n"
         escapeCharacter = syntax.escapeCharacter
-        let keywords = syntax.instructions.map(\.keyword.text)
-        let upper = keywords.filter { $0 == $0.uppercased() }.count
-        usesUppercaseKeywords = upper * 2 >= keywords.count
+        // Counted, not collected: arrays of every keyword were a large file's peak.
+        var upper = 0
+        for instruction in syntax.instructions {
+            let keyword = instruction.keyword.text
+            if keyword == keyword.uppercased() { upper += 1 }
+        }
+        usesUppercaseKeywords = upper * 2 >= syntax.instructions.count
         var indent = "    "
         for instruction in syntax.instructions {
             guard let line = instruction.lines.first(where: { $0.role == .continuation }) else { continue }

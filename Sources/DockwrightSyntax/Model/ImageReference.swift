@@ -15,7 +15,16 @@ public struct ImageReference: Hashable, Sendable {
     /// The reference as parsed, e.g. `alpine:3.20` (after any ARG substitution).
     public let text: String
     /// Where the reference is written, when it comes from the source.
-    public let range: TextRange?
+    public var range: TextRange? {
+        hasRange ? TextRange(start: Int(rangeStart), end: Int(rangeEnd)) : nil
+    }
+    /// The range in 32 bits, as ``Token`` keeps its own: every stage and base image
+    /// holds a reference.
+    private let rangeStart: UInt32
+    private let rangeEnd: UInt32
+    private let hasRange: Bool
+    /// Whether the text names its registry (`ghcr.io/x`) rather than implying Docker Hub.
+    public let hasExplicitDomain: Bool
     /// The registry after normalisation, e.g. `docker.io` or `localhost:5000`.
     public let domain: String
     /// The repository path after normalisation, e.g. `library/alpine`.
@@ -24,8 +33,6 @@ public struct ImageReference: Hashable, Sendable {
     public let tag: String?
     /// The digest, e.g. `sha256:…`, or nil when none is written.
     public let digest: String?
-    /// Whether the text names its registry (`ghcr.io/x`) rather than implying Docker Hub.
-    public let hasExplicitDomain: Bool
     /// Why the reference is invalid, or nil when Docker accepts it.
     public let error: ImageReferenceError?
 
@@ -40,7 +47,9 @@ public struct ImageReference: Hashable, Sendable {
         hasExplicitDomain: Bool, error: ImageReferenceError?
     ) {
         self.text = text
-        self.range = range
+        rangeStart = UInt32(clamping: range?.start ?? 0)
+        rangeEnd = UInt32(clamping: range?.end ?? 0)
+        hasRange = range != nil
         self.domain = domain
         self.path = path
         self.tag = tag

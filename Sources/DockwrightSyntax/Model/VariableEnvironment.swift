@@ -183,19 +183,19 @@ final class VariableHistory: Sendable {
             return index >= 0 && Int(declarationTimes[index]) >= time
         }
 
-        /// The names assigned or declared by the records from the given counts on, each
-        /// listed at most twice (once per kind of record), in no useful order.
-        func names(assignedFrom firstAssignment: Int, declaredFrom firstDeclaration: Int) -> [String] {
-            var result: [String] = []
+        /// Calls `body` with the names assigned or declared by the records from the given
+        /// counts on, each at most twice (once per kind of record), in no useful order.
+        func forEachName(
+            assignedFrom firstAssignment: Int, declaredFrom firstDeclaration: Int, _ body: (String) -> Void
+        ) {
             for index in firstAssignment..<assignedNames.count
             where Int(latestAssignments[Int(assignedNames[index])]) == index {
-                result.append(names[Int(assignedNames[index])])
+                body(names[Int(assignedNames[index])])
             }
             for index in firstDeclaration..<declaredNames.count
             where Int(latestDeclarations[Int(declaredNames[index])]) == index {
-                result.append(names[Int(declaredNames[index])])
+                body(names[Int(declaredNames[index])])
             }
-            return result
         }
 
         /// The tables grouped by name (a stable counting sort: times stay in order).
@@ -207,9 +207,10 @@ final class VariableHistory: Sendable {
             let declarationOrder = Self.groupedOrder(of: declaredNames, starts: declarationStarts)
             return VariableHistory(
                 nameNumbers: nameNumbers, assignmentStarts: assignmentStarts,
-                assignmentTimes: assignmentOrder.map { assignmentTimes[$0] },
-                assignmentValues: assignmentOrder.map { assignmentValues[$0] },
-                declarationStarts: declarationStarts, declarationTimes: declarationOrder.map { declarationTimes[$0] },
+                assignmentTimes: assignmentOrder.map { assignmentTimes[Int($0)] },
+                assignmentValues: assignmentOrder.map { assignmentValues[Int($0)] },
+                declarationStarts: declarationStarts,
+                declarationTimes: declarationOrder.map { declarationTimes[Int($0)] },
                 scopes: scopes)
         }
 
@@ -222,11 +223,11 @@ final class VariableHistory: Sendable {
         }
 
         /// The indices of `names`, grouped by name, in their order within a name.
-        private static func groupedOrder(of names: [Int32], starts: [Int32]) -> [Int] {
+        private static func groupedOrder(of names: [Int32], starts: [Int32]) -> [Int32] {
             var next = starts
-            var order = [Int](repeating: 0, count: names.count)
+            var order = [Int32](repeating: 0, count: names.count)
             for (index, name) in names.enumerated() {
-                order[Int(next[Int(name)])] = index
+                order[Int(next[Int(name)])] = Int32(truncatingIfNeeded: index)
                 next[Int(name)] += 1
             }
             return order

@@ -88,11 +88,13 @@ public struct InstructionSyntax: Hashable, Sendable {
     }
 
     /// The arguments as parsed, except that the single pair of an ENV or LABEL and the
-    /// single word of a FROM, ARG or EXPOSE are kept without an array around them.
+    /// one or two words of a FROM, ARG, COPY or ADD are kept without an array around
+    /// them (two words take no more room than the pair).
     private enum StoredArguments: Sendable {
         case asParsed(InstructionArguments)
         case onePair(KeyValuePair, isLegacyForm: Bool)
         case oneWord(Token)
+        case twoWords(Token, Token)
 
         init(_ arguments: InstructionArguments) {
             switch arguments {
@@ -100,6 +102,8 @@ public struct InstructionSyntax: Hashable, Sendable {
                 self = .onePair(pairs[0], isLegacyForm: isLegacyForm)
             case .words(let tokens) where tokens.count == 1:
                 self = .oneWord(tokens[0])
+            case .words(let tokens) where tokens.count == 2:
+                self = .twoWords(tokens[0], tokens[1])
             default:
                 self = .asParsed(arguments)
             }
@@ -110,6 +114,7 @@ public struct InstructionSyntax: Hashable, Sendable {
             case .asParsed(let arguments): return arguments
             case .onePair(let pair, let isLegacyForm): return .keyValuePairs([pair], isLegacyForm: isLegacyForm)
             case .oneWord(let token): return .words([token])
+            case .twoWords(let first, let second): return .words([first, second])
             }
         }
     }

@@ -481,7 +481,10 @@ private struct Evaluator<Environment: VariableValues> {
 private struct WordSplitter {
     let isEnabled: Bool
     var words: [String] = []
-    var word = String.UnicodeScalarView()
+    /// A String, not a scalar view: values are appended as whole runs, which a scalar
+    /// view copies one scalar at a time through a generic iterator (a 16 KB value read
+    /// at every line cost 400 instructions a byte).
+    var word = ""
     var isInWord = false
 
     init(isEnabled: Bool) { self.isEnabled = isEnabled }
@@ -492,8 +495,8 @@ private struct WordSplitter {
         let isSpace = GoText.isSpace(scalar.value)
         if isSpace && isInWord {
             if !word.isEmpty {
-                words.append(String(word))
-                word = String.UnicodeScalarView()
+                words.append(word)
+                word = ""
                 isInWord = false
             }
         } else if !isSpace {
@@ -504,7 +507,7 @@ private struct WordSplitter {
     /// `addRawChar`: an escaped character, kept even when it is whitespace.
     mutating func append(literal scalar: Unicode.Scalar) {
         guard isEnabled else { return }
-        word.append(scalar)
+        word.unicodeScalars.append(scalar)
         isInWord = true
     }
 
@@ -519,32 +522,32 @@ private struct WordSplitter {
             let scalar = scalars[index]
             let next = scalars.index(after: index)
             if GoText.isSpace(scalar.value) {
-                if runStart != index { append(run: scalars[runStart..<index]) }
+                if runStart != index { append(run: Substring(scalars[runStart..<index])) }
                 append(scalar)
                 runStart = next
             }
             index = next
         }
-        if runStart != scalars.endIndex { append(run: scalars[runStart...]) }
+        if runStart != scalars.endIndex { append(run: Substring(scalars[runStart...])) }
     }
 
     /// Characters none of which is a space: what ``append(_:)`` does to each of them.
-    private mutating func append(run: Substring.UnicodeScalarView) {
-        word.append(contentsOf: run)
+    private mutating func append(run: Substring) {
+        word += run
         isInWord = true
     }
 
     /// `addRawString`: quoted text, kept whole.
     mutating func append(quoted text: String) {
         guard isEnabled else { return }
-        word.append(contentsOf: text.unicodeScalars)
+        word += text
         isInWord = true
     }
 
     mutating func finish() -> [String] {
         if !word.isEmpty {
-            words.append(String(word))
-            word = String.UnicodeScalarView()
+            words.append(word)
+            word = ""
             isInWord = false
         }
         return words

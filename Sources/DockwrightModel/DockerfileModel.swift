@@ -244,14 +244,8 @@ public final class DockerfileModel: Sendable {
         }
         let all = packageManagerCommands
         let start = run.instruction.range.start
-        var low = 0
-        var high = all.count
-        while low < high {
-            let middle = (low + high) / 2
-            if all[middle].run.instruction.range.start < start { low = middle + 1 } else { high = middle }
-        }
-        var end = low
-        while end < all.count && all[end].run.instruction.range.start == start { end += 1 }
+        let low = all.partitioningIndex { $0.run.instruction.range.start >= start }
+        let end = all[low...].partitioningIndex { $0.run.instruction.range.start > start }
         return all[low..<end]
     }
 }

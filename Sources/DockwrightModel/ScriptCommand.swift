@@ -55,12 +55,7 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
     /// none. A binary search over the RUNs, which are in source order, rather than a
     /// table kept per RUN.
     func positions(ofRunAt offset: Int) -> Range<Int> {
-        var low = 0
-        var high = runs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if runs[middle].run.instruction.range.start < offset { low = middle + 1 } else { high = middle }
-        }
+        let low = runs.partitioningIndex { $0.run.instruction.range.start >= offset }
         guard low < runs.count, runs[low].run.instruction.range.start == offset else { return 0..<0 }
         return runs[low].firstCommand..<(low + 1 < runs.count ? runs[low + 1].firstCommand : endIndex)
     }
@@ -68,13 +63,7 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> ScriptCommand {
         precondition(indices.contains(position), "ScriptCommands index out of range")
         // The last RUN whose first command is at or before `position`.
-        var low = 0
-        var high = runs.count
-        while low < high {
-            let middle = (low + high) / 2
-            if runs[middle].firstCommand <= position { low = middle + 1 } else { high = middle }
-        }
-        let run = runs[low - 1]
+        let run = runs[runs.partitioningIndex { $0.firstCommand > position } - 1]
         return ScriptCommand(
             run: run.run, script: run.script, view: run.script.commands[position - run.firstCommand],
             environment: run.environment)

@@ -68,12 +68,7 @@ public struct StageUser: Sendable {
     static func inEffect(at offset: Int, inStage index: Int, of stages: StageGraph, users: StageUsers) -> StageUser? {
         guard users.byStage.indices.contains(index) else { return nil }
         let own = users.byStage[index]
-        var low = 0
-        var high = own.count
-        while low < high {
-            let middle = (low + high) / 2
-            if own[middle].range.start < offset { low = middle + 1 } else { high = middle }
-        }
+        let low = own.partitioningIndex { $0.range.start >= offset }
         if low > 0, case .text(let token) = own[low - 1].arguments {
             return StageUser(instruction: own[low - 1], token: token, stages: stages)
         }

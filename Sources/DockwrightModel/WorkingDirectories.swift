@@ -98,20 +98,8 @@ public struct WorkingDirectoryTable: Sendable {
     /// The folder before the top-level instruction starting at `offset`; nil when no
     /// instruction of a stage starts there (instructions before the first FROM, triggers).
     public subscript(offset: Int) -> ImagePath? {
-        var low = 0
-        var high = starts.count
-        while low < high {
-            let middle = (low + high) / 2
-            if starts[middle] < offset { low = middle + 1 } else { high = middle }
-        }
-        guard low < starts.count, starts[low] == offset else { return nil }
-        let index = low
-        low = 0
-        high = changes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if changes[middle].first <= index { low = middle + 1 } else { high = middle }
-        }
-        return changes[low - 1].path
+        let index = starts.partitioningIndex { $0 >= offset }
+        guard index < starts.count, starts[index] == offset else { return nil }
+        return changes[changes.partitioningIndex { $0.first > index } - 1].path
     }
 }

@@ -99,13 +99,8 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
             return segments.count == 1 ? Self.effect(segments[0], at: position) : Self.effect(segments[position], at: 0)
         }
         // The last segment starting at or before `position`.
-        var low = 0
-        var high = segmentStarts.count - 1
-        while low < high {
-            let middle = (low + high + 1) / 2
-            if segmentStarts[middle] <= position { low = middle } else { high = middle - 1 }
-        }
-        return Self.effect(segments[low], at: position - segmentStarts[low])
+        let segment = segmentStarts.partitioningIndex { $0 > position } - 1
+        return Self.effect(segments[segment], at: position - segmentStarts[segment])
     }
 
     private static func effect(_ segment: Segment, at offset: Int) -> PathEffect {

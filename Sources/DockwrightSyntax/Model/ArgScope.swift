@@ -214,12 +214,7 @@ public struct ArgScope: Sendable {
 
     /// The index in ``instructions`` of the instruction that starts at `offset`.
     func instructionIndex(startingAt offset: Int) -> Int? {
-        var low = 0
-        var high = instructions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if instructions[middle].range.start < offset { low = middle + 1 } else { high = middle }
-        }
+        let low = instructions.partitioningIndex { $0.range.start >= offset }
         return low < instructions.count && instructions[low].range.start == offset ? low : nil
     }
 

@@ -307,23 +307,13 @@ final class VariableHistory: Sendable {
 
     /// The index in `times[start..<end]` of the last time before `time`, by binary search.
     private static func lastIndex(in times: [Int32], from start: Int, to end: Int, before time: Int) -> Int? {
-        var low = start
-        var high = end
-        while low < high {
-            let middle = (low + high) / 2
-            if Int(times[middle]) < time { low = middle + 1 } else { high = middle }
-        }
+        let low = times[start..<end].partitioningIndex { Int($0) >= time }
         return low == start ? nil : low - 1
     }
 
     /// The index of the last element whose time is before `time`, by binary search.
     static func lastIndex<Element>(in list: [Element], before time: Int, time key: (Element) -> Int) -> Int? {
-        var low = 0
-        var high = list.count
-        while low < high {
-            let middle = (low + high) / 2
-            if key(list[middle]) < time { low = middle + 1 } else { high = middle }
-        }
+        let low = list.partitioningIndex { key($0) >= time }
         return low == 0 ? nil : low - 1
     }
 }

@@ -104,7 +104,7 @@ struct SpawnedBinary {
     /// signal unblocked and SIGINT, SIGTERM and SIGPIPE at their default action
     /// (the test runner's own settings are not inherited).
     static func start(_ arguments: [[UInt8]], environment: [String: String] = [:]) throws -> SpawnedBinary {
-        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-spawn-\(UUID().uuidString)")
+        let logs = ScratchFolder.root.appendingPathComponent("dockwright-spawn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let outputPath = logs.appendingPathComponent("stdout").path
         let errorPath = logs.appendingPathComponent("stderr").path

@@ -8,7 +8,7 @@ import Testing
     private let duplicate = "FROM alpine:3.20 AS build\nFROM alpine:3.20 AS build\n"
 
     private func folder(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-bk-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-bk-\(UUID().uuidString)")
         for (path, content) in files {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

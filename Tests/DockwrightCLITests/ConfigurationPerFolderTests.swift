@@ -8,7 +8,7 @@ import Testing
     private let bad = "FROM alpine:3.20\nADD a /b\n"
 
     private func tree() throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-config-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-config-\(UUID().uuidString)")
         for folder in ["a", "b", "c"] {
             let url = root.appendingPathComponent(folder)
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

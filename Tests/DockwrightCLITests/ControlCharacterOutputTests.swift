@@ -6,7 +6,7 @@ import Testing
 /// their control characters escaped (issue 12, item 8).
 @Suite struct ControlCharacterOutputTests {
     private func folder(named name: String, dockerfile: String) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-ctl-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-ctl-\(UUID().uuidString)")
         let inner = root.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: inner, withIntermediateDirectories: true)
         try Data(dockerfile.utf8).write(to: inner.appendingPathComponent("Dockerfile"))

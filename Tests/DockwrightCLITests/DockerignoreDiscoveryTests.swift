@@ -6,7 +6,7 @@ import Testing
 /// Dockerfile wins over the context's `.dockerignore`, as BuildKit's dockerui decides.
 @Suite struct DockerignoreDiscoveryTests {
     private func folder(_ files: [String: String]) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-ignore-\(UUID().uuidString)")
+        let url = ScratchFolder.root.appendingPathComponent("dockwright-ignore-\(UUID().uuidString)")
         for (name, text) in files {
             let file = url.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)

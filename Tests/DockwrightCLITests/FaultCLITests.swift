@@ -15,7 +15,7 @@ import Glibc
     private let good = "FROM alpine:3.20\nCOPY a /b\n"
 
     private func folder(_ files: [String: String] = [:]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-fault-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-fault-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for (path, content) in files {
             let url = root.appendingPathComponent(path)

@@ -6,7 +6,7 @@ import Testing
     private let dockerfile = "FROM alpine:3.20\r\n# keep this comment\r\nADD app.py /app/\r\n"
 
     private func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-fix-\(UUID().uuidString)")
+        let url = ScratchFolder.root.appendingPathComponent("dockwright-fix-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -17,7 +17,7 @@ import Glibc
     private let bad = "FROM alpine:3.20\nADD a /b\n"
 
     private func folder(_ files: [String: [UInt8]]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-hostile-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-hostile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for (path, content) in files {
             let url = root.appendingPathComponent(path)

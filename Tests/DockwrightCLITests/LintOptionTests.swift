@@ -6,7 +6,7 @@ import Testing
 /// configuration lookup, binary files and unreadable paths.
 @Suite struct LintOptionTests {
     private func folder(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-lint-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-lint-\(UUID().uuidString)")
         for (path, content) in files {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -8,7 +8,7 @@ import Testing
     private let bad = "FROM alpine:3.20\nADD a /b\n"
 
     private func folder(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-new-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-new-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent(".git"), withIntermediateDirectories: true)
         for (path, content) in files {
             let url = root.appendingPathComponent(path)
@@ -151,7 +151,7 @@ import Testing
 
     /// Runs bash's completion function on a command line; returns the candidates.
     private func bashCompletions(_ words: [String], script: String) throws -> [String] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-completion-\(UUID().uuidString).bash")
+        let file = ScratchFolder.root.appendingPathComponent("dockwright-completion-\(UUID().uuidString).bash")
         try script.write(to: file, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -196,14 +196,16 @@ import Testing
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: zsh), "zsh is not installed"))
     func zshCompletionIsValidZsh() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("_dockwright-\(UUID().uuidString)")
+        let file = ScratchFolder.root.appendingPathComponent("_dockwright-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
         try runTool(["completion", "zsh"]).standardOutput.write(to: file, atomically: true, encoding: .utf8)
         #expect(try execute(Self.zsh, ["-n", file.path]).status == 0)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: fish), "fish is not installed"))
     func fishCompletionCompletesOptionsValuesAndCommands() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-\(UUID().uuidString).fish")
+        let file = ScratchFolder.root.appendingPathComponent("dockwright-\(UUID().uuidString).fish")
+        defer { try? FileManager.default.removeItem(at: file) }
         try runTool(["completion", "fish"]).standardOutput.write(to: file, atomically: true, encoding: .utf8)
         func complete(_ line: String) throws -> [String] {
             try execute(Self.fish, ["--no-config", "-c", "source '\(file.path)'; complete -C '\(line)'"]).output

@@ -11,8 +11,7 @@ import Testing
 
     /// A copy of the app in a fresh folder, with `dot-git/` renamed to `.git/`.
     private func copyOfTheApp() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("dockwright-node-app-\(UUID().uuidString)")
+        let folder = ScratchFolder.root.appendingPathComponent("dockwright-node-app-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Self.source, to: folder)
         try FileManager.default.moveItem(at: folder.appendingPathComponent("dot-git"), to: folder.appendingPathComponent(".git"))
         for golden in ["fix.diff", "Dockerfile.context-fixed", "dockerignore.context-fixed"] {

@@ -43,7 +43,7 @@ import Glibc
     /// A temporary folder holding `a<FF>/Dockerfile` and `Dockerfile.<FF>`, both
     /// needing a fix; the folder's path as bytes.
     private func folderWithByteNames() throws -> [UInt8] {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-bytes-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-bytes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let rootBytes = Array(root.path.utf8)
         #expect(Self.withPath(rootBytes + Array("/a".utf8) + [0xFF]) { mkdir($0, 0o755) } == 0)

@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func theHookPatternsMatchExactlyWhatFolderDiscoveryFinds() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-hook-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-hook-\(UUID().uuidString)")
         for name in names {
             let url = root.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func theDockerfileIgnoreFileIsNotLinted() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-hook-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-hook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try Data("FROM alpine:3.20\nCOPY a /b\n".utf8).write(to: root.appendingPathComponent("Dockerfile"))
         try Data("node_modules\n*.log\n".utf8).write(to: root.appendingPathComponent("Dockerfile.dockerignore"))

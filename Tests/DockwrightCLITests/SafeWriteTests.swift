@@ -10,7 +10,7 @@ import Testing
     private let after = "FROM alpine:3.20\nCOPY a /b\n"
 
     private func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-write-\(UUID().uuidString)")
+        let url = ScratchFolder.root.appendingPathComponent("dockwright-write-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -9,7 +9,7 @@ import Testing
 
     /// A folder with a Dockerfile and a fake `shellcheck` made of `body`.
     private func setUp(_ body: String, dockerfile: String? = nil) throws -> (root: URL, bin: URL) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-sc-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-sc-\(UUID().uuidString)")
         let bin = root.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try Data((dockerfile ?? self.dockerfile).utf8).write(to: root.appendingPathComponent("Dockerfile"))

@@ -12,7 +12,7 @@ import Testing
     }()
 
     private func folder(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-sc-\(UUID().uuidString)")
+        let root = ScratchFolder.root.appendingPathComponent("dockwright-sc-\(UUID().uuidString)")
         for (path, content) in files {
             let url = root.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func anInvalidConfigurationGivesTheBufferBackByteForByte() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dockwright-bytes-\(UUID().uuidString)")
+        let folder = ScratchFolder.root.appendingPathComponent("dockwright-bytes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data("{ bad".utf8).write(to: folder.appendingPathComponent(".dockwright.json"))
         let input = Array("FROM debian:12\nADD a /b\n# ".utf8) + [0xFF] + Array("\n".utf8)

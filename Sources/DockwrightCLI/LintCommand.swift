@@ -215,6 +215,7 @@ struct LintCommand {
                 options: configuration.ruleOptions)
             linter.externalCheckers = shellCheck.checkers(for: configuration, selection: selection, errors: errors)
             linter.honorsPragmas = !configuration.disablesIgnorePragmas
+            linter.keepsFixes = format.showsFixes
             if let online { linter.externalCheckers.append(online) }
             let plan = (linter, failLevel)
             byConfiguration[key] = plan
@@ -278,8 +279,9 @@ struct LintCommand {
             switch outcome {
             case .success(let file):
                 if let note = file.note, !parsed.has("--quiet") { errors.write("\(file.path): \(note)\n") }
-                let part = report.add(file.rendered)
-                if !statisticsOnly { reportOutput.write(part) }
+                report.add(file.rendered) { part in
+                    if !statisticsOnly { reportOutput.write(part) }
+                }
                 if file.failsAtLevel { failsAtLevel = true }
                 for (code, name) in file.findings { counts[code, default: (name, 0)].count += 1 }
             case .failure(let message):

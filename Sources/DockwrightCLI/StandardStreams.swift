@@ -10,12 +10,19 @@ import Darwin
 /// invalid UTF-8 included. Only diagnostics text is a `String`, written as UTF-8.
 public protocol OutputStream: AnyObject {
     /// Writes bytes as they are.
-    func write(bytes: [UInt8])
+    func write(bytes: UnsafeBufferPointer<UInt8>)
 }
 
 extension OutputStream {
-    /// Writes text as UTF-8.
-    public func write(_ text: String) { write(bytes: Array(text.utf8)) }
+    /// Writes bytes as they are.
+    public func write(bytes: [UInt8]) { bytes.withUnsafeBufferPointer { write(bytes: $0) } }
+
+    /// Writes text as UTF-8, from the string's own storage: a report of many findings
+    /// is one string as large as the findings, never copied to be written.
+    public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write(bytes: $0) }
+    }
 }
 
 /// Bytes collected in memory, for tests.
@@ -29,7 +36,7 @@ public final class BufferedOutput: OutputStream {
     /// Creates an empty buffer.
     public init() {}
 
-    public func write(bytes: [UInt8]) { self.bytes += bytes }
+    public func write(bytes: UnsafeBufferPointer<UInt8>) { self.bytes += bytes }
 }
 
 /// A failed write to a file descriptor, with the reason `strerror` gives.
@@ -64,17 +71,33 @@ public final class FileOutput: OutputStream {
 
     deinit { _ = try? flush() }
 
-    public func write(bytes: [UInt8]) {
+    public func write(bytes: UnsafeBufferPointer<UInt8>) {
         guard failure == nil else { return }
+        guard bytes.count < Self.bufferSize else {
+            // A large write goes out as it is, after what is buffered, so the buffer
+            // stays small and the bytes are not copied into it.
+            _ = try? flush()
+            guard failure == nil else { return }
+            do {
+                try Self.writeAll(bytes, to: descriptor)
+            } catch {
+                failure = error
+            }
+            return
+        }
         buffer += bytes
-        if buffer.count >= 64 * 1024 { _ = try? flush() }
+        if buffer.count >= Self.bufferSize { _ = try? flush() }
     }
+
+    /// How many bytes are gathered before a write: few system calls for a report of
+    /// many short lines.
+    private static let bufferSize = 64 * 1024
 
     /// Writes out everything buffered; throws the first failure of this stream.
     public func flush() throws(WriteError) {
         if failure == nil, !buffer.isEmpty {
             do {
-                try Self.writeAll(buffer, to: descriptor)
+                try buffer.withUnsafeBufferPointer { bytes throws(WriteError) in try Self.writeAll(bytes, to: descriptor) }
             } catch {
                 failure = error
             }
@@ -94,9 +117,14 @@ public final class FileOutput: OutputStream {
     /// Writes every byte to `descriptor`, retrying short and interrupted writes;
     /// throws on the first write that fails or writes nothing.
     public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(WriteError) {
+        try bytes.withUnsafeBufferPointer { bytes throws(WriteError) in try writeAll(bytes, to: descriptor) }
+    }
+
+    /// ``writeAll(_:to:)-([UInt8],_)`` of bytes in memory the caller owns.
+    static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to descriptor: Int32) throws(WriteError) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            let written = Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
             if written < 0 && errno == EINTR { continue }
             guard written > 0 else { throw WriteError(code: written < 0 ? errno : ENOSPC) }
             offset += written

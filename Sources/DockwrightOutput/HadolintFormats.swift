@@ -33,9 +33,9 @@ enum HadolintFormats {
     /// Code Climate issues: hadolint's `codeclimate` writes each followed by a NUL byte
     /// (the Code Climate engine protocol); `gitlab_codeclimate` is a JSON array of the
     /// same issues with a `fingerprint`, here the stable one GitLab matches across runs.
-    static func codeClimateObjects(_ result: LintResult, withFingerprints: Bool = false) -> [String] {
+    static func codeClimateObjects(_ result: LintResult, withFingerprints: Bool = false) -> some Sequence<String> {
         let fingerprints = withFingerprints ? Fingerprint.all(result) : []
-        return result.diagnostics.enumerated().map { offset, diagnostic in
+        return result.diagnostics.enumerated().lazy.map { offset, diagnostic in
             let severity: String
             switch diagnostic.severity {
             case .error: severity = "blocker"
@@ -54,8 +54,8 @@ enum HadolintFormats {
 
     /// SonarQube's generic issue format (`{"issues": [...]}`); columns are 0-based
     /// there, and dockwright knows them where hadolint writes 0 and 1.
-    static func sonarQubeObjects(_ result: LintResult) -> [String] {
-        result.diagnostics.map { diagnostic in
+    static func sonarQubeObjects(_ result: LintResult) -> some Sequence<String> {
+        result.diagnostics.lazy.map { diagnostic in
             let severity: String
             switch diagnostic.severity {
             case .error: severity = "CRITICAL"

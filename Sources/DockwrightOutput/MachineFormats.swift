@@ -8,8 +8,8 @@ enum MachineFormats {
     /// hadolint's `--format json` array (`file line column code level message`), so
     /// editor plug-ins built for hadolint keep working, plus end positions, the
     /// rule name, its documentation and the fix: one object per finding of a file.
-    static func jsonObjects(_ result: LintResult) -> [String] {
-        result.diagnostics.map { diagnostic -> String in
+    static func jsonObjects(_ result: LintResult) -> some Sequence<String> {
+        result.diagnostics.lazy.map { diagnostic -> String in
             // Appended into one string, quoted strings in place: a report has a line per
             // finding, and joining an array of fields, or a quoted copy of each string,
             // per finding cost more than the rules that found it.
@@ -84,9 +84,9 @@ enum MachineFormats {
     }
 
     /// The SARIF result objects of one file's findings.
-    static func sarifResults(_ result: LintResult, ruleIndices: [String: Int]) -> [String] {
+    static func sarifResults(_ result: LintResult, ruleIndices: [String: Int]) -> some Sequence<String> {
         let fingerprints = Fingerprint.all(result)
-        return result.diagnostics.enumerated().map { offset, diagnostic -> String in
+        return result.diagnostics.enumerated().lazy.map { offset, diagnostic -> String in
             let index = ruleIndices[diagnostic.code].map { ", \"ruleIndex\": \($0)" } ?? ""
             let fingerprint = fingerprints[offset]
             return """
@@ -195,9 +195,9 @@ enum MachineFormats {
     // MARK: - GitLab Code Quality
 
     /// GitLab Code Quality objects, one per finding of a file.
-    static func gitlabObjects(_ result: LintResult) -> [String] {
+    static func gitlabObjects(_ result: LintResult) -> some Sequence<String> {
         let fingerprints = Fingerprint.all(result)
-        return result.diagnostics.enumerated().map { offset, diagnostic -> String in
+        return result.diagnostics.enumerated().lazy.map { offset, diagnostic -> String in
             let severity: String
             switch diagnostic.severity {
             case .error: severity = "critical"

@@ -8,6 +8,10 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case gitlabCodeclimate = "gitlab_codeclimate"
     case sonarqube, codacy
 
+    /// Whether the report shows findings' fixes: JSON's `fix` objects and the text
+    /// format's fix lines and markers. Every other format leaves them out.
+    public var showsFixes: Bool { self == .json || self == .text }
+
     /// Renders lint results; `rules` supplies rule metadata (SARIF's rule table).
     public func render(_ results: [LintResult], rules: [any Rule.Type], usesColor: Bool = false) -> String {
         var report = ReportStream(format: self, rules: rules, usesColor: usesColor)
@@ -59,8 +63,10 @@ public struct ReportStream: Sendable {
         fileprivate enum Content: Sendable {
             /// Text written as it is.
             case text(String)
-            /// Array elements that take the format's separator before each but the report's first.
-            case elements([String], separator: String)
+            /// Array elements joined by the format's separator, which also goes before
+            /// them unless they open the report. Joined as they are rendered: a file of
+            /// many findings never holds its elements and their joined text at once.
+            case elements(String, separator: String)
             /// The text format's findings, and what they add to the footer's figures.
             case findings(String, TextFormatter.Tally)
             /// A JUnit suite, kept for the footer, with its test and failure counts.
@@ -68,6 +74,11 @@ public struct ReportStream: Sendable {
         }
 
         fileprivate let content: Content
+
+        /// Array elements, rendered one at a time into their joined text.
+        fileprivate static func elements(_ elements: some Sequence<String>, separator: String) -> RenderedFile {
+            RenderedFile(content: .elements(elements.joined(separator: separator), separator: separator))
+        }
     }
 
     /// Renders one file's part; ``add(_:)-(RenderedFile)`` then places it in the report.
@@ -77,19 +88,17 @@ public struct ReportStream: Sendable {
             var fileTally = TextFormatter.Tally()
             let text = TextFormatter(usesColor: usesColor).format(result, tally: &fileTally)
             return RenderedFile(content: .findings(text, fileTally))
-        case .json: return RenderedFile(content: .elements(MachineFormats.jsonObjects(result), separator: MachineFormats.arraySeparator))
-        case .gitlab:
-            return RenderedFile(content: .elements(MachineFormats.gitlabObjects(result), separator: MachineFormats.arraySeparator))
-        case .sarif:
-            return RenderedFile(content: .elements(MachineFormats.sarifResults(result, ruleIndices: sarifRuleIndices), separator: ", "))
+        case .json: return .elements(MachineFormats.jsonObjects(result), separator: MachineFormats.arraySeparator)
+        case .gitlab: return .elements(MachineFormats.gitlabObjects(result), separator: MachineFormats.arraySeparator)
+        case .sarif: return .elements(MachineFormats.sarifResults(result, ruleIndices: sarifRuleIndices), separator: ", ")
         case .checkstyle: return RenderedFile(content: .text(MachineFormats.checkstyle(result)))
         case .gnu: return RenderedFile(content: .text(MachineFormats.gnu(result)))
         case .github: return RenderedFile(content: .text(MachineFormats.github(result)))
         case .tty: return RenderedFile(content: .text(HadolintFormats.tty(result, usesColor: usesColor)))
         case .codeclimate: return RenderedFile(content: .text(HadolintFormats.codeClimateObjects(result).map { $0 + "\u{0}" }.joined()))
         case .gitlabCodeclimate:
-            return RenderedFile(content: .elements(HadolintFormats.codeClimateObjects(result, withFingerprints: true), separator: ", "))
-        case .sonarqube: return RenderedFile(content: .elements(HadolintFormats.sonarQubeObjects(result), separator: ", "))
+            return .elements(HadolintFormats.codeClimateObjects(result, withFingerprints: true), separator: ", ")
+        case .sonarqube: return .elements(HadolintFormats.sonarQubeObjects(result), separator: ", ")
         case .codacy: return RenderedFile(content: .text(HadolintFormats.codacyObjects(result).map { $0 + "\n" }.joined()))
         case .junit:
             return RenderedFile(content: .junitSuite(
@@ -99,19 +108,30 @@ public struct ReportStream: Sendable {
 
     /// The part of the report for one more file, rendered by ``render(_:)``.
     public mutating func add(_ rendered: RenderedFile) -> String {
+        var text = ""
+        add(rendered) { text += $0 }
+        return text
+    }
+
+    /// Places a rendered part in the report, handing `write` its pieces in order: a
+    /// part as large as a file's findings is written as it is, never copied to join it
+    /// to a separator.
+    public mutating func add(_ rendered: RenderedFile, write: (String) -> Void) {
         switch rendered.content {
         case .text(let text):
-            return text
+            write(text)
         case .elements(let elements, let separator):
-            return arrayElements(elements, separator: separator)
+            guard !elements.isEmpty else { return }
+            if hasWrittenAnObject { write(separator) }
+            hasWrittenAnObject = true
+            write(elements)
         case .findings(let text, let fileTally):
             tally.add(fileTally)
-            return text
+            write(text)
         case .junitSuite(let suite, let tests, let failures):
             junitSuites += suite
             junitTests += tests
             junitFailures += failures
-            return ""
         }
     }
 
@@ -127,13 +147,5 @@ public struct ReportStream: Sendable {
         case .junit:
             return MachineFormats.junitHeader(tests: junitTests, failures: junitFailures) + junitSuites + MachineFormats.junitFooter
         }
-    }
-
-    /// Array elements, each after a separator but the very first of the report.
-    private mutating func arrayElements(_ elements: [String], separator: String) -> String {
-        guard !elements.isEmpty else { return "" }
-        let text = (hasWrittenAnObject ? separator : "") + elements.joined(separator: separator)
-        hasWrittenAnObject = true
-        return text
     }
 }

@@ -112,6 +112,24 @@ import Testing
         #expect(result.standardOutput.count == 1)
     }
 
+    @Test func aLargeWriteGoesOutInItsPlaceBetweenBufferedOnes() throws {
+        let path = ScratchFolder.root.appendingPathComponent("dockwright-stream-\(UUID().uuidString)").path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(descriptor >= 0)
+        defer { unlink(path) }
+        // Larger than the stream's 64 KiB buffer, and numbered, so a lost or moved piece shows.
+        let large = (0..<40_000).map { "\($0)," }.joined()
+        let output = FileOutput(descriptor: descriptor)
+        output.write("before ")
+        output.write(large)
+        output.write(bytes: [0xFF, 0x0A])
+        output.write(large)
+        try output.flush()
+        close(descriptor)
+        let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written == Array("before ".utf8) + Array(large.utf8) + [0xFF, 0x0A] + Array(large.utf8))
+    }
+
     @Test func aFullDiskForTheReportFileIsAnError() throws {
         let result = try BuiltBinary.run(["lint", "-o", "/dev/full", "-"], input: Array("FROM debian:12\nADD a.txt /a\n".utf8))
         #expect(result.status == 2)

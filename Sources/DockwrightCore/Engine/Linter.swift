@@ -29,6 +29,10 @@ public struct Linter: Sendable {
     /// Whether inline `# hadolint ignore=` / `# dockwright ignore=` pragmas silence
     /// findings; hadolint's `disable-ignore-pragma` turns them off.
     public var honorsPragmas = true
+    /// Whether findings keep their fixes. A report that never shows them drops each
+    /// rule's fixes as soon as the rule is done; a file with a finding on every line
+    /// would otherwise hold one per finding until it is printed.
+    public var keepsFixes = true
 
     /// Creates a linter that runs `rules`.
     public init(
@@ -123,7 +127,7 @@ public struct Linter: Sendable {
                     diagnostics.append(Diagnostic(
                         origin: shared, message: violation.message ?? description.summary, range: violation.range,
                         start: source.location(of: violation.range.start), end: source.location(of: violation.range.end),
-                        fix: violation.fix))
+                        fix: keepsFixes ? violation.fix : nil))
                 }
             }
             for checker in externalCheckers {

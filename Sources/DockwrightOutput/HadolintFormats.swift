@@ -14,7 +14,7 @@ enum HadolintFormats {
     /// coloured as hadolint colours it (error bold red, warning bold yellow, info
     /// green, style cyan).
     static func tty(_ result: LintResult, usesColor: Bool) -> String {
-        result.diagnostics.map { diagnostic in
+        result.diagnostics.lazy.map { diagnostic in
             var severity = word(diagnostic.severity)
             if usesColor {
                 let color: String

@@ -138,7 +138,8 @@ enum MachineFormats {
     /// format; its three severities are `error`, `warning` and `note`, so info and style
     /// findings are notes (editors show them as hints, not as warnings).
     static func gnu(_ result: LintResult) -> String {
-        result.diagnostics.map { diagnostic in
+        // Lazily: a file's lines are joined as they are made, never held twice.
+        result.diagnostics.lazy.map { diagnostic in
             let severity: String
             switch diagnostic.severity {
             case .error: severity = "error"
@@ -154,7 +155,7 @@ enum MachineFormats {
 
     /// GitHub Actions workflow commands, which annotate the pull request.
     static func github(_ result: LintResult) -> String {
-        result.diagnostics.map { diagnostic in
+        result.diagnostics.lazy.map { diagnostic in
             let command: String
             switch diagnostic.severity {
             case .error: command = "error"

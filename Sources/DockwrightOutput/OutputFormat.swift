@@ -95,11 +95,11 @@ public struct ReportStream: Sendable {
         case .gnu: return RenderedFile(content: .text(MachineFormats.gnu(result)))
         case .github: return RenderedFile(content: .text(MachineFormats.github(result)))
         case .tty: return RenderedFile(content: .text(HadolintFormats.tty(result, usesColor: usesColor)))
-        case .codeclimate: return RenderedFile(content: .text(HadolintFormats.codeClimateObjects(result).map { $0 + "\u{0}" }.joined()))
+        case .codeclimate: return RenderedFile(content: .text(HadolintFormats.codeClimateObjects(result).lazy.map { $0 + "\u{0}" }.joined()))
         case .gitlabCodeclimate:
             return .elements(HadolintFormats.codeClimateObjects(result, withFingerprints: true), separator: ", ")
         case .sonarqube: return .elements(HadolintFormats.sonarQubeObjects(result), separator: ", ")
-        case .codacy: return RenderedFile(content: .text(HadolintFormats.codacyObjects(result).map { $0 + "\n" }.joined()))
+        case .codacy: return RenderedFile(content: .text(HadolintFormats.codacyObjects(result).lazy.map { $0 + "\n" }.joined()))
         case .junit:
             return RenderedFile(content: .junitSuite(
                 MachineFormats.junitSuite(result), tests: Swift.max(1, result.diagnostics.count), failures: result.diagnostics.count))

@@ -270,8 +270,10 @@ struct LintCommand {
             if FileReader.looksBinary(source.bytes) { return .failure("\(source.path): not a text file; skipped") }
             let result = planList[index].linter.lint(source)
             let failLevel = planList[index].failLevel
+            let part: LintedFile.Part = result.diagnostics.count > Self.sliceSize && renderer.rendersInSlices
+                ? .inSlices(result) : .rendered(renderer.render(result))
             return .success(LintedFile(
-                path: source.path, rendered: renderer.render(result),
+                path: source.path, part: part,
                 failsAtLevel: failLevel.map { level in result.diagnostics.contains { $0.severity >= level } } ?? false,
                 findings: countsFindings ? result.diagnostics.map { ($0.code, $0.name) } : [],
                 note: FileReader.lineEndNote(source.bytes)))
@@ -279,8 +281,18 @@ struct LintCommand {
             switch outcome {
             case .success(let file):
                 if let note = file.note, !parsed.has("--quiet") { errors.write("\(file.path): \(note)\n") }
-                report.add(file.rendered) { part in
-                    if !statisticsOnly { reportOutput.write(part) }
+                switch file.part {
+                case .rendered(let rendered):
+                    report.add(rendered) { part in
+                        if !statisticsOnly { reportOutput.write(part) }
+                    }
+                case .inSlices(let result):
+                    for start in stride(from: 0, to: result.diagnostics.count, by: Self.sliceSize) {
+                        let slice = result.findings(start..<Swift.min(start + Self.sliceSize, result.diagnostics.count))
+                        report.add(renderer.render(slice)) { part in
+                            if !statisticsOnly { reportOutput.write(part) }
+                        }
+                    }
                 }
                 if file.failsAtLevel { failsAtLevel = true }
                 for (code, name) in file.findings { counts[code, default: (name, 0)].count += 1 }
@@ -317,11 +329,25 @@ struct LintCommand {
         case excluded
     }
 
+    /// How many findings of a file the report renders at once when the format allows
+    /// slices (``ReportStream/rendersInSlices``). A file with more is rendered by the
+    /// thread that writes the report, a slice at a time: a report with a finding on
+    /// every line is larger than the file, and is never held whole.
+    static let sliceSize = 4096
+
     /// What the report needs of a linted file, without its tree.
     private struct LintedFile: Sendable {
+        /// The file's part of the report.
+        enum Part: Sendable {
+            /// Rendered whole by the worker that linted the file.
+            case rendered(ReportStream.RenderedFile)
+            /// Findings past ``LintCommand/sliceSize``, rendered as they are written.
+            case inSlices(LintResult)
+        }
+
         /// The name the report shows.
         let path: String
-        let rendered: ReportStream.RenderedFile
+        let part: Part
         /// Whether a finding is at or above the file's fail level.
         let failsAtLevel: Bool
         /// Each finding's code and name, for `--statistics` (empty without it).

@@ -81,6 +81,17 @@ public struct ReportStream: Sendable {
         }
     }
 
+    /// Whether a file's part is its findings' parts one after another, so that a file
+    /// can be rendered and written a slice of its findings at a time. Not for the
+    /// formats that wrap a file's findings (Checkstyle, JUnit) or number its twins
+    /// across the file (the fingerprints of SARIF and GitLab).
+    public var rendersInSlices: Bool {
+        switch format {
+        case .text, .json, .gnu, .github, .tty, .codeclimate, .sonarqube, .codacy: true
+        case .sarif, .checkstyle, .gitlab, .junit, .gitlabCodeclimate: false
+        }
+    }
+
     /// Renders one file's part; ``add(_:)-(RenderedFile)`` then places it in the report.
     public func render(_ result: LintResult) -> RenderedFile {
         switch format {

@@ -1,4 +1,8 @@
-import DockwrightCLI
+@testable import DockwrightCLI
+import DockwrightCore
+import DockwrightOutput
+import DockwrightRules
+import DockwrightSyntax
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -11,6 +15,22 @@ import Testing
 
     private func lint(_ arguments: [String]) -> RunResult {
         runTool(["lint"] + arguments + ["--stdin-filename", "svc/Dockerfile", "-"], standardInput: dockerfile)
+    }
+
+    /// A file with more findings than the report renders at once is written a slice at a
+    /// time, in the formats that allow it; the report is the one rendered whole.
+    @Test(arguments: OutputFormat.allCases)
+    func aFileOfManyFindingsReportsAsIfRenderedWhole(format: OutputFormat) throws {
+        let text = "FROM alpine:3.20\n" + String(repeating: "ADD a /b\n", count: LintCommand.sliceSize + 905)
+        let file = ScratchFolder.root.appendingPathComponent("dockwright-slices-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = runTool(["lint", "--isolated", "--select", "DL3020", "--format", format.rawValue, "--no-color", file.path])
+        let whole = Linter(rules: [PreferCopyOverAddRule()]).lint(SourceFile(path: file.path, text: text))
+        #expect(whole.diagnostics.count == LintCommand.sliceSize + 905)
+        let expected = format.render([whole], rules: BuiltinRules.all)
+        #expect(result.standardOutput == expected)
     }
 
     @Test func jsonKeepsHadolintsFieldsAndAddsFixes() throws {

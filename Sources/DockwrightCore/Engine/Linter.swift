@@ -6,6 +6,12 @@ public struct LintResult: Sendable {
     public let syntax: DockerfileSyntax
     /// The findings, unsuppressed, ordered by position then code.
     public let diagnostics: [Diagnostic]
+
+    /// The same file with only the findings at `range` of ``diagnostics``, for a
+    /// report written a few findings at a time.
+    public func findings(_ range: Range<Int>) -> LintResult {
+        LintResult(syntax: syntax, diagnostics: Array(diagnostics[range]))
+    }
 }
 
 /// Runs rules over files: the engine stamps codes and severities, turns syntax

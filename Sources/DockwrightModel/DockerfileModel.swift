@@ -17,7 +17,7 @@ public final class DockerfileModel: Sendable {
     private let stageFactsFact = LazyFact<[StageFacts]>()
     private let scriptsFact = LazyFact<[RunScript]>()
     private let runScriptsFact = LazyFact<[RunScript]>()
-    private let scriptIndexByStartFact = LazyFact<[Int: Int]>()
+    private let scriptStartsFact = LazyFact<[Int]>()
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
     private let workingDirectoriesFact = LazyFact<WorkingDirectoryTable>()
     /// ``effects(of:)`` of each script of ``runAndTriggerScripts``, by index, as computed:
@@ -72,13 +72,15 @@ public final class DockerfileModel: Sendable {
         return runAndTriggerScripts[index]
     }
 
-    /// The index in ``runAndTriggerScripts`` of the script of `instruction`.
+    /// The index in ``runAndTriggerScripts`` of the script of `instruction`: a binary
+    /// search of the scripts' start offsets, which increase as the scripts are in source
+    /// order (a list of offsets is a third of a dictionary by offset, kept for the whole lint).
     private func scriptIndex(of instruction: InstructionSyntax) -> Int? {
         let scripts = runAndTriggerScripts
-        let indexByStart = scriptIndexByStartFact.value {
-            Dictionary(scripts.indices.map { (scripts[$0].instruction.range.start, $0) }) { first, _ in first }
-        }
-        guard let index = indexByStart[instruction.range.start], scripts[index].instruction.range == instruction.range
+        let starts = scriptStartsFact.value { scripts.map(\.instruction.range.start) }
+        let start = instruction.range.start
+        let index = starts.partitioningIndex { $0 >= start }
+        guard index < starts.count, starts[index] == start, scripts[index].instruction.range == instruction.range
         else { return nil }
         return index
     }

@@ -12,8 +12,10 @@ public struct PackageManagerCommand: Sendable {
     /// Its index in `script.commands`, to order commands of one script.
     public let index: Int
     public let manager: PackageManager
-    /// The positional words after the program, in order: the subcommand first.
-    public let positionals: [ShellWord]
+    /// Which arguments are positional (``positionals``), as indices into the view's
+    /// arguments rather than copies of the words: the model keeps every command of the
+    /// file, and a list of words per command was most of a command's size.
+    let positionalIndices: ArgumentIndexSet
     /// The flag words before the first positional (zypper's global options).
     public let leadingFlags: [String]
     /// The variables the command sees (see ``PackageManagerCommands/environment(of:in:)``),
@@ -26,10 +28,20 @@ public struct PackageManagerCommand: Sendable {
     /// most of a command's size on a file of thousands of installs).
     public var view: CommandView { script.commands[index] }
 
+    /// The positional words after the program, in order: the subcommand first.
+    public var positionals: [ShellWord] {
+        let arguments = view.arguments
+        return positionalIndices.map { arguments[arguments.startIndex + $0] }
+    }
+
     /// The subcommand word (`install` in `apt-get -y install curl`).
-    public var subcommandWord: ShellWord? { positionals.first }
+    public var subcommandWord: ShellWord? {
+        guard let first = positionalIndices.first else { return nil }
+        let arguments = view.arguments
+        return arguments[arguments.startIndex + first]
+    }
     /// The subcommand's literal value.
-    public var subcommand: String? { positionals.first?.literalValue }
+    public var subcommand: String? { subcommandWord?.literalValue }
     /// The words after the subcommand that are neither flags nor flag values.
     public var operands: ArraySlice<ShellWord> { positionals.dropFirst() }
 
@@ -103,7 +115,7 @@ public enum PackageManagerCommands {
             else { continue }
             let (positionals, leadingFlags) = split(view, spec: manager.spec)
             found.append(PackageManagerCommand(
-                run: run, script: script, index: index, manager: manager, positionals: positionals,
+                run: run, script: script, index: index, manager: manager, positionalIndices: positionals,
                 leadingFlags: leadingFlags))
         }
         return found
@@ -119,18 +131,17 @@ public enum PackageManagerCommands {
             || first == UInt8(ascii: "m") || first == UInt8(ascii: "z")
     }
 
-    /// Splits the arguments into positional words and the flags before the first one,
-    /// skipping the separate value of a flag that takes one (`-t bookworm-backports`).
-    private static func split(_ view: CommandView, spec: ProgramSpec) -> ([ShellWord], [String]) {
-        let words = Array(view.arguments)
+    /// Splits the arguments into positional words (by index) and the flags before the
+    /// first one, skipping the separate value of a flag that takes one (`-t bookworm-backports`).
+    private static func split(_ view: CommandView, spec: ProgramSpec) -> (ArgumentIndexSet, [String]) {
         let values = view.literalArguments
-        var positionals: [ShellWord] = []
+        var positionals = ArgumentIndexSet()
         var leadingFlags: [String] = []
         var lastFlagWord = -1
         for position in spec.scanner.positions(of: values) {
             switch position {
             case .operand(let index):
-                positionals.append(words[index])
+                positionals.append(index)
             case .flag(_, _, let index):
                 // A cluster (`-qy`) is one word: listed once.
                 if positionals.isEmpty && index != lastFlagWord, let value = values[index] { leadingFlags.append(value) }
@@ -359,5 +370,36 @@ public enum PackageManagerCommands {
     /// Whether a cache or tmpfs mount of the RUN covers any of `paths`.
     public static func isCached(_ run: RunScript, anyOf paths: [String]) -> Bool {
         paths.contains { RunMount.isCached($0, in: run.instruction) }
+    }
+}
+
+/// Increasing indices of a command's arguments, held as a bit set for the first 64 (no
+/// allocation for any usual command) and as a list beyond.
+struct ArgumentIndexSet: Sequence, Sendable {
+    private var mask: UInt64 = 0
+    private var beyond: [Int32] = []
+
+    /// Adds `index`, which must be larger than every index already added.
+    mutating func append(_ index: Int) {
+        if index < 64 { mask |= 1 << UInt64(index) } else { beyond.append(Int32(index)) }
+    }
+
+    var isEmpty: Bool { mask == 0 && beyond.isEmpty }
+
+    /// The smallest index.
+    var first: Int? { mask != 0 ? mask.trailingZeroBitCount : beyond.first.map(Int.init) }
+
+    func makeIterator() -> Iterator { Iterator(mask: mask, beyond: beyond.makeIterator()) }
+
+    struct Iterator: IteratorProtocol {
+        var mask: UInt64
+        var beyond: IndexingIterator<[Int32]>
+
+        mutating func next() -> Int? {
+            guard mask != 0 else { return beyond.next().map(Int.init) }
+            let index = mask.trailingZeroBitCount
+            mask &= mask - 1
+            return index
+        }
     }
 }

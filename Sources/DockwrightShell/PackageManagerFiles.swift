@@ -30,7 +30,9 @@ public struct PackageManagerFiles: Sendable {
         self.homePaths = homePaths
         self.workingDirectoryFiles = workingDirectoryFiles
         var seen: Set<String> = []
-        self.environment = environment.filter { seen.insert($0).inserted }
+        // Without spare room: scripts share this list as their `environmentReads`, which
+        // would otherwise each be copied to drop it.
+        self.environment = environment.filter { seen.insert($0).inserted }.compacted()
         self.installPaths = installPaths
         systemPathReads = systemPaths.map { path in
             PathEffect(reason: .packageManagerConfiguration, path: .absolute(path), pattern: path, isResolved: true,

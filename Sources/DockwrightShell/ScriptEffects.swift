@@ -57,36 +57,42 @@ public struct ScriptEffects: Hashable, Sendable {
 /// command's range stored per call. A file of thousands of `apt-get` RUNs would
 /// otherwise hold about 40 copies of the table's paths per RUN.
 public struct PathEffects: RandomAccessCollection, Hashable, Sendable, ExpressibleByArrayLiteral {
-    private enum Segment: Sendable {
-        case one(PathEffect)
-        /// A shared table's effects, each reported at `range`.
-        case shared([PathEffect], range: Range<Int>)
+    /// A shared table's effects, placed among the single effects.
+    private struct Placement: Sendable {
+        let table: [PathEffect]
+        /// Where the table's effects are reported.
+        let range: Range<Int>
+        /// The position (after the leading table) of the table's first effect.
+        let start: Int32
+        /// How many single effects come before it.
+        let singlesBefore: Int32
     }
 
     /// The first effects when they are a shared table (a script that starts with a
     /// package-manager call), held inline: most RUNs of a file of installs have no other
-    /// reads, or no other writes, and a list of segments for each cost ~100 bytes a RUN.
+    /// reads, or no other writes.
     private var leadingTable: [PathEffect] = []
     /// Where the leading table's effects are reported.
     private var leadingRange: Range<Int> = 0..<0
-    /// The effects after the leading table.
-    private var segments: [Segment] = []
-    /// The position (after the leading table) of each segment's first effect; left empty
-    /// while every segment is one effect (positions are then segment indices) and while
-    /// there is a single segment (positions are then offsets in it).
-    private var segmentStarts: [Int] = []
-    /// How many effects ``segments`` hold.
-    private var segmentEffectCount = 0
-    public var endIndex: Int { leadingTable.count + segmentEffectCount }
+    /// The effects appended one by one, in order.
+    private var singles: [PathEffect] = []
+    /// The later shared tables, in order. Kept apart from ``singles`` so a table costs
+    /// 32 bytes rather than a slot as large as a ``PathEffect``: a heredoc of thousands of
+    /// `apt-get` lines places two tables a line.
+    private var placements: [Placement] = []
+    /// How many effects ``placements`` hold: worked out from the last one rather than
+    /// stored, as every RUN's effects are kept for the whole lint.
+    private var placedEffectCount: Int {
+        guard let last = placements.last else { return 0 }
+        return Int(last.start) - Int(last.singlesBefore) + last.table.count
+    }
+    public var endIndex: Int { leadingTable.count + singles.count + placedEffectCount }
 
     /// No effects.
     public init() {}
 
     /// These effects, in order.
-    public init(_ effects: [PathEffect]) {
-        segments = effects.map { .one($0) }
-        segmentEffectCount = effects.count
-    }
+    public init(_ effects: [PathEffect]) { singles = effects }
 
     public init(arrayLiteral effects: PathEffect...) { self.init(effects) }
 
@@ -95,31 +101,17 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     public subscript(position: Int) -> PathEffect {
         if position < leadingTable.count { return leadingTable[position].reported(at: leadingRange) }
         let position = position - leadingTable.count
-        guard !segmentStarts.isEmpty else {
-            return segments.count == 1 ? Self.effect(segments[0], at: position) : Self.effect(segments[position], at: 0)
-        }
-        // The last segment starting at or before `position`.
-        let segment = segmentStarts.partitioningIndex { $0 > position } - 1
-        return Self.effect(segments[segment], at: position - segmentStarts[segment])
-    }
-
-    private static func effect(_ segment: Segment, at offset: Int) -> PathEffect {
-        switch segment {
-        case .one(let effect):
-            return effect
-        case .shared(let table, let range):
-            return table[offset].reported(at: range)
-        }
+        // The last table starting at or before `position`.
+        let last = placements.partitioningIndex { Int($0.start) > position } - 1
+        guard last >= 0 else { return singles[position] }
+        let placement = placements[last]
+        let offset = position - Int(placement.start)
+        if offset < placement.table.count { return placement.table[offset].reported(at: placement.range) }
+        return singles[Int(placement.singlesBefore) + offset - placement.table.count]
     }
 
     /// Appends one effect.
-    mutating func append(_ effect: PathEffect) {
-        // A lone shared segment needs its starts listed once a second segment follows it.
-        if segmentStarts.isEmpty && segments.count == 1 && segmentEffectCount > 1 { segmentStarts = [0] }
-        if !segmentStarts.isEmpty { segmentStarts.append(segmentEffectCount) }
-        segments.append(.one(effect))
-        segmentEffectCount += 1
-    }
+    mutating func append(_ effect: PathEffect) { singles.append(effect) }
 
     /// Appends every effect of a shared table, each reported at `range`.
     mutating func append(contentsOf table: [PathEffect], reportedAt range: Range<Int>) {
@@ -129,30 +121,18 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
             leadingRange = range
             return
         }
-        if segmentStarts.isEmpty && !segments.isEmpty {
-            // Every segment so far is one effect, or the only one starts at 0.
-            segmentStarts = Array(segments.indices)
-        }
-        if !segmentStarts.isEmpty { segmentStarts.append(segmentEffectCount) }
-        segments.append(.shared(table, range: range))
-        segmentEffectCount += table.count
+        placements.append(Placement(
+            table: table, range: range, start: Int32(singles.count + placedEffectCount),
+            singlesBefore: Int32(singles.count)))
     }
 
     /// The same effects without the spare room their lists grew with: the model keeps
     /// every RUN's effects for the whole lint.
     func compacted() -> PathEffects {
         var copy = self
-        copy.segments = Self.compacted(segments)
-        copy.segmentStarts = Self.compacted(segmentStarts)
+        copy.singles = singles.compacted()
+        copy.placements = placements.compacted()
         return copy
-    }
-
-    private static func compacted<Element>(_ list: [Element]) -> [Element] {
-        guard list.capacity > list.count else { return list }
-        var exact: [Element] = []
-        exact.reserveCapacity(list.count)
-        exact.append(contentsOf: list)
-        return exact
     }
 
     public static func == (left: PathEffects, right: PathEffects) -> Bool { left.elementsEqual(right) }
@@ -160,6 +140,17 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     public func hash(into hasher: inout Hasher) {
         hasher.combine(count)
         for effect in self { hasher.combine(effect) }
+    }
+}
+
+extension Array {
+    /// The same elements in an array without spare room, for lists kept for the whole lint.
+    func compacted() -> [Element] {
+        guard capacity > count else { return self }
+        var exact: [Element] = []
+        exact.reserveCapacity(count)
+        exact.append(contentsOf: self)
+        return exact
     }
 }
 
@@ -202,16 +193,18 @@ public struct PathEffect: Hashable, Sendable {
         case installation
     }
 
-    /// Why the script touches the path.
-    public let reason: Reason
+    // Stored in this order so the one-byte fields fill the padding after `path`: 64
+    // bytes rather than 80, and a RUN's effects are kept for the whole lint.
     /// Where it lies, resolved against the working directory in effect; nil when it
     /// starts with a value known only at run time. When ``isResolved`` is false the path
     /// holds glob characters (`*` for each unknown value) a consumer can match.
     public let path: ImagePath?
-    /// The path as written, `*` standing for each value known only at run time.
-    public let pattern: String
+    /// Why the script touches the path.
+    public let reason: Reason
     /// Whether the path is exact: no glob, no unknown variable.
     public let isResolved: Bool
+    /// The path as written, `*` standing for each value known only at run time.
+    public let pattern: String
     /// The bytes that name it, in script offsets: the word, or the command for implicit reads.
     public let range: Range<Int>
 
@@ -238,14 +231,15 @@ public struct ProgramCall: Hashable, Sendable {
     /// The program as written (`apt-get`, `/usr/bin/python3`, `./build.sh`), `*` for
     /// each value known only at run time.
     public let name: String
-    /// Whether the name is literal.
-    public let isResolved: Bool
     /// The wrappers seen through, outermost first (`sudo`, `env`, `xargs`, `sh -c`).
     public let wrappers: [String]
-    /// The directory it runs in.
-    public let workingDirectory: ImagePath
     /// The command's bytes, in script offsets (for a `sh -c` body: the body's word).
     public let range: Range<Int>
+    // After the 8-byte-aligned fields, so the flag fills the folder's padding (72 bytes, not 80).
+    /// The directory it runs in.
+    public let workingDirectory: ImagePath
+    /// Whether the name is literal.
+    public let isResolved: Bool
 
     /// Creates a program call.
     public init(name: String, isResolved: Bool, wrappers: [String], workingDirectory: ImagePath, range: Range<Int>) {

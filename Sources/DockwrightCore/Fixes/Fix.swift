@@ -1,63 +1,91 @@
 /// A change that resolves a violation: edits applied all together or not at all.
 ///
-/// One reference to an immutable box: findings are kept for a whole file (tens of
-/// thousands in a file of many RUNs), and most fixes have a single edit, which the box
-/// holds without an array of its own.
+/// One reference to an immutable buffer holding the title and the edits together:
+/// findings are kept for a whole file (tens of thousands in a file of many RUNs), and a
+/// fix that moves several RUNs has a dozen edits, which a separate array would hold in a
+/// second allocation with its own header.
 public struct Fix: Hashable, Sendable {
-    private final class Storage: Sendable {
+    /// What a fix holds besides its edits.
+    private struct Header {
         let title: String
-        /// The first edit by position; nil only for a fix that writes other files alone.
-        let firstEdit: Edit?
-        /// After the edit, in the padding its optional leaves.
         let applicability: Applicability
-        /// The edits after the first, by position; empty (no allocation) for one edit.
-        let laterEdits: [Edit]
+        /// Changes to files beside the Dockerfile; empty (no allocation) for most fixes.
         let fileEdits: [FileEdit]
+        let editCount: Int
+    }
 
-        init(title: String, applicability: Applicability, sortedEdits: [Edit], fileEdits: [FileEdit]) {
-            self.title = title
-            self.applicability = applicability
-            firstEdit = sortedEdits.first
-            laterEdits = sortedEdits.count > 1 ? Array(sortedEdits.dropFirst()) : []
-            self.fileEdits = fileEdits
+    /// The header, then the edits sorted by position, in one allocation; never changed
+    /// after ``make(_:sortedEdits:)`` fills it, hence safe to share between threads
+    /// (``SharedStorage``: `ManagedBuffer` itself opts out of `Sendable`).
+    private final class Storage: ManagedBuffer<Header, Edit> {
+        static func make(_ header: Header, sortedEdits: [Edit]) -> Storage {
+            let buffer = create(minimumCapacity: sortedEdits.count) { _ in header }
+            let storage = unsafeDowncast(buffer, to: Storage.self)
+            storage.withUnsafeMutablePointerToElements { elements in
+                sortedEdits.withUnsafeBufferPointer { source in
+                    guard let base = source.baseAddress else { return }
+                    elements.initialize(from: base, count: source.count)
+                }
+            }
+            return storage
+        }
+
+        /// Reads the edits in place.
+        func withEdits<Result>(_ body: (UnsafeBufferPointer<Edit>) -> Result) -> Result {
+            withUnsafeMutablePointers { header, elements in
+                body(UnsafeBufferPointer(start: elements, count: header.pointee.editCount))
+            }
+        }
+
+        deinit {
+            _ = withUnsafeMutablePointers { header, elements in
+                elements.deinitialize(count: header.pointee.editCount)
+            }
         }
     }
 
-    private let storage: Storage
+    /// The immutable ``Storage`` of a fix, shared between threads.
+    private struct SharedStorage: @unchecked Sendable {
+        let buffer: Storage
+    }
+
+    private let shared: SharedStorage
+    private var storage: Storage { shared.buffer }
 
     /// What the fix does, in the imperative ("Replace `ADD` with `COPY`").
-    public var title: String { storage.title }
+    public var title: String { storage.header.title }
     /// How safe it is.
-    public var applicability: Applicability { storage.applicability }
+    public var applicability: Applicability { storage.header.applicability }
     /// The edits, sorted by position and not overlapping.
-    public var edits: [Edit] {
-        guard let first = storage.firstEdit else { return [] }
-        return [first] + storage.laterEdits
-    }
+    public var edits: [Edit] { storage.withEdits { Array($0) } }
     /// The first edit by position, read without building ``edits``.
-    var firstEdit: Edit? { storage.firstEdit }
+    var firstEdit: Edit? { storage.withEdits { $0.first } }
     /// Changes to files beside the Dockerfile (see ``FileEdit``); empty for most fixes.
-    public var fileEdits: [FileEdit] { storage.fileEdits }
+    public var fileEdits: [FileEdit] { storage.header.fileEdits }
 
     /// Creates a fix; edits are sorted by position.
     public init(title: String, applicability: Applicability, edits: [Edit], fileEdits: [FileEdit] = []) {
         let sorted = edits.count > 1
             ? edits.sorted { ($0.range.start, $0.range.end) < ($1.range.start, $1.range.end) } : edits
-        storage = Storage(title: title, applicability: applicability, sortedEdits: sorted, fileEdits: fileEdits)
+        shared = SharedStorage(buffer: Storage.make(
+            Header(title: title, applicability: applicability, fileEdits: fileEdits, editCount: sorted.count),
+            sortedEdits: sorted))
     }
 
     public static func == (lhs: Fix, rhs: Fix) -> Bool {
         lhs.storage === rhs.storage
             || (lhs.title == rhs.title && lhs.applicability == rhs.applicability
-                && lhs.storage.firstEdit == rhs.storage.firstEdit && lhs.storage.laterEdits == rhs.storage.laterEdits
+                && lhs.storage.withEdits { left in rhs.storage.withEdits { left.elementsEqual($0) } }
                 && lhs.fileEdits == rhs.fileEdits)
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(title)
         hasher.combine(applicability)
-        hasher.combine(storage.firstEdit)
-        hasher.combine(storage.laterEdits)
+        storage.withEdits { edits in
+            hasher.combine(edits.count)
+            for edit in edits { hasher.combine(edit) }
+        }
         hasher.combine(fileEdits)
     }
 }

@@ -304,6 +304,12 @@ private extension StaticBeforeVolatileRule {
         return target
     }
 
+    /// The fix titles for the keywords as usually written: one constant each rather than a
+    /// string per finding, as a stage of thousands of installs has as many fixes.
+    static let titleByKeyword: [String: String] = [
+        "COPY": "Move the package install above `COPY`", "ADD": "Move the package install above `ADD`",
+    ]
+
     /// Moves the RUN, with its comments, above the target COPY (and its comments); carried
     /// install RUNs move with it, in order, and a crossed USER is repeated above them. See
     /// ``LayerOrdering/moveEdits(_:before:in:style:)`` for blank lines.
@@ -312,7 +318,8 @@ private extension StaticBeforeVolatileRule {
             context.model.leadingComments(of: instruction).range(extending: instruction)
         }
         let target = comments(plan.target)
-        let title = "Move the package install above `\(plan.target.keyword.text)`"
+        let keyword = plan.target.keyword.text
+        let title = Self.titleByKeyword[keyword] ?? "Move the package install above `\(keyword)`"
         guard plan.user != nil || !plan.carried.isEmpty else {
             return Fix(title: title, applicability: .unsafe,
                        edits: LayerOrdering.moveEdits(comments(plan.run), before: target, in: context.syntax,

@@ -116,8 +116,7 @@ public struct AptListsCleanupRule: Rule {
             let leftBehind = removals.last.flatMap { lastRemoval in updates.first { $0.index > lastRemoval } } ?? firstUpdate
             violations.append(Violation(
                 range: leftBehind.range(through: leftBehind.subcommandWord),
-                message: "`\(leftBehind.manager.rawValue) update` leaves the package lists in the layer; "
-                    + "remove them in this `RUN`: `rm -rf /var/lib/apt/lists/*`",
+                message: Self.messageByManager[leftBehind.manager] ?? Self.message(leftBehind.manager),
                 fix: fix(script: script, run: run, context: context)))
         }
         return violations
@@ -127,6 +126,16 @@ public struct AptListsCleanupRule: Rule {
 // MARK: - Helpers
 
 private extension AptListsCleanupRule {
+    /// The message for each apt front end, built once: one string shared by every finding
+    /// rather than a copy each (a stage of thousands of `apt-get update` RUNs has as many).
+    static let messageByManager: [PackageManager: String] = Dictionary(
+        uniqueKeysWithValues: [PackageManager.aptGet, .apt, .aptitude].map { ($0, message($0)) })
+
+    static func message(_ manager: PackageManager) -> String {
+        "`\(manager.rawValue) update` leaves the package lists in the layer; "
+            + "remove them in this `RUN`: `rm -rf /var/lib/apt/lists/*`"
+    }
+
     /// Programs that read or write the package lists.
     static let listReaders: Set<String> = [
         "apt-get", "apt", "aptitude", "apt-cache", "add-apt-repository", "apt-file",

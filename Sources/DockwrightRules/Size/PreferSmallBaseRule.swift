@@ -137,15 +137,20 @@ public struct PreferSmallBaseRule: Rule {
 /// What the stages of the final image call and install, read from their RUNs in build
 /// order, and the command lines of CMD, ENTRYPOINT and HEALTHCHECK.
 private struct StageToolUse {
-    /// Every program called, in the order called, with the moment of the call.
-    var calls: [(program: String, moment: Int)] = []
+    /// Every call of a program some smaller base lacks (``ImageTools/programsSomeBaseLacks``),
+    /// in the order called, with the moment of the call: the calls of other programs are
+    /// never asked about, and a stage of thousands of RUNs makes many.
+    private(set) var calls: [(program: String, moment: Int)] = []
     /// Every package installed by apt or apk (or brought by one of them, as
     /// ``metaPackages`` says), with the moment it was first installed. A call sees the
     /// packages installed at an earlier moment; moments instead of a copy of the
-    /// installed set per call keep a stage of thousands of installs linear.
-    var firstInstalled: [String: Int] = [:]
-    /// Every package installed by apt or apk.
-    var installedPackages: Set<String> = []
+    /// installed set per call keep a stage of thousands of installs linear. Only the
+    /// names ``installed(_:before:)`` is asked about (``ImageTools/namesAskedAboutInstalling``)
+    /// are kept; the moments of the others are never compared.
+    private var firstInstalled: [String: Int] = [:]
+    /// Whether a package installed by apt or apk needs the man folders the slim variants
+    /// delete (``ImageTools/needsManFolders(_:)``).
+    var installsPackageNeedingManFolders = false
     /// The clock of ``calls``, ``mayCompile`` and ``firstInstalled``: one tick per event.
     private var clock = 0
     var usesApt = false
@@ -207,9 +212,7 @@ private struct StageToolUse {
                         }
                     }
                 case .cmd, .entrypoint, .healthcheck:
-                    for word in Self.words(of: instruction.logicalText.string) {
-                        calls.append((word, tick()))
-                    }
+                    for word in Self.words(of: instruction.logicalText.string) { call(word) }
                 case .user:
                     userChanged = true
                 case .shell:
@@ -234,7 +237,14 @@ private struct StageToolUse {
     }
 
     private mutating func install(_ package: String) {
+        guard ImageTools.namesAskedAboutInstalling.contains(package) else { return }
         if firstInstalled[package] == nil { firstInstalled[package] = tick() }
+    }
+
+    /// Records a call of `program` at the next moment.
+    private mutating func call(_ program: String) {
+        let moment = tick()
+        if ImageTools.programsSomeBaseLacks.contains(program) { calls.append((program, moment)) }
     }
 
     private mutating func visitRun(_ instruction: InstructionSyntax, _ context: RuleContext) {
@@ -242,12 +252,12 @@ private struct StageToolUse {
             // A RUN we cannot parse: every word that names a program counts as called.
             let text = instruction.logicalText.string
             usesApt = usesApt || text.contains("apt") || text.contains("dpkg")
-            for word in Self.words(of: text) { calls.append((word, tick())) }
+            for word in Self.words(of: text) { call(word) }
             return
         }
         for view in script.commands {
             guard let name = view.name else { continue }
-            calls.append((name, tick()))
+            call(name)
             if Self.runsScriptFile(view) { runsUnreadScript = true }
             if ["bundle", "bundler", "cpanm"].contains(name) { mayCompile.append(tick()) }
             if Self.aptPrograms.contains(name) { usesApt = true }
@@ -267,7 +277,7 @@ private struct StageToolUse {
                 for package in installation.packages where !package.name.isEmpty {
                     install(package.name)
                     for brought in Self.metaPackages[package.name] ?? [] { install(brought) }
-                    installedPackages.insert(package.name)
+                    if ImageTools.needsManFolders(package.name) { installsPackageNeedingManFolders = true }
                 }
             }
         }
@@ -313,7 +323,7 @@ private extension PreferSmallBaseRule {
     /// the shell a SHELL instruction names.
     func installPlan(for suggestion: ImageVariants.Suggestion, image: String, use: StageToolUse) -> InstallPlan? {
         if suggestion.isAlpine && use.changesShell { return nil }
-        if !suggestion.isAlpine && use.installedPackages.contains(where: ImageTools.needsManFolders) { return nil }
+        if !suggestion.isAlpine && use.installsPackageNeedingManFolders { return nil }
         let lacking = (suggestion.isAlpine ? ImageTools.lackingOnAlpine : ImageTools.lackingOnSlim)[image] ?? []
         if !lacking.isEmpty {
             // What an unread script or a native extension build takes from the full image

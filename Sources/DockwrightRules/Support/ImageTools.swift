@@ -213,6 +213,21 @@ enum ImageTools {
         "postgresql-", "libpostgresql-jdbc-java",
     ]
 
+    /// Every tool some smaller base lacks.
+    private static var toolsSomeBaseLacks: [ImageTool] {
+        Array(lackingOnSlim.values.joined()) + Array(lackingOnAlpine.values.joined())
+    }
+
+    /// Every program some smaller base lacks: the only calls ``PreferSmallBaseRule`` asks
+    /// about, so it keeps those rather than every command of the stage.
+    static let programsSomeBaseLacks: Set<String> = Set(toolsSomeBaseLacks.map(\.program))
+
+    /// Every name whose install moment ``PreferSmallBaseRule`` asks about: the programs and
+    /// packages of the tools some smaller base lacks, and the compiler meta-packages.
+    static let namesAskedAboutInstalling: Set<String> = Set(
+        toolsSomeBaseLacks.flatMap { [$0.program, $0.debianPackage] + ($0.alpinePackage.map { [$0] } ?? []) }
+            + ["build-essential", "build-base"])
+
     /// Whether installing `package` on a Debian slim image fails for want of the man folders.
     static func needsManFolders(_ package: String) -> Bool {
         needManFolders.contains { package.hasPrefix($0) }

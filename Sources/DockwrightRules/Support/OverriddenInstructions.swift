@@ -16,16 +16,15 @@ enum OverriddenInstructions {
             let matching = stage.instructions.filter { $0.kind == kind }
             guard let last = matching.last else { continue }
             let lastLine = context.syntax.source.location(of: last.keyword.range.start).line
+            // The same title and message for every finding of the stage: built once and
+            // shared, not a copy per finding (a stage of thousands of CMDs has as many).
+            let keyword = kind.keyword
+            let title = "Remove the `\(keyword)` that line \(lastLine) replaces"
+            let message = "This `\(keyword)` has no effect: the `\(keyword)` on line \(lastLine) replaces it; remove it"
             for instruction in matching.dropLast() {
-                let keyword = kind.keyword
-                let fix = Fix(
-                    title: "Remove the `\(keyword)` that line \(lastLine) replaces", applicability: .safe,
-                    edits: [Edit.delete(instruction.range)])
                 violations.append(Violation(
-                    range: instruction.keyword.range,
-                    message: "This `\(keyword)` has no effect: the `\(keyword)` on line \(lastLine) replaces it; "
-                        + "remove it",
-                    fix: fix))
+                    range: instruction.keyword.range, message: message,
+                    fix: Fix(title: title, applicability: .safe, edits: [Edit.delete(instruction.range)])))
             }
         }
         return violations

@@ -14,19 +14,27 @@ public struct Diagnostic: Hashable, Sendable {
         let severity: Severity
         let path: String
         let url: String
+        /// The fixed text of the findings' messages, when only a part of each varies.
+        let template: MessageTemplate?
 
-        init(code: String, name: String, severity: Severity, path: String, url: String) {
+        init(code: String, name: String, severity: Severity, path: String, url: String, template: MessageTemplate? = nil) {
             self.code = code
             self.name = name
             self.severity = severity
             self.path = path
             self.url = url
+            self.template = template
         }
     }
 
     private let origin: Origin
+    /// The message, or the varying part of the origin's template.
+    private let text: String
     /// What is wrong.
-    public let message: String
+    public var message: String {
+        guard let template = origin.template else { return text }
+        return template.message(with: text)
+    }
     /// The bytes the finding is about.
     public let range: TextRange
     private let startLine: UInt32
@@ -57,15 +65,16 @@ public struct Diagnostic: Hashable, Sendable {
         start: SourcePosition, end: SourcePosition, fix: Fix?, url: String
     ) {
         self.init(
-            origin: Origin(code: code, name: name, severity: severity, path: path, url: url), message: message,
+            origin: Origin(code: code, name: name, severity: severity, path: path, url: url), text: message,
             range: range, start: start, end: end, fix: fix)
     }
 
-    /// Creates a diagnostic that shares `origin` with the other findings of its rule in its file.
+    /// Creates a diagnostic that shares `origin` with the other findings of its rule in its
+    /// file; `text` is its message, or the varying part of the origin's template.
     /// Lines and columns saturate at 2³²−1, which only a file over 4 GB could pass.
-    init(origin: Origin, message: String, range: TextRange, start: SourcePosition, end: SourcePosition, fix: Fix?) {
+    init(origin: Origin, text: String, range: TextRange, start: SourcePosition, end: SourcePosition, fix: Fix?) {
         self.origin = origin
-        self.message = message
+        self.text = text
         self.range = range
         startLine = UInt32(clamping: start.line)
         startColumn = UInt32(clamping: start.column)

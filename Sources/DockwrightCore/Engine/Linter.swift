@@ -121,17 +121,31 @@ public struct Linter: Sendable {
                 if let checkName, checks.skips(checkName) { continue }
                 // `error=true` fails BuildKit's build on the check, whatever a re-grade says.
                 let severity = checkName != nil && checks.isError ? .error : description.severity
-                // One origin for the rule's findings in this file, made at its first finding.
+                // One origin for the rule's findings in this file, made at its first finding,
+                // and one per message template the rule uses (rules use one or two).
                 var origin: Diagnostic.Origin?
+                var templatedOrigins: [Diagnostic.Origin] = []
                 for violation in rule.check(context)
                 where !suppressions.suppresses(
                     code: description.code, name: description.name, checkName: checkName, at: violation.range.start) {
-                    let shared = origin ?? Diagnostic.Origin(
-                        code: description.code, name: description.name, severity: severity, path: source.path,
-                        url: description.url)
-                    origin = shared
+                    let shared: Diagnostic.Origin
+                    if let template = violation.template {
+                        if let known = templatedOrigins.first(where: { $0.template === template }) {
+                            shared = known
+                        } else {
+                            shared = Diagnostic.Origin(
+                                code: description.code, name: description.name, severity: severity, path: source.path,
+                                url: description.url, template: template)
+                            templatedOrigins.append(shared)
+                        }
+                    } else {
+                        shared = origin ?? Diagnostic.Origin(
+                            code: description.code, name: description.name, severity: severity, path: source.path,
+                            url: description.url)
+                        origin = shared
+                    }
                     diagnostics.append(Diagnostic(
-                        origin: shared, message: violation.message ?? description.summary, range: violation.range,
+                        origin: shared, text: violation.text ?? description.summary, range: violation.range,
                         start: source.location(of: violation.range.start), end: source.location(of: violation.range.end),
                         fix: keepsFixes ? violation.fix : nil))
                 }

@@ -72,14 +72,22 @@ public struct AbsoluteWorkdirRule: Rule {
                     continue
                 }
                 guard !isAbsoluteKnown else { continue }
-                let subject = expansion.referencedNames.isEmpty || !expansion.undefinedNames.isEmpty
-                    ? "`\(written)`" : "`\(written)` resolves to `\(value)`, which"
-                violations.append(Violation(
-                    range: token.range,
-                    message: "\(subject) is relative to the base image's working directory; use an absolute path"))
+                if expansion.referencedNames.isEmpty || !expansion.undefinedNames.isEmpty {
+                    violations.append(Violation(range: token.range, message: Self.relativePath, with: written))
+                } else {
+                    violations.append(Violation(
+                        range: token.range,
+                        message: "`\(written)` resolves to `\(value)`, which is relative to the base image's "
+                            + "working directory; use an absolute path"))
+                }
             }
             absoluteAtEnd.append(isAbsoluteKnown)
         }
         return violations
     }
+
+    /// The message for a path as written, kept as the path alone until it is printed:
+    /// a file of many relative WORKDIRs has a finding on every one.
+    private static let relativePath = MessageTemplate(
+        "`", "` is relative to the base image's working directory; use an absolute path")
 }

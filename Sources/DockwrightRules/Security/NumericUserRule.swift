@@ -71,11 +71,15 @@ public struct NumericUserRule: Rule {
                     range: user.token.range,
                     message: "`\(user.token.text)` names root; write `USER 0`, which needs no `/etc/passwd` lookup")
             }
-            let subject = user.usesVariables
-                ? "`\(user.token.text)` resolves to the user name `\(uid)`" : "`\(uid)` is a user name"
+            guard user.usesVariables else { return Violation(range: user.token.range, message: Self.userName, with: uid) }
             return Violation(
                 range: user.token.range,
-                message: "\(subject), which runtimes cannot check is non-root; use its numeric UID")
+                message: "`\(user.token.text)` resolves to the user name `\(uid)`, which runtimes cannot check is "
+                    + "non-root; use its numeric UID")
         }
     }
+
+    /// The message for a user name as written, kept as the name alone until it is printed.
+    private static let userName = MessageTemplate(
+        "`", "` is a user name, which runtimes cannot check is non-root; use its numeric UID")
 }

@@ -14,7 +14,12 @@ extension PackageManagerCommands {
         return unpinned(operands, environment: environment, isPinned: isPinned).map { word, package in
             let range = command.range(of: word)
             let name = package ?? context.syntax.source.text(in: range)
-            return Violation(range: range, message: "`\(name)` is installed without a version; pin it: `\(name)=<version>`")
+            return Violation(range: range, message: unpinnedPackage, with: name)
         }
     }
+
+    /// "`curl` is installed without a version; pin it: `curl=<version>`", for every
+    /// package manager's pinning rule: a file installing thousands of packages keeps
+    /// only their names until the findings are printed.
+    private static let unpinnedPackage = MessageTemplate("`", "` is installed without a version; pin it: `", "=<version>`")
 }

@@ -20,8 +20,10 @@ public struct PackageManagerCommand: Sendable {
     public let leadingFlags: [String]
     /// The variables the command sees (see ``PackageManagerCommands/environment(of:in:)``),
     /// when found through ``PackageManagerCommands/all(in:)``, which works them out for
-    /// every command of a script in one walk.
-    var knownEnvironment: VariableEnvironment?
+    /// every command of a script in one walk. One word rather than the six of a stored
+    /// view, as the model keeps every command of the file: most commands see their RUN's
+    /// values, read again when asked; the others share a box per assignment before them.
+    var knownEnvironment: KnownEnvironment?
 
     /// The command, wrappers (`sudo`, `env`, …) already unwrapped: read from the script
     /// rather than copied, as the model keeps every command of the file (a stored copy was
@@ -71,6 +73,23 @@ public struct PackageManagerCommand: Sendable {
     }
 }
 
+/// The variables a ``PackageManagerCommand`` sees, as ``PackageManagerCommands/all(in:)``
+/// worked them out.
+enum KnownEnvironment: Sendable {
+    /// Those of its RUN: no assignment of the script comes before the command.
+    case run
+    /// Those of its RUN changed by the script's assignments before the command, shared
+    /// by the commands that follow the same assignments.
+    case assigned(AssignedEnvironment)
+}
+
+/// A ``VariableEnvironment`` behind one reference, for commands that see the same one.
+final class AssignedEnvironment: Sendable {
+    let environment: VariableEnvironment
+
+    init(_ environment: VariableEnvironment) { self.environment = environment }
+}
+
 /// Finds the package manager commands of a file's RUN and `ONBUILD RUN` scripts.
 public enum PackageManagerCommands {
     /// The managers of OS packages the package rules know.
@@ -88,14 +107,18 @@ public enum PackageManagerCommands {
                 // a walk per command made a RUN of many installs quadratic.
                 let assignments = scriptAssignments(in: script.body)
                 var environment = environment(of: run, in: model)
+                var known = KnownEnvironment.run
                 var next = 0
                 for var command in commands {
                     let start = command.view.command.range.lowerBound
+                    var changed = false
                     while next < assignments.count && assignments[next].end <= start {
                         apply(assignments[next], to: &environment)
                         next += 1
+                        changed = true
                     }
-                    command.knownEnvironment = environment
+                    if changed { known = .assigned(AssignedEnvironment(environment)) }
+                    command.knownEnvironment = known
                     found.append(command)
                 }
             }
@@ -162,7 +185,11 @@ public enum PackageManagerCommands {
     /// plain assignments its script makes before it in its main shell
     /// (`buildDeps='gcc make'; apt-get install -y $buildDeps`, the docker-library idiom).
     public static func environment(of command: PackageManagerCommand, in model: DockerfileModel) -> VariableEnvironment {
-        if let known = command.knownEnvironment { return known }
+        switch command.knownEnvironment {
+        case .run?: return environment(of: command.run, in: model)
+        case .assigned(let assigned)?: return assigned.environment
+        case nil: break
+        }
         var environment = environment(of: command.run, in: model)
         let start = command.view.command.range.lowerBound
         for assignment in scriptAssignments(in: command.script.body) where assignment.end <= start {

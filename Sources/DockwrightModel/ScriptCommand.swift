@@ -28,26 +28,30 @@ public struct ScriptCommand: Sendable {
 
 /// Every simple command of a file's scripts, in source order, each built when read.
 ///
-/// The collection keeps one entry per RUN (its script, its environment and where its
-/// commands start), not a ``ScriptCommand`` per command: one RUN of 30,000 `&& echo`
-/// lines held 9 MB of those values per 0.5 MB of input. Reading a command costs a
-/// binary search over the RUNs.
+/// The collection keeps one entry per RUN (its script and where its commands start),
+/// not a ``ScriptCommand`` per command: one RUN of 30,000 `&& echo` lines held 9 MB of
+/// those values per 0.5 MB of input. A command's environment is read from the file's
+/// ``ArgScope`` when the command is, not stored per RUN: a stored view is six words, a
+/// third of the entry, and reading one costs two binary searches, as the RUN's own does.
+/// Reading a command costs a binary search over the RUNs.
 public struct ScriptCommands: RandomAccessCollection, Sendable {
     /// A RUN with at least one command.
     struct Run: Sendable {
         let run: RunScript
         let script: ShellScript
-        let environment: VariableEnvironment?
         /// The position of the RUN's first command in the collection.
         let firstCommand: Int
     }
 
     private let runs: [Run]
+    /// Where each RUN's ARG and ENV values are read from.
+    private let argScope: ArgScope
     public let startIndex = 0
     public let endIndex: Int
 
-    init(runs: [Run], count: Int) {
+    init(runs: [Run], argScope: ArgScope, count: Int) {
         self.runs = runs
+        self.argScope = argScope
         endIndex = count
     }
 
@@ -66,7 +70,7 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
         let run = runs[runs.partitioningIndex { $0.firstCommand > position } - 1]
         return ScriptCommand(
             run: run.run, script: run.script, view: run.script.commands[position - run.firstCommand],
-            environment: run.environment)
+            environment: run.run.isOnbuildTrigger ? nil : argScope.variables(before: run.run.instruction))
     }
 }
 
@@ -81,10 +85,9 @@ extension ScriptCommands {
         var count = 0
         for run in scripts {
             guard let script = run.script, !script.commands.isEmpty else { continue }
-            let environment = run.isOnbuildTrigger ? nil : model.stages.argScope.variables(before: run.instruction)
-            runs.append(Run(run: run, script: script, environment: environment, firstCommand: count))
+            runs.append(Run(run: run, script: script, firstCommand: count))
             count += script.commands.count
         }
-        self.init(runs: runs, count: count)
+        self.init(runs: runs, argScope: model.stages.argScope, count: count)
     }
 }

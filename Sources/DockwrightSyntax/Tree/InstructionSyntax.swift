@@ -38,23 +38,25 @@ public struct InstructionSyntax: Hashable, Sendable {
     /// are 32-bit (the parser reads sources of at most 4 GiB). A large file holds one of
     /// these per line, so each field costs the file bytes per line.
     private final class Storage: Sendable {
-        /// The file's bytes, shared, for the text of a one-segment instruction.
+        /// The file's bytes, shared: the text of a one-segment instruction and of the short
+        /// tokens kept as ranges.
         let source: [UInt8]?
         /// Whatever few instructions have: flags, heredocs, several lines, joined text.
         let extras: Extras?
-        let keyword: Token
         let start: UInt32
         let end: UInt32
         let textStart: UInt32
         let textLength: UInt32
         let startLine: UInt32
         let endLine: UInt32
-        let arguments: StoredArguments
+        /// The keyword, unless it is not a short token of the source (then in ``extras``).
+        let keyword: ShortSourceToken
         let kind: InstructionKind?
+        let arguments: StoredArguments
 
         init(
-            source: [UInt8]?, extras: Extras?, keyword: Token, range: TextRange, textStart: Int, textLength: Int,
-            startLine: Int, endLine: Int, arguments: StoredArguments, kind: InstructionKind?
+            source: [UInt8]?, extras: Extras?, keyword: ShortSourceToken, range: TextRange, textStart: Int,
+            textLength: Int, startLine: Int, endLine: Int, arguments: StoredArguments, kind: InstructionKind?
         ) {
             self.source = source
             self.extras = extras
@@ -70,6 +72,37 @@ public struct InstructionSyntax: Hashable, Sendable {
         }
     }
 
+    /// A token whose text is at most 15 UTF-8 bytes and exactly its bytes in the source,
+    /// kept as its range: Swift keeps such a text inline rather than on the heap, so
+    /// spelling it again from the source costs no memory, and the range takes 8 bytes
+    /// where the token takes 24. Most keywords, words and ENV pairs are such tokens.
+    private struct ShortSourceToken: Sendable {
+        let start: UInt32
+        let end: UInt32
+
+        /// Stands for no token, where the token is kept whole elsewhere.
+        static let absent = ShortSourceToken(start: 0, end: 0)
+
+        private init(start: UInt32, end: UInt32) {
+            self.start = start
+            self.end = end
+        }
+
+        init?(_ token: Token, source: [UInt8]?) {
+            let range = token.range
+            guard let source, range.end - range.start <= 15, range.end <= source.count, range.end <= Int(UInt32.max),
+                  range.start <= range.end, source[range.start..<range.end].elementsEqual(token.text.utf8)
+            else { return nil }
+            start = UInt32(range.start)
+            end = UInt32(range.end)
+        }
+
+        func token(in source: [UInt8]?) -> Token {
+            let range = TextRange(start: Int(start), end: Int(end))
+            return Token(text: String(decoding: source?[range.start..<range.end] ?? [], as: UTF8.self), range: range)
+        }
+    }
+
     /// The parts most instructions lack, in one box that most instructions do not have.
     private final class Extras: Sendable {
         let flags: [FlagSyntax]
@@ -78,43 +111,67 @@ public struct InstructionSyntax: Hashable, Sendable {
         let lines: [Line]?
         /// The joined text; nil when it is the source slice the storage records.
         let joinedText: LogicalText?
+        /// The keyword; nil when the storage keeps it as a ``ShortSourceToken``.
+        let keyword: Token?
 
-        init(flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: LogicalText?) {
+        init(flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: LogicalText?, keyword: Token?) {
             self.flags = flags
             self.heredocs = heredocs
             self.lines = lines
             self.joinedText = joinedText
+            self.keyword = keyword
         }
     }
 
     /// The arguments as parsed, except that the single pair of an ENV or LABEL and the
     /// one or two words of a FROM, ARG, COPY or ADD are kept without an array around
-    /// them (two words take no more room than the pair).
+    /// them, as ranges of the source when they are short tokens of it (``ShortSourceToken``).
+    /// A pair or words that are not spill into an array: every case here is at most as
+    /// large as ``InstructionArguments`` itself.
     private enum StoredArguments: Sendable {
         case asParsed(InstructionArguments)
-        case onePair(KeyValuePair, isLegacyForm: Bool)
-        case oneWord(Token)
-        case twoWords(Token, Token)
+        case onePair(key: ShortSourceToken, value: ShortSourceToken, hasEquals: Bool, isLegacyForm: Bool)
+        case oneWord(ShortSourceToken)
+        case twoWords(ShortSourceToken, ShortSourceToken)
 
-        init(_ arguments: InstructionArguments) {
+        init(_ arguments: InstructionArguments, source: [UInt8]?) {
             switch arguments {
             case .keyValuePairs(let pairs, let isLegacyForm) where pairs.count == 1:
-                self = .onePair(pairs[0], isLegacyForm: isLegacyForm)
+                if let key = ShortSourceToken(pairs[0].key, source: source),
+                   let value = ShortSourceToken(pairs[0].value, source: source) {
+                    self = .onePair(key: key, value: value, hasEquals: pairs[0].separator == "=",
+                                    isLegacyForm: isLegacyForm)
+                    return
+                }
             case .words(let tokens) where tokens.count == 1:
-                self = .oneWord(tokens[0])
+                if let word = ShortSourceToken(tokens[0], source: source) {
+                    self = .oneWord(word)
+                    return
+                }
             case .words(let tokens) where tokens.count == 2:
-                self = .twoWords(tokens[0], tokens[1])
+                if let first = ShortSourceToken(tokens[0], source: source),
+                   let second = ShortSourceToken(tokens[1], source: source) {
+                    self = .twoWords(first, second)
+                    return
+                }
             default:
-                self = .asParsed(arguments)
+                break
             }
+            self = .asParsed(arguments)
         }
 
-        var arguments: InstructionArguments {
+        func arguments(in source: [UInt8]?) -> InstructionArguments {
             switch self {
-            case .asParsed(let arguments): return arguments
-            case .onePair(let pair, let isLegacyForm): return .keyValuePairs([pair], isLegacyForm: isLegacyForm)
-            case .oneWord(let token): return .words([token])
-            case .twoWords(let first, let second): return .words([first, second])
+            case .asParsed(let arguments):
+                return arguments
+            case .onePair(let key, let value, let hasEquals, let isLegacyForm):
+                let pair = KeyValuePair(
+                    key: key.token(in: source), value: value.token(in: source), separator: hasEquals ? "=" : "")
+                return .keyValuePairs([pair], isLegacyForm: isLegacyForm)
+            case .oneWord(let word):
+                return .words([word.token(in: source)])
+            case .twoWords(let first, let second):
+                return .words([first.token(in: source), second.token(in: source)])
             }
         }
     }
@@ -141,24 +198,28 @@ public struct InstructionSyntax: Hashable, Sendable {
         if lines.count == 1, let line = lines.first, line.role == .first, line.range == range {
             storedLines = nil
         }
+        let shortKeyword = ShortSourceToken(keyword, source: source)
         let extras = flags.isEmpty && heredocs.isEmpty && storedLines == nil && joinedText == nil
-            ? nil : Extras(flags: flags, heredocs: heredocs, lines: storedLines, joinedText: joinedText)
+            && shortKeyword != nil
+            ? nil
+            : Extras(flags: flags, heredocs: heredocs, lines: storedLines, joinedText: joinedText,
+                     keyword: shortKeyword == nil ? keyword : nil)
         storage = Storage(
-            source: joinedText == nil ? source : nil, extras: extras, keyword: keyword, range: range,
+            source: source, extras: extras, keyword: shortKeyword ?? .absent, range: range,
             textStart: textStart, textLength: textLength, startLine: startLine, endLine: endLine,
-            arguments: StoredArguments(arguments), kind: kind)
+            arguments: StoredArguments(arguments, source: source), kind: kind)
     }
 
     /// All bytes of the instruction, from its first line to its last line end.
     public var range: TextRange { TextRange(start: Int(storage.start), end: Int(storage.end)) }
     /// The keyword as written, e.g. `run` or `COPY`.
-    public var keyword: Token { storage.keyword }
+    public var keyword: Token { storage.extras?.keyword ?? storage.keyword.token(in: storage.source) }
     /// The instruction, or nil when BuildKit does not know the keyword.
     public var kind: InstructionKind? { storage.kind }
     /// Flags before the arguments.
     public var flags: [FlagSyntax] { storage.extras?.flags ?? [] }
     /// The arguments as BuildKit splits them.
-    public var arguments: InstructionArguments { storage.arguments.arguments }
+    public var arguments: InstructionArguments { storage.arguments.arguments(in: storage.source) }
     /// Heredocs, in the order their bodies follow the instruction.
     public var heredocs: [HeredocSyntax] { storage.extras?.heredocs ?? [] }
     /// The instruction's text with continuations joined (BuildKit's `Original`).
@@ -190,7 +251,7 @@ public struct InstructionSyntax: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) {
         // Equal instructions have equal ranges and keywords; the rest only refines.
         hasher.combine(range)
-        hasher.combine(storage.keyword)
+        hasher.combine(keyword)
         hasher.combine(storage.kind)
     }
 

@@ -47,26 +47,30 @@ public struct InstructionSyntax: Hashable, Sendable {
         let end: UInt32
         let textStart: UInt32
         let textLength: UInt32
+        /// The line of the keyword; the last line is the same unless ``extras`` says otherwise.
         let startLine: UInt32
-        let endLine: UInt32
-        /// The keyword, unless it is not a short token of the source (then in ``extras``).
-        let keyword: ShortSourceToken
+        /// The keyword's offset from ``start`` and its length, unless ``extras`` holds it
+        /// (``InstructionSyntax/compactKeyword(_:range:source:)``). With ``kind`` these
+        /// fill the bytes before ``arguments`` (aligned at 8): the record is 82 bytes, a
+        /// 96-byte block.
+        let keywordOffset: UInt16
+        let keywordLength: UInt8
         let kind: InstructionKind?
         let arguments: StoredArguments
 
         init(
-            source: [UInt8]?, extras: Extras?, keyword: ShortSourceToken, range: TextRange, textStart: Int,
-            textLength: Int, startLine: Int, endLine: Int, arguments: StoredArguments, kind: InstructionKind?
+            source: [UInt8]?, extras: Extras?, keyword: (offset: UInt16, length: UInt8), range: TextRange,
+            textStart: Int, textLength: Int, startLine: Int, arguments: StoredArguments, kind: InstructionKind?
         ) {
             self.source = source
             self.extras = extras
-            self.keyword = keyword
+            keywordOffset = keyword.offset
+            keywordLength = keyword.length
             start = UInt32(clamping: range.start)
             end = UInt32(clamping: range.end)
             self.textStart = UInt32(clamping: textStart)
             self.textLength = UInt32(clamping: textLength)
             self.startLine = UInt32(clamping: startLine)
-            self.endLine = UInt32(clamping: endLine)
             self.arguments = arguments
             self.kind = kind
         }
@@ -79,14 +83,6 @@ public struct InstructionSyntax: Hashable, Sendable {
     private struct ShortSourceToken: Sendable {
         let start: UInt32
         let end: UInt32
-
-        /// Stands for no token, where the token is kept whole elsewhere.
-        static let absent = ShortSourceToken(start: 0, end: 0)
-
-        private init(start: UInt32, end: UInt32) {
-            self.start = start
-            self.end = end
-        }
 
         init?(_ token: Token, source: [UInt8]?) {
             let range = token.range
@@ -111,15 +107,21 @@ public struct InstructionSyntax: Hashable, Sendable {
         let lines: [Line]?
         /// The joined text; nil when it is the source slice the storage records.
         let joinedText: LogicalText?
-        /// The keyword; nil when the storage keeps it as a ``ShortSourceToken``.
+        /// The keyword; nil when the storage keeps it as an offset and a length.
         let keyword: Token?
+        /// The line where the instruction, heredocs included, ends.
+        let endLine: Int
 
-        init(flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: LogicalText?, keyword: Token?) {
+        init(
+            flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: LogicalText?, keyword: Token?,
+            endLine: Int
+        ) {
             self.flags = flags
             self.heredocs = heredocs
             self.lines = lines
             self.joinedText = joinedText
             self.keyword = keyword
+            self.endLine = endLine
         }
     }
 
@@ -198,22 +200,37 @@ public struct InstructionSyntax: Hashable, Sendable {
         if lines.count == 1, let line = lines.first, line.role == .first, line.range == range {
             storedLines = nil
         }
-        let shortKeyword = ShortSourceToken(keyword, source: source)
+        let shortKeyword = Self.compactKeyword(keyword, range: range, source: source)
         let extras = flags.isEmpty && heredocs.isEmpty && storedLines == nil && joinedText == nil
-            && shortKeyword != nil
+            && shortKeyword != nil && endLine == startLine
             ? nil
             : Extras(flags: flags, heredocs: heredocs, lines: storedLines, joinedText: joinedText,
-                     keyword: shortKeyword == nil ? keyword : nil)
+                     keyword: shortKeyword == nil ? keyword : nil, endLine: endLine)
         storage = Storage(
-            source: source, extras: extras, keyword: shortKeyword ?? .absent, range: range,
-            textStart: textStart, textLength: textLength, startLine: startLine, endLine: endLine,
+            source: source, extras: extras, keyword: shortKeyword ?? (0, 0), range: range,
+            textStart: textStart, textLength: textLength, startLine: startLine,
             arguments: StoredArguments(arguments, source: source), kind: kind)
+    }
+
+    /// The keyword as its offset from the instruction's start and its length, when it is a
+    /// ``ShortSourceToken`` less than 64 KiB into the instruction.
+    private static func compactKeyword(
+        _ keyword: Token, range: TextRange, source: [UInt8]?
+    ) -> (offset: UInt16, length: UInt8)? {
+        guard let short = ShortSourceToken(keyword, source: source), Int(short.start) >= range.start,
+              Int(short.start) - range.start <= Int(UInt16.max) else { return nil }
+        return (UInt16(Int(short.start) - range.start), UInt8(short.end - short.start))
     }
 
     /// All bytes of the instruction, from its first line to its last line end.
     public var range: TextRange { TextRange(start: Int(storage.start), end: Int(storage.end)) }
     /// The keyword as written, e.g. `run` or `COPY`.
-    public var keyword: Token { storage.extras?.keyword ?? storage.keyword.token(in: storage.source) }
+    public var keyword: Token {
+        if let keyword = storage.extras?.keyword { return keyword }
+        let start = Int(storage.start) + Int(storage.keywordOffset)
+        let range = TextRange(start: start, end: start + Int(storage.keywordLength))
+        return Token(text: String(decoding: storage.source?[range.start..<range.end] ?? [], as: UTF8.self), range: range)
+    }
     /// The instruction, or nil when BuildKit does not know the keyword.
     public var kind: InstructionKind? { storage.kind }
     /// Flags before the arguments.
@@ -238,7 +255,7 @@ public struct InstructionSyntax: Hashable, Sendable {
     /// The 1-based line of the keyword.
     public var startLine: Int { Int(storage.startLine) }
     /// The 1-based line where the instruction, heredocs included, ends.
-    public var endLine: Int { Int(storage.endLine) }
+    public var endLine: Int { storage.extras?.endLine ?? Int(storage.startLine) }
 
     public static func == (lhs: InstructionSyntax, rhs: InstructionSyntax) -> Bool {
         if lhs.storage === rhs.storage { return true }

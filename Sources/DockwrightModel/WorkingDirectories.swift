@@ -1,5 +1,6 @@
 import DockwrightShell
 import DockwrightSyntax
+import Synchronization
 
 /// Follows WORKDIR through every stage as BuildKit's `dispatchWorkdir` does: ARG and
 /// ENV values are substituted, a relative path joins the one before it, and `.`/`..`
@@ -14,23 +15,23 @@ package enum WorkingDirectories {
     /// variable the file does not define starts a folder of its own (anchored there).
     static func compute(_ graph: StageGraph) -> WorkingDirectoryTable {
         var table = WorkingDirectoryTable()
-        var stageEnds: [ImagePath] = []
+        var stageEnds: [WorkingDirectoryTable.Folder] = []
         let scope = graph.argScope
         for stage in graph.stages {
             var current = scope.inheritsImageEnvironment(stageIndex: stage.index)
-                ? ImagePath.relative(anchor: stage.from.range.start, path: "") : .absolute("/")
+                ? table.imageFolder(anchor: stage.from.range.start) : table.rootFolder
             if let base = stage.baseStageIndex, base < stageEnds.count {
                 current = stageEnds[base]
                 for trigger in graph.stages[base].instructions.compactMap(\.trigger) where trigger.kind == .workdir {
                     let environment = scope.variables(atEndOfStage: base) ?? [:]
-                    current = changed(current, by: trigger, environment: environment, scope: scope)
+                    current = changed(current, by: trigger, environment: environment, scope: scope, in: &table)
                 }
             }
             for instruction in stage.instructions {
                 table.append(instruction.range.start, current)
                 guard instruction.kind == .workdir else { continue }
                 let environment = scope.variables(before: instruction) ?? [:]
-                current = changed(current, by: instruction, environment: environment, scope: scope)
+                current = changed(current, by: instruction, environment: environment, scope: scope, in: &table)
             }
             stageEnds.append(current)
         }
@@ -48,27 +49,22 @@ package enum WorkingDirectories {
 
     /// The folder after `workdir` runs in `current`.
     private static func changed(
-        _ current: ImagePath, by workdir: InstructionSyntax, environment: VariableEnvironment, scope: ArgScope
-    ) -> ImagePath {
+        _ current: WorkingDirectoryTable.Folder, by workdir: InstructionSyntax, environment: VariableEnvironment,
+        scope: ArgScope, in table: inout WorkingDirectoryTable
+    ) -> WorkingDirectoryTable.Folder {
         guard let written = workdir.values.first else { return current }
         guard let value = expanded(written, environment: environment, scope: scope) else {
-            return .relative(anchor: workdir.range.start, path: "")
+            return table.imageFolder(anchor: workdir.range.start)
         }
-        let next = current.appending(value)
-        return utf8Count(of: next) > longestPath ? .relative(anchor: workdir.range.start, path: "") : next
+        let next = table.folder(current, appending: value)
+        return table.utf8Count(of: next) > longestPath ? table.imageFolder(anchor: workdir.range.start) : next
     }
 
     /// Linux's `PATH_MAX`. A longer folder cannot be created or entered, so the build fails
     /// there; past it the folder counts as one the file does not show. That also keeps a
     /// chain of thousands of relative WORKDIRs from building ever longer paths, which
-    /// would take time and memory quadratic in the file.
+    /// would take time quadratic in the file.
     static let longestPath = 4096
-
-    private static func utf8Count(of path: ImagePath) -> Int {
-        switch path {
-        case .absolute(let text), .relative(_, let text), .home(let text): text.utf8.count
-        }
-    }
 
     /// A word with the ARG and ENV values substituted, or nil when it names a variable
     /// the file does not define or does not expand.
@@ -83,15 +79,101 @@ package enum WorkingDirectories {
 /// The WORKDIR in effect before each top-level instruction of a stage, by the
 /// instruction's start offset: the offsets in order, and the folder only where it
 /// changes. A dictionary of every instruction's folder cost a large file 90 bytes a line.
+///
+/// The folders are a tree of path components, each node one component below its parent,
+/// and a path is spelled out only when a caller asks for it: a chain of relative WORKDIRs
+/// grows its folder up to ``WorkingDirectories/longestPath`` bytes, and keeping each
+/// WORKDIR's folder as a whole string cost up to 4 KB a line (issue 13). Each WORKDIR
+/// now stores only the components it wrote.
 public struct WorkingDirectoryTable: Sendable {
+    /// A folder: the index of its last component's node in ``nodes``.
+    typealias Folder = Int
+
+    /// One folder of the tree: a component below `parent`, or a root (`parent` nil).
+    private struct Node {
+        /// The folder this one lies in; nil for a root, whose kind is in ``roots``.
+        let parent: Folder?
+        /// The component's bytes in ``componentBytes`` (empty for a root).
+        let component: Range<Int>
+        /// The UTF-8 length of the folder's path as ``ImagePath`` spells it.
+        let utf8Count: Int
+    }
+
+    /// Where a chain of components starts.
+    private enum Root {
+        /// `/`.
+        case absolute
+        /// The folder of the image (``ImagePath/relative(anchor:path:)``) anchored at this offset.
+        case relative(anchor: Int)
+        /// A whole path, for a folder that is not ASCII: ``ImagePath/appending(_:)`` splits
+        /// such a path into Characters, which a byte-wise tree would not always match.
+        case spelled(ImagePath)
+    }
+
     /// The start offset of every top-level instruction of every stage, in file order.
     private var starts: [Int] = []
-    /// Where the folder changes: the index in ``starts`` from which `path` holds.
-    private var changes: [(first: Int, path: ImagePath)] = []
+    /// Where the folder changes: the index in ``starts`` from which `folder` holds.
+    private var changes: [(first: Int, folder: Folder)] = []
+    private var nodes: [Node] = [Node(parent: nil, component: 0..<0, utf8Count: 1)]
+    /// The kind of every root node, by node index.
+    private var roots: [Folder: Root] = [0: .absolute]
+    /// The bytes of every component, one after another.
+    private var componentBytes: [UInt8] = []
+    /// The last folder spelled out, so that the instructions under one WORKDIR, asked
+    /// about in turn, share one string rather than each keeping a copy. Copies of the
+    /// table share it: only ``WorkingDirectories/compute(_:)`` adds folders, before any
+    /// is spelled.
+    private let lastSpelled = SpelledFolderCache()
+
+    /// `/`, where a stage built on `scratch` starts.
+    var rootFolder: Folder { 0 }
+
+    /// The base image's own folder, which the file does not show, anchored at `anchor`.
+    mutating func imageFolder(anchor: Int) -> Folder {
+        addRoot(.relative(anchor: anchor), utf8Count: 0)
+    }
+
+    /// `path` resolved against `folder`, as ``ImagePath/appending(_:)`` resolves it.
+    ///
+    /// An ASCII path is split at each `/` byte, as ``ImagePath/relativeNormalizedPath(_:)``
+    /// splits an ASCII path: `.` stays, `..` goes up a node (never above the root), and
+    /// every other component becomes a new node below the current one.
+    mutating func folder(_ folder: Folder, appending path: String) -> Folder {
+        // A whole path's folder is never a parent: what is appended to it is spelled too.
+        if case .spelled = roots[folder] {} else if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            return treeFolder(folder, appendingASCII: path)
+        }
+        let spelled = self.path(of: folder).appending(path)
+        return addRoot(.spelled(spelled), utf8Count: Self.utf8Count(of: spelled))
+    }
+
+    private mutating func treeFolder(_ folder: Folder, appendingASCII path: String) -> Folder {
+        let slash = UInt8(ascii: "/")
+        var current = path.utf8.first == slash ? rootFolder : folder
+        for component in path.utf8.split(separator: slash) {
+            if component.elementsEqual(".".utf8) { continue }
+            if component.elementsEqual("..".utf8) {
+                current = nodes[current].parent ?? current
+                continue
+            }
+            let start = componentBytes.count
+            componentBytes.append(contentsOf: component)
+            let parent = nodes[current]
+            let separator = parent.parent == nil ? 0 : 1
+            nodes.append(Node(
+                parent: current, component: start..<componentBytes.count,
+                utf8Count: parent.utf8Count + separator + component.count))
+            current = nodes.count - 1
+        }
+        return current
+    }
+
+    /// The UTF-8 length of `folder`'s path.
+    func utf8Count(of folder: Folder) -> Int { nodes[folder].utf8Count }
 
     /// Records the folder in effect before the instruction at `start`, after those before it.
-    mutating func append(_ start: Int, _ path: ImagePath) {
-        if changes.last?.path != path { changes.append((starts.count, path)) }
+    mutating func append(_ start: Int, _ folder: Folder) {
+        if changes.last?.folder != folder { changes.append((starts.count, folder)) }
         starts.append(start)
     }
 
@@ -100,6 +182,54 @@ public struct WorkingDirectoryTable: Sendable {
     public subscript(offset: Int) -> ImagePath? {
         let index = starts.partitioningIndex { $0 >= offset }
         guard index < starts.count, starts[index] == offset else { return nil }
-        return changes[changes.partitioningIndex { $0.first > index } - 1].path
+        let folder = changes[changes.partitioningIndex { $0.first > index } - 1].folder
+        return lastSpelled.path(of: folder) { path(of: folder) }
+    }
+
+    /// The folder as ``ImagePath`` spells it: the components from the root down, joined by `/`.
+    private func path(of folder: Folder) -> ImagePath {
+        var ranges: [Range<Int>] = []
+        var root = folder
+        while let parent = nodes[root].parent {
+            ranges.append(nodes[root].component)
+            root = parent
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(nodes[folder].utf8Count)
+        for range in ranges.reversed() {
+            if !bytes.isEmpty { bytes.append(UInt8(ascii: "/")) }
+            bytes.append(contentsOf: componentBytes[range])
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch roots[root] {
+        case .relative(let anchor)?: return .relative(anchor: anchor, path: text)
+        case .spelled(let path)?: return path
+        case .absolute?, nil: return .absolute("/" + text)
+        }
+    }
+
+    private mutating func addRoot(_ root: Root, utf8Count: Int) -> Folder {
+        nodes.append(Node(parent: nil, component: 0..<0, utf8Count: utf8Count))
+        roots[nodes.count - 1] = root
+        return nodes.count - 1
+    }
+
+    private static func utf8Count(of path: ImagePath) -> Int {
+        switch path {
+        case .absolute(let text), .relative(_, let text), .home(let text): text.utf8.count
+        }
+    }
+}
+
+/// The last folder ``WorkingDirectoryTable`` spelled out, shared by the threads that ask.
+private final class SpelledFolderCache: Sendable {
+    private let last = Mutex<(folder: Int, path: ImagePath)?>(nil)
+
+    /// The path of `folder`, spelled by `spell` unless it was the last one asked for.
+    func path(of folder: Int, spell: () -> ImagePath) -> ImagePath {
+        if let known = last.withLock({ $0?.folder == folder ? $0?.path : nil }) { return known }
+        let path = spell()
+        last.withLock { $0 = (folder, path) }
+        return path
     }
 }

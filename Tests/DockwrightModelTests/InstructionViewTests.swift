@@ -148,6 +148,43 @@ import Testing
         #expect(long.workingDirectory(before: instructions[43]) == .relative(anchor: instructions[42].range.start, path: ""))
     }
 
+    /// The table keeps its folders as a tree of components and spells a path out only
+    /// when asked; what it spells must be what folding ``ImagePath/appending(_:)`` over
+    /// the WORKDIRs gives, PATH_MAX rule included, for relative and absolute chains, `.`,
+    /// `..`, empty components, a folder of exactly 4,096 bytes and a non-ASCII one.
+    @Test(arguments: ["", "WORKDIR /\n"])
+    func aLongChainOfWorkdirsSpellsTheFoldersThatAppendingGives(start: String) {
+        let hundred = String(repeating: "d", count: 100)
+        var values = (0..<40).map { _ in hundred }
+        // 40 components of 100 bytes make 4,039 bytes relative (4,040 absolute), so the
+        // next one is cut to reach exactly 4,096.
+        let lastLength = start.isEmpty ? 56 : 55
+        let last = String(repeating: "e", count: lastLength)
+        values += [last, "zzz/..", ".", "../\(last)", "x", "..", String(repeating: "f", count: 57)]
+        values += ["a//b/./c/", "../../..", "../../..", "é", "g/../h", "/abs/./q", "r", "..", "s"]
+        values += (0..<1500).map { $0 % 7 == 6 ? "../d\($0)" : $0 % 11 == 10 ? "./.." : "d\($0)/./" }
+        let text = "FROM alpine\n\(start)" + values.map { "WORKDIR \($0)\n" }.joined() + "COPY a b\n"
+        let model = Self.model(text)
+        let instructions = model.syntax.instructions
+        let firstWorkdir = start.isEmpty ? 1 : 2
+        var expected: ImagePath = start.isEmpty
+            ? .relative(anchor: instructions[0].range.start, path: "") : .absolute("/")
+        var reachedPathMax = false
+        for (offset, value) in values.enumerated() {
+            let workdir = instructions[firstWorkdir + offset]
+            #expect(model.workingDirectory(before: workdir) == expected)
+            let next = expected.appending(value)
+            let length: Int
+            switch next {
+            case .absolute(let path), .relative(_, let path), .home(let path): length = path.utf8.count
+            }
+            if length == 4096 { reachedPathMax = true }
+            expected = length > 4096 ? .relative(anchor: workdir.range.start, path: "") : next
+        }
+        #expect(reachedPathMax)
+        #expect(model.workingDirectory(before: instructions[instructions.count - 1]) == expected)
+    }
+
     @Test func variablesBeforeAnInstructionAreTheOneEnvironmentTriggersIncluded() throws {
         let model = Self.model("ARG V=1\nFROM alpine\nARG V\nENV E=$V\nONBUILD RUN echo $E\nRUN echo\n")
         let run = Self.instruction(model, 5)

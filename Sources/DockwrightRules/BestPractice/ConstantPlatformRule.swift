@@ -52,16 +52,15 @@ public struct ConstantPlatformRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         let scope = context.stages.argScope
-        var defaults: [String: String] = [:]
-        for declaration in scope.globalDeclarations {
-            if let value = declaration.defaultValue { defaults[declaration.name] = value } else {
-                defaults.removeValue(forKey: declaration.name)
-            }
-        }
+        // The defaults are gathered only for a file with a `--platform`: a table of every
+        // global ARG was a fifth of the memory of a file of ARG lines (issue 13).
+        var knownDefaults: [String: String]?
         return context.stages.stages.compactMap { stage -> Violation? in
             guard let platform = stage.platform, let written = platform.flag.value, let value = platform.value else {
                 return nil
             }
+            let defaults = knownDefaults ?? Self.globalDefaults(scope)
+            knownDefaults = defaults
             var visited: Set<String> = []
             guard !dependsOnBuild(written, defaults: defaults, scope: scope, visited: &visited) else { return nil }
             let parts = value.lowercased().split(separator: "/").map(String.init)
@@ -91,6 +90,17 @@ private extension ConstantPlatformRule {
             if dependsOnBuild(value, defaults: defaults, scope: scope, visited: &visited) { return true }
         }
         return false
+    }
+
+    /// The default of each global ARG, as its last declaration gives it.
+    static func globalDefaults(_ scope: ArgScope) -> [String: String] {
+        var defaults: [String: String] = [:]
+        for declaration in scope.globalDeclarations {
+            if let value = declaration.defaultValue { defaults[declaration.name] = value } else {
+                defaults.removeValue(forKey: declaration.name)
+            }
+        }
+        return defaults
     }
 
     static func valueRange(of flag: FlagSyntax, written: String, _ context: RuleContext) -> TextRange {

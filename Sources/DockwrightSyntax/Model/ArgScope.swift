@@ -18,22 +18,32 @@
 ///   trigger's ARG or ENV before its own instructions.
 public struct ArgScope: Sendable {
     /// One name declared by an ARG instruction.
+    ///
+    /// Only the word and the stage are stored, the name and default read from the word
+    /// when asked: a file of ARG lines keeps one of these per line, and the two strings
+    /// and an optional `Int` beside the word made each 72 bytes instead of 32.
     public struct Declaration: Hashable, Sendable {
         /// The name, e.g. `VERSION`.
-        public let name: String
+        public var name: String {
+            guard let equals = token.text.firstIndex(of: "=") else { return token.text }
+            return String(token.text[..<equals])
+        }
         /// The default as written after `=` (quotes kept), or nil for `ARG name`.
-        public let defaultValue: String?
+        public var defaultValue: String? {
+            guard let equals = token.text.firstIndex(of: "=") else { return nil }
+            return String(token.text[token.text.index(after: equals)...])
+        }
         /// The `name[=default]` word.
         public let token: Token
         /// The stage the ARG is in, or nil for a global ARG.
-        public let stageIndex: Int?
+        public var stageIndex: Int? { storedStageIndex < 0 ? nil : Int(storedStageIndex) }
+        /// ``stageIndex`` in 32 bits, -1 for a global ARG.
+        private let storedStageIndex: Int32
 
-        /// Creates a declaration.
-        public init(name: String, defaultValue: String?, token: Token, stageIndex: Int?) {
-            self.name = name
-            self.defaultValue = defaultValue
+        /// Creates the declaration of the `name[=default]` word `token`.
+        public init(token: Token, stageIndex: Int?) {
             self.token = token
-            self.stageIndex = stageIndex
+            storedStageIndex = stageIndex.map { Int32(clamping: $0) } ?? -1
         }
 
         /// Whether the ARG comes before the first FROM.
@@ -365,13 +375,15 @@ private struct Builder {
             inherited: PersistentMap(predefined.mapValues { VariableHistory.Inherited(value: $0, isDeclared: false) }),
             startTime: clock, recorder: recorder)
         scopes.append(VariableHistory.Scope(startTime: clock, inherited: global.inherited))
+        // One declaration per ARG line is the usual case: growing by doubling left up to
+        // half of a large array unused at a file of global ARGs' peak.
+        globalDeclarations.reserveCapacity(instructions[0..<firstFrom].count { $0.kind == .arg })
         for index in 0..<firstFrom {
             let instruction = instructions[index]
             instructionTimes[index] = Int32(truncatingIfNeeded: clock)
             guard instruction.kind == .arg else { continue }
             for (name, value, token) in Self.arguments(of: instruction) {
-                globalDeclarations.append(
-                    ArgScope.Declaration(name: name, defaultValue: value, token: token, stageIndex: nil))
+                globalDeclarations.append(ArgScope.Declaration(token: token, stageIndex: nil))
                 var newValue: String?
                 if let override = buildArguments[name] {
                     newValue = override
@@ -439,8 +451,7 @@ private struct Builder {
         case .arg:
             for (name, value, token) in Self.arguments(of: instruction) {
                 if !isTrigger {
-                    stageDeclarations.append(
-                        ArgScope.Declaration(name: name, defaultValue: value, token: token, stageIndex: stageIndex))
+                    stageDeclarations.append(ArgScope.Declaration(token: token, stageIndex: stageIndex))
                 }
                 var newValue: String?
                 if let override = buildArguments[name] {

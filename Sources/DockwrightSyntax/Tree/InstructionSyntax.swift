@@ -38,35 +38,64 @@ public struct InstructionSyntax: Hashable, Sendable {
     /// are 32-bit (the parser reads sources of at most 4 GiB). A large file holds one of
     /// these per line, so each field costs the file bytes per line.
     private final class Storage: Sendable {
-        /// The file's bytes, shared, for the text of a one-segment instruction.
+        /// The file's bytes, shared: the text of a one-segment instruction and of the short
+        /// tokens kept as ranges.
         let source: [UInt8]?
         /// Whatever few instructions have: flags, heredocs, several lines, joined text.
         let extras: Extras?
-        let keyword: Token
         let start: UInt32
         let end: UInt32
         let textStart: UInt32
         let textLength: UInt32
+        /// The line of the keyword; the last line is the same unless ``extras`` says otherwise.
         let startLine: UInt32
-        let endLine: UInt32
-        let arguments: StoredArguments
+        /// The keyword's offset from ``start`` and its length, unless ``extras`` holds it
+        /// (``InstructionSyntax/compactKeyword(_:range:source:)``). With ``kind`` these
+        /// fill the bytes before ``arguments`` (aligned at 8): the record is 82 bytes, a
+        /// 96-byte block.
+        let keywordOffset: UInt16
+        let keywordLength: UInt8
         let kind: InstructionKind?
+        let arguments: StoredArguments
 
         init(
-            source: [UInt8]?, extras: Extras?, keyword: Token, range: TextRange, textStart: Int, textLength: Int,
-            startLine: Int, endLine: Int, arguments: StoredArguments, kind: InstructionKind?
+            source: [UInt8]?, extras: Extras?, keyword: (offset: UInt16, length: UInt8), range: TextRange,
+            textStart: Int, textLength: Int, startLine: Int, arguments: StoredArguments, kind: InstructionKind?
         ) {
             self.source = source
             self.extras = extras
-            self.keyword = keyword
+            keywordOffset = keyword.offset
+            keywordLength = keyword.length
             start = UInt32(clamping: range.start)
             end = UInt32(clamping: range.end)
             self.textStart = UInt32(clamping: textStart)
             self.textLength = UInt32(clamping: textLength)
             self.startLine = UInt32(clamping: startLine)
-            self.endLine = UInt32(clamping: endLine)
             self.arguments = arguments
             self.kind = kind
+        }
+    }
+
+    /// A token whose text is at most 15 UTF-8 bytes and exactly its bytes in the source,
+    /// kept as its range: Swift keeps such a text inline rather than on the heap, so
+    /// spelling it again from the source costs no memory, and the range takes 8 bytes
+    /// where the token takes 24. Most keywords, words and ENV pairs are such tokens.
+    private struct ShortSourceToken: Sendable {
+        let start: UInt32
+        let end: UInt32
+
+        init?(_ token: Token, source: [UInt8]?) {
+            let range = token.range
+            guard let source, range.end - range.start <= 15, range.end <= source.count, range.end <= Int(UInt32.max),
+                  range.start <= range.end, source[range.start..<range.end].elementsEqual(token.text.utf8)
+            else { return nil }
+            start = UInt32(range.start)
+            end = UInt32(range.end)
+        }
+
+        func token(in source: [UInt8]?) -> Token {
+            let range = TextRange(start: Int(start), end: Int(end))
+            return Token(text: String(decoding: source?[range.start..<range.end] ?? [], as: UTF8.self), range: range)
         }
     }
 
@@ -78,43 +107,73 @@ public struct InstructionSyntax: Hashable, Sendable {
         let lines: [Line]?
         /// The joined text; nil when it is the source slice the storage records.
         let joinedText: LogicalText?
+        /// The keyword; nil when the storage keeps it as an offset and a length.
+        let keyword: Token?
+        /// The line where the instruction, heredocs included, ends.
+        let endLine: Int
 
-        init(flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: LogicalText?) {
+        init(
+            flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: LogicalText?, keyword: Token?,
+            endLine: Int
+        ) {
             self.flags = flags
             self.heredocs = heredocs
             self.lines = lines
             self.joinedText = joinedText
+            self.keyword = keyword
+            self.endLine = endLine
         }
     }
 
     /// The arguments as parsed, except that the single pair of an ENV or LABEL and the
     /// one or two words of a FROM, ARG, COPY or ADD are kept without an array around
-    /// them (two words take no more room than the pair).
+    /// them, as ranges of the source when they are short tokens of it (``ShortSourceToken``).
+    /// A pair or words that are not spill into an array: every case here is at most as
+    /// large as ``InstructionArguments`` itself.
     private enum StoredArguments: Sendable {
         case asParsed(InstructionArguments)
-        case onePair(KeyValuePair, isLegacyForm: Bool)
-        case oneWord(Token)
-        case twoWords(Token, Token)
+        case onePair(key: ShortSourceToken, value: ShortSourceToken, hasEquals: Bool, isLegacyForm: Bool)
+        case oneWord(ShortSourceToken)
+        case twoWords(ShortSourceToken, ShortSourceToken)
 
-        init(_ arguments: InstructionArguments) {
+        init(_ arguments: InstructionArguments, source: [UInt8]?) {
             switch arguments {
             case .keyValuePairs(let pairs, let isLegacyForm) where pairs.count == 1:
-                self = .onePair(pairs[0], isLegacyForm: isLegacyForm)
+                if let key = ShortSourceToken(pairs[0].key, source: source),
+                   let value = ShortSourceToken(pairs[0].value, source: source) {
+                    self = .onePair(key: key, value: value, hasEquals: pairs[0].separator == "=",
+                                    isLegacyForm: isLegacyForm)
+                    return
+                }
             case .words(let tokens) where tokens.count == 1:
-                self = .oneWord(tokens[0])
+                if let word = ShortSourceToken(tokens[0], source: source) {
+                    self = .oneWord(word)
+                    return
+                }
             case .words(let tokens) where tokens.count == 2:
-                self = .twoWords(tokens[0], tokens[1])
+                if let first = ShortSourceToken(tokens[0], source: source),
+                   let second = ShortSourceToken(tokens[1], source: source) {
+                    self = .twoWords(first, second)
+                    return
+                }
             default:
-                self = .asParsed(arguments)
+                break
             }
+            self = .asParsed(arguments)
         }
 
-        var arguments: InstructionArguments {
+        func arguments(in source: [UInt8]?) -> InstructionArguments {
             switch self {
-            case .asParsed(let arguments): return arguments
-            case .onePair(let pair, let isLegacyForm): return .keyValuePairs([pair], isLegacyForm: isLegacyForm)
-            case .oneWord(let token): return .words([token])
-            case .twoWords(let first, let second): return .words([first, second])
+            case .asParsed(let arguments):
+                return arguments
+            case .onePair(let key, let value, let hasEquals, let isLegacyForm):
+                let pair = KeyValuePair(
+                    key: key.token(in: source), value: value.token(in: source), separator: hasEquals ? "=" : "")
+                return .keyValuePairs([pair], isLegacyForm: isLegacyForm)
+            case .oneWord(let word):
+                return .words([word.token(in: source)])
+            case .twoWords(let first, let second):
+                return .words([first.token(in: source), second.token(in: source)])
             }
         }
     }
@@ -141,24 +200,43 @@ public struct InstructionSyntax: Hashable, Sendable {
         if lines.count == 1, let line = lines.first, line.role == .first, line.range == range {
             storedLines = nil
         }
+        let shortKeyword = Self.compactKeyword(keyword, range: range, source: source)
         let extras = flags.isEmpty && heredocs.isEmpty && storedLines == nil && joinedText == nil
-            ? nil : Extras(flags: flags, heredocs: heredocs, lines: storedLines, joinedText: joinedText)
+            && shortKeyword != nil && endLine == startLine
+            ? nil
+            : Extras(flags: flags, heredocs: heredocs, lines: storedLines, joinedText: joinedText,
+                     keyword: shortKeyword == nil ? keyword : nil, endLine: endLine)
         storage = Storage(
-            source: joinedText == nil ? source : nil, extras: extras, keyword: keyword, range: range,
-            textStart: textStart, textLength: textLength, startLine: startLine, endLine: endLine,
-            arguments: StoredArguments(arguments), kind: kind)
+            source: source, extras: extras, keyword: shortKeyword ?? (0, 0), range: range,
+            textStart: textStart, textLength: textLength, startLine: startLine,
+            arguments: StoredArguments(arguments, source: source), kind: kind)
+    }
+
+    /// The keyword as its offset from the instruction's start and its length, when it is a
+    /// ``ShortSourceToken`` less than 64 KiB into the instruction.
+    private static func compactKeyword(
+        _ keyword: Token, range: TextRange, source: [UInt8]?
+    ) -> (offset: UInt16, length: UInt8)? {
+        guard let short = ShortSourceToken(keyword, source: source), Int(short.start) >= range.start,
+              Int(short.start) - range.start <= Int(UInt16.max) else { return nil }
+        return (UInt16(Int(short.start) - range.start), UInt8(short.end - short.start))
     }
 
     /// All bytes of the instruction, from its first line to its last line end.
     public var range: TextRange { TextRange(start: Int(storage.start), end: Int(storage.end)) }
     /// The keyword as written, e.g. `run` or `COPY`.
-    public var keyword: Token { storage.keyword }
+    public var keyword: Token {
+        if let keyword = storage.extras?.keyword { return keyword }
+        let start = Int(storage.start) + Int(storage.keywordOffset)
+        let range = TextRange(start: start, end: start + Int(storage.keywordLength))
+        return Token(text: String(decoding: storage.source?[range.start..<range.end] ?? [], as: UTF8.self), range: range)
+    }
     /// The instruction, or nil when BuildKit does not know the keyword.
     public var kind: InstructionKind? { storage.kind }
     /// Flags before the arguments.
     public var flags: [FlagSyntax] { storage.extras?.flags ?? [] }
     /// The arguments as BuildKit splits them.
-    public var arguments: InstructionArguments { storage.arguments.arguments }
+    public var arguments: InstructionArguments { storage.arguments.arguments(in: storage.source) }
     /// Heredocs, in the order their bodies follow the instruction.
     public var heredocs: [HeredocSyntax] { storage.extras?.heredocs ?? [] }
     /// The instruction's text with continuations joined (BuildKit's `Original`).
@@ -177,7 +255,7 @@ public struct InstructionSyntax: Hashable, Sendable {
     /// The 1-based line of the keyword.
     public var startLine: Int { Int(storage.startLine) }
     /// The 1-based line where the instruction, heredocs included, ends.
-    public var endLine: Int { Int(storage.endLine) }
+    public var endLine: Int { storage.extras?.endLine ?? Int(storage.startLine) }
 
     public static func == (lhs: InstructionSyntax, rhs: InstructionSyntax) -> Bool {
         if lhs.storage === rhs.storage { return true }
@@ -190,7 +268,7 @@ public struct InstructionSyntax: Hashable, Sendable {
     public func hash(into hasher: inout Hasher) {
         // Equal instructions have equal ranges and keywords; the rest only refines.
         hasher.combine(range)
-        hasher.combine(storage.keyword)
+        hasher.combine(keyword)
         hasher.combine(storage.kind)
     }
 

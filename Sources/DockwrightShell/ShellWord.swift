@@ -2,8 +2,17 @@
 public struct ShellWord: Hashable, Sendable {
     /// The parts, in order.
     public var parts: [ShellWordPart]
+    /// Stored in 32 bits: a script holds a word for every argument it spells.
+    private var span: ScriptSpan
+
+    /// A word of `parts` spelled by the bytes `range`.
+    init(parts: [ShellWordPart], range: Range<Int>) {
+        self.parts = parts
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the word, in script offsets.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 
     /// The word's value with quotes removed, or nil when it contains an expansion
     /// whose value is only known at run time.
@@ -28,7 +37,10 @@ public struct ShellWord: Hashable, Sendable {
 }
 
 /// A piece of a word.
-public indirect enum ShellWordPart: Hashable, Sendable {
+///
+/// Only the cases with large payloads are boxed: a literal or quoted part is stored
+/// in its word's array, not in a heap box of its own.
+public enum ShellWordPart: Hashable, Sendable {
     /// Unquoted text, backslash escapes resolved.
     case literal(String)
     /// `'text'`.
@@ -38,15 +50,15 @@ public indirect enum ShellWordPart: Hashable, Sendable {
     /// Bash's `$'…'`, escapes resolved.
     case ansiCQuoted(String)
     /// `$name`, `${name}`, `${name:-word}`, …
-    case parameter(ShellParameterExpansion)
+    indirect case parameter(ShellParameterExpansion)
     /// `$(list)`.
-    case commandSubstitution(ShellList)
+    indirect case commandSubstitution(ShellList)
     /// `` `list` ``.
-    case backquoted(ShellList)
+    indirect case backquoted(ShellList)
     /// Bash's `<(list)` or `>(list)`.
-    case processSubstitution(ShellList)
+    indirect case processSubstitution(ShellList)
     /// `$((expression))`.
-    case arithmetic(ShellArithmetic)
+    indirect case arithmetic(ShellArithmetic)
 
     /// The text this part always produces, or nil when it depends on run time.
     public var literalValue: String? {
@@ -76,4 +88,18 @@ public struct ShellParameterExpansion: Hashable, Sendable {
     public var operand: ShellWord?
     /// The whole expansion's bytes.
     public var range: Range<Int>
+}
+
+/// A byte range of a script in 32 bits each end, for the nodes a script has one of per
+/// word or command; scripts are parts of Dockerfiles, far below 4 GB.
+struct ScriptSpan: Hashable, Sendable {
+    private let start: UInt32
+    private let end: UInt32
+
+    init(_ range: Range<Int>) {
+        start = UInt32(clamping: range.lowerBound)
+        end = UInt32(clamping: range.upperBound)
+    }
+
+    var range: Range<Int> { Int(start)..<Int(end) }
 }

@@ -16,11 +16,11 @@ public struct CommandView: Hashable, Sendable {
     public let name: String?
 
     /// Creates the view of a command, unwrapping known wrappers.
-    public init(_ occurrence: CommandOccurrence) {
-        command = occurrence.command
-        context = occurrence.context
-        (wrappers, nameIndex) = Self.unwrap(occurrence.command.words)
-        let words = occurrence.command.words
+    init(_ command: SimpleCommand, context: CommandContext) {
+        self.command = command
+        self.context = context
+        (wrappers, nameIndex) = Self.unwrap(command.words)
+        let words = command.words
         name = words.indices.contains(nameIndex) ? Self.programName(words[nameIndex]) : nil
     }
 

@@ -14,7 +14,7 @@ public struct ShellParser {
         var parser = ShellParser(bytes: text.bytes)
         do {
             let body = try parser.parseProgram()
-            return .success(ShellScript(text: text, body: body, comments: parser.comments))
+            return .success(ShellScript(text: text, body: body, comments: parser.comments, commandCount: parser.commandCount))
         } catch {
             return .failure(error)
         }
@@ -31,6 +31,8 @@ public struct ShellParser {
     private var end: Int
     private var depth = 0
     private var comments: [Range<Int>] = []
+    /// How many simple commands with words were parsed: the script's command views.
+    private var commandCount = 0
     /// Where the line holding pending heredoc redirections ends, and where the
     /// script resumes after their bodies.
     private var heredocLineEnd: Int?
@@ -226,6 +228,7 @@ public struct ShellParser {
             throw ShellParseError("expected a command, found \(describe(at: position))", at: position)
         }
         let command = SimpleCommand(assignments: assignments, words: words, redirects: redirects, range: start..<lastEnd)
+        if !words.isEmpty { commandCount += 1 }
         return ShellCommand(kind: .simple(command), redirects: [], range: start..<lastEnd)
     }
 

@@ -11,15 +11,15 @@ public struct ShellScript: Hashable, Sendable {
         let text: LogicalText
         let body: ShellList
         let comments: [Range<Int>]
-        let commandOccurrences: [CommandOccurrence]
+        /// The only list of commands: each view holds its command and context, so a
+        /// second list of (command, context) pairs would copy both for every command.
         let commands: [CommandView]
 
-        init(text: LogicalText, body: ShellList, comments: [Range<Int>]) {
+        init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
             self.text = text
             self.body = body
             self.comments = comments
-            commandOccurrences = CommandCollector.occurrences(in: body)
-            commands = commandOccurrences.map(CommandView.init)
+            commands = CommandCollector.commands(in: body, expectedCount: commandCount)
         }
     }
 
@@ -31,18 +31,18 @@ public struct ShellScript: Hashable, Sendable {
     public var body: ShellList { storage.body }
     /// Where each `#` comment is, in script offsets.
     public var comments: [Range<Int>] { storage.comments }
-    /// Every simple command with its context, in pre-order, computed once for all rules.
-    public var commandOccurrences: [CommandOccurrence] { storage.commandOccurrences }
-    /// Every simple command as a ``CommandView``, in pre-order.
+    /// Every simple command as a ``CommandView`` (the command and its context), in
+    /// pre-order, computed once for all rules.
     public var commands: [CommandView] { storage.commands }
 
-    init(text: LogicalText, body: ShellList, comments: [Range<Int>]) {
-        storage = Storage(text: text, body: body, comments: comments)
+    /// `commandCount` is how many simple commands with words the parser made.
+    init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
+        storage = Storage(text: text, body: body, comments: comments, commandCount: commandCount)
     }
 
     public static func == (lhs: ShellScript, rhs: ShellScript) -> Bool {
         if lhs.storage === rhs.storage { return true }
-        // The occurrences and views are computed from the body.
+        // The views are computed from the body.
         return lhs.text == rhs.text && lhs.body == rhs.body && lhs.comments == rhs.comments
     }
 
@@ -121,29 +121,32 @@ public struct ShellCommand: Hashable, Sendable {
 }
 
 /// The kinds of command the parser understands.
-public indirect enum ShellCommandKind: Hashable, Sendable {
+///
+/// A simple command, by far the most common, is stored in place; the compound
+/// kinds are boxed, which keeps the enum as small as a simple command.
+public enum ShellCommandKind: Hashable, Sendable {
     /// A command name with arguments, assignments and redirections.
     case simple(SimpleCommand)
     /// `( list )`, run in a subshell.
-    case subshell(ShellList)
+    indirect case subshell(ShellList)
     /// `{ list; }`, run in the current shell.
-    case braceGroup(ShellList)
+    indirect case braceGroup(ShellList)
     /// `if … then … elif … else … fi`.
-    case ifClause(branches: [ShellConditionalBranch], elseBody: ShellList?)
+    indirect case ifClause(branches: [ShellConditionalBranch], elseBody: ShellList?)
     /// `for name in words; do …; done` (words nil when `in` is absent).
-    case forLoop(variable: String, words: [ShellWord]?, body: ShellList)
+    indirect case forLoop(variable: String, words: [ShellWord]?, body: ShellList)
     /// `for ((…)); do …; done`.
-    case arithmeticForLoop(header: ShellArithmetic, body: ShellList)
+    indirect case arithmeticForLoop(header: ShellArithmetic, body: ShellList)
     /// `while … do … done` or `until … do … done`.
-    case whileLoop(condition: ShellList, body: ShellList, isUntil: Bool)
+    indirect case whileLoop(condition: ShellList, body: ShellList, isUntil: Bool)
     /// `case word in pattern) … ;; esac`.
-    case caseClause(subject: ShellWord, arms: [ShellCaseArm])
+    indirect case caseClause(subject: ShellWord, arms: [ShellCaseArm])
     /// `name() body` or `function name body`.
-    case functionDefinition(name: String, body: ShellCommand)
+    indirect case functionDefinition(name: String, body: ShellCommand)
     /// Bash's `[[ … ]]`.
-    case testClause([ShellWord])
+    indirect case testClause([ShellWord])
     /// Bash's `(( … ))`.
-    case arithmeticCommand(ShellArithmetic)
+    indirect case arithmeticCommand(ShellArithmetic)
 }
 
 /// An arithmetic expression, `$((…))` or `((…))`.
@@ -178,8 +181,18 @@ public struct SimpleCommand: Hashable, Sendable {
     public var words: [ShellWord]
     /// Redirections anywhere in the command.
     public var redirects: [ShellRedirect]
+    /// Stored in 32 bits: every command view holds a copy.
+    private var span: ScriptSpan
+
+    init(assignments: [ShellAssignment], words: [ShellWord], redirects: [ShellRedirect], range: Range<Int>) {
+        self.assignments = assignments
+        self.words = words
+        self.redirects = redirects
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the command.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// A `NAME=value`, `NAME+=value` or `NAME=(array)` assignment.

@@ -85,7 +85,7 @@ public struct ShellParser {
                     throw ShellParseError("unexpected \(describe(at: position))", at: position)
                 }
             }
-            items.append(ShellListItem(andOr: andOr, isBackground: isBackground, range: andOr.range))
+            items.append(ShellListItem(andOr: andOr, isBackground: isBackground))
         }
         let listEnd = items.last?.range.upperBound ?? start
         return ShellList(items: items, range: (items.first?.range.lowerBound ?? start)..<listEnd)

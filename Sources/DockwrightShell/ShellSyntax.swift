@@ -76,8 +76,10 @@ public struct ShellListItem: Hashable, Sendable {
     public var andOr: ShellAndOrList
     /// Whether it ends with `&` and runs in the background.
     public var isBackground: Bool
-    /// The bytes of the and-or list, without its separator.
-    public var range: Range<Int>
+
+    /// The bytes of the and-or list, without its separator: the list's own, not
+    /// stored twice.
+    public var range: Range<Int> { andOr.range }
 }
 
 /// `&&` or `||`.
@@ -94,8 +96,17 @@ public struct ShellAndOrList: Hashable, Sendable {
     public var pipelines: [ShellPipeline]
     /// The operator before each pipeline after the first.
     public var operators: [ShellAndOrOperator]
+    /// Stored in 32 bits: a script has an and-or list for every command of a `;` list.
+    private var span: ScriptSpan
+
+    init(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], range: Range<Int>) {
+        self.pipelines = pipelines
+        self.operators = operators
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the whole list.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// Commands joined by `|` (or `|&`), optionally negated with `!`.
@@ -106,8 +117,18 @@ public struct ShellPipeline: Hashable, Sendable {
     public var isNegated: Bool
     /// Whether it is prefixed by the `time` keyword.
     public var isTimed: Bool
+    /// Stored in 32 bits: a script has a pipeline for almost every command.
+    private var span: ScriptSpan
+
+    init(commands: [ShellCommand], isNegated: Bool, isTimed: Bool, range: Range<Int>) {
+        self.commands = commands
+        self.isNegated = isNegated
+        self.isTimed = isTimed
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the pipeline.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// A command and the redirections written after it.
@@ -116,8 +137,17 @@ public struct ShellCommand: Hashable, Sendable {
     public var kind: ShellCommandKind
     /// Redirections after a compound command (a simple command keeps its own).
     public var redirects: [ShellRedirect]
+    /// Stored in 32 bits: a script has one for every command.
+    private var span: ScriptSpan
+
+    init(kind: ShellCommandKind, redirects: [ShellRedirect], range: Range<Int>) {
+        self.kind = kind
+        self.redirects = redirects
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the command, redirections included.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// The kinds of command the parser understands.
@@ -205,8 +235,19 @@ public struct ShellAssignment: Hashable, Sendable {
     public var arrayElements: [ShellWord]?
     /// Whether it appends (`+=`).
     public var isAppend: Bool
+    /// Stored in 32 bits: assignment-heavy scripts have one for every command.
+    private var span: ScriptSpan
+
+    init(name: String, value: ShellWord?, arrayElements: [ShellWord]?, isAppend: Bool, range: Range<Int>) {
+        self.name = name
+        self.value = value
+        self.arrayElements = arrayElements
+        self.isAppend = isAppend
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the assignment.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// A redirection such as `> file`, `2>&1` or `<<EOF`.

@@ -86,8 +86,18 @@ public struct ShellParameterExpansion: Hashable, Sendable {
     public var operatorText: String
     /// The operand after the operator, parsed as a word.
     public var operand: ShellWord?
+    /// Stored in 32 bits: each expansion is a box of its own, one per `$name`.
+    private var span: ScriptSpan
+
+    init(name: String, operatorText: String, operand: ShellWord?, range: Range<Int>) {
+        self.name = name
+        self.operatorText = operatorText
+        self.operand = operand
+        span = ScriptSpan(range)
+    }
+
     /// The whole expansion's bytes.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// A byte range of a script in 32 bits each end, for the nodes a script has one of per

@@ -33,6 +33,9 @@ public struct ShellParser {
     private var comments: [Range<Int>] = []
     /// How many simple commands with words were parsed: the script's command views.
     private var commandCount = 0
+    /// The part lists of short literal words, by text; see ``sharedIfCommon(_:)``.
+    private var sharedLiteralParts: [String: [ShellWordPart]] = [:]
+    private static let sharedLiteralLimit = 256
     /// Where the line holding pending heredoc redirections ends, and where the
     /// script resumes after their bodies.
     private var heredocLineEnd: Int?
@@ -589,8 +592,19 @@ public struct ShellParser {
         return finish()
 
         func finish() -> ShellWord {
-            ShellWord(parts: builder.finish(), range: start..<position)
+            ShellWord(parts: sharedIfCommon(builder.finish()), range: start..<position)
         }
+    }
+
+    /// The list of an earlier word spelled the same, for a short word of one literal
+    /// part: command names and flags repeat all through a script, and each copy would
+    /// otherwise keep a list of its own. The table is bounded, so a script of unique
+    /// words does not grow it.
+    private mutating func sharedIfCommon(_ parts: [ShellWordPart]) -> [ShellWordPart] {
+        guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= 15 else { return parts }
+        if let shared = sharedLiteralParts[text] { return shared }
+        if sharedLiteralParts.count < Self.sharedLiteralLimit { sharedLiteralParts[text] = parts }
+        return parts
     }
 
     private func isExtendedGlobStart(at offset: Int) -> Bool {

@@ -81,19 +81,33 @@ public enum ShellWordPart: Hashable, Sendable {
 /// A parameter expansion.
 public struct ShellParameterExpansion: Hashable, Sendable {
     /// The parameter's name (`HOME`, `1`, `@`, …).
-    public var name: String
-    /// The operator after the name (`:-`, `-`, `:+`, `#`, `%%`, `/`, …); empty when none.
-    public var operatorText: String
-    /// The operand after the operator, parsed as a word.
-    public var operand: ShellWord?
+    public let name: String
     /// Stored in 32 bits: each expansion is a box of its own, one per `$name`.
-    private var span: ScriptSpan
+    private let span: ScriptSpan
+    /// The operator and operand, boxed and nil for a plain `$name`, the common case:
+    /// they would otherwise take 32 bytes of every expansion's box.
+    private let operation: Operation?
+
+    private indirect enum Operation: Hashable, Sendable {
+        case applying(operatorText: String, operand: ShellWord?)
+    }
 
     init(name: String, operatorText: String, operand: ShellWord?, range: Range<Int>) {
         self.name = name
-        self.operatorText = operatorText
-        self.operand = operand
         span = ScriptSpan(range)
+        operation = operatorText.isEmpty && operand == nil ? nil : .applying(operatorText: operatorText, operand: operand)
+    }
+
+    /// The operator after the name (`:-`, `-`, `:+`, `#`, `%%`, `/`, …); empty when none.
+    public var operatorText: String {
+        guard case .applying(let operatorText, _)? = operation else { return "" }
+        return operatorText
+    }
+
+    /// The operand after the operator, parsed as a word.
+    public var operand: ShellWord? {
+        guard case .applying(_, let operand)? = operation else { return nil }
+        return operand
     }
 
     /// The whole expansion's bytes.

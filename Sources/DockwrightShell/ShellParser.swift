@@ -11,7 +11,23 @@ public struct ShellParser {
 
     /// Parses `text` as a shell script.
     public static func parse(_ text: LogicalText) -> Result<ShellScript, ShellParseError> {
+        var sharedWords = SharedWords()
+        return parse(text, sharing: &sharedWords)
+    }
+
+    /// The part lists of short literal words, by text, that the scripts of one file
+    /// share; see ``sharedIfCommon(_:)``.
+    struct SharedWords {
+        fileprivate var parts: [String: [ShellWordPart]] = [:]
+    }
+
+    /// Parses `text`, sharing the part lists of its common words with the other
+    /// scripts parsed with `sharedWords`.
+    static func parse(_ text: LogicalText, sharing sharedWords: inout SharedWords) -> Result<ShellScript, ShellParseError> {
         var parser = ShellParser(bytes: text.bytes)
+        // Moved, not copied: the parser holds the only reference while it adds words.
+        swap(&parser.sharedWords, &sharedWords)
+        defer { swap(&parser.sharedWords, &sharedWords) }
         do {
             let body = try parser.parseProgram()
             return .success(ShellScript(text: text, body: body, comments: parser.comments, commandCount: parser.commandCount))
@@ -33,8 +49,7 @@ public struct ShellParser {
     private var comments: [Range<Int>] = []
     /// How many simple commands with words were parsed: the script's command views.
     private var commandCount = 0
-    /// The part lists of short literal words, by text; see ``sharedIfCommon(_:)``.
-    private var sharedLiteralParts: [String: [ShellWordPart]] = [:]
+    private var sharedWords = SharedWords()
     private static let sharedLiteralLimit = 256
     /// Where the line holding pending heredoc redirections ends, and where the
     /// script resumes after their bodies.
@@ -597,13 +612,13 @@ public struct ShellParser {
     }
 
     /// The list of an earlier word spelled the same, for a short word of one literal
-    /// part: command names and flags repeat all through a script, and each copy would
-    /// otherwise keep a list of its own. The table is bounded, so a script of unique
-    /// words does not grow it.
+    /// part: command names and flags repeat all through a script and across a file's
+    /// scripts, and each copy would otherwise keep a list of its own. The table is
+    /// bounded, so a file of unique words does not grow it.
     private mutating func sharedIfCommon(_ parts: [ShellWordPart]) -> [ShellWordPart] {
         guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= 15 else { return parts }
-        if let shared = sharedLiteralParts[text] { return shared }
-        if sharedLiteralParts.count < Self.sharedLiteralLimit { sharedLiteralParts[text] = parts }
+        if let shared = sharedWords.parts[text] { return shared }
+        if sharedWords.parts.count < Self.sharedLiteralLimit { sharedWords.parts[text] = parts }
         return parts
     }
 

@@ -5,10 +5,10 @@ public struct CommandView: Hashable, Sendable {
     public let command: SimpleCommand
     /// Where it sits in the script.
     public let context: CommandContext
+    /// Stored in 32 bits, in the room the context leaves before the next 8-byte field.
+    private let storedNameIndex: UInt32
     /// The wrappers skipped before the program, outermost first (e.g. `["sudo", "env"]`).
     public let wrappers: [String]
-    /// The index in `command.words` of the program's word.
-    public let nameIndex: Int
     /// The program's name without its folder (`/usr/bin/apt-get` → `apt-get`), when literal.
     ///
     /// Stored, as the view is made once per command and most rules ask every command
@@ -16,13 +16,18 @@ public struct CommandView: Hashable, Sendable {
     public let name: String?
 
     /// Creates the view of a command, unwrapping known wrappers.
-    public init(_ occurrence: CommandOccurrence) {
-        command = occurrence.command
-        context = occurrence.context
-        (wrappers, nameIndex) = Self.unwrap(occurrence.command.words)
-        let words = occurrence.command.words
+    init(_ command: SimpleCommand, context: CommandContext) {
+        self.command = command
+        self.context = context
+        let (wrappers, nameIndex) = Self.unwrap(command.words)
+        self.wrappers = wrappers
+        storedNameIndex = UInt32(clamping: nameIndex)
+        let words = command.words
         name = words.indices.contains(nameIndex) ? Self.programName(words[nameIndex]) : nil
     }
+
+    /// The index in `command.words` of the program's word.
+    public var nameIndex: Int { Int(storedNameIndex) }
 
     /// The word naming the program.
     public var nameWord: ShellWord { command.words[nameIndex] }

@@ -123,20 +123,23 @@ public struct RunScript: Hashable, Sendable {
     /// `ONBUILD RUN`), each read in the shell `shells` says is in effect there.
     public static func scripts(in graph: StageGraph, shells: StageShells, includingTriggers: Bool) -> [RunScript] {
         var scripts: [RunScript] = []
+        // One table for the file: its RUNs repeat the same command names and flags.
+        var sharedWords = ShellParser.SharedWords()
         for stage in graph.stages {
             let shell = shells.stages[stage.index]
             for instruction in stage.instructions {
                 switch instruction.kind {
                 case .run:
                     let dialect = shell.dialect(at: instruction.range.start)
-                    if let script = script(of: instruction, stageIndex: stage.index, dialect: dialect, isTrigger: false) {
+                    if let script = script(
+                        of: instruction, stageIndex: stage.index, dialect: dialect, isTrigger: false, sharing: &sharedWords) {
                         scripts.append(script)
                     }
                 case .onbuild where includingTriggers:
                     if let trigger = instruction.trigger, trigger.kind == .run,
                        let script = script(
                            of: trigger, stageIndex: stage.index, dialect: shell.dialect(at: instruction.range.start),
-                           isTrigger: true) {
+                           isTrigger: true, sharing: &sharedWords) {
                         scripts.append(script)
                     }
                 default:
@@ -148,7 +151,8 @@ public struct RunScript: Hashable, Sendable {
     }
 
     private static func script(
-        of run: InstructionSyntax, stageIndex: Int, dialect: ShellDialect, isTrigger: Bool
+        of run: InstructionSyntax, stageIndex: Int, dialect: ShellDialect, isTrigger: Bool,
+        sharing sharedWords: inout ShellParser.SharedWords
     ) -> RunScript? {
         // Bounds come from the source range: the token's text has invalid UTF-8
         // replaced by U+FFFD, three bytes for one, so its length can overshoot.
@@ -183,7 +187,7 @@ public struct RunScript: Hashable, Sendable {
         }
         let outcome: Outcome
         if scriptDialect.isPOSIX {
-            switch ShellParser.parse(text) {
+            switch ShellParser.parse(text, sharing: &sharedWords) {
             case .success(let script): outcome = .parsed(script)
             case .failure(let error): outcome = .invalid(error)
             }

@@ -11,10 +11,26 @@ public struct ShellParser {
 
     /// Parses `text` as a shell script.
     public static func parse(_ text: LogicalText) -> Result<ShellScript, ShellParseError> {
+        var sharedWords = SharedWords()
+        return parse(text, sharing: &sharedWords)
+    }
+
+    /// The part lists of short literal words, by text, that the scripts of one file
+    /// share; see ``sharedIfCommon(_:)``.
+    struct SharedWords {
+        fileprivate var parts: [String: [ShellWordPart]] = [:]
+    }
+
+    /// Parses `text`, sharing the part lists of its common words with the other
+    /// scripts parsed with `sharedWords`.
+    static func parse(_ text: LogicalText, sharing sharedWords: inout SharedWords) -> Result<ShellScript, ShellParseError> {
         var parser = ShellParser(bytes: text.bytes)
+        // Moved, not copied: the parser holds the only reference while it adds words.
+        swap(&parser.sharedWords, &sharedWords)
+        defer { swap(&parser.sharedWords, &sharedWords) }
         do {
             let body = try parser.parseProgram()
-            return .success(ShellScript(text: text, body: body, comments: parser.comments))
+            return .success(ShellScript(text: text, body: body, comments: parser.comments, commandCount: parser.commandCount))
         } catch {
             return .failure(error)
         }
@@ -31,6 +47,10 @@ public struct ShellParser {
     private var end: Int
     private var depth = 0
     private var comments: [Range<Int>] = []
+    /// How many simple commands with words were parsed: the script's command views.
+    private var commandCount = 0
+    private var sharedWords = SharedWords()
+    private static let sharedLiteralLimit = 256
     /// Where the line holding pending heredoc redirections ends, and where the
     /// script resumes after their bodies.
     private var heredocLineEnd: Int?
@@ -83,7 +103,7 @@ public struct ShellParser {
                     throw ShellParseError("unexpected \(describe(at: position))", at: position)
                 }
             }
-            items.append(ShellListItem(andOr: andOr, isBackground: isBackground, range: andOr.range))
+            items.append(ShellListItem(andOr: andOr, isBackground: isBackground))
         }
         let listEnd = items.last?.range.upperBound ?? start
         return ShellList(items: items, range: (items.first?.range.lowerBound ?? start)..<listEnd)
@@ -226,6 +246,7 @@ public struct ShellParser {
             throw ShellParseError("expected a command, found \(describe(at: position))", at: position)
         }
         let command = SimpleCommand(assignments: assignments, words: words, redirects: redirects, range: start..<lastEnd)
+        if !words.isEmpty { commandCount += 1 }
         return ShellCommand(kind: .simple(command), redirects: [], range: start..<lastEnd)
     }
 
@@ -586,8 +607,19 @@ public struct ShellParser {
         return finish()
 
         func finish() -> ShellWord {
-            ShellWord(parts: builder.finish(), range: start..<position)
+            ShellWord(parts: sharedIfCommon(builder.finish()), range: start..<position)
         }
+    }
+
+    /// The list of an earlier word spelled the same, for a short word of one literal
+    /// part: command names and flags repeat all through a script and across a file's
+    /// scripts, and each copy would otherwise keep a list of its own. The table is
+    /// bounded, so a file of unique words does not grow it.
+    private mutating func sharedIfCommon(_ parts: [ShellWordPart]) -> [ShellWordPart] {
+        guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= 15 else { return parts }
+        if let shared = sharedWords.parts[text] { return shared }
+        if sharedWords.parts.count < Self.sharedLiteralLimit { sharedWords.parts[text] = parts }
+        return parts
     }
 
     private func isExtendedGlobStart(at offset: Int) -> Bool {

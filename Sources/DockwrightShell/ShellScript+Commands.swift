@@ -17,18 +17,36 @@ public struct CommandContext: Hashable, Sendable {
     }
 
     /// The enclosing constructs, outermost first; empty at the top level.
-    public var enclosures: [Enclosure]
+    public let enclosures: [Enclosure]
     /// The operator before the command's pipeline in its and-or list.
-    public var operatorBefore: ShellAndOrOperator?
+    public let operatorBefore: ShellAndOrOperator?
     /// Whether the command's pipeline is the last of its and-or list.
-    public var isLastInAndOrList: Bool
-    /// The command's index in its pipeline, and the pipeline's length.
-    public var pipelineIndex: Int
-    public var pipelineLength: Int
+    public let isLastInAndOrList: Bool
     /// Whether its and-or list runs in the background (`&`).
-    public var isBackground: Bool
+    public let isBackground: Bool
+    /// The pipeline fields in 32 bits: every command view holds a context.
+    private let storedPipelineIndex: UInt32
+    private let storedPipelineLength: UInt32
+    private let pipelineSpan: ScriptSpan
+
+    init(
+        enclosures: [Enclosure], operatorBefore: ShellAndOrOperator?, isLastInAndOrList: Bool, pipelineIndex: Int,
+        pipelineLength: Int, isBackground: Bool, pipelineRange: Range<Int>
+    ) {
+        self.enclosures = enclosures
+        self.operatorBefore = operatorBefore
+        self.isLastInAndOrList = isLastInAndOrList
+        self.isBackground = isBackground
+        storedPipelineIndex = UInt32(clamping: pipelineIndex)
+        storedPipelineLength = UInt32(clamping: pipelineLength)
+        pipelineSpan = ScriptSpan(pipelineRange)
+    }
+
+    /// The command's index in its pipeline, and the pipeline's length.
+    public var pipelineIndex: Int { Int(storedPipelineIndex) }
+    public var pipelineLength: Int { Int(storedPipelineLength) }
     /// The bytes of the pipeline the command belongs to; commands of one pipeline share it.
-    public var pipelineRange: Range<Int>
+    public var pipelineRange: Range<Int> { pipelineSpan.range }
 
     /// Whether the command runs directly in the script's shell, not in a subshell,
     /// substitution, function or pipeline (bash runs pipeline parts in subshells).
@@ -38,31 +56,25 @@ public struct CommandContext: Hashable, Sendable {
     }
 }
 
-/// A simple command and where it sits.
-public struct CommandOccurrence: Hashable, Sendable {
-    /// The command.
-    public let command: SimpleCommand
-    /// Its context.
-    public let context: CommandContext
-}
-
 extension ShellScript {
     /// Every simple command, in pre-order: a command comes before the commands
     /// nested in its own words (`echo $(date)`: echo, then date).
-    public var simpleCommands: [SimpleCommand] { commandOccurrences.map(\.command) }
+    public var simpleCommands: [SimpleCommand] { commands.map(\.command) }
 
 }
 
 /// Walks a script in source order; an explicit depth bound is not needed because
 /// the parser already caps nesting at ``ShellParser/maximumDepth``.
 struct CommandCollector {
-    var occurrences: [CommandOccurrence] = []
+    var commands: [CommandView] = []
 
-    /// The simple commands of a script body, in pre-order.
-    static func occurrences(in body: ShellList) -> [CommandOccurrence] {
+    /// The simple commands of a script body, in pre-order; `expectedCount` (the parser's
+    /// count) sizes the list once, as doubling it would hold two lists at the largest step.
+    static func commands(in body: ShellList, expectedCount: Int) -> [CommandView] {
         var collector = CommandCollector()
+        collector.commands.reserveCapacity(expectedCount)
         collector.visit(body, enclosures: [])
-        return collector.occurrences
+        return collector.commands
     }
 
     mutating func visit(_ list: ShellList, enclosures: [CommandContext.Enclosure]) {
@@ -85,7 +97,7 @@ struct CommandCollector {
         let enclosures = context.enclosures
         switch command.kind {
         case .simple(let simple):
-            if !simple.words.isEmpty { occurrences.append(CommandOccurrence(command: simple, context: context)) }
+            if !simple.words.isEmpty { commands.append(CommandView(simple, context: context)) }
             for assignment in simple.assignments {
                 if let value = assignment.value { visit(value, enclosures: enclosures) }
                 for element in assignment.arrayElements ?? [] { visit(element, enclosures: enclosures) }

@@ -11,15 +11,15 @@ public struct ShellScript: Hashable, Sendable {
         let text: LogicalText
         let body: ShellList
         let comments: [Range<Int>]
-        let commandOccurrences: [CommandOccurrence]
+        /// The only list of commands: each view holds its command and context, so a
+        /// second list of (command, context) pairs would copy both for every command.
         let commands: [CommandView]
 
-        init(text: LogicalText, body: ShellList, comments: [Range<Int>]) {
+        init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
             self.text = text
             self.body = body
             self.comments = comments
-            commandOccurrences = CommandCollector.occurrences(in: body)
-            commands = commandOccurrences.map(CommandView.init)
+            commands = CommandCollector.commands(in: body, expectedCount: commandCount)
         }
     }
 
@@ -31,18 +31,18 @@ public struct ShellScript: Hashable, Sendable {
     public var body: ShellList { storage.body }
     /// Where each `#` comment is, in script offsets.
     public var comments: [Range<Int>] { storage.comments }
-    /// Every simple command with its context, in pre-order, computed once for all rules.
-    public var commandOccurrences: [CommandOccurrence] { storage.commandOccurrences }
-    /// Every simple command as a ``CommandView``, in pre-order.
+    /// Every simple command as a ``CommandView`` (the command and its context), in
+    /// pre-order, computed once for all rules.
     public var commands: [CommandView] { storage.commands }
 
-    init(text: LogicalText, body: ShellList, comments: [Range<Int>]) {
-        storage = Storage(text: text, body: body, comments: comments)
+    /// `commandCount` is how many simple commands with words the parser made.
+    init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
+        storage = Storage(text: text, body: body, comments: comments, commandCount: commandCount)
     }
 
     public static func == (lhs: ShellScript, rhs: ShellScript) -> Bool {
         if lhs.storage === rhs.storage { return true }
-        // The occurrences and views are computed from the body.
+        // The views are computed from the body.
         return lhs.text == rhs.text && lhs.body == rhs.body && lhs.comments == rhs.comments
     }
 
@@ -76,8 +76,10 @@ public struct ShellListItem: Hashable, Sendable {
     public var andOr: ShellAndOrList
     /// Whether it ends with `&` and runs in the background.
     public var isBackground: Bool
-    /// The bytes of the and-or list, without its separator.
-    public var range: Range<Int>
+
+    /// The bytes of the and-or list, without its separator: the list's own, not
+    /// stored twice.
+    public var range: Range<Int> { andOr.range }
 }
 
 /// `&&` or `||`.
@@ -94,8 +96,17 @@ public struct ShellAndOrList: Hashable, Sendable {
     public var pipelines: [ShellPipeline]
     /// The operator before each pipeline after the first.
     public var operators: [ShellAndOrOperator]
+    /// Stored in 32 bits: a script has an and-or list for every command of a `;` list.
+    private var span: ScriptSpan
+
+    init(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], range: Range<Int>) {
+        self.pipelines = pipelines
+        self.operators = operators
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the whole list.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// Commands joined by `|` (or `|&`), optionally negated with `!`.
@@ -106,8 +117,18 @@ public struct ShellPipeline: Hashable, Sendable {
     public var isNegated: Bool
     /// Whether it is prefixed by the `time` keyword.
     public var isTimed: Bool
+    /// Stored in 32 bits: a script has a pipeline for almost every command.
+    private var span: ScriptSpan
+
+    init(commands: [ShellCommand], isNegated: Bool, isTimed: Bool, range: Range<Int>) {
+        self.commands = commands
+        self.isNegated = isNegated
+        self.isTimed = isTimed
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the pipeline.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// A command and the redirections written after it.
@@ -116,34 +137,46 @@ public struct ShellCommand: Hashable, Sendable {
     public var kind: ShellCommandKind
     /// Redirections after a compound command (a simple command keeps its own).
     public var redirects: [ShellRedirect]
+    /// Stored in 32 bits: a script has one for every command.
+    private var span: ScriptSpan
+
+    init(kind: ShellCommandKind, redirects: [ShellRedirect], range: Range<Int>) {
+        self.kind = kind
+        self.redirects = redirects
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the command, redirections included.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// The kinds of command the parser understands.
-public indirect enum ShellCommandKind: Hashable, Sendable {
+///
+/// A simple command, by far the most common, is stored in place; the compound
+/// kinds are boxed, which keeps the enum as small as a simple command.
+public enum ShellCommandKind: Hashable, Sendable {
     /// A command name with arguments, assignments and redirections.
     case simple(SimpleCommand)
     /// `( list )`, run in a subshell.
-    case subshell(ShellList)
+    indirect case subshell(ShellList)
     /// `{ list; }`, run in the current shell.
-    case braceGroup(ShellList)
+    indirect case braceGroup(ShellList)
     /// `if … then … elif … else … fi`.
-    case ifClause(branches: [ShellConditionalBranch], elseBody: ShellList?)
+    indirect case ifClause(branches: [ShellConditionalBranch], elseBody: ShellList?)
     /// `for name in words; do …; done` (words nil when `in` is absent).
-    case forLoop(variable: String, words: [ShellWord]?, body: ShellList)
+    indirect case forLoop(variable: String, words: [ShellWord]?, body: ShellList)
     /// `for ((…)); do …; done`.
-    case arithmeticForLoop(header: ShellArithmetic, body: ShellList)
+    indirect case arithmeticForLoop(header: ShellArithmetic, body: ShellList)
     /// `while … do … done` or `until … do … done`.
-    case whileLoop(condition: ShellList, body: ShellList, isUntil: Bool)
+    indirect case whileLoop(condition: ShellList, body: ShellList, isUntil: Bool)
     /// `case word in pattern) … ;; esac`.
-    case caseClause(subject: ShellWord, arms: [ShellCaseArm])
+    indirect case caseClause(subject: ShellWord, arms: [ShellCaseArm])
     /// `name() body` or `function name body`.
-    case functionDefinition(name: String, body: ShellCommand)
+    indirect case functionDefinition(name: String, body: ShellCommand)
     /// Bash's `[[ … ]]`.
-    case testClause([ShellWord])
+    indirect case testClause([ShellWord])
     /// Bash's `(( … ))`.
-    case arithmeticCommand(ShellArithmetic)
+    indirect case arithmeticCommand(ShellArithmetic)
 }
 
 /// An arithmetic expression, `$((…))` or `((…))`.
@@ -178,8 +211,18 @@ public struct SimpleCommand: Hashable, Sendable {
     public var words: [ShellWord]
     /// Redirections anywhere in the command.
     public var redirects: [ShellRedirect]
+    /// Stored in 32 bits: every command view holds a copy.
+    private var span: ScriptSpan
+
+    init(assignments: [ShellAssignment], words: [ShellWord], redirects: [ShellRedirect], range: Range<Int>) {
+        self.assignments = assignments
+        self.words = words
+        self.redirects = redirects
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the command.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// A `NAME=value`, `NAME+=value` or `NAME=(array)` assignment.
@@ -192,8 +235,19 @@ public struct ShellAssignment: Hashable, Sendable {
     public var arrayElements: [ShellWord]?
     /// Whether it appends (`+=`).
     public var isAppend: Bool
+    /// Stored in 32 bits: assignment-heavy scripts have one for every command.
+    private var span: ScriptSpan
+
+    init(name: String, value: ShellWord?, arrayElements: [ShellWord]?, isAppend: Bool, range: Range<Int>) {
+        self.name = name
+        self.value = value
+        self.arrayElements = arrayElements
+        self.isAppend = isAppend
+        span = ScriptSpan(range)
+    }
+
     /// The bytes of the assignment.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// A redirection such as `> file`, `2>&1` or `<<EOF`.

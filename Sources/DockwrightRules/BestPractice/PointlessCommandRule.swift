@@ -79,7 +79,7 @@ public struct PointlessCommandRule: Rule {
     /// The variables a script sets from `$!` (`pid=$!`, `PID="$!"`), or nil when it
     /// starts no background job (then no `kill` in it stops one of its own).
     static func namesSetFromLastJob(_ script: ShellScript) -> Set<String>? {
-        guard script.commandOccurrences.contains(where: { $0.context.isBackground }) else { return nil }
+        guard script.commands.contains(where: { $0.context.isBackground }) else { return nil }
         let bytes = script.text.bytes
         var names: Set<String> = []
         var index = 0

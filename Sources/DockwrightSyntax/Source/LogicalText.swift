@@ -7,20 +7,28 @@
 /// short list of segments.
 public struct LogicalText: Hashable, Sendable {
     /// One contiguous slice of the source that appears in the joined text.
+    ///
+    /// Stored in 32 bits a field, as the source's tokens are: a long RUN has a
+    /// segment for every continuation line, kept once for the instruction and once
+    /// for its script.
     public struct Segment: Sendable, Hashable {
         /// Creates a segment.
         public init(logicalStart: Int, sourceStart: Int, length: Int) {
-            self.logicalStart = logicalStart
-            self.sourceStart = sourceStart
-            self.length = length
+            storedLogicalStart = UInt32(clamping: logicalStart)
+            storedSourceStart = UInt32(clamping: sourceStart)
+            storedLength = UInt32(clamping: length)
         }
 
+        private let storedLogicalStart: UInt32
+        private let storedSourceStart: UInt32
+        private let storedLength: UInt32
+
         /// Where the slice starts in the joined text.
-        public let logicalStart: Int
+        public var logicalStart: Int { Int(storedLogicalStart) }
         /// Where the slice starts in the source file.
-        public let sourceStart: Int
+        public var sourceStart: Int { Int(storedSourceStart) }
         /// How many bytes the slice has.
-        public let length: Int
+        public var length: Int { Int(storedLength) }
     }
 
     /// The joined bytes.
@@ -82,11 +90,17 @@ public struct LogicalText: Hashable, Sendable {
 
     /// The joined text of `logicalRange` alone, still mapped to the source.
     public func slice(_ logicalRange: Range<Int>) -> LogicalText {
+        func overlaps(_ segment: Segment) -> Bool {
+            Swift.max(segment.logicalStart, logicalRange.lowerBound)
+                < Swift.min(segment.logicalStart + segment.length, logicalRange.upperBound)
+        }
+        // Sized once: a script keeps its segments for the whole lint, and a grown
+        // list would keep up to twice the room it needs.
         var sliced: [Segment] = []
-        for segment in segments {
+        sliced.reserveCapacity(segments.count { overlaps($0) })
+        for segment in segments where overlaps(segment) {
             let start = Swift.max(segment.logicalStart, logicalRange.lowerBound)
             let end = Swift.min(segment.logicalStart + segment.length, logicalRange.upperBound)
-            guard start < end else { continue }
             sliced.append(Segment(
                 logicalStart: start - logicalRange.lowerBound,
                 sourceStart: segment.sourceStart + (start - segment.logicalStart), length: end - start))

@@ -93,8 +93,16 @@ enum RawPath {
     }
 
     /// The name in a directory entry, every byte kept.
+    ///
+    /// Read where it lies, up to its NUL. glibc packs `readdir`'s buffer, so an entry is
+    /// only as long as its name, not `MemoryLayout<dirent>.size`: copying the whole
+    /// struct (`entry.pointee`) read past the buffer, and crashed the run when the last
+    /// entry ended at a page boundary (seen once in a `fix` over 4,862 files).
     static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
-        withUnsafeBytes(of: entry.pointee.d_name) { string($0.prefix { $0 != 0 }) }
+        withUnsafeMutablePointer(to: &entry.pointee.d_name) { name in
+            // A homogeneous tuple of C characters: its memory is bound to CChar.
+            string(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
+        }
     }
 
     /// The path `realpath` gives, or nil when it cannot be resolved.

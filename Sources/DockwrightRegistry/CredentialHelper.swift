@@ -151,8 +151,10 @@ enum FileSystem {
         defer { closedir(directory) }
         var files: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            // Read in place: an entry is only as long as its name (see RawPath.name(of:)
+            // in the command-line target), so a copy of the whole struct reads past it.
+            let name = withUnsafeMutablePointer(to: &entry.pointee.d_name) { name in
+                String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
             }
             if name.hasSuffix(".crt") { files.append(folder + "/" + name) }
         }

@@ -341,7 +341,7 @@ struct LintCommand {
         enum Part: Sendable {
             /// Rendered whole by the worker that linted the file.
             case rendered(ReportStream.RenderedFile)
-            /// Findings past ``LintCommand/sliceSize``, rendered as they are written.
+            /// More findings than ``LintCommand/sliceSize``: rendered a slice at a time, as written.
             case inSlices(LintResult)
         }
 

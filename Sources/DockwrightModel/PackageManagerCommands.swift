@@ -123,10 +123,7 @@ public enum PackageManagerCommands {
                 }
             }
             // Kept for the whole lint: without the slack of its growth.
-            var kept: [PackageManagerCommand] = []
-            kept.reserveCapacity(found.count)
-            kept.append(contentsOf: found)
-            return kept
+            return found.compacted()
     }
 
     /// The package manager commands of one script.

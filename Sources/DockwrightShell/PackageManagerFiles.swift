@@ -1,3 +1,5 @@
+import DockwrightSyntax
+
 /// What each package manager reads without being told, and where it installs: the
 /// configuration that decides what an install fetches, kept as data in one place.
 ///

@@ -143,17 +143,6 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     }
 }
 
-extension Array {
-    /// The same elements in an array without spare room, for lists kept for the whole lint.
-    func compacted() -> [Element] {
-        guard capacity > count else { return self }
-        var exact: [Element] = []
-        exact.reserveCapacity(count)
-        exact.append(contentsOf: self)
-        return exact
-    }
-}
-
 /// One file or folder a script reads or writes.
 public struct PathEffect: Hashable, Sendable {
     /// Why the script touches the path.

@@ -332,7 +332,7 @@ private extension PreferSmallBaseRule {
             let keptCompilers = ImageTools.keptByImage[image] ?? []
             let compilers = Set(lacking.filter { ["gcc", "cc"].contains($0.program) && !keptCompilers.contains($0.program) }
                 .map(\.debianPackage))
-            let compilerPackages = compilers.union(["build-essential", "build-base"])
+            let compilerPackages = compilers.union(ImageTools.compilerMetaPackages)
             let bringsCompiler: (Int) -> Bool = { moment in
                 compilerPackages.contains { use.installed($0, before: moment) }
             }

@@ -222,11 +222,14 @@ enum ImageTools {
     /// about, so it keeps those rather than every command of the stage.
     static let programsSomeBaseLacks: Set<String> = Set(toolsSomeBaseLacks.map(\.program))
 
+    /// Debian's and Alpine's meta-packages that bring a C compiler and `make`.
+    static let compilerMetaPackages: Set<String> = ["build-essential", "build-base"]
+
     /// Every name whose install moment ``PreferSmallBaseRule`` asks about: the programs and
     /// packages of the tools some smaller base lacks, and the compiler meta-packages.
     static let namesAskedAboutInstalling: Set<String> = Set(
-        toolsSomeBaseLacks.flatMap { [$0.program, $0.debianPackage] + ($0.alpinePackage.map { [$0] } ?? []) }
-            + ["build-essential", "build-base"])
+        toolsSomeBaseLacks.flatMap { [$0.program, $0.debianPackage] + ($0.alpinePackage.map { [$0] } ?? []) })
+        .union(compilerMetaPackages)
 
     /// Whether installing `package` on a Debian slim image fails for want of the man folders.
     static func needsManFolders(_ package: String) -> Bool {

@@ -33,7 +33,8 @@ public struct ScriptCommand: Sendable {
 /// those values per 0.5 MB of input. A command's environment is read from the file's
 /// ``ArgScope`` when the command is, not stored per RUN: a stored view is six words, a
 /// third of the entry, and reading one costs two binary searches, as the RUN's own does.
-/// Reading a command costs a binary search over the RUNs.
+/// Reading a command by position costs a binary search over the RUNs; iterating, what
+/// rules do, walks the RUNs in step and reads each RUN's environment once.
 public struct ScriptCommands: RandomAccessCollection, Sendable {
     /// A RUN with at least one command.
     struct Run: Sendable {
@@ -46,13 +47,25 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
     private let runs: [Run]
     /// Where each RUN's ARG and ENV values are read from.
     private let argScope: ArgScope
-    public let startIndex = 0
+    public let startIndex: Int
     public let endIndex: Int
 
     init(runs: [Run], argScope: ArgScope, count: Int) {
+        self.init(runs: runs, argScope: argScope, bounds: 0..<count)
+    }
+
+    private init(runs: [Run], argScope: ArgScope, bounds: Range<Int>) {
         self.runs = runs
         self.argScope = argScope
-        endIndex = count
+        startIndex = bounds.lowerBound
+        endIndex = bounds.upperBound
+    }
+
+    /// The commands at `bounds` (one RUN's, for ``DockerfileModel/scriptCommands(of:)``),
+    /// as a collection of the same kind, so iterating them is as cheap as iterating all.
+    public subscript(bounds: Range<Int>) -> ScriptCommands {
+        precondition(bounds.lowerBound >= startIndex && bounds.upperBound <= endIndex, "ScriptCommands range out of bounds")
+        return ScriptCommands(runs: runs, argScope: argScope, bounds: bounds)
     }
 
     /// The positions of the commands of the RUN that starts at `offset`; empty when it has
@@ -66,11 +79,62 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
 
     public subscript(position: Int) -> ScriptCommand {
         precondition(indices.contains(position), "ScriptCommands index out of range")
-        // The last RUN whose first command is at or before `position`.
-        let run = runs[runs.partitioningIndex { $0.firstCommand > position } - 1]
+        let run = runs[runIndex(of: position)]
         return ScriptCommand(
             run: run.run, script: run.script, view: run.script.commands[position - run.firstCommand],
-            environment: run.run.isOnbuildTrigger ? nil : argScope.variables(before: run.run.instruction))
+            environment: environment(of: run))
+    }
+
+    /// The index in `runs` of the last RUN whose first command is at or before `position`.
+    private func runIndex(of position: Int) -> Int {
+        runs.partitioningIndex { $0.firstCommand > position } - 1
+    }
+
+    private func environment(of run: Run) -> VariableEnvironment? {
+        run.run.isOnbuildTrigger ? nil : argScope.variables(before: run.run.instruction)
+    }
+
+    public func makeIterator() -> Iterator { Iterator(self) }
+
+    /// Walks the commands in order, moving to the next RUN when its first command is
+    /// reached: 16 rules iterate every command of the file, and a binary search and an
+    /// environment lookup per command were a tenth of a corpus run.
+    public struct Iterator: IteratorProtocol {
+        private let commands: ScriptCommands
+        private var position: Int
+        private var runIndex: Int
+        /// The current RUN's first command in the collection, and where the next RUN's starts.
+        private var runStart = 0
+        private var nextRunStart = 0
+        private var environment: VariableEnvironment?
+
+        init(_ commands: ScriptCommands) {
+            self.commands = commands
+            position = commands.startIndex
+            runIndex = commands.isEmpty ? 0 : commands.runIndex(of: commands.startIndex)
+            if !commands.isEmpty { enterRun() }
+        }
+
+        private mutating func enterRun() {
+            let runs = commands.runs
+            runStart = runs[runIndex].firstCommand
+            nextRunStart = runIndex + 1 < runs.count ? runs[runIndex + 1].firstCommand : Int.max
+            environment = commands.environment(of: runs[runIndex])
+        }
+
+        public mutating func next() -> ScriptCommand? {
+            guard position < commands.endIndex else { return nil }
+            // A RUN without commands has no entry, so the next entry is the next RUN with any.
+            if position >= nextRunStart {
+                runIndex += 1
+                enterRun()
+            }
+            let run = commands.runs[runIndex]
+            defer { position += 1 }
+            return ScriptCommand(
+                run: run.run, script: run.script, view: run.script.commands[position - runStart],
+                environment: environment)
+        }
     }
 }
 

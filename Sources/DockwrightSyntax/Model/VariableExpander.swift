@@ -121,17 +121,20 @@ public struct VariableExpander: Hashable, Sendable {
 
     // MARK: - Character classes
 
-    /// Go's `unicode.IsLetter`: the letter categories.
+    /// Go's `unicode.IsLetter`: the letter categories. ASCII, nearly every name, is
+    /// answered without the Unicode property tables, as Go's own fast path does.
     static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") }
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
         }
     }
 
-    /// Go's `unicode.IsDigit`: decimal digits in any script.
+    /// Go's `unicode.IsDigit`: decimal digits in any script (in ASCII, `0`–`9`).
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .decimalNumber
+        if scalar.isASCII { return scalar >= "0" && scalar <= "9" }
+        return scalar.properties.generalCategory == .decimalNumber
     }
 
     /// BuildKit's `isSpecialParam`: POSIX special parameters, read as one-character names.

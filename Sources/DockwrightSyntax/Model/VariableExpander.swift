@@ -109,6 +109,9 @@ public struct VariableExpander: Hashable, Sendable {
     /// values; `${name:?…}` checks are not applied. A malformed word yields the names
     /// before the error.
     public func referencedNames(in word: String) -> [String] {
+        // Only a `$` refers to a variable: a word without one names none, whatever else
+        // it holds (rules ask this of every ENV and ARG value).
+        guard word.utf8.contains(UInt8(ascii: "$")) else { return [] }
         var evaluator = Evaluator(
             word: word, escape: escapeScalar, environment: [String: String](), raisesRequiredErrors: false,
             substitutionAllowance: Self.maximumSubstitutionLength)

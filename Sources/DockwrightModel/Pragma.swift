@@ -44,6 +44,7 @@ public struct Pragma: Hashable, Sendable {
     /// `# <tool> [global] ignore=A,B`: spaces are allowed around each word and entry,
     /// and an entry ends at its first space (hadolint's pragma parser).
     public init?(comment: some StringProtocol) {
+        guard Self.mayAddressATool(comment.utf8) else { return nil }
         var text = Substring(comment).drop { Self.isSpace($0) }
         guard text.hasPrefix("#") else { return nil }
         text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
@@ -73,6 +74,20 @@ public struct Pragma: Hashable, Sendable {
             String(entry.drop { isSpace($0) }.prefix { !isSpace($0) })
         }.filter { !$0.isEmpty }
         return entries.isEmpty ? nil : .ignore(entries: Set(entries), isGlobal: isGlobal)
+    }
+
+    /// Whether the bytes are spaces, `#`, spaces and then a `d` or an `h`: what every
+    /// pragma starts with. Most comments are not pragmas, and reading them by Character
+    /// cost more than reading the rest of the file; a comment this turns away is one the
+    /// reading by Character turns away too, as a space or `#` followed by a combining
+    /// mark is neither there nor here.
+    private static func mayAddressATool(_ bytes: some Collection<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        while index != bytes.endIndex, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[index]) { index = bytes.index(after: index) }
+        guard index != bytes.endIndex, bytes[index] == UInt8(ascii: "#") else { return false }
+        index = bytes.index(after: index)
+        while index != bytes.endIndex, bytes[index] == 0x20 || bytes[index] == 0x09 { index = bytes.index(after: index) }
+        return index != bytes.endIndex && (bytes[index] == UInt8(ascii: "d") || bytes[index] == UInt8(ascii: "h"))
     }
 
     private static func isSpace(_ character: Character) -> Bool {

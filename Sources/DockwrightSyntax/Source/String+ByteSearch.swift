@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension StringProtocol {
     /// Whether `needle` occurs in the string, compared as UTF-8 bytes.
     ///
@@ -18,18 +24,20 @@ extension StringProtocol {
     }
 }
 
-/// Whether `needle` occurs in `haystack`: a first-byte scan, then a compare.
+/// Whether `needle` occurs in `haystack`: `memchr` to each occurrence of the first
+/// byte, then a compare. Rules search whole files and scripts for markers that are
+/// mostly absent, and `memchr` passes over absent bytes many at a time.
 private func byteSearch(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let first = needle.first else { return true }
-    guard haystack.count >= needle.count else { return false }
+    guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
     var start = 0
     let lastStart = haystack.count - needle.count
     while start <= lastStart {
-        if haystack[start] == first {
-            var offset = 1
-            while offset < needle.count && haystack[start + offset] == needle[offset] { offset += 1 }
-            if offset == needle.count { return true }
-        }
+        guard let found = memchr(base + start, Int32(first), lastStart - start + 1) else { return false }
+        start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        var offset = 1
+        while offset < needle.count && haystack[start + offset] == needle[offset] { offset += 1 }
+        if offset == needle.count { return true }
         start += 1
     }
     return false

@@ -224,4 +224,38 @@ import Testing
         #expect(model.imageFamily(ofStage: 0) == .gnu)
         #expect(model.baseImages.map(\.reference.text) == ["debian:12"])
     }
+
+    /// Iterating the commands (what rules do) walks the RUNs in step and reads each RUN's
+    /// environment once; it must give what reading each position gives, for the whole
+    /// file and for one RUN's commands, across stages, a RUN without commands, an
+    /// ONBUILD trigger (no environment) and values that change between RUNs.
+    @Test func iteratingCommandsGivesWhatReadingEachPositionGives() throws {
+        let model = InstructionViewTests.model("""
+            ARG V=1
+            FROM debian:12 AS build
+            ARG V
+            RUN a $V && b
+            RUN # nothing runs
+            ENV V=2
+            RUN c; d | e
+            ONBUILD RUN f
+            FROM build
+            ENV V=3
+            RUN g && h
+            """)
+        let all = model.scriptCommands
+        func summary(_ command: ScriptCommand) -> String {
+            "\(command.name ?? "?")@\(command.run.instruction.range.start) V=\(command.environment?.value(of: "V") ?? "none")"
+        }
+        let iterated = all.map(summary)
+        #expect(iterated == all.indices.map { summary(all[$0]) })
+        #expect(iterated == [
+            "a@38 V=1", "b@38 V=1", "c@79 V=2", "d@79 V=2", "e@79 V=2", "f@100 V=none", "g@125 V=3", "h@125 V=3",
+        ])
+        for run in model.runAndTriggerScripts {
+            let commands = model.scriptCommands(of: run)
+            #expect(commands.map(summary) == commands.indices.map { summary(all[$0]) })
+        }
+        #expect(model.scriptCommands(of: model.runAndTriggerScripts[1]).isEmpty)
+    }
 }

@@ -211,6 +211,11 @@ private extension IntegrityCheckDisabledRule {
         // The programs the switch below reads flags of, looked up once per command
         // rather than compared with each program name for every word.
         let checksFlags = Self.flagCheckedPrograms.contains(name)
+        // The loop reads each word's value; a command none of its checks can fire on (not a
+        // program above, not pip, in a script that writes no apt source or rpm repository)
+        // skips it. `pipInstall` needs a name starting `pip` or `python`, or `uv`.
+        let mayBePip = name.hasPrefix("pip") || name.hasPrefix("python") || name == "uv"
+        guard checksFlags || mayBePip || mentions.sources || mentions.repos else { return violations }
         for (index, word) in words.enumerated() {
             guard let value = word.literalValue else { continue }
             if value == "--" { break }

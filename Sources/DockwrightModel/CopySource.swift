@@ -1,3 +1,5 @@
+import DockwrightSyntax
+
 /// What a COPY or ADD source names, decided once for every rule: a path in the build
 /// context, a file fetched over HTTP(S), or a git repository (ADD only, in BuildKit's
 /// dockerfile2llb: `isHTTPSource` and `gitutil.ParseGitRef`).
@@ -18,8 +20,8 @@ public enum CopySource: Hashable, Sendable {
         let path = lowered.prefix { $0 != "#" && $0 != "?" }
         if lowered.hasPrefix("git@") || lowered.hasPrefix("git://") {
             self = .git
-        } else if lowered.contains("://") {
-            if path.hasSuffix(".git") || lowered.contains(".git#") {
+        } else if lowered.containsBytes(of: "://") {
+            if path.hasSuffix(".git") || lowered.containsBytes(of: ".git#") {
                 self = .git
             } else if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") {
                 self = .httpFile

@@ -22,7 +22,7 @@ public enum ImageFamily: Sendable {
         let name = image.path.split(separator: "/").last.map(String.init) ?? image.path
         let tag = (image.tag ?? "").lowercased()
         guard image.domain == ImageReference.defaultDomain, image.isOfficialImage else { return nil }
-        if name == "alpine" || name == "busybox" || tag.contains("alpine") { return .alpine }
+        if name == "alpine" || name == "busybox" || tag.containsBytes(of: "alpine") { return .alpine }
         let unknownVariants = ["distroless", "nanoserver", "windowsservercore", "servercore", "busybox", "minimal",
                                "static", "chiseled", "musl"]
         if unknownVariants.contains(where: { tag.contains($0) }) { return nil }

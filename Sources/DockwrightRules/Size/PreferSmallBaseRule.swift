@@ -216,7 +216,7 @@ private struct StageToolUse {
                 case .user:
                     userChanged = true
                 case .shell:
-                    changesShell = changesShell || !instruction.logicalText.string.contains("\"/bin/sh\"")
+                    changesShell = changesShell || !instruction.logicalText.string.containsBytes(of: "\"/bin/sh\"")
                 case .copy, .add:
                     buildsNativeCode = buildsNativeCode || Self.namesSharedLibrary(instruction.logicalText.string)
                 default:
@@ -251,7 +251,7 @@ private struct StageToolUse {
         guard let script = context.runScript(of: instruction)?.script else {
             // A RUN we cannot parse: every word that names a program counts as called.
             let text = instruction.logicalText.string
-            usesApt = usesApt || text.contains("apt") || text.contains("dpkg")
+            usesApt = usesApt || text.containsBytes(of: "apt") || text.containsBytes(of: "dpkg")
             for word in Self.words(of: text) { call(word) }
             return
         }
@@ -301,7 +301,7 @@ private struct StageToolUse {
 
     /// Whether a COPY or ADD line names a shared library (`libfoo.so`, `libfoo.so.1`).
     static func namesSharedLibrary(_ text: String) -> Bool {
-        words(of: text).contains { $0.hasSuffix(".so") || $0.contains(".so.") }
+        words(of: text).contains { $0.hasSuffix(".so") || $0.containsBytes(of: ".so.") }
     }
 }
 

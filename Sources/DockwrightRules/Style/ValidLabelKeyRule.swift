@@ -60,7 +60,7 @@ public struct ValidLabelKeyRule: Rule {
         }
         if !isLower(first) { return "must start with a lower-case letter" }
         if !isLower(last) && !isDigit(last) { return "must end with a letter or a digit" }
-        if key.contains("..") || key.contains("--") { return "must not repeat `.` or `-`" }
+        if key.containsBytes(of: "..") || key.containsBytes(of: "--") { return "must not repeat `.` or `-`" }
         for namespace in ["com.docker.", "io.docker.", "org.dockerproject."] where key.hasPrefix(namespace) {
             return "uses the `\(namespace)` namespace, which is reserved for Docker"
         }

@@ -219,7 +219,7 @@ enum LayerOrdering {
     /// Whether a package-manager argument names a file (`./pkg.deb`, `/tmp/x.rpm`) rather
     /// than a package or a URL.
     static func looksLikeFile(_ value: String) -> Bool {
-        if value.contains("://") { return false }
+        if value.containsBytes(of: "://") { return false }
         let lowered = value.lowercased()
         return value.contains("/") || value.hasPrefix(".") || value.hasPrefix("~")
             || [".deb", ".rpm", ".apk"].contains { lowered.hasSuffix($0) }

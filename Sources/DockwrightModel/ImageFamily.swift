@@ -25,7 +25,7 @@ public enum ImageFamily: Sendable {
         if name == "alpine" || name == "busybox" || tag.containsBytes(of: "alpine") { return .alpine }
         let unknownVariants = ["distroless", "nanoserver", "windowsservercore", "servercore", "busybox", "minimal",
                                "static", "chiseled", "musl"]
-        if unknownVariants.contains(where: { tag.contains($0) }) { return nil }
+        if unknownVariants.contains(where: { tag.containsBytes(of: $0) }) { return nil }
         return gnuImages.contains(name) ? .gnu : nil
     }
 

@@ -81,7 +81,7 @@ public struct ShellParser {
     /// which is left for the caller.
     private mutating func parseList() throws(ShellParseError) -> ShellList {
         let start = position
-        var items: [ShellListItem] = []
+        var items = ShellNodes<ShellListItem>()
         while true {
             try skipSeparatorsAndNewlines()
             guard position < end else { break }
@@ -106,11 +106,11 @@ public struct ShellParser {
             items.append(ShellListItem(andOr: andOr, isBackground: isBackground))
         }
         let listEnd = items.last?.range.upperBound ?? start
-        return ShellList(items: items, range: (items.first?.range.lowerBound ?? start)..<listEnd)
+        return ShellList(items: items.compacted(), range: (items.first?.range.lowerBound ?? start)..<listEnd)
     }
 
     private mutating func parseAndOr() throws(ShellParseError) -> ShellAndOrList {
-        var pipelines = [try parsePipeline()]
+        var pipelines = ShellNodes(try parsePipeline())
         var operators: [ShellAndOrOperator] = []
         while true {
             skipBlanks()
@@ -126,7 +126,7 @@ public struct ShellParser {
             pipelines.append(try parsePipeline())
         }
         let range = pipelines[0].range.lowerBound..<pipelines[pipelines.count - 1].range.upperBound
-        return ShellAndOrList(pipelines: pipelines, operators: operators, range: range)
+        return ShellAndOrList(pipelines: pipelines.compacted(), operators: operators.compacted(), range: range)
     }
 
     private mutating func parsePipeline() throws(ShellParseError) -> ShellPipeline {
@@ -143,7 +143,7 @@ public struct ShellParser {
                 skipBlanks()
             }
         }
-        var commands = [try parseCommand()]
+        var commands = ShellNodes(try parseCommand())
         while true {
             skipBlanks()
             guard position < end, bytes[position] == UInt8(ascii: "|"), !starts(with: "||") else { break }
@@ -152,7 +152,7 @@ public struct ShellParser {
             commands.append(try parseCommand())
         }
         return ShellPipeline(
-            commands: commands, isNegated: isNegated, isTimed: isTimed,
+            commands: commands.compacted(), isNegated: isNegated, isTimed: isTimed,
             range: start..<commands[commands.count - 1].range.upperBound)
     }
 
@@ -426,7 +426,7 @@ public struct ShellParser {
         skipBlanks()
         if position < end && bytes[position] == UInt8(ascii: ";") && !isCaseTerminator(at: position) {
             position += 1
-            return ShellList(items: [], range: position..<position)
+            return ShellList(items: ShellNodes(), range: position..<position)
         }
         return try parseList()
     }
@@ -607,19 +607,48 @@ public struct ShellParser {
         return finish()
 
         func finish() -> ShellWord {
-            ShellWord(parts: sharedIfCommon(builder.finish()), range: start..<position)
+            word(of: builder.finish(), range: start..<position)
         }
+    }
+
+    /// The word of `parts`, stored as compactly as it reads back: common short words
+    /// share their parts, and words of plain text and plain parameters keep none
+    /// (see ``ShellWord``), once reading their bytes again gives the same parts.
+    private mutating func word(of parts: [ShellWordPart], range: Range<Int>) -> ShellWord {
+        let shared = sharedIfCommon(parts)
+        if shared.isShared { return ShellWord(parts: shared.parts, range: range) }
+        var hasParameter = false
+        for part in parts {
+            switch part {
+            case .literal:
+                continue
+            case .parameter(let expansion) where expansion.operatorText.isEmpty:
+                hasParameter = true
+            default:
+                return ShellWord(parts: parts, range: range)
+            }
+        }
+        if !hasParameter {
+            // One literal part spelled by the bytes themselves: nothing escaped or joined.
+            if parts.count == 1, case .literal(let text) = parts[0], text.utf8.elementsEqual(bytes[range]) {
+                return ShellWord(literalIn: bytes, range: range)
+            }
+            return ShellWord(parts: parts, range: range)
+        }
+        guard SpelledWord.parts(of: range, in: bytes) == parts else { return ShellWord(parts: parts, range: range) }
+        return ShellWord(spelledIn: bytes, range: range)
     }
 
     /// The list of an earlier word spelled the same, for a short word of one literal
     /// part: command names and flags repeat all through a script and across a file's
     /// scripts, and each copy would otherwise keep a list of its own. The table is
     /// bounded, so a file of unique words does not grow it.
-    private mutating func sharedIfCommon(_ parts: [ShellWordPart]) -> [ShellWordPart] {
-        guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= 15 else { return parts }
-        if let shared = sharedWords.parts[text] { return shared }
-        if sharedWords.parts.count < Self.sharedLiteralLimit { sharedWords.parts[text] = parts }
-        return parts
+    private mutating func sharedIfCommon(_ parts: [ShellWordPart]) -> (parts: [ShellWordPart], isShared: Bool) {
+        guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= 15 else { return (parts, false) }
+        if let shared = sharedWords.parts[text] { return (shared, true) }
+        guard sharedWords.parts.count < Self.sharedLiteralLimit else { return (parts, false) }
+        sharedWords.parts[text] = parts
+        return (parts, true)
     }
 
     private func isExtendedGlobStart(at offset: Int) -> Bool {

@@ -65,9 +65,17 @@ public struct ShellScript: Hashable, Sendable {
 /// Commands separated by `;`, `&` or newlines.
 public struct ShellList: Hashable, Sendable {
     /// The and-or lists, in order.
-    public var items: [ShellListItem]
+    public var items: ShellNodes<ShellListItem>
+    /// Stored in 32 bits: a script has a list for every substitution and compound body.
+    private var span: ScriptSpan
+
+    init(items: ShellNodes<ShellListItem>, range: Range<Int>) {
+        self.items = items
+        span = ScriptSpan(range)
+    }
+
     /// The bytes the list spans.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// One and-or list and how it is terminated.
@@ -92,27 +100,122 @@ public enum ShellAndOrOperator: Hashable, Sendable {
 
 /// Pipelines joined by `&&` and `||`.
 public struct ShellAndOrList: Hashable, Sendable {
-    /// The pipelines, in order.
-    public var pipelines: [ShellPipeline]
-    /// The operator before each pipeline after the first.
-    public var operators: [ShellAndOrOperator]
-    /// Stored in 32 bits: a script has an and-or list for every command of a `;` list.
-    private var span: ScriptSpan
+    /// How the list is kept. Most and-or lists of a script are plain simple commands
+    /// (one pipeline of one command, not negated or timed, the three spanning the
+    /// same bytes): one is kept in place (an item of a list takes 40 bytes instead of
+    /// 104, and a script of thousands of commands builds its list without a large
+    /// transient copy), several in one array; any other list is boxed whole. Each list
+    /// has one way to be kept, so equal lists compare equal case by case.
+    private enum Storage: Hashable, Sendable {
+        /// One plain simple command.
+        case plain(SimpleCommand)
+        /// Two or more plain simple commands.
+        indirect case chain(commands: [SimpleCommand], operators: [ShellAndOrOperator])
+        /// Any other list.
+        indirect case general(pipelines: ShellNodes<ShellPipeline>, operators: [ShellAndOrOperator], span: ScriptSpan)
+    }
 
-    init(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], range: Range<Int>) {
-        self.pipelines = pipelines
-        self.operators = operators
-        span = ScriptSpan(range)
+    private let storage: Storage
+
+    init(pipelines: ShellNodes<ShellPipeline>, operators: [ShellAndOrOperator], range: Range<Int>) {
+        if pipelines.count == 1, let simple = pipelines.first?.plainCommand, range == simple.range {
+            storage = .plain(simple)
+            return
+        }
+        var plainCommands: [SimpleCommand] = []
+        plainCommands.reserveCapacity(pipelines.count)
+        for pipeline in pipelines {
+            guard let simple = pipeline.plainCommand else { break }
+            plainCommands.append(simple)
+        }
+        if plainCommands.count == pipelines.count, let first = plainCommands.first, let last = plainCommands.last,
+           range == first.range.lowerBound..<last.range.upperBound {
+            storage = .chain(commands: plainCommands, operators: operators)
+        } else {
+            storage = .general(pipelines: pipelines, operators: operators, span: ScriptSpan(range))
+        }
+    }
+
+    /// The pipelines, in order.
+    public var pipelines: ShellPipelines {
+        switch storage {
+        case .plain(let simple): return ShellPipelines(plain: simple)
+        case .chain(let commands, _): return ShellPipelines(plainCommands: commands)
+        case .general(let pipelines, _, _): return ShellPipelines(pipelines)
+        }
+    }
+
+    /// The operator before each pipeline after the first.
+    public var operators: [ShellAndOrOperator] {
+        switch storage {
+        case .plain: return []
+        case .chain(_, let operators), .general(_, let operators, _): return operators
+        }
     }
 
     /// The bytes of the whole list.
-    public var range: Range<Int> { span.range }
+    public var range: Range<Int> {
+        switch storage {
+        case .plain(let simple):
+            return simple.range
+        case .chain(let commands, _):
+            return (commands.first?.range.lowerBound ?? 0)..<(commands.last?.range.upperBound ?? 0)
+        case .general(_, _, let span):
+            return span.range
+        }
+    }
+}
+
+/// The pipelines of an and-or list, read in place: plain simple commands are kept
+/// without the pipeline and command around them, which are made again when read.
+public struct ShellPipelines: RandomAccessCollection, Sendable {
+    private enum Nodes: Sendable {
+        case plain(SimpleCommand)
+        case plainCommands([SimpleCommand])
+        case pipelines(ShellNodes<ShellPipeline>)
+    }
+
+    private let nodes: Nodes
+
+    init(plain command: SimpleCommand) {
+        nodes = .plain(command)
+    }
+
+    init(plainCommands commands: [SimpleCommand]) {
+        nodes = .plainCommands(commands)
+    }
+
+    init(_ pipelines: ShellNodes<ShellPipeline>) {
+        nodes = .pipelines(pipelines)
+    }
+
+    public var startIndex: Int { 0 }
+
+    public var endIndex: Int {
+        switch nodes {
+        case .plain: return 1
+        case .plainCommands(let commands): return commands.count
+        case .pipelines(let pipelines): return pipelines.count
+        }
+    }
+
+    public subscript(position: Int) -> ShellPipeline {
+        switch nodes {
+        case .plain(let command):
+            precondition(position == 0, "pipeline index out of range")
+            return ShellPipeline(plain: command)
+        case .plainCommands(let commands):
+            return ShellPipeline(plain: commands[position])
+        case .pipelines(let pipelines):
+            return pipelines[position]
+        }
+    }
 }
 
 /// Commands joined by `|` (or `|&`), optionally negated with `!`.
 public struct ShellPipeline: Hashable, Sendable {
     /// The commands, in order.
-    public var commands: [ShellCommand]
+    public var commands: ShellNodes<ShellCommand>
     /// Whether the pipeline starts with `!`.
     public var isNegated: Bool
     /// Whether it is prefixed by the `time` keyword.
@@ -120,7 +223,7 @@ public struct ShellPipeline: Hashable, Sendable {
     /// Stored in 32 bits: a script has a pipeline for almost every command.
     private var span: ScriptSpan
 
-    init(commands: [ShellCommand], isNegated: Bool, isTimed: Bool, range: Range<Int>) {
+    init(commands: ShellNodes<ShellCommand>, isNegated: Bool, isTimed: Bool, range: Range<Int>) {
         self.commands = commands
         self.isNegated = isNegated
         self.isTimed = isTimed
@@ -129,6 +232,21 @@ public struct ShellPipeline: Hashable, Sendable {
 
     /// The bytes of the pipeline.
     public var range: Range<Int> { span.range }
+
+    /// The pipeline of `command` alone, as the parser makes it.
+    init(plain command: SimpleCommand) {
+        self.init(
+            commands: ShellNodes(ShellCommand(kind: .simple(command), redirects: [], range: command.range)),
+            isNegated: false, isTimed: false, range: command.range)
+    }
+
+    /// The simple command, when the pipeline is that command alone, spanning its bytes.
+    var plainCommand: SimpleCommand? {
+        guard !isNegated, !isTimed, commands.count == 1, let command = commands.first, command.redirects.isEmpty,
+              case .simple(let simple) = command.kind, command.range == simple.range, range == simple.range
+        else { return nil }
+        return simple
+    }
 }
 
 /// A command and the redirections written after it.
@@ -262,4 +380,46 @@ public struct ShellRedirect: Hashable, Sendable {
     public var heredocBody: Range<Int>?
     /// The bytes of the redirection.
     public var range: Range<Int>
+}
+
+/// A list of nodes whose first node is stored in place.
+///
+/// Nearly every list of a script has one and-or list, nearly every and-or list one
+/// pipeline and nearly every pipeline one command: an array would allocate a buffer
+/// (32 bytes of header and the node) for each of them, three times per command.
+public struct ShellNodes<Element: Hashable & Sendable>: RandomAccessCollection, Hashable, Sendable {
+    private var head: Element?
+    private var tail: [Element] = []
+
+    /// An empty list.
+    init() {}
+
+    /// A list of `head` alone.
+    init(_ head: Element) {
+        self.head = head
+    }
+
+    /// Adds `node` at the end.
+    mutating func append(_ node: Element) {
+        if head == nil {
+            head = node
+        } else {
+            tail.append(node)
+        }
+    }
+
+    /// The same list without spare room in its tail, for a list the tree keeps.
+    func compacted() -> ShellNodes {
+        var list = self
+        list.tail = tail.compacted()
+        return list
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { head == nil ? 0 : tail.count + 1 }
+
+    public subscript(position: Int) -> Element {
+        if position == 0, let head { return head }
+        return tail[position - 1]
+    }
 }

@@ -51,6 +51,8 @@ public struct ShellParser {
     private var commandCount = 0
     private var sharedWords = SharedWords()
     private static let sharedLiteralLimit = 256
+    /// From how many items a list is copied without spare room.
+    private static let compactedListLength = 64
     /// Where the line holding pending heredoc redirections ends, and where the
     /// script resumes after their bodies.
     private var heredocLineEnd: Int?
@@ -81,7 +83,7 @@ public struct ShellParser {
     /// which is left for the caller.
     private mutating func parseList() throws(ShellParseError) -> ShellList {
         let start = position
-        var items = ShellNodes<ShellListItem>()
+        var items: [ShellListItem] = []
         while true {
             try skipSeparatorsAndNewlines()
             guard position < end else { break }
@@ -106,11 +108,14 @@ public struct ShellParser {
             items.append(ShellListItem(andOr: andOr, isBackground: isBackground))
         }
         let listEnd = items.last?.range.upperBound ?? start
-        return ShellList(items: items.compacted(), range: (items.first?.range.lowerBound ?? start)..<listEnd)
+        // A long list, of a script of thousands of commands, is kept without the spare
+        // room its growth left; a short one is not worth the copy.
+        let kept = items.count >= Self.compactedListLength ? items.compacted() : items
+        return ShellList(items: kept, range: (items.first?.range.lowerBound ?? start)..<listEnd)
     }
 
     private mutating func parseAndOr() throws(ShellParseError) -> ShellAndOrList {
-        var pipelines = ShellNodes(try parsePipeline())
+        var pipelines = [try parsePipeline()]
         var operators: [ShellAndOrOperator] = []
         while true {
             skipBlanks()
@@ -126,7 +131,7 @@ public struct ShellParser {
             pipelines.append(try parsePipeline())
         }
         let range = pipelines[0].range.lowerBound..<pipelines[pipelines.count - 1].range.upperBound
-        return ShellAndOrList(pipelines: pipelines.compacted(), operators: operators.compacted(), range: range)
+        return ShellAndOrList(pipelines: pipelines, operators: operators, range: range)
     }
 
     private mutating func parsePipeline() throws(ShellParseError) -> ShellPipeline {
@@ -143,7 +148,7 @@ public struct ShellParser {
                 skipBlanks()
             }
         }
-        var commands = ShellNodes(try parseCommand())
+        var commands = ShellCommands(try parseCommand())
         while true {
             skipBlanks()
             guard position < end, bytes[position] == UInt8(ascii: "|"), !starts(with: "||") else { break }
@@ -152,7 +157,7 @@ public struct ShellParser {
             commands.append(try parseCommand())
         }
         return ShellPipeline(
-            commands: commands.compacted(), isNegated: isNegated, isTimed: isTimed,
+            commands: commands, isNegated: isNegated, isTimed: isTimed,
             range: start..<commands[commands.count - 1].range.upperBound)
     }
 
@@ -426,7 +431,7 @@ public struct ShellParser {
         skipBlanks()
         if position < end && bytes[position] == UInt8(ascii: ";") && !isCaseTerminator(at: position) {
             position += 1
-            return ShellList(items: ShellNodes(), range: position..<position)
+            return ShellList(items: [], range: position..<position)
         }
         return try parseList()
     }
@@ -450,9 +455,8 @@ public struct ShellParser {
         else { return nil }
         if isProcessSubstitutionStart(at: cursor) { return nil }
         let descriptor = hasDescriptor ? Int(String(decoding: bytes[position..<cursor], as: UTF8.self)) : nil
-        let operators = ["&>>", "&>", "<<<", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", "<", ">"]
         var operatorText = ""
-        for candidate in operators where starts(with: candidate, at: cursor) {
+        for candidate in ShellRedirect.operators where starts(with: candidate, at: cursor) {
             operatorText = candidate
             break
         }

@@ -65,11 +65,11 @@ public struct ShellScript: Hashable, Sendable {
 /// Commands separated by `;`, `&` or newlines.
 public struct ShellList: Hashable, Sendable {
     /// The and-or lists, in order.
-    public var items: ShellNodes<ShellListItem>
+    public var items: [ShellListItem]
     /// Stored in 32 bits: a script has a list for every substitution and compound body.
     private var span: ScriptSpan
 
-    init(items: ShellNodes<ShellListItem>, range: Range<Int>) {
+    init(items: [ShellListItem], range: Range<Int>) {
         self.items = items
         span = ScriptSpan(range)
     }
@@ -102,22 +102,22 @@ public enum ShellAndOrOperator: Hashable, Sendable {
 public struct ShellAndOrList: Hashable, Sendable {
     /// How the list is kept. Most and-or lists of a script are plain simple commands
     /// (one pipeline of one command, not negated or timed, the three spanning the
-    /// same bytes): one is kept in place (an item of a list takes 40 bytes instead of
-    /// 104, and a script of thousands of commands builds its list without a large
-    /// transient copy), several in one array; any other list is boxed whole. Each list
-    /// has one way to be kept, so equal lists compare equal case by case.
+    /// same bytes): one is kept in place, without the array of pipelines and the array
+    /// of commands around it (136 bytes of buffers a command); several are kept in one
+    /// array; any other list is boxed whole. Each list has one way to be kept, so equal
+    /// lists compare equal case by case.
     private enum Storage: Hashable, Sendable {
         /// One plain simple command.
         case plain(SimpleCommand)
         /// Two or more plain simple commands.
         indirect case chain(commands: [SimpleCommand], operators: [ShellAndOrOperator])
         /// Any other list.
-        indirect case general(pipelines: ShellNodes<ShellPipeline>, operators: [ShellAndOrOperator], span: ScriptSpan)
+        indirect case general(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], span: ScriptSpan)
     }
 
     private let storage: Storage
 
-    init(pipelines: ShellNodes<ShellPipeline>, operators: [ShellAndOrOperator], range: Range<Int>) {
+    init(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], range: Range<Int>) {
         if pipelines.count == 1, let simple = pipelines.first?.plainCommand, range == simple.range {
             storage = .plain(simple)
             return
@@ -172,7 +172,7 @@ public struct ShellPipelines: RandomAccessCollection, Sendable {
     private enum Nodes: Sendable {
         case plain(SimpleCommand)
         case plainCommands([SimpleCommand])
-        case pipelines(ShellNodes<ShellPipeline>)
+        case pipelines([ShellPipeline])
     }
 
     private let nodes: Nodes
@@ -185,7 +185,7 @@ public struct ShellPipelines: RandomAccessCollection, Sendable {
         nodes = .plainCommands(commands)
     }
 
-    init(_ pipelines: ShellNodes<ShellPipeline>) {
+    init(_ pipelines: [ShellPipeline]) {
         nodes = .pipelines(pipelines)
     }
 
@@ -215,7 +215,7 @@ public struct ShellPipelines: RandomAccessCollection, Sendable {
 /// Commands joined by `|` (or `|&`), optionally negated with `!`.
 public struct ShellPipeline: Hashable, Sendable {
     /// The commands, in order.
-    public var commands: ShellNodes<ShellCommand>
+    public var commands: ShellCommands
     /// Whether the pipeline starts with `!`.
     public var isNegated: Bool
     /// Whether it is prefixed by the `time` keyword.
@@ -223,7 +223,7 @@ public struct ShellPipeline: Hashable, Sendable {
     /// Stored in 32 bits: a script has a pipeline for almost every command.
     private var span: ScriptSpan
 
-    init(commands: ShellNodes<ShellCommand>, isNegated: Bool, isTimed: Bool, range: Range<Int>) {
+    init(commands: ShellCommands, isNegated: Bool, isTimed: Bool, range: Range<Int>) {
         self.commands = commands
         self.isNegated = isNegated
         self.isTimed = isTimed
@@ -236,7 +236,7 @@ public struct ShellPipeline: Hashable, Sendable {
     /// The pipeline of `command` alone, as the parser makes it.
     init(plain command: SimpleCommand) {
         self.init(
-            commands: ShellNodes(ShellCommand(kind: .simple(command), redirects: [], range: command.range)),
+            commands: ShellCommands(ShellCommand(kind: .simple(command), redirects: [], range: command.range)),
             isNegated: false, isTimed: false, range: command.range)
     }
 
@@ -369,57 +369,71 @@ public struct ShellAssignment: Hashable, Sendable {
 }
 
 /// A redirection such as `> file`, `2>&1` or `<<EOF`.
+///
+/// Packed into 40 bytes instead of 88 (operator as an index into the table of
+/// operators, offsets in 32 bits): a script of many commands with `> file` keeps one
+/// for each.
 public struct ShellRedirect: Hashable, Sendable {
-    /// The operator as written: `>`, `>>`, `<`, `<<`, `<<-`, `<<<`, `>&`, `&>`, …
-    public var operatorText: String
-    /// The file descriptor written before the operator, if any.
-    public var fileDescriptor: Int?
+    /// The operators the parser reads, longest first where one begins another.
+    static let operators = ["&>>", "&>", "<<<", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", "<", ">"]
+
     /// The target word, or the heredoc delimiter.
     public var target: ShellWord
+    private var span: ScriptSpan
+    private var bodySpan: ScriptSpan
+    private var storedFileDescriptor: UInt32
+    private var operatorIndex: UInt8
+    private var hasFileDescriptor: Bool
+    private var hasHeredocBody: Bool
+
+    init(operatorText: String, fileDescriptor: Int?, target: ShellWord, heredocBody: Range<Int>?, range: Range<Int>) {
+        self.target = target
+        span = ScriptSpan(range)
+        bodySpan = ScriptSpan(heredocBody ?? 0..<0)
+        hasHeredocBody = heredocBody != nil
+        storedFileDescriptor = UInt32(clamping: fileDescriptor ?? 0)
+        hasFileDescriptor = fileDescriptor != nil
+        operatorIndex = UInt8(clamping: Self.operators.firstIndex(of: operatorText) ?? Self.operators.count)
+    }
+
+    /// The operator as written: `>`, `>>`, `<`, `<<`, `<<-`, `<<<`, `>&`, `&>`, …
+    public var operatorText: String {
+        Self.operators.indices.contains(Int(operatorIndex)) ? Self.operators[Int(operatorIndex)] : ""
+    }
+
+    /// The file descriptor written before the operator, if any.
+    public var fileDescriptor: Int? { hasFileDescriptor ? Int(storedFileDescriptor) : nil }
+
     /// The heredoc body, for `<<` and `<<-`.
-    public var heredocBody: Range<Int>?
+    public var heredocBody: Range<Int>? { hasHeredocBody ? bodySpan.range : nil }
+
     /// The bytes of the redirection.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
-/// A list of nodes whose first node is stored in place.
+/// The commands of a pipeline, the first stored in place.
 ///
-/// Nearly every list of a script has one and-or list, nearly every and-or list one
-/// pipeline and nearly every pipeline one command: an array would allocate a buffer
-/// (32 bytes of header and the node) for each of them, three times per command.
-public struct ShellNodes<Element: Hashable & Sendable>: RandomAccessCollection, Hashable, Sendable {
-    private var head: Element?
-    private var tail: [Element] = []
-
-    /// An empty list.
-    init() {}
+/// Nearly every pipeline has one command: an array would allocate a buffer (32 bytes
+/// of header and the command) for each. A concrete type rather than a generic one:
+/// rules in other modules read it through direct calls, not value witnesses.
+public struct ShellCommands: RandomAccessCollection, Hashable, Sendable {
+    private var head: ShellCommand
+    private var tail: [ShellCommand] = []
 
     /// A list of `head` alone.
-    init(_ head: Element) {
+    init(_ head: ShellCommand) {
         self.head = head
     }
 
-    /// Adds `node` at the end.
-    mutating func append(_ node: Element) {
-        if head == nil {
-            head = node
-        } else {
-            tail.append(node)
-        }
-    }
-
-    /// The same list without spare room in its tail, for a list the tree keeps.
-    func compacted() -> ShellNodes {
-        var list = self
-        list.tail = tail.compacted()
-        return list
+    /// Adds `command` at the end.
+    mutating func append(_ command: ShellCommand) {
+        tail.append(command)
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { head == nil ? 0 : tail.count + 1 }
+    public var endIndex: Int { tail.count + 1 }
 
-    public subscript(position: Int) -> Element {
-        if position == 0, let head { return head }
-        return tail[position - 1]
+    public subscript(position: Int) -> ShellCommand {
+        position == 0 ? head : tail[position - 1]
     }
 }

@@ -85,6 +85,17 @@ import Testing
         #expect(MemoryLayout<ShellWord>.size == 16)
         #expect(MemoryLayout<ShellListItem>.stride <= 40)
         #expect(MemoryLayout<LogicalText>.size <= 32)
+        #expect(MemoryLayout<ShellRedirect>.stride <= 40)
+    }
+
+    @Test func packedRedirectionsReadBackWhatWasWritten() throws {
+        let script = try #require(parseScript("cat 7<<-EOF >out 2>&1\n\tbody\nEOF\n"))
+        let redirects = try #require(script.simpleCommands.first).redirects
+        #expect(redirects.map(\.operatorText) == ["<<-", ">", ">&"])
+        #expect(redirects.map(\.fileDescriptor) == [7, nil, 2])
+        #expect(redirects.map(\.heredocBody) == [22..<28, nil, nil])
+        #expect(redirects.map(\.range) == [4..<11, 12..<16, 17..<21])
+        #expect(redirects.map { $0.target.literalValue } == ["EOF", "out", "1"])
     }
 
     @Test func oneSegmentTextMapsLikeManySegments() {

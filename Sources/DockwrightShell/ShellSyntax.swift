@@ -9,7 +9,7 @@ public struct ShellScript: Hashable, Sendable {
     /// and a copy of one reference retains once instead of once per field.
     private final class Storage: Sendable {
         let text: LogicalText
-        let body: ShellList
+        let storedBody: StoredBody
         let comments: [Range<Int>]
         /// The only list of commands: each view holds its command and context, so a
         /// second list of (command, context) pairs would copy both for every command.
@@ -17,10 +17,21 @@ public struct ShellScript: Hashable, Sendable {
 
         init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
             self.text = text
-            self.body = body
+            if body.items.count == 1, let item = body.items.first {
+                storedBody = .one(item, ScriptSpan(body.range))
+            } else {
+                storedBody = .list(body)
+            }
             self.comments = comments
             commands = CommandCollector.commands(in: body, expectedCount: commandCount)
         }
+    }
+
+    /// The body, with a lone and-or list kept in place: most RUNs are one, and a file
+    /// of one-line RUNs would otherwise keep an array buffer for each.
+    private enum StoredBody: Sendable {
+        case one(ShellListItem, ScriptSpan)
+        case list(ShellList)
     }
 
     private let storage: Storage
@@ -28,7 +39,12 @@ public struct ShellScript: Hashable, Sendable {
     /// The script as the shell receives it, with its map back to the Dockerfile.
     public var text: LogicalText { storage.text }
     /// The commands of the script.
-    public var body: ShellList { storage.body }
+    public var body: ShellList {
+        switch storage.storedBody {
+        case .one(let item, let span): return ShellList(items: [item], range: span.range)
+        case .list(let list): return list
+        }
+    }
     /// Where each `#` comment is, in script offsets.
     public var comments: [Range<Int>] { storage.comments }
     /// Every simple command as a ``CommandView`` (the command and its context), in
@@ -103,13 +119,16 @@ public struct ShellAndOrList: Hashable, Sendable {
     /// How the list is kept. Most and-or lists of a script are plain simple commands
     /// (one pipeline of one command, not negated or timed, the three spanning the
     /// same bytes): one is kept in place, without the array of pipelines and the array
-    /// of commands around it (136 bytes of buffers a command); several are kept in one
-    /// array; any other list is boxed whole. Each list has one way to be kept, so equal
+    /// of commands around it (136 bytes of buffers a command); two in one box; more in
+    /// one array; any other list is boxed whole. Each list has one way to be kept, so equal
     /// lists compare equal case by case.
     private enum Storage: Hashable, Sendable {
         /// One plain simple command.
         case plain(SimpleCommand)
-        /// Two or more plain simple commands.
+        /// Two plain simple commands (`a && b`, the most common chain), in one box
+        /// without arrays.
+        indirect case pair(SimpleCommand, ShellAndOrOperator, SimpleCommand)
+        /// Three or more plain simple commands.
         indirect case chain(commands: [SimpleCommand], operators: [ShellAndOrOperator])
         /// Any other list.
         indirect case general(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], span: ScriptSpan)
@@ -120,6 +139,11 @@ public struct ShellAndOrList: Hashable, Sendable {
     init(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], range: Range<Int>) {
         if pipelines.count == 1, let simple = pipelines.first?.plainCommand, range == simple.range {
             storage = .plain(simple)
+            return
+        }
+        if pipelines.count == 2, operators.count == 1, let first = pipelines.first?.plainCommand,
+           let second = pipelines.last?.plainCommand, range == first.range.lowerBound..<second.range.upperBound {
+            storage = .pair(first, operators[0], second)
             return
         }
         var plainCommands: [SimpleCommand] = []
@@ -140,6 +164,7 @@ public struct ShellAndOrList: Hashable, Sendable {
     public var pipelines: ShellPipelines {
         switch storage {
         case .plain(let simple): return ShellPipelines(plain: simple)
+        case .pair(let first, _, let second): return ShellPipelines(plainPair: first, second)
         case .chain(let commands, _): return ShellPipelines(plainCommands: commands)
         case .general(let pipelines, _, _): return ShellPipelines(pipelines)
         }
@@ -149,6 +174,7 @@ public struct ShellAndOrList: Hashable, Sendable {
     public var operators: [ShellAndOrOperator] {
         switch storage {
         case .plain: return []
+        case .pair(_, let operatorBetween, _): return [operatorBetween]
         case .chain(_, let operators), .general(_, let operators, _): return operators
         }
     }
@@ -158,6 +184,8 @@ public struct ShellAndOrList: Hashable, Sendable {
         switch storage {
         case .plain(let simple):
             return simple.range
+        case .pair(let first, _, let second):
+            return first.range.lowerBound..<second.range.upperBound
         case .chain(let commands, _):
             return (commands.first?.range.lowerBound ?? 0)..<(commands.last?.range.upperBound ?? 0)
         case .general(_, _, let span):
@@ -171,6 +199,7 @@ public struct ShellAndOrList: Hashable, Sendable {
 public struct ShellPipelines: RandomAccessCollection, Sendable {
     private enum Nodes: Sendable {
         case plain(SimpleCommand)
+        case plainPair(SimpleCommand, SimpleCommand)
         case plainCommands([SimpleCommand])
         case pipelines([ShellPipeline])
     }
@@ -179,6 +208,10 @@ public struct ShellPipelines: RandomAccessCollection, Sendable {
 
     init(plain command: SimpleCommand) {
         nodes = .plain(command)
+    }
+
+    init(plainPair first: SimpleCommand, _ second: SimpleCommand) {
+        nodes = .plainPair(first, second)
     }
 
     init(plainCommands commands: [SimpleCommand]) {
@@ -194,6 +227,7 @@ public struct ShellPipelines: RandomAccessCollection, Sendable {
     public var endIndex: Int {
         switch nodes {
         case .plain: return 1
+        case .plainPair: return 2
         case .plainCommands(let commands): return commands.count
         case .pipelines(let pipelines): return pipelines.count
         }
@@ -204,6 +238,9 @@ public struct ShellPipelines: RandomAccessCollection, Sendable {
         case .plain(let command):
             precondition(position == 0, "pipeline index out of range")
             return ShellPipeline(plain: command)
+        case .plainPair(let first, let second):
+            precondition(position == 0 || position == 1, "pipeline index out of range")
+            return ShellPipeline(plain: position == 0 ? first : second)
         case .plainCommands(let commands):
             return ShellPipeline(plain: commands[position])
         case .pipelines(let pipelines):

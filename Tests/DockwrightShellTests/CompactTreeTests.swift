@@ -67,6 +67,19 @@ import Testing
         #expect(commandLines("a 1; b && c || d; ! e; f | g; h >x") == ["a 1", "b", "c", "d", "e", "f", "g", "h"])
     }
 
+    @Test func plainPairsReadBackAsTwoPipelines() throws {
+        let script = try #require(parseScript("a && b x; c || d; ! e && f"))
+        let lists = script.body.items.map(\.andOr)
+        #expect(lists.map(\.operators) == [[.and], [.or], [.and]])
+        #expect(lists.map(\.range) == [0..<8, 10..<16, 18..<26])
+        #expect(lists[0].pipelines.map(\.range) == [0..<1, 5..<8])
+        #expect(lists[0].pipelines.map { $0.commands[0].range } == [0..<1, 5..<8])
+        #expect(lists[1].pipelines.map(\.range) == [10..<11, 15..<16])
+        #expect(lists[2].pipelines.map(\.isNegated) == [true, false])
+        #expect(script.commands.map(\.context.operatorBefore) == [nil, .and, nil, .or, nil, .and])
+        #expect(script.commands.map(\.context.isLastInAndOrList) == [false, true, false, true, false, true])
+    }
+
     @Test func listsWithNoItemsAndManyItems() throws {
         let script = try #require(parseScript("if ; then a; fi; ( ); b; c"))
         #expect(script.body.items.count == 4)

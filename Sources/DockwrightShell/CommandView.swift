@@ -7,8 +7,6 @@ public struct CommandView: Hashable, Sendable {
     public let context: CommandContext
     /// Stored in 32 bits, in the room the context leaves before the next 8-byte field.
     private let storedNameIndex: UInt32
-    /// The wrappers skipped before the program, outermost first (e.g. `["sudo", "env"]`).
-    public let wrappers: [String]
     /// The program's name without its folder (`/usr/bin/apt-get` → `apt-get`), when literal.
     ///
     /// Stored, as the view is made once per command and most rules ask every command
@@ -19,11 +17,18 @@ public struct CommandView: Hashable, Sendable {
     init(_ command: SimpleCommand, context: CommandContext) {
         self.command = command
         self.context = context
-        let (wrappers, nameIndex) = Self.unwrap(command.words)
-        self.wrappers = wrappers
+        let nameIndex = Self.unwrap(command.words).nameIndex
         storedNameIndex = UInt32(clamping: nameIndex)
         let words = command.words
         name = words.indices.contains(nameIndex) ? Self.programName(words[nameIndex]) : nil
+    }
+
+    /// The wrappers skipped before the program, outermost first (e.g. `["sudo", "env"]`).
+    ///
+    /// Read again from the words when asked, not stored: almost no command has a
+    /// wrapper (its name is its first word), and a view is kept for every command.
+    public var wrappers: [String] {
+        nameIndex == 0 ? [] : Self.unwrap(command.words).wrappers
     }
 
     /// The index in `command.words` of the program's word.
@@ -136,7 +141,7 @@ public struct CommandView: Hashable, Sendable {
     ]
 
     /// Skips wrappers and their options; returns them and the program's index.
-    private static func unwrap(_ words: [ShellWord]) -> ([String], Int) {
+    private static func unwrap(_ words: [ShellWord]) -> (wrappers: [String], nameIndex: Int) {
         var wrappers: [String] = []
         var index = 0
         while index < words.count - 1, let value = words[index].literalValue {

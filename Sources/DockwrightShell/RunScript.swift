@@ -23,15 +23,16 @@ public struct RunScript: Hashable, Sendable {
     }
 
     /// The fields, stored once: rules copy scripts into every command they look at, and
-    /// a copy of one reference retains once instead of once per field.
+    /// a copy of one reference retains once instead of once per field. Packed, as a file
+    /// of one-line RUNs keeps one per line: the text lives in the parsed script, and only
+    /// a script that did not parse keeps it here.
     private final class Storage: Sendable {
         let instruction: InstructionSyntax
-        let isOnbuildTrigger: Bool
-        let stageIndex: Int
-        let origin: Origin
         let dialect: ShellDialect
-        let text: LogicalText
-        let outcome: Outcome
+        let storedStageIndex: UInt32
+        let isOnbuildTrigger: Bool
+        let origin: Origin
+        let reading: Reading
 
         init(
             instruction: InstructionSyntax, isOnbuildTrigger: Bool, stageIndex: Int, origin: Origin,
@@ -39,12 +40,23 @@ public struct RunScript: Hashable, Sendable {
         ) {
             self.instruction = instruction
             self.isOnbuildTrigger = isOnbuildTrigger
-            self.stageIndex = stageIndex
+            storedStageIndex = UInt32(clamping: stageIndex)
             self.origin = origin
             self.dialect = dialect
-            self.text = text
-            self.outcome = outcome
+            if case .parsed(let script) = outcome, script.text == text {
+                reading = .parsed(script)
+            } else {
+                reading = .unparsed(text: text, outcome: outcome)
+            }
         }
+    }
+
+    /// What reading the text gave, in one reference.
+    private enum Reading: Sendable {
+        /// The script holds the text.
+        case parsed(ShellScript)
+        /// Any other outcome, with the text it was read from.
+        indirect case unparsed(text: LogicalText, outcome: Outcome)
     }
 
     private let storage: Storage
@@ -64,15 +76,25 @@ public struct RunScript: Hashable, Sendable {
     /// image as their base rather than in this one.
     public var isOnbuildTrigger: Bool { storage.isOnbuildTrigger }
     /// The index of the stage the RUN belongs to.
-    public var stageIndex: Int { storage.stageIndex }
+    public var stageIndex: Int { Int(storage.storedStageIndex) }
     /// Where the script comes from.
     public var origin: Origin { storage.origin }
     /// The shell that runs it.
     public var dialect: ShellDialect { storage.dialect }
     /// The script text, mapped to the Dockerfile.
-    public var text: LogicalText { storage.text }
+    public var text: LogicalText {
+        switch storage.reading {
+        case .parsed(let script): return script.text
+        case .unparsed(let text, _): return text
+        }
+    }
     /// What reading it gave.
-    public var outcome: Outcome { storage.outcome }
+    public var outcome: Outcome {
+        switch storage.reading {
+        case .parsed(let script): return .parsed(script)
+        case .unparsed(_, let outcome): return outcome
+        }
+    }
 
     public static func == (lhs: RunScript, rhs: RunScript) -> Bool {
         if lhs.storage === rhs.storage { return true }
@@ -91,7 +113,7 @@ public struct RunScript: Hashable, Sendable {
 
     /// The parsed script, when there is one.
     public var script: ShellScript? {
-        if case .parsed(let script) = outcome { return script }
+        if case .parsed(let script) = storage.reading { return script }
         return nil
     }
 

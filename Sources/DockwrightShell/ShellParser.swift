@@ -51,6 +51,8 @@ public struct ShellParser {
     private var commandCount = 0
     private var sharedWords = SharedWords()
     private static let sharedLiteralLimit = 256
+    /// From how many items a list is copied without spare room.
+    private static let compactedListLength = 64
     /// Where the line holding pending heredoc redirections ends, and where the
     /// script resumes after their bodies.
     private var heredocLineEnd: Int?
@@ -106,7 +108,10 @@ public struct ShellParser {
             items.append(ShellListItem(andOr: andOr, isBackground: isBackground))
         }
         let listEnd = items.last?.range.upperBound ?? start
-        return ShellList(items: items, range: (items.first?.range.lowerBound ?? start)..<listEnd)
+        // A long list, of a script of thousands of commands, is kept without the spare
+        // room its growth left; a short one is not worth the copy.
+        let kept = items.count >= Self.compactedListLength ? items.compacted() : items
+        return ShellList(items: kept, range: (items.first?.range.lowerBound ?? start)..<listEnd)
     }
 
     private mutating func parseAndOr() throws(ShellParseError) -> ShellAndOrList {
@@ -143,7 +148,7 @@ public struct ShellParser {
                 skipBlanks()
             }
         }
-        var commands = [try parseCommand()]
+        var commands = ShellCommands(try parseCommand())
         while true {
             skipBlanks()
             guard position < end, bytes[position] == UInt8(ascii: "|"), !starts(with: "||") else { break }
@@ -450,9 +455,8 @@ public struct ShellParser {
         else { return nil }
         if isProcessSubstitutionStart(at: cursor) { return nil }
         let descriptor = hasDescriptor ? Int(String(decoding: bytes[position..<cursor], as: UTF8.self)) : nil
-        let operators = ["&>>", "&>", "<<<", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", "<", ">"]
         var operatorText = ""
-        for candidate in operators where starts(with: candidate, at: cursor) {
+        for candidate in ShellRedirect.operators where starts(with: candidate, at: cursor) {
             operatorText = candidate
             break
         }
@@ -607,19 +611,48 @@ public struct ShellParser {
         return finish()
 
         func finish() -> ShellWord {
-            ShellWord(parts: sharedIfCommon(builder.finish()), range: start..<position)
+            word(of: builder.finish(), range: start..<position)
         }
+    }
+
+    /// The word of `parts`, stored as compactly as it reads back: common short words
+    /// share their parts, and words of plain text and plain parameters keep none
+    /// (see ``ShellWord``), once reading their bytes again gives the same parts.
+    private mutating func word(of parts: [ShellWordPart], range: Range<Int>) -> ShellWord {
+        let shared = sharedIfCommon(parts)
+        if shared.isShared { return ShellWord(parts: shared.parts, range: range) }
+        var hasParameter = false
+        for part in parts {
+            switch part {
+            case .literal:
+                continue
+            case .parameter(let expansion) where expansion.operatorText.isEmpty:
+                hasParameter = true
+            default:
+                return ShellWord(parts: parts, range: range)
+            }
+        }
+        if !hasParameter {
+            // One literal part spelled by the bytes themselves: nothing escaped or joined.
+            if parts.count == 1, case .literal(let text) = parts[0], text.utf8.elementsEqual(bytes[range]) {
+                return ShellWord(literalIn: bytes, range: range)
+            }
+            return ShellWord(parts: parts, range: range)
+        }
+        guard SpelledWord.parts(of: range, in: bytes) == parts else { return ShellWord(parts: parts, range: range) }
+        return ShellWord(spelledIn: bytes, range: range)
     }
 
     /// The list of an earlier word spelled the same, for a short word of one literal
     /// part: command names and flags repeat all through a script and across a file's
     /// scripts, and each copy would otherwise keep a list of its own. The table is
     /// bounded, so a file of unique words does not grow it.
-    private mutating func sharedIfCommon(_ parts: [ShellWordPart]) -> [ShellWordPart] {
-        guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= 15 else { return parts }
-        if let shared = sharedWords.parts[text] { return shared }
-        if sharedWords.parts.count < Self.sharedLiteralLimit { sharedWords.parts[text] = parts }
-        return parts
+    private mutating func sharedIfCommon(_ parts: [ShellWordPart]) -> (parts: [ShellWordPart], isShared: Bool) {
+        guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= 15 else { return (parts, false) }
+        if let shared = sharedWords.parts[text] { return (shared, true) }
+        guard sharedWords.parts.count < Self.sharedLiteralLimit else { return (parts, false) }
+        sharedWords.parts[text] = parts
+        return (parts, true)
     }
 
     private func isExtendedGlobStart(at offset: Int) -> Bool {

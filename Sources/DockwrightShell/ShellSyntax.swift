@@ -9,7 +9,7 @@ public struct ShellScript: Hashable, Sendable {
     /// and a copy of one reference retains once instead of once per field.
     private final class Storage: Sendable {
         let text: LogicalText
-        let body: ShellList
+        let storedBody: StoredBody
         let comments: [Range<Int>]
         /// The only list of commands: each view holds its command and context, so a
         /// second list of (command, context) pairs would copy both for every command.
@@ -17,10 +17,21 @@ public struct ShellScript: Hashable, Sendable {
 
         init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
             self.text = text
-            self.body = body
+            if body.items.count == 1, let item = body.items.first {
+                storedBody = .one(item, ScriptSpan(body.range))
+            } else {
+                storedBody = .list(body)
+            }
             self.comments = comments
             commands = CommandCollector.commands(in: body, expectedCount: commandCount)
         }
+    }
+
+    /// The body, with a lone and-or list kept in place: most RUNs are one, and a file
+    /// of one-line RUNs would otherwise keep an array buffer for each.
+    private enum StoredBody: Sendable {
+        case one(ShellListItem, ScriptSpan)
+        case list(ShellList)
     }
 
     private let storage: Storage
@@ -28,7 +39,12 @@ public struct ShellScript: Hashable, Sendable {
     /// The script as the shell receives it, with its map back to the Dockerfile.
     public var text: LogicalText { storage.text }
     /// The commands of the script.
-    public var body: ShellList { storage.body }
+    public var body: ShellList {
+        switch storage.storedBody {
+        case .one(let item, let span): return ShellList(items: [item], range: span.range)
+        case .list(let list): return list
+        }
+    }
     /// Where each `#` comment is, in script offsets.
     public var comments: [Range<Int>] { storage.comments }
     /// Every simple command as a ``CommandView`` (the command and its context), in
@@ -66,8 +82,16 @@ public struct ShellScript: Hashable, Sendable {
 public struct ShellList: Hashable, Sendable {
     /// The and-or lists, in order.
     public var items: [ShellListItem]
+    /// Stored in 32 bits: a script has a list for every substitution and compound body.
+    private var span: ScriptSpan
+
+    init(items: [ShellListItem], range: Range<Int>) {
+        self.items = items
+        span = ScriptSpan(range)
+    }
+
     /// The bytes the list spans.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
 }
 
 /// One and-or list and how it is terminated.
@@ -92,27 +116,143 @@ public enum ShellAndOrOperator: Hashable, Sendable {
 
 /// Pipelines joined by `&&` and `||`.
 public struct ShellAndOrList: Hashable, Sendable {
-    /// The pipelines, in order.
-    public var pipelines: [ShellPipeline]
-    /// The operator before each pipeline after the first.
-    public var operators: [ShellAndOrOperator]
-    /// Stored in 32 bits: a script has an and-or list for every command of a `;` list.
-    private var span: ScriptSpan
+    /// How the list is kept. Most and-or lists of a script are plain simple commands
+    /// (one pipeline of one command, not negated or timed, the three spanning the
+    /// same bytes): one is kept in place, without the array of pipelines and the array
+    /// of commands around it (136 bytes of buffers a command); two in one box; more in
+    /// one array; any other list is boxed whole. Each list has one way to be kept, so equal
+    /// lists compare equal case by case.
+    private enum Storage: Hashable, Sendable {
+        /// One plain simple command.
+        case plain(SimpleCommand)
+        /// Two plain simple commands (`a && b`, the most common chain), in one box
+        /// without arrays.
+        indirect case pair(SimpleCommand, ShellAndOrOperator, SimpleCommand)
+        /// Three or more plain simple commands.
+        indirect case chain(commands: [SimpleCommand], operators: [ShellAndOrOperator])
+        /// Any other list.
+        indirect case general(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], span: ScriptSpan)
+    }
+
+    private let storage: Storage
 
     init(pipelines: [ShellPipeline], operators: [ShellAndOrOperator], range: Range<Int>) {
-        self.pipelines = pipelines
-        self.operators = operators
-        span = ScriptSpan(range)
+        if pipelines.count == 1, let simple = pipelines.first?.plainCommand, range == simple.range {
+            storage = .plain(simple)
+            return
+        }
+        if pipelines.count == 2, operators.count == 1, let first = pipelines.first?.plainCommand,
+           let second = pipelines.last?.plainCommand, range == first.range.lowerBound..<second.range.upperBound {
+            storage = .pair(first, operators[0], second)
+            return
+        }
+        var plainCommands: [SimpleCommand] = []
+        plainCommands.reserveCapacity(pipelines.count)
+        for pipeline in pipelines {
+            guard let simple = pipeline.plainCommand else { break }
+            plainCommands.append(simple)
+        }
+        if plainCommands.count == pipelines.count, let first = plainCommands.first, let last = plainCommands.last,
+           range == first.range.lowerBound..<last.range.upperBound {
+            storage = .chain(commands: plainCommands, operators: operators)
+        } else {
+            storage = .general(pipelines: pipelines, operators: operators, span: ScriptSpan(range))
+        }
+    }
+
+    /// The pipelines, in order.
+    public var pipelines: ShellPipelines {
+        switch storage {
+        case .plain(let simple): return ShellPipelines(plain: simple)
+        case .pair(let first, _, let second): return ShellPipelines(plainPair: first, second)
+        case .chain(let commands, _): return ShellPipelines(plainCommands: commands)
+        case .general(let pipelines, _, _): return ShellPipelines(pipelines)
+        }
+    }
+
+    /// The operator before each pipeline after the first.
+    public var operators: [ShellAndOrOperator] {
+        switch storage {
+        case .plain: return []
+        case .pair(_, let operatorBetween, _): return [operatorBetween]
+        case .chain(_, let operators), .general(_, let operators, _): return operators
+        }
     }
 
     /// The bytes of the whole list.
-    public var range: Range<Int> { span.range }
+    public var range: Range<Int> {
+        switch storage {
+        case .plain(let simple):
+            return simple.range
+        case .pair(let first, _, let second):
+            return first.range.lowerBound..<second.range.upperBound
+        case .chain(let commands, _):
+            return (commands.first?.range.lowerBound ?? 0)..<(commands.last?.range.upperBound ?? 0)
+        case .general(_, _, let span):
+            return span.range
+        }
+    }
+}
+
+/// The pipelines of an and-or list, read in place: plain simple commands are kept
+/// without the pipeline and command around them, which are made again when read.
+public struct ShellPipelines: RandomAccessCollection, Sendable {
+    private enum Nodes: Sendable {
+        case plain(SimpleCommand)
+        case plainPair(SimpleCommand, SimpleCommand)
+        case plainCommands([SimpleCommand])
+        case pipelines([ShellPipeline])
+    }
+
+    private let nodes: Nodes
+
+    init(plain command: SimpleCommand) {
+        nodes = .plain(command)
+    }
+
+    init(plainPair first: SimpleCommand, _ second: SimpleCommand) {
+        nodes = .plainPair(first, second)
+    }
+
+    init(plainCommands commands: [SimpleCommand]) {
+        nodes = .plainCommands(commands)
+    }
+
+    init(_ pipelines: [ShellPipeline]) {
+        nodes = .pipelines(pipelines)
+    }
+
+    public var startIndex: Int { 0 }
+
+    public var endIndex: Int {
+        switch nodes {
+        case .plain: return 1
+        case .plainPair: return 2
+        case .plainCommands(let commands): return commands.count
+        case .pipelines(let pipelines): return pipelines.count
+        }
+    }
+
+    public subscript(position: Int) -> ShellPipeline {
+        switch nodes {
+        case .plain(let command):
+            precondition(position == 0, "pipeline index out of range")
+            return ShellPipeline(plain: command)
+        case .plainPair(let first, let second):
+            precondition(position == 0 || position == 1, "pipeline index out of range")
+            return ShellPipeline(plain: position == 0 ? first : second)
+        case .plainCommands(let commands):
+            return ShellPipeline(plain: commands[position])
+        case .pipelines(let pipelines):
+            return pipelines[position]
+        }
+    }
 }
 
 /// Commands joined by `|` (or `|&`), optionally negated with `!`.
 public struct ShellPipeline: Hashable, Sendable {
     /// The commands, in order.
-    public var commands: [ShellCommand]
+    public var commands: ShellCommands
     /// Whether the pipeline starts with `!`.
     public var isNegated: Bool
     /// Whether it is prefixed by the `time` keyword.
@@ -120,7 +260,7 @@ public struct ShellPipeline: Hashable, Sendable {
     /// Stored in 32 bits: a script has a pipeline for almost every command.
     private var span: ScriptSpan
 
-    init(commands: [ShellCommand], isNegated: Bool, isTimed: Bool, range: Range<Int>) {
+    init(commands: ShellCommands, isNegated: Bool, isTimed: Bool, range: Range<Int>) {
         self.commands = commands
         self.isNegated = isNegated
         self.isTimed = isTimed
@@ -129,6 +269,21 @@ public struct ShellPipeline: Hashable, Sendable {
 
     /// The bytes of the pipeline.
     public var range: Range<Int> { span.range }
+
+    /// The pipeline of `command` alone, as the parser makes it.
+    init(plain command: SimpleCommand) {
+        self.init(
+            commands: ShellCommands(ShellCommand(kind: .simple(command), redirects: [], range: command.range)),
+            isNegated: false, isTimed: false, range: command.range)
+    }
+
+    /// The simple command, when the pipeline is that command alone, spanning its bytes.
+    var plainCommand: SimpleCommand? {
+        guard !isNegated, !isTimed, commands.count == 1, let command = commands.first, command.redirects.isEmpty,
+              case .simple(let simple) = command.kind, command.range == simple.range, range == simple.range
+        else { return nil }
+        return simple
+    }
 }
 
 /// A command and the redirections written after it.
@@ -251,15 +406,71 @@ public struct ShellAssignment: Hashable, Sendable {
 }
 
 /// A redirection such as `> file`, `2>&1` or `<<EOF`.
+///
+/// Packed into 40 bytes instead of 88 (operator as an index into the table of
+/// operators, offsets in 32 bits): a script of many commands with `> file` keeps one
+/// for each.
 public struct ShellRedirect: Hashable, Sendable {
-    /// The operator as written: `>`, `>>`, `<`, `<<`, `<<-`, `<<<`, `>&`, `&>`, …
-    public var operatorText: String
-    /// The file descriptor written before the operator, if any.
-    public var fileDescriptor: Int?
+    /// The operators the parser reads, longest first where one begins another.
+    static let operators = ["&>>", "&>", "<<<", "<<-", "<<", "<>", "<&", ">>", ">&", ">|", "<", ">"]
+
     /// The target word, or the heredoc delimiter.
     public var target: ShellWord
+    private var span: ScriptSpan
+    private var bodySpan: ScriptSpan
+    private var storedFileDescriptor: UInt32
+    private var operatorIndex: UInt8
+    private var hasFileDescriptor: Bool
+    private var hasHeredocBody: Bool
+
+    init(operatorText: String, fileDescriptor: Int?, target: ShellWord, heredocBody: Range<Int>?, range: Range<Int>) {
+        self.target = target
+        span = ScriptSpan(range)
+        bodySpan = ScriptSpan(heredocBody ?? 0..<0)
+        hasHeredocBody = heredocBody != nil
+        storedFileDescriptor = UInt32(clamping: fileDescriptor ?? 0)
+        hasFileDescriptor = fileDescriptor != nil
+        operatorIndex = UInt8(clamping: Self.operators.firstIndex(of: operatorText) ?? Self.operators.count)
+    }
+
+    /// The operator as written: `>`, `>>`, `<`, `<<`, `<<-`, `<<<`, `>&`, `&>`, …
+    public var operatorText: String {
+        Self.operators.indices.contains(Int(operatorIndex)) ? Self.operators[Int(operatorIndex)] : ""
+    }
+
+    /// The file descriptor written before the operator, if any.
+    public var fileDescriptor: Int? { hasFileDescriptor ? Int(storedFileDescriptor) : nil }
+
     /// The heredoc body, for `<<` and `<<-`.
-    public var heredocBody: Range<Int>?
+    public var heredocBody: Range<Int>? { hasHeredocBody ? bodySpan.range : nil }
+
     /// The bytes of the redirection.
-    public var range: Range<Int>
+    public var range: Range<Int> { span.range }
+}
+
+/// The commands of a pipeline, the first stored in place.
+///
+/// Nearly every pipeline has one command: an array would allocate a buffer (32 bytes
+/// of header and the command) for each. A concrete type rather than a generic one:
+/// rules in other modules read it through direct calls, not value witnesses.
+public struct ShellCommands: RandomAccessCollection, Hashable, Sendable {
+    private var head: ShellCommand
+    private var tail: [ShellCommand] = []
+
+    /// A list of `head` alone.
+    init(_ head: ShellCommand) {
+        self.head = head
+    }
+
+    /// Adds `command` at the end.
+    mutating func append(_ command: ShellCommand) {
+        tail.append(command)
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { tail.count + 1 }
+
+    public subscript(position: Int) -> ShellCommand {
+        position == 0 ? head : tail[position - 1]
+    }
 }

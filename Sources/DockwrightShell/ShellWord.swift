@@ -1,14 +1,54 @@
 /// One word of a command, split into its quoted and expanded parts.
+///
+/// Most words are plain text or plain `$name` expansions, and their parts say no more
+/// than their bytes do: such a word keeps only a reference to the script's bytes (one
+/// retain, no allocation) and reads its parts again when asked. A script of many
+/// short words otherwise keeps an array for every word and a box for every `$name`,
+/// several times the bytes of the script (issue 13's memory budget). Every other word
+/// keeps the parts the parser made.
 public struct ShellWord: Hashable, Sendable {
-    /// The parts, in order.
-    public var parts: [ShellWordPart]
+    private enum Storage: Sendable {
+        /// The parts as parsed.
+        case parsed([ShellWordPart])
+        /// The script's bytes; the word's bytes are one literal part, as written.
+        case literal([UInt8])
+        /// The script's bytes; the word is literal text and plain parameters, which
+        /// ``SpelledWord/parts(of:in:)`` reads back exactly as the parser made them.
+        case spelled([UInt8])
+    }
+
+    private var storage: Storage
     /// Stored in 32 bits: a script holds a word for every argument it spells.
     private var span: ScriptSpan
 
     /// A word of `parts` spelled by the bytes `range`.
     init(parts: [ShellWordPart], range: Range<Int>) {
-        self.parts = parts
+        storage = .parsed(parts)
         span = ScriptSpan(range)
+    }
+
+    /// A word whose bytes `range` of `scriptBytes` are all one literal part, as written.
+    init(literalIn scriptBytes: [UInt8], range: Range<Int>) {
+        storage = .literal(scriptBytes)
+        span = ScriptSpan(range)
+    }
+
+    /// A word that ``SpelledWord/parts(of:in:)`` reads back from `scriptBytes`.
+    init(spelledIn scriptBytes: [UInt8], range: Range<Int>) {
+        storage = .spelled(scriptBytes)
+        span = ScriptSpan(range)
+    }
+
+    /// The parts, in order.
+    public var parts: [ShellWordPart] {
+        get {
+            switch storage {
+            case .parsed(let parts): return parts
+            case .literal(let bytes): return [.literal(String(decoding: bytes[range], as: UTF8.self))]
+            case .spelled(let bytes): return SpelledWord.parts(of: range, in: bytes)
+            }
+        }
+        set { storage = .parsed(newValue) }
     }
 
     /// The bytes of the word, in script offsets.
@@ -17,22 +57,106 @@ public struct ShellWord: Hashable, Sendable {
     /// The word's value with quotes removed, or nil when it contains an expansion
     /// whose value is only known at run time.
     public var literalValue: String? {
-        var value = ""
-        for part in parts {
-            guard let text = part.literalValue else { return nil }
-            value += text
+        switch storage {
+        case .literal(let bytes):
+            return String(decoding: bytes[range], as: UTF8.self)
+        case .spelled:
+            // A spelled word has a parameter; else it would be stored as literal.
+            return nil
+        case .parsed(let parts):
+            var value = ""
+            for part in parts {
+                guard let text = part.literalValue else { return nil }
+                value += text
+            }
+            return value
         }
-        return value
     }
 
     /// Whether any part of the word is quoted.
     public var isQuoted: Bool {
-        parts.contains { part in
+        guard case .parsed(let parts) = storage else { return false }
+        return parts.contains { part in
             switch part {
             case .singleQuoted, .doubleQuoted, .ansiCQuoted: return true
             default: return false
             }
         }
+    }
+
+    /// Equal as the parsed words were: by parts and bytes, however they are stored.
+    public static func == (lhs: ShellWord, rhs: ShellWord) -> Bool {
+        lhs.span == rhs.span && lhs.parts == rhs.parts
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(parts)
+        hasher.combine(span)
+    }
+}
+
+/// Reads the parts of a word of literal text and plain parameters (`$name`, `$1`,
+/// `${name}`) back from its bytes, the way ``ShellParser`` reads them; the parser
+/// stores a word this way only after checking the two readings agree.
+enum SpelledWord {
+    static func parts(of range: Range<Int>, in bytes: [UInt8]) -> [ShellWordPart] {
+        var parts: [ShellWordPart] = []
+        var literalStart = range.lowerBound
+        var position = range.lowerBound
+        let end = range.upperBound
+        func flushLiteral(upTo offset: Int) {
+            if offset > literalStart {
+                parts.append(.literal(String(decoding: bytes[literalStart..<offset], as: UTF8.self)))
+            }
+        }
+        while position < end {
+            guard bytes[position] == UInt8(ascii: "$"), let nameRange = parameterName(at: position, end: end, in: bytes)
+            else {
+                position += 1
+                continue
+            }
+            flushLiteral(upTo: position)
+            let expansionEnd = bytes[position + 1] == UInt8(ascii: "{") ? nameRange.upperBound + 1 : nameRange.upperBound
+            parts.append(.parameter(ShellParameterExpansion(
+                name: String(decoding: bytes[nameRange], as: UTF8.self), operatorText: "", operand: nil,
+                range: position..<expansionEnd)))
+            position = expansionEnd
+            literalStart = position
+        }
+        flushLiteral(upTo: end)
+        return parts
+    }
+
+    /// The name of a plain parameter starting with the `$` at `offset`: a name, one
+    /// digit or one special character, alone or in braces; nil for anything else,
+    /// which stays literal text.
+    private static func parameterName(at offset: Int, end: Int, in bytes: [UInt8]) -> Range<Int>? {
+        guard offset + 1 < end else { return nil }
+        let isBraced = bytes[offset + 1] == UInt8(ascii: "{")
+        let nameStart = isBraced ? offset + 2 : offset + 1
+        guard nameStart < end else { return nil }
+        var nameEnd = nameStart
+        let first = bytes[nameStart]
+        if isNameStart(first) {
+            nameEnd += 1
+            while nameEnd < end && (isNameStart(bytes[nameEnd]) || GoTextDigits.isDigit(bytes[nameEnd])) { nameEnd += 1 }
+        } else if GoTextDigits.isDigit(first) {
+            nameEnd += 1
+            while isBraced && nameEnd < end && GoTextDigits.isDigit(bytes[nameEnd]) { nameEnd += 1 }
+        } else if "@*#?-$!".utf8.contains(first) {
+            nameEnd += 1
+        } else {
+            return nil
+        }
+        if isBraced {
+            guard nameEnd < end, bytes[nameEnd] == UInt8(ascii: "}") else { return nil }
+        }
+        return nameStart..<nameEnd
+    }
+
+    private static func isNameStart(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || byte == UInt8(ascii: "_")
     }
 }
 

@@ -33,13 +33,33 @@ public struct LogicalText: Hashable, Sendable {
 
     /// The joined bytes.
     public let bytes: [UInt8]
-    /// The slices that make up ``bytes``, in order.
-    public let segments: [Segment]
+    /// The first slice, stored in place: most instructions and scripts are one line,
+    /// and an array would allocate a buffer for its one segment, twice per RUN.
+    private let firstSegment: Segment
+    /// How many slices there are (zero only for text of no segments), in the room the
+    /// first segment leaves before the next 8-byte field.
+    private let storedSegmentCount: UInt32
+    /// The slices after the first, without spare room (empty for one line).
+    private let laterSegments: [Segment]
 
     /// Creates joined text from its segments, which must cover `bytes` in order.
     public init(bytes: [UInt8], segments: [Segment]) {
         self.bytes = bytes
-        self.segments = segments
+        firstSegment = segments.first ?? Segment(logicalStart: 0, sourceStart: 0, length: 0)
+        laterSegments = segments.count > 1 ? Array(segments.dropFirst()) : []
+        storedSegmentCount = UInt32(clamping: segments.count)
+    }
+
+    /// How many slices make up ``bytes``.
+    public var segmentCount: Int { Int(storedSegmentCount) }
+
+    /// The slices that make up ``bytes``, in order.
+    public var segments: [Segment] {
+        segmentCount == 0 ? [] : [firstSegment] + laterSegments
+    }
+
+    private func segment(at index: Int) -> Segment {
+        index == 0 ? firstSegment : laterSegments[index - 1]
     }
 
     /// The joined text, with invalid UTF-8 replaced by U+FFFD.
@@ -49,22 +69,23 @@ public struct LogicalText: Hashable, Sendable {
     ///
     /// The offset one past the last logical byte maps to the end of the last segment.
     public func sourceOffset(of logicalOffset: Int) -> Int {
-        guard let last = segments.last else { return 0 }
+        guard segmentCount > 0 else { return 0 }
+        let last = segment(at: segmentCount - 1)
         if logicalOffset >= last.logicalStart + last.length {
             return last.sourceStart + last.length + (logicalOffset - last.logicalStart - last.length)
         }
         var low = 0
-        var high = segments.count - 1
+        var high = segmentCount - 1
         while low < high {
             let middle = (low + high + 1) / 2
-            if segments[middle].logicalStart <= logicalOffset {
+            if segment(at: middle).logicalStart <= logicalOffset {
                 low = middle
             } else {
                 high = middle - 1
             }
         }
-        let segment = segments[low]
-        return segment.sourceStart + (logicalOffset - segment.logicalStart)
+        let found = segment(at: low)
+        return found.sourceStart + (logicalOffset - found.logicalStart)
     }
 
     /// The source range covering the logical bytes `logicalRange`.
@@ -81,9 +102,11 @@ public struct LogicalText: Hashable, Sendable {
     /// The logical offset of the source byte at `sourceOffset`, when that byte is
     /// part of the joined text.
     public func logicalOffset(ofSource sourceOffset: Int) -> Int? {
-        for segment in segments where sourceOffset >= segment.sourceStart
-            && sourceOffset <= segment.sourceStart + segment.length {
-            return segment.logicalStart + (sourceOffset - segment.sourceStart)
+        for index in 0..<segmentCount {
+            let segment = segment(at: index)
+            if sourceOffset >= segment.sourceStart && sourceOffset <= segment.sourceStart + segment.length {
+                return segment.logicalStart + (sourceOffset - segment.sourceStart)
+            }
         }
         return nil
     }
@@ -94,11 +117,10 @@ public struct LogicalText: Hashable, Sendable {
             Swift.max(segment.logicalStart, logicalRange.lowerBound)
                 < Swift.min(segment.logicalStart + segment.length, logicalRange.upperBound)
         }
-        // Sized once: a script keeps its segments for the whole lint, and a grown
-        // list would keep up to twice the room it needs.
         var sliced: [Segment] = []
-        sliced.reserveCapacity(segments.count { overlaps($0) })
-        for segment in segments where overlaps(segment) {
+        for index in 0..<segmentCount {
+            let segment = segment(at: index)
+            guard overlaps(segment) else { continue }
             let start = Swift.max(segment.logicalStart, logicalRange.lowerBound)
             let end = Swift.min(segment.logicalStart + segment.length, logicalRange.upperBound)
             sliced.append(Segment(

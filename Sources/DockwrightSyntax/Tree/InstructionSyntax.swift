@@ -190,7 +190,7 @@ public struct InstructionSyntax: Hashable, Sendable {
         var textStart = 0
         var textLength = 0
         var joinedText: LogicalText? = logicalText
-        if source != nil, logicalText.segments.count == 1, let segment = logicalText.segments.first,
+        if source != nil, logicalText.segmentCount == 1, let segment = logicalText.segments.first,
            segment.logicalStart == 0, segment.length == logicalText.bytes.count {
             textStart = segment.sourceStart
             textLength = segment.length

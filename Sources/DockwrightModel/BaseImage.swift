@@ -5,10 +5,6 @@ import DockwrightSyntax
 public struct BaseImage: Sendable {
     /// The stage the FROM starts (a reference to the graph's, not a copy).
     public let stage: Stage
-    /// The reference after substituting the global ARGs (BuildKit's FROM expansion).
-    public let reference: ImageReference
-    /// The image word as written, e.g. `${BASE}` or `node:${NODE_VERSION}`.
-    public let token: Token
     /// Whether the image word uses a variable.
     public let usesVariables: Bool
     /// Variables the image word uses that no ARG gives a value (no default, no
@@ -16,17 +12,32 @@ public struct BaseImage: Sendable {
     /// likely passes a value, so rules judge the word with ``probe(_:in:)`` instead.
     public let undefinedNames: [String]
 
+    /// The reference after substituting the global ARGs (BuildKit's FROM expansion): the
+    /// stage's own, read from it rather than copied, as a file of thousands of stages
+    /// kept a second copy of each (issue 13).
+    public var reference: ImageReference {
+        // `all(in:)` makes base images only of stages built on an image.
+        guard case .image(let reference) = stage.base else { return ImageReference.parse(stage.baseName ?? "") }
+        return reference
+    }
+
+    /// The image word as written, e.g. `${BASE}` or `node:${NODE_VERSION}`: read from the
+    /// FROM when asked for, like ``reference``.
+    public var token: Token {
+        stage.baseToken ?? Token(text: "", range: .empty(at: stage.from.range.start))
+    }
+
     /// The base images of every stage, in order; `FROM stage` and unresolved words are skipped.
     static func all(in stages: StageGraph) -> [BaseImage] {
         // Reserved at the most it can need: `compactMap` left up to half of a large array unused.
         var images: [BaseImage] = []
         images.reserveCapacity(stages.stages.count)
         for stage in stages.stages {
-            if case .image(let reference) = stage.base, let token = stage.baseToken {
+            if case .image = stage.base, let token = stage.baseToken {
                 let expansion = stages.argScope.expandInGlobalScope(token.text)
                 images.append(BaseImage(
-                    stage: stage, reference: reference, token: token,
-                    usesVariables: !expansion.referencedNames.isEmpty, undefinedNames: expansion.undefinedNames))
+                    stage: stage, usesVariables: !expansion.referencedNames.isEmpty,
+                    undefinedNames: expansion.undefinedNames))
             }
         }
         return images

@@ -57,8 +57,15 @@ public final class DockerfileModel: Sendable {
         scriptsFact.value { RunScript.scripts(in: stages, shells: shells, includingTriggers: true) }
     }
 
-    /// The scripts of the RUN instructions, ONBUILD triggers aside.
-    public var runScripts: [RunScript] { runScriptsFact.value { runAndTriggerScripts.filter { !$0.isOnbuildTrigger } } }
+    /// The scripts of the RUN instructions, ONBUILD triggers aside: the same list as
+    /// ``runAndTriggerScripts`` when the file has no trigger (most files), rather than a
+    /// second copy of it kept for the whole lint.
+    public var runScripts: [RunScript] {
+        runScriptsFact.value {
+            let scripts = runAndTriggerScripts
+            return scripts.contains(where: \.isOnbuildTrigger) ? scripts.filter { !$0.isOnbuildTrigger } : scripts
+        }
+    }
 
     /// Whether any RUN script has been parsed yet: rules that never read scripts leave
     /// them unparsed (what `--select` of such rules relies on to stay fast).

@@ -9,8 +9,9 @@ public struct PackageManagerCommand: Sendable {
     /// The script the command is in.
     public let run: RunScript
     public let script: ShellScript
-    /// Its index in `script.commands`, to order commands of one script.
-    public let index: Int
+    /// ``index`` in 32 bits, beside ``manager`` in one word: 56 bytes a command rather
+    /// than 64, as the model keeps every command of the file.
+    private let storedIndex: UInt32
     public let manager: PackageManager
     /// Which arguments are positional (``positionals``), as indices into the view's
     /// arguments rather than copies of the words: the model keeps every command of the
@@ -24,6 +25,21 @@ public struct PackageManagerCommand: Sendable {
     /// view, as the model keeps every command of the file: most commands see their RUN's
     /// values, read again when asked; the others share a box per assignment before them.
     var knownEnvironment: KnownEnvironment?
+
+    init(
+        run: RunScript, script: ShellScript, index: Int, manager: PackageManager, positionalIndices: ArgumentIndexSet,
+        leadingFlags: [String]
+    ) {
+        self.run = run
+        self.script = script
+        storedIndex = UInt32(clamping: index)
+        self.manager = manager
+        self.positionalIndices = positionalIndices
+        self.leadingFlags = leadingFlags
+    }
+
+    /// Its index in `script.commands`, to order commands of one script.
+    public var index: Int { Int(storedIndex) }
 
     /// The command, wrappers (`sudo`, `env`, …) already unwrapped: read from the script
     /// rather than copied, as the model keeps every command of the file (a stored copy was

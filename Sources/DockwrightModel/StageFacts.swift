@@ -5,13 +5,25 @@ import DockwrightSyntax
 public struct StageFacts: Sendable {
     /// The stage's index.
     public let index: Int
-    /// The stage and the stages it is built on, nearest first (``StageGraph/baseChain(ofStage:)``).
-    public let baseChain: [Int]
+    /// ``baseChain`` when the stage is built on another; nil for the usual stage built on
+    /// an image, whose chain is the stage alone: a file of thousands of stages kept a
+    /// one-element array for each (issue 13).
+    private let longerChain: [Int]?
     /// The shells its instructions run under.
     public let shell: StageShells.StageShell
 
+    /// The facts of stage `index`, built on the stages of `baseChain` after it.
+    init(index: Int, baseChain: [Int], shell: StageShells.StageShell) {
+        self.index = index
+        longerChain = baseChain == [index] ? nil : baseChain
+        self.shell = shell
+    }
+
+    /// The stage and the stages it is built on, nearest first (``StageGraph/baseChain(ofStage:)``).
+    public var baseChain: [Int] { longerChain ?? [index] }
+
     /// The stage at the bottom of the chain: the one whose FROM names an image (or does not resolve).
-    public var rootIndex: Int { baseChain.last ?? index }
+    public var rootIndex: Int { longerChain?.last ?? index }
 
     /// Whether the stage builds a Windows image (users, paths and shells differ there).
     public var isWindows: Bool { shell.isWindows }

@@ -35,6 +35,7 @@ package enum WorkingDirectories {
             }
             stageEnds.append(current)
         }
+        table.compact()
         return table
     }
 
@@ -90,33 +91,69 @@ public struct WorkingDirectoryTable: Sendable {
     typealias Folder = Int
 
     /// One folder of the tree: a component below `parent`, or a root (`parent` nil).
+    ///
+    /// Four 32-bit fields, a root's kind in the place of its (empty) component: every
+    /// stage built on an image starts a root of its own, and a file of thousands of
+    /// stages kept a 40-byte node and a dictionary entry for each (issue 13).
     private struct Node {
-        /// The folder this one lies in; nil for a root, whose kind is in ``roots``.
-        let parent: Folder?
+        /// The parent's index; -1 for a root.
+        private let storedParent: Int32
+        /// A component's start in ``componentBytes``; a root's code.
+        private let first: UInt32
+        /// A component's length; a root's kind.
+        private let second: UInt32
+        private let storedUTF8Count: UInt32
+
+        /// A component below `parent`, at `component` in ``componentBytes``.
+        init(parent: Folder, component: Range<Int>, utf8Count: Int) {
+            storedParent = Int32(clamping: parent)
+            first = UInt32(clamping: component.lowerBound)
+            second = UInt32(clamping: component.count)
+            storedUTF8Count = UInt32(clamping: utf8Count)
+        }
+
+        /// A root of `kind`, with `code` its anchor or its index in ``spelledRoots``.
+        init(root kind: RootKind, code: Int, utf8Count: Int) {
+            storedParent = -1
+            first = UInt32(clamping: code)
+            second = kind.rawValue
+            storedUTF8Count = UInt32(clamping: utf8Count)
+        }
+
+        /// The folder this one lies in; nil for a root.
+        var parent: Folder? { storedParent < 0 ? nil : Int(storedParent) }
         /// The component's bytes in ``componentBytes`` (empty for a root).
-        let component: Range<Int>
+        var component: Range<Int> { parent == nil ? 0..<0 : Int(first)..<Int(first) + Int(second) }
         /// The UTF-8 length of the folder's path as ``ImagePath`` spells it.
-        let utf8Count: Int
+        var utf8Count: Int { Int(storedUTF8Count) }
+        /// A root's kind and code; nil for a component.
+        var root: (kind: RootKind, code: Int)? {
+            guard parent == nil, let kind = RootKind(rawValue: second) else { return nil }
+            return (kind, Int(first))
+        }
     }
 
-    /// Where a chain of components starts.
-    private enum Root {
-        /// `/`.
+    /// Where a chain of components starts: what a root node's code means.
+    private enum RootKind: UInt32 {
+        /// `/`; no code.
         case absolute
-        /// The folder of the image (``ImagePath/relative(anchor:path:)``) anchored at this offset.
-        case relative(anchor: Int)
+        /// The folder of the image (``ImagePath/relative(anchor:path:)``) anchored at the
+        /// code, an offset.
+        case relative
         /// A whole path, for a folder that is not ASCII: ``ImagePath/appending(_:)`` splits
         /// such a path into Characters, which a byte-wise tree would not always match.
-        case spelled(ImagePath)
+        /// The code is its index in ``spelledRoots``.
+        case spelled
     }
 
-    /// The start offset of every top-level instruction of every stage, in file order.
-    private var starts: [Int] = []
+    /// The start offset of every top-level instruction of every stage, in file order, in
+    /// 32 bits (the parser reads sources of at most 4 GiB).
+    private var starts: [UInt32] = []
     /// Where the folder changes: the index in ``starts`` from which `folder` holds.
-    private var changes: [(first: Int, folder: Folder)] = []
-    private var nodes: [Node] = [Node(parent: nil, component: 0..<0, utf8Count: 1)]
-    /// The kind of every root node, by node index.
-    private var roots: [Folder: Root] = [0: .absolute]
+    private var changes: [(first: UInt32, folder: UInt32)] = []
+    private var nodes: [Node] = [Node(root: .absolute, code: 0, utf8Count: 1)]
+    /// The paths of the `.spelled` roots, in order.
+    private var spelledRoots: [ImagePath] = []
     /// The bytes of every component, one after another.
     private var componentBytes: [UInt8] = []
     /// The last folder spelled out, so that the instructions under one WORKDIR, asked
@@ -130,7 +167,7 @@ public struct WorkingDirectoryTable: Sendable {
 
     /// The base image's own folder, which the file does not show, anchored at `anchor`.
     mutating func imageFolder(anchor: Int) -> Folder {
-        addRoot(.relative(anchor: anchor), utf8Count: 0)
+        addRoot(.relative, code: anchor, utf8Count: 0)
     }
 
     /// `path` resolved against `folder`, as ``ImagePath/appending(_:)`` resolves it.
@@ -140,11 +177,12 @@ public struct WorkingDirectoryTable: Sendable {
     /// every other component becomes a new node below the current one.
     mutating func folder(_ folder: Folder, appending path: String) -> Folder {
         // A whole path's folder is never a parent: what is appended to it is spelled too.
-        if case .spelled = roots[folder] {} else if path.utf8.allSatisfy({ $0 < 0x80 }) {
+        if nodes[folder].root?.kind == .spelled {} else if path.utf8.allSatisfy({ $0 < 0x80 }) {
             return treeFolder(folder, appendingASCII: path)
         }
         let spelled = self.path(of: folder).appending(path)
-        return addRoot(.spelled(spelled), utf8Count: Self.utf8Count(of: spelled))
+        spelledRoots.append(spelled)
+        return addRoot(.spelled, code: spelledRoots.count - 1, utf8Count: Self.utf8Count(of: spelled))
     }
 
     private mutating func treeFolder(_ folder: Folder, appendingASCII path: String) -> Folder {
@@ -173,16 +211,18 @@ public struct WorkingDirectoryTable: Sendable {
 
     /// Records the folder in effect before the instruction at `start`, after those before it.
     mutating func append(_ start: Int, _ folder: Folder) {
-        if changes.last?.folder != folder { changes.append((starts.count, folder)) }
-        starts.append(start)
+        if changes.last.map({ Int($0.folder) }) != folder {
+            changes.append((UInt32(clamping: starts.count), UInt32(clamping: folder)))
+        }
+        starts.append(UInt32(clamping: start))
     }
 
     /// The folder before the top-level instruction starting at `offset`; nil when no
     /// instruction of a stage starts there (instructions before the first FROM, triggers).
     public subscript(offset: Int) -> ImagePath? {
-        let index = starts.partitioningIndex { $0 >= offset }
-        guard index < starts.count, starts[index] == offset else { return nil }
-        let folder = changes[changes.partitioningIndex { $0.first > index } - 1].folder
+        let index = starts.partitioningIndex { Int($0) >= offset }
+        guard index < starts.count, Int(starts[index]) == offset else { return nil }
+        let folder = Int(changes[changes.partitioningIndex { Int($0.first) > index } - 1].folder)
         return lastSpelled.path(of: folder) { path(of: folder) }
     }
 
@@ -201,17 +241,25 @@ public struct WorkingDirectoryTable: Sendable {
             bytes.append(contentsOf: componentBytes[range])
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        switch roots[root] {
-        case .relative(let anchor)?: return .relative(anchor: anchor, path: text)
-        case .spelled(let path)?: return path
-        case .absolute?, nil: return .absolute("/" + text)
+        switch nodes[root].root {
+        case (.relative, let anchor)?: return .relative(anchor: anchor, path: text)
+        case (.spelled, let index)? where spelledRoots.indices.contains(index): return spelledRoots[index]
+        default: return .absolute("/" + text)
         }
     }
 
-    private mutating func addRoot(_ root: Root, utf8Count: Int) -> Folder {
-        nodes.append(Node(parent: nil, component: 0..<0, utf8Count: utf8Count))
-        roots[nodes.count - 1] = root
+    private mutating func addRoot(_ kind: RootKind, code: Int, utf8Count: Int) -> Folder {
+        nodes.append(Node(root: kind, code: code, utf8Count: utf8Count))
         return nodes.count - 1
+    }
+
+    /// The table without the spare room its lists grew with: the model keeps it for the
+    /// whole lint.
+    mutating func compact() {
+        starts = starts.compacted()
+        changes = changes.compacted()
+        nodes = nodes.compacted()
+        componentBytes = componentBytes.compacted()
     }
 
     private static func utf8Count(of path: ImagePath) -> Int {

@@ -61,7 +61,7 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     private struct Placement: Sendable {
         let table: [PathEffect]
         /// Where the table's effects are reported.
-        let range: Range<Int>
+        let span: ScriptSpan
         /// The position (after the leading table) of the table's first effect.
         let start: Int32
         /// How many single effects come before it.
@@ -72,12 +72,13 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     /// package-manager call), held inline: most RUNs of a file of installs have no other
     /// reads, or no other writes.
     private var leadingTable: [PathEffect] = []
-    /// Where the leading table's effects are reported.
-    private var leadingRange: Range<Int> = 0..<0
+    /// Where the leading table's effects are reported, in 32 bits as every RUN's effects
+    /// are kept.
+    private var leadingSpan = ScriptSpan(0..<0)
     /// The effects appended one by one, in order.
     private var singles: [PathEffect] = []
     /// The later shared tables, in order. Kept apart from ``singles`` so a table costs
-    /// 32 bytes rather than a slot as large as a ``PathEffect``: a heredoc of thousands of
+    /// 24 bytes rather than a slot as large as a ``PathEffect``: a heredoc of thousands of
     /// `apt-get` lines places two tables a line.
     private var placements: [Placement] = []
     /// How many effects ``placements`` hold: worked out from the last one rather than
@@ -99,14 +100,14 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
     public var startIndex: Int { 0 }
 
     public subscript(position: Int) -> PathEffect {
-        if position < leadingTable.count { return leadingTable[position].reported(at: leadingRange) }
+        if position < leadingTable.count { return leadingTable[position].reported(at: leadingSpan.range) }
         let position = position - leadingTable.count
         // The last table starting at or before `position`.
         let last = placements.partitioningIndex { Int($0.start) > position } - 1
         guard last >= 0 else { return singles[position] }
         let placement = placements[last]
         let offset = position - Int(placement.start)
-        if offset < placement.table.count { return placement.table[offset].reported(at: placement.range) }
+        if offset < placement.table.count { return placement.table[offset].reported(at: placement.span.range) }
         return singles[Int(placement.singlesBefore) + offset - placement.table.count]
     }
 
@@ -118,11 +119,11 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
         guard !table.isEmpty else { return }
         if endIndex == 0 {
             leadingTable = table
-            leadingRange = range
+            leadingSpan = ScriptSpan(range)
             return
         }
         placements.append(Placement(
-            table: table, range: range, start: Int32(singles.count + placedEffectCount),
+            table: table, span: ScriptSpan(range), start: Int32(singles.count + placedEffectCount),
             singlesBefore: Int32(singles.count)))
     }
 
@@ -182,8 +183,9 @@ public struct PathEffect: Hashable, Sendable {
         case installation
     }
 
-    // Stored in this order so the one-byte fields fill the padding after `path`: 64
-    // bytes rather than 80, and a RUN's effects are kept for the whole lint.
+    // Stored in this order so the one-byte fields fill the padding after `path`, and
+    // the range in 32 bits: 56 bytes rather than 80, as a RUN's effects are kept for the
+    // whole lint.
     /// Where it lies, resolved against the working directory in effect; nil when it
     /// starts with a value known only at run time. When ``isResolved`` is false the path
     /// holds glob characters (`*` for each unknown value) a consumer can match.
@@ -194,8 +196,10 @@ public struct PathEffect: Hashable, Sendable {
     public let isResolved: Bool
     /// The path as written, `*` standing for each value known only at run time.
     public let pattern: String
+    private let span: ScriptSpan
+
     /// The bytes that name it, in script offsets: the word, or the command for implicit reads.
-    public let range: Range<Int>
+    public var range: Range<Int> { span.range }
 
     /// Creates a path effect.
     public init(reason: Reason, path: ImagePath?, pattern: String, isResolved: Bool, range: Range<Int>) {
@@ -203,7 +207,7 @@ public struct PathEffect: Hashable, Sendable {
         self.path = path
         self.pattern = pattern
         self.isResolved = isResolved
-        self.range = range
+        span = ScriptSpan(range)
     }
 
     /// The same effect, named by the bytes at `range`.
@@ -222,13 +226,17 @@ public struct ProgramCall: Hashable, Sendable {
     public let name: String
     /// The wrappers seen through, outermost first (`sudo`, `env`, `xargs`, `sh -c`).
     public let wrappers: [String]
-    /// The command's bytes, in script offsets (for a `sh -c` body: the body's word).
-    public let range: Range<Int>
-    // After the 8-byte-aligned fields, so the flag fills the folder's padding (72 bytes, not 80).
+    /// The command's bytes in 32-bit script offsets (64 bytes a call rather than 72:
+    /// every RUN's programs are kept for the whole lint).
+    private let span: ScriptSpan
+    // After the 8-byte-aligned fields, so the flag fills the folder's padding.
     /// The directory it runs in.
     public let workingDirectory: ImagePath
     /// Whether the name is literal.
     public let isResolved: Bool
+
+    /// The command's bytes, in script offsets (for a `sh -c` body: the body's word).
+    public var range: Range<Int> { span.range }
 
     /// Creates a program call.
     public init(name: String, isResolved: Bool, wrappers: [String], workingDirectory: ImagePath, range: Range<Int>) {
@@ -236,7 +244,7 @@ public struct ProgramCall: Hashable, Sendable {
         self.isResolved = isResolved
         self.wrappers = wrappers
         self.workingDirectory = workingDirectory
-        self.range = range
+        span = ScriptSpan(range)
     }
 
     /// The program's name without its folder (`/usr/bin/apt-get` → `apt-get`).

@@ -49,8 +49,18 @@ public struct StateLeak: Hashable, Sendable {
 
     /// What leaks.
     public let kind: Kind
+    /// Where, in 32-bit script offsets: a script of thousands of bare assignments leaks
+    /// once per command, and every RUN's leaks are kept for the whole lint.
+    private let span: ScriptSpan
+
     /// Where, in script offsets.
-    public let range: Range<Int>
+    public var range: Range<Int> { span.range }
+
+    /// A leak of `kind` at `range`.
+    public init(kind: Kind, range: Range<Int>) {
+        self.kind = kind
+        span = ScriptSpan(range)
+    }
 }
 
 extension ShellScript {
@@ -106,6 +116,9 @@ extension ShellScript {
     /// (assignments in loops and `case` arms, loop variables, `${x:=…}`, arithmetic).
     public var stateLeaks: [StateLeak] {
         var leaks: [StateLeak] = []
+        // A script of bare assignments leaks once per top-level item: sized for that up
+        // front, its list is neither grown by doubling nor copied to drop the spare room.
+        leaks.reserveCapacity(body.items.count)
         for view in commands where view.context.runsInMainShell {
             // `exec` is a wrapper for the view, so look at the first word as written.
             let first = view.command.words.first?.literalValue ?? ""
@@ -131,7 +144,8 @@ extension ShellScript {
         }
         var finder = NestedLeakFinder()
         finder.visit(body, isNested: false)
-        return leaks + finder.found
+        leaks.append(contentsOf: finder.found)
+        return leaks
     }
 
     /// The kind of a builtin `stateLeaks` lists at the top of the main shell.
@@ -266,10 +280,24 @@ extension ShellScript {
         var walker = EffectsWalker(sourceAnchor: { [text] in text.sourceRange(of: $0).start })
         var state = EffectsWalker.State(workingDirectory: workingDirectory, variables: variables)
         walker.walk(self, state: &state, override: nil, depth: 0)
+        // Each list is copied without its spare room and the grown one released before the
+        // next is copied, so a long script's peak holds one list twice, not all of them.
+        let programs = walker.programs.compacted()
+        walker.programs = []
+        let reads = walker.reads.compacted()
+        walker.reads = []
+        let writes = walker.writes.compacted()
+        walker.writes = []
+        // Sized up front (``stateLeaks``): copied only when the room the allocator rounded
+        // up to is not all that is left over, as a script of thousands of assignments
+        // otherwise held its leaks twice at its peak.
+        let leaks = stateLeaks
         return ScriptEffects(
-            stateLeaks: stateLeaks.compacted(), reads: walker.reads.compacted(), writes: walker.writes.compacted(),
-            programs: walker.programs.compacted(),
-            environmentReads: walker.environmentReads.compacted(), isComplete: walker.isComplete)
+            stateLeaks: leaks.capacity > leaks.count + leaks.count / 8 ? leaks.compacted() : leaks,
+            reads: reads, writes: writes, programs: programs,
+            environmentReads: walker.environmentReadsAreShared
+                ? walker.environmentReads : walker.environmentReads.compacted(),
+            isComplete: walker.isComplete)
     }
 }
 
@@ -299,11 +327,19 @@ struct EffectsWalker {
     var writes = PathEffects()
     var programs: [ProgramCall] = []
     var environmentReads: [String] = []
+    /// Whether ``environmentReads`` is a package manager table's own list, to be kept as
+    /// it is rather than copied without spare room: a release build copied the shared list
+    /// of every RUN of a file of installs (80 bytes each).
+    var environmentReadsAreShared = false
     var isComplete = true
     private var seenEnvironment: Set<String> = []
-    /// Every name assigned so far, in order: a conditional body looks only at its own
-    /// part of it, which keeps the walk linear however many variables the script sets.
+    /// Every name assigned inside the conditional bodies being walked, in order: a body
+    /// looks only at its own part of it, which keeps the walk linear however many
+    /// variables the script sets. Names set outside any conditional body are not kept, as
+    /// no body would look at them (a script of thousands of assignments kept them all).
     private var assignmentJournal: [String] = []
+    /// How many conditional bodies enclose the command being walked.
+    private var conditionalDepth = 0
 
     init(sourceAnchor: @escaping (Range<Int>) -> Int) {
         self.sourceAnchor = sourceAnchor
@@ -312,20 +348,58 @@ struct EffectsWalker {
     /// Nested `sh -c` bodies are parsed and walked up to this depth.
     static let maximumDepth = 8
 
-    /// The script being walked, with its command views by range.
+    /// The script being walked, with its command views findable by range.
     private struct Script {
         let script: ShellScript
-        let views: [Range<Int>: Int]
+        /// The positions of the script's command views ordered by range, when their
+        /// pre-order is not already that order (a heredoc's substitutions come after the
+        /// commands that follow its operator); nil when it is. A sorted list searched in
+        /// log time rather than a dictionary by range: a heredoc of thousands of commands
+        /// held a 1.5 MB table per half megabyte of script, twice over while it grew.
+        let rangeOrder: [Int32]?
         /// The range every effect is reported at inside a `sh -c` body: the body's word.
         let override: Range<Int>?
         let depth: Int
+
+        init(script: ShellScript, override: Range<Int>?, depth: Int) {
+            self.script = script
+            self.override = override
+            self.depth = depth
+            let commands = script.commands
+            let isOrdered = commands.indices.dropFirst().allSatisfy {
+                Self.precedes(commands[$0 - 1].command.range, commands[$0].command.range)
+            }
+            rangeOrder = isOrdered
+                ? nil
+                : commands.indices.map { Int32($0) }.sorted {
+                    let left = commands[Int($0)].command.range
+                    let right = commands[Int($1)].command.range
+                    return Self.precedes(left, right) || (left == right && $0 < $1)
+                }
+        }
+
+        private static func precedes(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
+            (left.lowerBound, left.upperBound) < (right.lowerBound, right.upperBound)
+        }
+
+        /// The position in `script.commands` of the view of the simple command at `range`
+        /// (the last one, should two share it).
+        func viewIndex(of range: Range<Int>) -> Int? {
+            let commands = script.commands
+            let order = rangeOrder
+            func position(_ rank: Int) -> Int { order.map { Int($0[rank]) } ?? rank }
+            // The first rank past `range`; a match is the rank just before it.
+            let after = (0..<(order?.count ?? commands.count)).partitioningIndex {
+                let candidate = commands[position($0)].command.range
+                return candidate != range && !Self.precedes(candidate, range)
+            }
+            guard after > 0, commands[position(after - 1)].command.range == range else { return nil }
+            return position(after - 1)
+        }
     }
 
     mutating func walk(_ script: ShellScript, state: inout State, override: Range<Int>?, depth: Int) {
-        var views: [Range<Int>: Int] = [:]
-        for (index, view) in script.commands.enumerated() { views[view.command.range] = index }
-        let context = Script(script: script, views: views, override: override, depth: depth)
-        visit(script.body, context, &state)
+        visit(script.body, Script(script: script, override: override, depth: depth), &state)
     }
 
     // MARK: - Structure
@@ -375,13 +449,16 @@ struct EffectsWalker {
     ) {
         var copy = state
         let journalStart = assignmentJournal.count
+        conditionalDepth += 1
         body(&self, &copy)
+        conditionalDepth -= 1
         if copy.workingDirectory != state.workingDirectory {
             state.workingDirectory = .relative(anchor: anchor(range, script), path: "")
         }
         for name in assignmentJournal[journalStart...] where copy.assigned[name] != state.assigned[name] {
             state.assigned[name] = .some(nil)
         }
+        if conditionalDepth == 0 { assignmentJournal.removeAll(keepingCapacity: true) }
     }
 
     private mutating func visit(_ command: ShellCommand, _ script: Script, _ state: inout State) {
@@ -467,7 +544,7 @@ struct EffectsWalker {
         }
         for word in simple.words { visitSubstitutions(in: word, script, state) }
         for redirect in simple.redirects { visit(redirect, script, state) }
-        guard let index = script.views[simple.range] else {
+        guard let index = script.viewIndex(of: simple.range) else {
             // `NAME=value` alone sets a shell variable.
             for assignment in simple.assignments { assign(assignment, &state) }
             return
@@ -555,7 +632,7 @@ struct EffectsWalker {
     /// Sets a variable's value (nil: known only at run time).
     private mutating func set(_ name: String, _ value: String?, _ state: inout State) {
         state.assigned[name] = .some(value)
-        assignmentJournal.append(name)
+        if conditionalDepth > 0 { assignmentJournal.append(name) }
     }
 
     private mutating func assign(_ assignment: ShellAssignment, _ state: inout State) {
@@ -703,8 +780,12 @@ struct EffectsWalker {
             // The table's own list, shared rather than copied (its names are distinct).
             environmentReads = files.environment
             seenEnvironment = Set(files.environment)
+            environmentReadsAreShared = true
         } else {
-            for name in files.environment where seenEnvironment.insert(name).inserted { environmentReads.append(name) }
+            for name in files.environment where seenEnvironment.insert(name).inserted {
+                environmentReads.append(name)
+                environmentReadsAreShared = false
+            }
         }
         let arguments = Array(view.arguments)
         let installation = view.packageInstallation

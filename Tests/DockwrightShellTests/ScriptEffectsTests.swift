@@ -283,6 +283,18 @@ import Testing
         #expect(effects.reads.count == 4_000 && effects.writes.count == 4_000)
     }
 
+    /// A redirection's substitution comes after the words' substitutions in the command
+    /// list's pre-order though it is written before them, so the walker finds commands by
+    /// a sorted search of their ranges: every command is still seen with its writes.
+    @Test func commandsOutOfSourceOrderAreFound() {
+        let script = "touch /b > $(mkdir /d) $(mkdir /e)"
+        let starts = parseScript(script)?.commands.map(\.command.range.lowerBound) ?? []
+        #expect(starts.count == 3 && starts != starts.sorted())
+        let effects = Self.effects(script)
+        #expect(effects.programs.map(\.name) == ["mkdir", "touch"])
+        #expect(Self.paths(effects.writes, .creation) == ["/e", "/b", "?*"])
+    }
+
     /// Paths without glob characters are compared by their bytes, component by component,
     /// with the same answers as the split comparison globs take.
     @Test(arguments: [

@@ -123,10 +123,37 @@ public struct ArgScope: Sendable {
     let stageStarts: [Int]
     /// For each stage, its `AS` name in lower case.
     let stageNames: [String?]
-    /// For each stage, its image word expanded, or why it failed (nil when there is no
-    /// word). The value only: a whole ``VariableExpansion`` per stage also kept the
-    /// word's split words, which nothing reads.
-    let baseExpansions: [Result<String, VariableExpansionError>?]
+    /// A stage's image word expanded, or why it failed; the error boxed, as it is three
+    /// times the size of a value and few stages fail: the list holds one per stage.
+    enum BaseExpansion: Sendable {
+        /// The FROM has no image word.
+        case missing
+        /// The word's value.
+        case value(String)
+        /// Why the word does not expand.
+        indirect case failure(VariableExpansionError)
+
+        init(_ result: Result<String, VariableExpansionError>?) {
+            switch result {
+            case .success(let value)?: self = .value(value)
+            case .failure(let error)?: self = .failure(error)
+            case nil: self = .missing
+            }
+        }
+
+        /// The value, or why there is none; nil when there is no word.
+        var result: Result<String, VariableExpansionError>? {
+            switch self {
+            case .missing: nil
+            case .value(let value): .success(value)
+            case .failure(let error): .failure(error)
+            }
+        }
+    }
+
+    /// For each stage, its image word expanded, or why it failed. The value only: a whole
+    /// ``VariableExpansion`` per stage also kept the word's split words, which nothing reads.
+    let baseExpansions: [BaseExpansion]
     /// For each stage, the earlier stage it is based on.
     let baseStageIndices: [Int?]
 
@@ -243,7 +270,7 @@ public struct ArgScope: Sendable {
         while baseStageIndices.indices.contains(index), let base = baseStageIndices[index] {
             index = base
         }
-        guard baseExpansions.indices.contains(index), case .success(let value)? = baseExpansions[index] else {
+        guard baseExpansions.indices.contains(index), case .value(let value) = baseExpansions[index] else {
             return true
         }
         return value != "scratch"
@@ -323,7 +350,7 @@ private struct Builder {
     var stageDeclarations: [ArgScope.Declaration] = []
     var globalEnvironment: [String: String] = [:]
     var failures: [ArgScope.ExpansionFailure] = []
-    var baseExpansions: [Result<String, VariableExpansionError>?] = []
+    var baseExpansions: [ArgScope.BaseExpansion] = []
     var baseStageIndices: [Int?] = []
     var recorder = VariableHistory.Recorder()
     var scopes: [VariableHistory.Scope] = []
@@ -374,6 +401,12 @@ private struct Builder {
         let global = Running(
             inherited: PersistentMap(predefined.mapValues { VariableHistory.Inherited(value: $0, isDeclared: false) }),
             startTime: clock, recorder: recorder)
+        // One entry per stage (and one scope more for the globals), each list sized once:
+        // grown by doubling, a file of thousands of stages kept up to half of each unused
+        // for the whole lint.
+        scopes.reserveCapacity(stageStarts.count + 1)
+        baseExpansions.reserveCapacity(stageStarts.count)
+        baseStageIndices.reserveCapacity(stageStarts.count)
         scopes.append(VariableHistory.Scope(startTime: clock, inherited: global.inherited))
         // One declaration per ARG line is the usual case: growing by doubling left up to
         // half of a large array unused at a file of global ARGs' peak.
@@ -409,7 +442,7 @@ private struct Builder {
         for (stageIndex, start) in stageStarts.enumerated() {
             let baseWord = Self.firstWord(of: instructions[start])
             let expansion = baseWord.map { expander.evaluate($0.text, environment: globalEnvironment) }
-            baseExpansions.append(expansion?.result)
+            baseExpansions.append(ArgScope.BaseExpansion(expansion?.result))
             // BuildKit compares the expanded name as written with the lowered stage names.
             baseStageIndices.append(expansion?.value.flatMap { earlierStages[$0] })
             if let name = stageNames[stageIndex] { earlierStages[name] = stageIndex }

@@ -10,8 +10,9 @@ public struct Stage: Hashable, Sendable {
         /// An image from a registry, or `scratch` (see ``ImageReference/isScratch``).
         /// The reference may be invalid; see ``ImageReference/error``.
         case image(ImageReference)
-        /// The image word is missing, fails to expand or expands to nothing.
-        case unresolved(StageResolutionError)
+        /// The image word is missing, fails to expand or expands to nothing. Boxed: the
+        /// error is twice the size of the other cases, and every stage keeps a base.
+        indirect case unresolved(StageResolutionError)
     }
 
     /// The `--platform` flag of the FROM and its value after substituting global ARGs.

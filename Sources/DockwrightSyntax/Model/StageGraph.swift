@@ -128,6 +128,15 @@ private struct StageBuilder {
     let source: SourceFile
     let argScope: ArgScope
     let stagesByName: [String: Int]
+    /// Each base image text parsed so far: the stages that name the same image share its
+    /// parsed parts (``ImageReference/moved(to:)``).
+    private var parsedBaseImages: [String: ImageReference] = [:]
+
+    init(source: SourceFile, argScope: ArgScope, stagesByName: [String: Int]) {
+        self.source = source
+        self.argScope = argScope
+        self.stagesByName = stagesByName
+    }
 
     mutating func stage(at index: Int, earlierStages: [Stage]) -> Stage {
         let instructions = argScope.instructions
@@ -139,7 +148,7 @@ private struct StageBuilder {
 
         let base: Stage.Base
         var baseName: String?
-        if let baseToken = words.first, let expansion = argScope.baseExpansions[index] {
+        if let baseToken = words.first, let expansion = argScope.baseExpansions[index].result {
             switch expansion {
             case .failure(let error):
                 base = .unresolved(StageResolutionError(.expansion(error), range: baseToken.range))
@@ -152,7 +161,7 @@ private struct StageBuilder {
                 if let stageIndex = argScope.baseStageIndices[index] {
                     base = .stage(stageIndex)
                 } else {
-                    base = .image(ImageReference.parse(value, range: baseToken.range))
+                    base = .image(baseImage(value, range: baseToken.range))
                 }
             }
         } else {
@@ -174,6 +183,14 @@ private struct StageBuilder {
             index: index, from: from, name: argScope.stageNames[index], baseName: baseName, base: base,
             platform: platform(of: from),
             instructions: Array(instructions[(start + 1)..<end]), dependencies: dependencies)
+    }
+
+    /// `text` parsed as an image reference written at `range`.
+    private mutating func baseImage(_ text: String, range: TextRange) -> ImageReference {
+        if let parsed = parsedBaseImages[text] { return parsed.moved(to: range) }
+        let parsed = ImageReference.parse(text, range: range)
+        parsedBaseImages[text] = parsed
+        return parsed
     }
 
     /// `--platform`, expanded against the global ARGs.

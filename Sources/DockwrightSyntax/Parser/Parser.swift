@@ -188,7 +188,9 @@ struct Parser {
             lines.append(InstructionSyntax.Line(range: range, role: .continuation))
             continues = next
         }
-        let logical = LogicalText(bytes: logicalBytes, segments: segments)
+        // The instruction keeps these for the whole lint; grown by doubling, an instruction
+        // of thousands of continued lines kept up to half of each unused.
+        let logical = LogicalText(bytes: Self.withoutSpareRoom(logicalBytes), segments: Self.withoutSpareRoom(segments))
         var reader = CommandReader(logical: logical, escape: escape)
         let command = reader.read(0..<logicalBytes.count)
         errors.append(contentsOf: reader.errors)
@@ -199,10 +201,17 @@ struct Parser {
             heredocs = readHeredocs(markers, logical: logical, lines: &lines)
         }
         let range = TextRange(start: firstLine.start, end: lines.last?.range.end ?? firstLine.end)
+        lines = Self.withoutSpareRoom(lines)
         return InstructionSyntax(
             range: range, keyword: command.keyword, kind: command.kind, flags: command.flags,
             arguments: command.arguments, heredocs: heredocs, logicalText: logical, lines: lines,
             startLine: startLine, endLine: lineNumber, source: bytes)
+    }
+
+    /// `list` without its spare room when that is more than an eighth of it: a short list
+    /// is left as it is, as copying it would cost more time than its room costs memory.
+    private static func withoutSpareRoom<Element>(_ list: [Element]) -> [Element] {
+        list.count >= 32 && list.capacity > list.count + list.count / 8 ? list.compacted() : list
     }
 
     /// Reads the bodies of `markers`, in order, from the lines after the instruction.
@@ -243,7 +252,7 @@ struct Parser {
                 lineNumber = lineNumberAtStart
                 heredocs.append(HeredocSyntax(
                     name: name, fileDescriptor: marker.fileDescriptor, expandsVariables: marker.expandsVariables,
-                    stripsLeadingTabs: marker.stripsLeadingTabs, contentBytes: [], markerRange: markerRange,
+                    stripsLeadingTabs: marker.stripsLeadingTabs, source: bytes, markerRange: markerRange,
                     bodyRange: .empty(at: bodyStart), terminatorRange: nil))
                 break
             }
@@ -252,7 +261,7 @@ struct Parser {
             heredocs.append(HeredocSyntax(
                 name: name, fileDescriptor: marker.fileDescriptor, expandsVariables: marker.expandsVariables,
                 stripsLeadingTabs: marker.stripsLeadingTabs,
-                contentBytes: Array(bytes[bodyStart..<terminator.start]),
+                source: bytes,
                 markerRange: markerRange, bodyRange: TextRange(start: bodyStart, end: terminator.start),
                 terminatorRange: terminator))
         }

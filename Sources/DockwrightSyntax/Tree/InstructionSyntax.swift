@@ -24,10 +24,23 @@ public struct InstructionSyntax: Hashable, Sendable {
             case heredocTerminator
         }
 
-        /// The whole line, including its line end.
-        public let range: TextRange
+        /// The line's offsets in 32 bits (the parser reads sources of at most 4 GiB): a
+        /// line is 12 bytes rather than 24, and an instruction of thousands of continued
+        /// or heredoc lines keeps one per line for the whole lint (issue 13).
+        private let start: UInt32
+        private let end: UInt32
         /// What the line is.
         public let role: Role
+
+        /// A line of `role` spanning `range`.
+        public init(range: TextRange, role: Role) {
+            start = UInt32(clamping: range.start)
+            end = UInt32(clamping: range.end)
+            self.role = role
+        }
+
+        /// The whole line, including its line end.
+        public var range: TextRange { TextRange(start: Int(start), end: Int(end)) }
     }
 
     /// The fields, stored once however many times the instruction is copied.

@@ -17,12 +17,21 @@ public final class RuleContext: Sendable {
     public let buildContext: BuildContextListing?
     /// Settings from the configuration that rules read (e.g. trusted registries).
     public let options: RuleOptions
+    /// Whether the caller keeps fixes (``Linter/keepsFixes``). A rule whose fixes are
+    /// large (moved instructions, merged RUNs) and many on a big file builds them only
+    /// then, through ``fix(_:)``: a report that never shows them would otherwise hold
+    /// every fix of the rule until the rule is done.
+    public let buildsFixes: Bool
     /// Facts rules derive alike, computed once (see ``DerivedFact``).
     private let derivedFacts = FactStore()
 
     /// Builds the context of a parsed file.
-    public init(syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil, options: RuleOptions = RuleOptions()) {
+    public init(
+        syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil, options: RuleOptions = RuleOptions(),
+        buildsFixes: Bool = true
+    ) {
         self.model = DockerfileModel(syntax: syntax)
+        self.buildsFixes = buildsFixes
         self.buildContext = buildContext
         self.options = options
         self.style = DockerfileStyle(syntax)
@@ -43,6 +52,11 @@ public final class RuleContext: Sendable {
 
     /// The parsed script of a RUN instruction (or of the RUN inside an ONBUILD), if it has one.
     public func runScript(of instruction: InstructionSyntax) -> RunScript? { model.runScript(of: instruction) }
+
+    /// The fix `make` builds, or nil without building it when the caller drops fixes.
+    public func fix(_ make: () -> Fix?) -> Fix? {
+        buildsFixes ? make() : nil
+    }
 
     /// A fact derived from the model, computed on first use and shared by every rule.
     public func derived<Key: DerivedFact>(_ key: Key.Type) -> Key.Value {

@@ -119,7 +119,7 @@ public struct StaticBeforeVolatileRule: Rule {
                     range: run.keyword.range,
                     message: "`\(install.firstProgram)` runs after `\(copyText)`, so every change to the copied "
                         + "files reinstalls the packages; install them before the copy",
-                    fix: moveFix(plan, context)))
+                    fix: context.fix { moveFix(plan, context) }))
             }
         }
         return violations

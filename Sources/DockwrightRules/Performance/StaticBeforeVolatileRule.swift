@@ -99,6 +99,12 @@ public struct StaticBeforeVolatileRule: Rule {
 
     public init() {}
 
+    /// The message, its program and copy kept apart: a file of many installs after
+    /// copies has a finding per install, and the whole sentence took 160 bytes each.
+    static let runsAfterCopy = MessageTemplate(
+        eachGapItsOwnPart: "`", "` runs after `",
+        "`, so every change to the copied files reinstalls the packages; install them before the copy")
+
     public func check(_ context: RuleContext) -> [Violation] {
         let workingDirectories = LayerOrdering.workingDirectories(context)
         var violations: [Violation] = []
@@ -116,9 +122,7 @@ public struct StaticBeforeVolatileRule: Rule {
                 let target = plan.target
                 let copyText = ([target.keyword.text] + target.values).joined(separator: " ")
                 violations.append(Violation(
-                    range: run.keyword.range,
-                    message: "`\(install.firstProgram)` runs after `\(copyText)`, so every change to the copied "
-                        + "files reinstalls the packages; install them before the copy",
+                    range: run.keyword.range, message: Self.runsAfterCopy, with: [install.firstProgram, copyText],
                     fix: context.fix { moveFix(plan, context) }))
             }
         }

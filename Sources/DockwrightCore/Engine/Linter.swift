@@ -91,6 +91,14 @@ public struct Linter: Sendable {
 
     /// Lints an already parsed file.
     public func lint(_ syntax: DockerfileSyntax) -> LintResult {
+        lint(syntax, applyingFixesFrom: nil)
+    }
+
+    /// Lints a file for the fix loop, which applies fixes at `level` and above (all when
+    /// nil). A fix below it is never applied, only counted ("fixable with --unsafe"), so
+    /// it keeps its title and applicability but not its edits: in `fix` at the safe level,
+    /// a file with an unsafe fix on every install otherwise held all of them per pass.
+    func lint(_ syntax: DockerfileSyntax, applyingFixesFrom level: Applicability?) -> LintResult {
         let source = syntax.source
         // One error per cause. BuildKit stops at its parser's first error, so what the
         // instruction stage finds after it is a consequence (an unterminated heredoc's
@@ -114,7 +122,7 @@ public struct Linter: Sendable {
         let hasNoStage = !errors.isEmpty && !syntax.instructions.contains { $0.kind == .from }
         if !syntax.hasParserErrors && !hasNoStage {
             let checks = checkDirective(of: syntax, into: &diagnostics)
-            var findingsByRule = findings(of: syntax, checks: checks)
+            var findingsByRule = findings(of: syntax, checks: checks, applyingFixesFrom: level)
             // Gathered once the rules are done and the file's model is gone, into an array
             // of exactly the right size, each rule's findings freed as soon as they are
             // copied: appending tens of thousands of findings to one array while the rules
@@ -133,7 +141,9 @@ public struct Linter: Sendable {
     /// The findings of each rule, then of each external checker, in arrays of exactly
     /// their size. The rules' context, with every fact of the file's model, lives only
     /// while this runs.
-    private func findings(of syntax: DockerfileSyntax, checks: CheckDirective) -> [[Diagnostic]] {
+    private func findings(
+        of syntax: DockerfileSyntax, checks: CheckDirective, applyingFixesFrom level: Applicability?
+    ) -> [[Diagnostic]] {
         let source = syntax.source
         let context = RuleContext(syntax: syntax, buildContext: buildContext, options: options, buildsFixes: keepsFixes)
         let suppressions = honorsPragmas ? Suppressions(syntax) : Suppressions()
@@ -148,6 +158,8 @@ public struct Linter: Sendable {
             // and one per message template the rule uses (rules use one or two).
             var origin: Diagnostic.Origin?
             var templatedOrigins: [Diagnostic.Origin] = []
+            // The edit-less stand-ins of the rule's fixes below `level`, one per title.
+            var standIns: [FixStandInKey: Fix] = [:]
             let violations = rule.check(context)
             var findings: [Diagnostic] = []
             findings.reserveCapacity(violations.count)
@@ -170,9 +182,15 @@ public struct Linter: Sendable {
                         url: description.url, placement: placement)
                     origin = shared
                 }
+                var fix = keepsFixes ? violation.fix : nil
+                if let level, let full = fix, full.applicability < level {
+                    let key = FixStandInKey(title: full.title, applicability: full.applicability)
+                    let standIn = standIns[key] ?? Fix(title: full.title, applicability: full.applicability, edits: [])
+                    standIns[key] = standIn
+                    fix = standIn
+                }
                 findings.append(Diagnostic(
-                    origin: shared, text: violation.text ?? description.summary, range: violation.range,
-                    fix: keepsFixes ? violation.fix : nil))
+                    origin: shared, text: violation.text ?? description.summary, range: violation.range, fix: fix))
             }
             if !findings.isEmpty { findingsByRule.append(findings) }
         }
@@ -189,6 +207,12 @@ public struct Linter: Sendable {
             })
         }
         return findingsByRule
+    }
+
+    /// What tells the stand-ins of a rule's unapplied fixes apart.
+    private struct FixStandInKey: Hashable {
+        let title: String
+        let applicability: Applicability
     }
 
     /// BuildKit errors a rule restates, with the fix, at the same place: `RUN` before

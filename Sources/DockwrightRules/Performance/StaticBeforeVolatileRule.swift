@@ -329,16 +329,17 @@ private extension StaticBeforeVolatileRule {
                        edits: LayerOrdering.moveEdits(comments(plan.run), before: target, in: context.syntax,
                                                       style: context.style))
         }
-        let movedRanges = (plan.carried + [plan.run]).map(comments)
-        let textRanges = (plan.user.map { [$0.range] } ?? []) + movedRanges
-        // Reserved up front: appended piece by piece, the text of a dozen moved
-        // instructions kept up to twice its size, in every fix of a file of many installs.
+        let moved = plan.carried + [plan.run]
         var text = ""
-        text.reserveCapacity(textRanges.reduce(0) { $0 + $1.length + context.style.lineEnding.utf8.count })
-        for range in textRanges {
-            text += LayerOrdering.movableText(range, in: context.syntax, style: context.style)
+        if let user = plan.user {
+            text += LayerOrdering.movableText(user.range, in: context.syntax, style: context.style)
         }
-        var edits = movedRanges.map(Edit.delete)
+        var edits: [Edit] = []
+        for run in moved {
+            let range = comments(run)
+            text += LayerOrdering.movableText(range, in: context.syntax, style: context.style)
+            edits.append(.delete(range))
+        }
         edits.append(.insert(text, at: target.start))
         return Fix(title: title, applicability: .unsafe, edits: edits)
     }

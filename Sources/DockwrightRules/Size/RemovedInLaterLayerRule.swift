@@ -105,76 +105,37 @@ private extension RemovedInLaterLayerRule {
 
     /// The files stored so far, found by path and by each folder above them, so a removal
     /// finds what it covers without scanning them all.
-    ///
-    /// Each key leads to a chain of entries linked through arrays, in the order they were
-    /// added, rather than to an array of its own: a stage of thousands of COPYs had an
-    /// array per copied path, and one per folder grown by doubling.
     struct StoredFiles {
-        /// The first and last entry of a key's chain.
-        private struct Chain {
-            var first: Int
-            var last: Int
-        }
-
         private var files: [StoredFile] = []
         private var isRemoved: [Bool] = []
-        /// The next file stored at the same path, by file; -1 ends the chain.
-        private var nextAtSamePath: [Int] = []
-        private var byPath: [String: Chain] = [:]
-        /// The files below a folder: a file's index and the link to the next one.
-        private var folderEntries: [(file: Int, next: Int)] = []
-        private var byFolder: [String: Chain] = [:]
+        private var byPath: [String: [Int]] = [:]
+        private var byFolder: [String: [Int]] = [:]
 
         mutating func add(_ file: StoredFile) {
             let index = files.count
             files.append(file)
             isRemoved.append(false)
-            nextAtSamePath.append(-1)
-            if let chain = byPath[file.path] {
-                nextAtSamePath[chain.last] = index
-                byPath[file.path]?.last = index
-            } else {
-                byPath[file.path] = Chain(first: index, last: index)
-            }
+            byPath[file.path, default: []].append(index)
             var folder = Substring(file.path)
             while let slash = folder.lastIndex(of: "/") {
                 folder = folder[..<slash]
-                let key = folder.isEmpty ? "/" : String(folder)
-                let entry = folderEntries.count
-                folderEntries.append((file: index, next: -1))
-                if let chain = byFolder[key] {
-                    folderEntries[chain.last].next = entry
-                    byFolder[key]?.last = entry
-                } else {
-                    byFolder[key] = Chain(first: entry, last: entry)
-                }
+                byFolder[folder.isEmpty ? "/" : String(folder), default: []].append(index)
             }
         }
 
         /// Takes out and returns the files a removal of `removed` (a path or `folder/*`) deletes.
         mutating func remove(_ removed: String) -> [StoredFile] {
+            var indices: [Int] = []
+            if removed.hasSuffix("/*") {
+                let folder = removed == "/*" ? "/" : String(removed.dropLast(2))
+                indices = byFolder.removeValue(forKey: folder) ?? []
+            } else {
+                indices = (byPath.removeValue(forKey: removed) ?? []) + (byFolder.removeValue(forKey: removed) ?? [])
+            }
             var found: [StoredFile] = []
-            func take(_ index: Int) {
-                guard !isRemoved[index] else { return }
+            for index in indices where !isRemoved[index] {
                 isRemoved[index] = true
                 found.append(files[index])
-            }
-            func takeBelow(_ folder: String) {
-                var entry = byFolder.removeValue(forKey: folder)?.first ?? -1
-                while entry >= 0 {
-                    take(folderEntries[entry].file)
-                    entry = folderEntries[entry].next
-                }
-            }
-            if removed.hasSuffix("/*") {
-                takeBelow(removed == "/*" ? "/" : String(removed.dropLast(2)))
-            } else {
-                var index = byPath.removeValue(forKey: removed)?.first ?? -1
-                while index >= 0 {
-                    take(index)
-                    index = nextAtSamePath[index]
-                }
-                takeBelow(removed)
             }
             return found
         }

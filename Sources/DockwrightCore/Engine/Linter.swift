@@ -145,7 +145,8 @@ public struct Linter: Sendable {
         of syntax: DockerfileSyntax, checks: CheckDirective, applyingFixesFrom level: Applicability?
     ) -> [[Diagnostic]] {
         let source = syntax.source
-        let context = RuleContext(syntax: syntax, buildContext: buildContext, options: options, buildsFixes: keepsFixes)
+        let context = RuleContext(
+            syntax: syntax, buildContext: buildContext, options: options, buildsFixes: keepsFixes, appliedFixLevel: level)
         let suppressions = honorsPragmas ? Suppressions(syntax) : Suppressions()
         let placement = Diagnostic.Placement.located(in: source)
         var findingsByRule: [[Diagnostic]] = []

@@ -75,8 +75,9 @@ public struct AptGetNoInstallRecommendsRule: Rule {
                         + "and name \(needed.map { "`\($0)`" }.joined(separator: ", ")), which "
                         + "\(needed.count == 1 ? "a listed package needs" : "listed packages need") at run time")
             }
-            let fix = context.fix {
-                Fix(title: "Add `--no-install-recommends` after `install`", applicability: .unsafe,
+            let title = "Add `--no-install-recommends` after `install`"
+            let fix = context.fix(.unsafe, title: title) {
+                Fix(title: title, applicability: .unsafe,
                     edits: [.insert(" --no-install-recommends", at: command.range(of: install).end)])
             }
             return Violation(

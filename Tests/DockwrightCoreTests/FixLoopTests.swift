@@ -32,6 +32,41 @@ private struct SecondMarkerRule: Rule {
     func check(_ context: RuleContext) -> [Violation] { ReplaceMarkerRule().check(context) }
 }
 
+/// The marker rule with an unsafe fix.
+private struct UnsafeMarkerRule: Rule {
+    static let description = RuleDescription(
+        code: "DW904", name: "test-marker-unsafe", category: .style, summary: "Test unsafe marker", severity: .info,
+        fix: .always, rationale: "## Why\ntest", triggering: [], nonTriggering: [])
+
+    init() {}
+
+    func check(_ context: RuleContext) -> [Violation] {
+        ReplaceMarkerRule().check(context).map { violation in
+            Violation(range: violation.range, fix: violation.fix.map {
+                Fix(title: "Replace the marker, unsafely", applicability: .unsafe, edits: $0.edits)
+            })
+        }
+    }
+}
+
+/// The unsafe marker rule, building its fix through the context, which skips it below
+/// the loop's level.
+private struct LevelAwareMarkerRule: Rule {
+    static let description = RuleDescription(
+        code: "DW905", name: "test-marker-level", category: .style, summary: "Test level marker", severity: .info,
+        fix: .always, rationale: "## Why\ntest", triggering: [], nonTriggering: [])
+
+    init() {}
+
+    func check(_ context: RuleContext) -> [Violation] {
+        UnsafeMarkerRule().check(context).map { violation in
+            Violation(range: violation.range, fix: violation.fix.flatMap { full in
+                context.fix(.unsafe, title: full.title) { full }
+            })
+        }
+    }
+}
+
 /// A rule whose fix always breaks the file.
 private struct BreakingRule: Rule {
     static let description = RuleDescription(
@@ -104,6 +139,32 @@ private struct SharedTitleRule: Rule {
         let text = "FROM a\nLABEL x=MARK\n"
         let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
         #expect(result.applied.count == 1)
+    }
+
+    /// A fix below the loop's level is still counted, by title and applicability, but
+    /// the loop keeps none of its edits; at its level it is applied as before.
+    @Test func fixesBelowTheLevelRemainWithoutTheirEdits() {
+        let source = SourceFile(path: "D", text: "FROM a\nLABEL x=MARK\nLABEL y=MARK\n")
+        let linter = Linter(rules: [UnsafeMarkerRule()])
+        let safe = linter.fix(source, level: .safe)
+        #expect(safe.applied.isEmpty && safe.output == source.bytes)
+        let fixes = safe.remaining.diagnostics.compactMap(\.fix)
+        #expect(fixes.count == 2 && fixes.allSatisfy { $0.applicability == .unsafe && $0.edits.isEmpty })
+        #expect(fixes.map(\.title) == ["Replace the marker, unsafely", "Replace the marker, unsafely"])
+        #expect(linter.lint(source).diagnostics.compactMap(\.fix).allSatisfy { $0.edits.count == 1 })
+        let unsafe = linter.fix(source, level: .unsafe)
+        #expect(String(decoding: unsafe.output, as: UTF8.self) == "FROM a\nLABEL x=done\nLABEL y=done\n")
+    }
+
+    /// A rule that builds its fix through ``RuleContext/fix(_:title:_:)`` gives the loop
+    /// the same stand-in below its level, and the whole fix at it.
+    @Test func rulesSkipBuildingFixesBelowTheLevel() {
+        let source = SourceFile(path: "D", text: "FROM a\nLABEL x=MARK\n")
+        let linter = Linter(rules: [LevelAwareMarkerRule()])
+        let safe = linter.fix(source, level: .safe)
+        #expect(safe.remaining.diagnostics.compactMap(\.fix).map { "\($0.title) \($0.applicability) \($0.edits.count)" }
+            == ["Replace the marker, unsafely unsafe 0"])
+        #expect(String(decoding: linter.fix(source, level: .unsafe).output, as: UTF8.self) == "FROM a\nLABEL x=done\n")
     }
 
     @Test func suppressedFindingsAreNotFixed() {

@@ -33,6 +33,17 @@ private struct LabelKeyRule: Rule {
             == Violation(range: .empty(at: 0), message: "a b"))
     }
 
+    /// Parts are packed by length, so colons, digits, multi-byte text and empty parts
+    /// come back exactly, each into its own gap.
+    @Test func eachGapTakesItsOwnPartWhateverItHolds() {
+        let template = MessageTemplate(eachGapItsOwnPart: "`", "` runs after `", "` (", ")")
+        func message(_ parts: [String]) -> String? { Violation(range: .empty(at: 0), message: template, with: parts).message }
+        #expect(message(["apt-get", "COPY a:b /c", "12:x"]) == "`apt-get` runs after `COPY a:b /c` (12:x)")
+        #expect(message(["3:é", "", "ü"]) == "`3:é` runs after `` (ü)")
+        #expect(Violation(range: .empty(at: 0), message: template, with: ["a", "b", "c"])
+            == Violation(range: .empty(at: 0), message: "`a` runs after `b` (c)"))
+    }
+
     @Test func findingsOfTwoTemplatesAndPlainMessagesReadAsWritten() {
         let text = "FROM alpine:3.20\nLABEL ab=1\nLABEL abcdefg=2\nLABEL a=3\nLABEL cd=4\n"
         let messages = Linter(rules: [LabelKeyRule()]).lint(SourceFile(path: "Dockerfile", text: text)).diagnostics.map(\.message)

@@ -33,6 +33,15 @@ public struct Violation: Hashable, Sendable {
         self.fix = fix
     }
 
+    /// Creates a violation whose message is `template` (one that takes its parts in
+    /// order) with `parts` in its gaps, spelled out only when the finding is printed.
+    public init(range: TextRange, message template: MessageTemplate, with parts: [String], fix: Fix? = nil) {
+        self.range = range
+        text = MessageTemplate.packing(parts)
+        self.template = template
+        self.fix = fix
+    }
+
     /// Equal when they say the same, however the message is stored.
     public static func == (lhs: Violation, rhs: Violation) -> Bool {
         lhs.range == rhs.range && lhs.message == rhs.message && lhs.fix == rhs.fix

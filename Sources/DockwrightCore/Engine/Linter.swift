@@ -91,6 +91,14 @@ public struct Linter: Sendable {
 
     /// Lints an already parsed file.
     public func lint(_ syntax: DockerfileSyntax) -> LintResult {
+        lint(syntax, applyingFixesFrom: nil)
+    }
+
+    /// Lints a file for the fix loop, which applies fixes at `level` and above (all when
+    /// nil). A fix below it is never applied, only counted ("fixable with --unsafe"), so
+    /// it keeps its title and applicability but not its edits: in `fix` at the safe level,
+    /// a file with an unsafe fix on every install otherwise held all of them per pass.
+    func lint(_ syntax: DockerfileSyntax, applyingFixesFrom level: Applicability?) -> LintResult {
         let source = syntax.source
         // One error per cause. BuildKit stops at its parser's first error, so what the
         // instruction stage finds after it is a consequence (an unterminated heredoc's
@@ -113,56 +121,99 @@ public struct Linter: Sendable {
         // error: every rule finding would restate that no FROM was read.
         let hasNoStage = !errors.isEmpty && !syntax.instructions.contains { $0.kind == .from }
         if !syntax.hasParserErrors && !hasNoStage {
-            let context = RuleContext(syntax: syntax, buildContext: buildContext, options: options)
-            let suppressions = honorsPragmas ? Suppressions(syntax) : Suppressions()
             let checks = checkDirective(of: syntax, into: &diagnostics)
-            for (rule, description) in zip(rules, stamps) {
-                let checkName = description.buildKitCheckName
-                if let checkName, checks.skips(checkName) { continue }
-                // `error=true` fails BuildKit's build on the check, whatever a re-grade says.
-                let severity = checkName != nil && checks.isError ? .error : description.severity
-                // One origin for the rule's findings in this file, made at its first finding,
-                // and one per message template the rule uses (rules use one or two).
-                var origin: Diagnostic.Origin?
-                var templatedOrigins: [Diagnostic.Origin] = []
-                for violation in rule.check(context)
-                where !suppressions.suppresses(
-                    code: description.code, name: description.name, checkName: checkName, at: violation.range.start) {
-                    let shared: Diagnostic.Origin
-                    if let template = violation.template {
-                        if let known = templatedOrigins.first(where: { $0.template === template }) {
-                            shared = known
-                        } else {
-                            shared = Diagnostic.Origin(
-                                code: description.code, name: description.name, severity: severity, path: source.path,
-                                url: description.url, template: template)
-                            templatedOrigins.append(shared)
-                        }
-                    } else {
-                        shared = origin ?? Diagnostic.Origin(
-                            code: description.code, name: description.name, severity: severity, path: source.path,
-                            url: description.url)
-                        origin = shared
-                    }
-                    diagnostics.append(Diagnostic(
-                        origin: shared, text: violation.text ?? description.summary, range: violation.range,
-                        start: source.location(of: violation.range.start), end: source.location(of: violation.range.end),
-                        fix: keepsFixes ? violation.fix : nil))
-                }
-            }
-            for checker in externalCheckers {
-                for finding in checker.findings(in: context)
-                where !suppressions.suppresses(code: finding.code, name: finding.name, at: finding.range.start) {
-                    diagnostics.append(Diagnostic(
-                        code: finding.code, name: finding.name, severity: finding.severity, message: finding.message,
-                        path: source.path, range: finding.range, start: source.location(of: finding.range.start),
-                        end: source.location(of: finding.range.end), fix: nil, url: finding.url))
-                }
+            var findingsByRule = findings(of: syntax, checks: checks, applyingFixesFrom: level)
+            // Gathered once the rules are done and the file's model is gone, into an array
+            // of exactly the right size, each rule's findings freed as soon as they are
+            // copied: appending tens of thousands of findings to one array while the rules
+            // ran held up to three times their size when it grew.
+            diagnostics.reserveCapacity(diagnostics.count + findingsByRule.reduce(0) { $0 + $1.count })
+            for index in findingsByRule.indices {
+                diagnostics.append(contentsOf: findingsByRule[index])
+                findingsByRule[index] = []
             }
         }
         diagnostics = Self.withoutRestatedErrors(diagnostics)
         diagnostics.sort { ($0.range.start, $0.code, $0.range.end) < ($1.range.start, $1.code, $1.range.end) }
         return LintResult(syntax: syntax, diagnostics: diagnostics)
+    }
+
+    /// The findings of each rule, then of each external checker, in arrays of exactly
+    /// their size. The rules' context, with every fact of the file's model, lives only
+    /// while this runs.
+    private func findings(
+        of syntax: DockerfileSyntax, checks: CheckDirective, applyingFixesFrom level: Applicability?
+    ) -> [[Diagnostic]] {
+        let source = syntax.source
+        let context = RuleContext(
+            syntax: syntax, buildContext: buildContext, options: options, buildsFixes: keepsFixes, appliedFixLevel: level)
+        let suppressions = honorsPragmas ? Suppressions(syntax) : Suppressions()
+        let placement = Diagnostic.Placement.located(in: source)
+        var findingsByRule: [[Diagnostic]] = []
+        for (rule, description) in zip(rules, stamps) {
+            let checkName = description.buildKitCheckName
+            if let checkName, checks.skips(checkName) { continue }
+            // `error=true` fails BuildKit's build on the check, whatever a re-grade says.
+            let severity = checkName != nil && checks.isError ? .error : description.severity
+            // One origin for the rule's findings in this file, made at its first finding,
+            // and one per message template the rule uses (rules use one or two).
+            var origin: Diagnostic.Origin?
+            var templatedOrigins: [Diagnostic.Origin] = []
+            // The edit-less stand-ins of the rule's fixes below `level`, one per title.
+            var standIns: [FixStandInKey: Fix] = [:]
+            let violations = rule.check(context)
+            var findings: [Diagnostic] = []
+            findings.reserveCapacity(violations.count)
+            for violation in violations
+            where !suppressions.suppresses(
+                code: description.code, name: description.name, checkName: checkName, at: violation.range.start) {
+                let shared: Diagnostic.Origin
+                if let template = violation.template {
+                    if let known = templatedOrigins.first(where: { $0.template === template }) {
+                        shared = known
+                    } else {
+                        shared = Diagnostic.Origin(
+                            code: description.code, name: description.name, severity: severity, path: source.path,
+                            url: description.url, template: template, placement: placement)
+                        templatedOrigins.append(shared)
+                    }
+                } else {
+                    shared = origin ?? Diagnostic.Origin(
+                        code: description.code, name: description.name, severity: severity, path: source.path,
+                        url: description.url, placement: placement)
+                    origin = shared
+                }
+                var fix = keepsFixes ? violation.fix : nil
+                if let level, let full = fix, full.applicability < level {
+                    let key = FixStandInKey(title: full.title, applicability: full.applicability)
+                    let standIn = standIns[key] ?? Fix(title: full.title, applicability: full.applicability, edits: [])
+                    standIns[key] = standIn
+                    fix = standIn
+                }
+                findings.append(Diagnostic(
+                    origin: shared, text: violation.text ?? description.summary, range: violation.range, fix: fix))
+            }
+            if !findings.isEmpty { findingsByRule.append(findings) }
+        }
+        for checker in externalCheckers {
+            let found = checker.findings(in: context).filter { finding in
+                !suppressions.suppresses(code: finding.code, name: finding.name, at: finding.range.start)
+            }
+            guard !found.isEmpty else { continue }
+            findingsByRule.append(found.map { finding in
+                Diagnostic(
+                    code: finding.code, name: finding.name, severity: finding.severity, message: finding.message,
+                    path: source.path, range: finding.range, start: source.location(of: finding.range.start),
+                    end: source.location(of: finding.range.end), fix: nil, url: finding.url)
+            })
+        }
+        return findingsByRule
+    }
+
+    /// What tells the stand-ins of a rule's unapplied fixes apart.
+    private struct FixStandInKey: Hashable {
+        let title: String
+        let applicability: Applicability
     }
 
     /// BuildKit errors a rule restates, with the fix, at the same place: `RUN` before

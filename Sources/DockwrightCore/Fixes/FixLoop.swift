@@ -6,7 +6,8 @@ public struct FixResult: Sendable {
     public let output: [UInt8]
     /// The fixes applied, in order, with the code of the rule that proposed each.
     public let applied: [(code: String, fix: Fix)]
-    /// The findings left in the output.
+    /// The findings left in the output. Their fixes below the loop's level, which it
+    /// never applies, keep only their title and applicability, not their edits.
     public let remaining: LintResult
     /// Fixes dropped because the file would no longer parse, and why.
     public let rejected: [(code: String, title: String)]
@@ -54,7 +55,7 @@ extension Linter {
 
     private func fixPasses(_ source: SourceFile, level: Applicability, maximumPasses: Int) -> FixResult {
         var current = source
-        var result = lint(source)
+        var result = lint(DockerfileSyntax.parse(source), applyingFixesFrom: level)
         let sideEdits = fileEdits(in: result, level: level)
         func finished(_ fixed: FixResult) -> FixResult {
             var fixed = fixed
@@ -109,7 +110,7 @@ extension Linter {
             // The previous pass's tree and findings are dropped before the new pass is
             // linted, so a large file is held once, not twice, at the peak.
             result = LintResult(syntax: reparsed, diagnostics: [])
-            result = lint(reparsed)
+            result = lint(reparsed, applyingFixesFrom: level)
         }
         let pending = result.diagnostics.contains { ($0.fix?.applicability ?? .displayOnly) >= level && $0.fix?.applicability != .displayOnly }
         return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: pending))

@@ -17,12 +17,25 @@ public final class RuleContext: Sendable {
     public let buildContext: BuildContextListing?
     /// Settings from the configuration that rules read (e.g. trusted registries).
     public let options: RuleOptions
+    /// Whether the caller keeps fixes (``Linter/keepsFixes``). A rule whose fixes are
+    /// large (moved instructions, merged RUNs) and many on a big file builds them only
+    /// then, through ``fix(_:)``: a report that never shows them would otherwise hold
+    /// every fix of the rule until the rule is done.
+    public let buildsFixes: Bool
+    /// The lowest applicability the caller applies (the fix loop's level), nil for all;
+    /// see ``fix(_:title:_:)``.
+    public let appliedFixLevel: Applicability?
     /// Facts rules derive alike, computed once (see ``DerivedFact``).
     private let derivedFacts = FactStore()
 
     /// Builds the context of a parsed file.
-    public init(syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil, options: RuleOptions = RuleOptions()) {
+    public init(
+        syntax: DockerfileSyntax, buildContext: BuildContextListing? = nil, options: RuleOptions = RuleOptions(),
+        buildsFixes: Bool = true, appliedFixLevel: Applicability? = nil
+    ) {
         self.model = DockerfileModel(syntax: syntax)
+        self.buildsFixes = buildsFixes
+        self.appliedFixLevel = appliedFixLevel
         self.buildContext = buildContext
         self.options = options
         self.style = DockerfileStyle(syntax)
@@ -43,6 +56,24 @@ public final class RuleContext: Sendable {
 
     /// The parsed script of a RUN instruction (or of the RUN inside an ONBUILD), if it has one.
     public func runScript(of instruction: InstructionSyntax) -> RunScript? { model.runScript(of: instruction) }
+
+    /// The fix `make` builds, or nil without building it when the caller drops fixes.
+    public func fix(_ make: () -> Fix?) -> Fix? {
+        buildsFixes ? make() : nil
+    }
+
+    /// The fix `make` builds, which always has `applicability` and `title`; or, when the
+    /// caller never applies a fix of that applicability, one with no edits, all such a
+    /// caller reads (the fix loop counts them); or nil when the caller drops fixes. For
+    /// rules with thousands of large fixes on a big file, which `fix` at the safe level
+    /// would otherwise build in full only to drop.
+    public func fix(_ applicability: Applicability, title: @autoclosure () -> String, _ make: () -> Fix) -> Fix? {
+        guard buildsFixes else { return nil }
+        if let appliedFixLevel, applicability < appliedFixLevel {
+            return Fix(title: title(), applicability: applicability, edits: [])
+        }
+        return make()
+    }
 
     /// A fact derived from the model, computed on first use and shared by every rule.
     public func derived<Key: DerivedFact>(_ key: Key.Type) -> Key.Value {

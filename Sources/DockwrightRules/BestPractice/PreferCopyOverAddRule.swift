@@ -60,9 +60,10 @@ public struct PreferCopyOverAddRule: Rule {
             let sources = CopyInstruction(instruction)?.sources ?? []
             guard !sources.isEmpty, sources.allSatisfy(isPlainLocalSource),
                   !sources.contains(where: { resolvesToRemote($0, instruction, context) }) else { return nil }
-            let fix: Fix? = sources.contains { $0.contains("$") } ? nil : Fix(
-                title: "Replace `ADD` with `COPY`", applicability: .safe,
-                edits: [Edit(range: instruction.keyword.range, replacement: copyKeyword(matching: instruction.keyword.text))])
+            let fix: Fix? = sources.contains { $0.contains("$") } ? nil : context.fix {
+                Fix(title: "Replace `ADD` with `COPY`", applicability: .safe,
+                    edits: [Edit(range: instruction.keyword.range, replacement: copyKeyword(matching: instruction.keyword.text))])
+            }
             return Violation(range: instruction.keyword.range, fix: fix)
         }
     }

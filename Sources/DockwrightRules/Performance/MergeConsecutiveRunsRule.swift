@@ -93,6 +93,9 @@ public struct MergeConsecutiveRunsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
+        // At most one finding per RUN, and on a file of consecutive RUNs nearly one each:
+        // reserved once, the array never holds its old and its doubled copy at once.
+        violations.reserveCapacity(context.syntax.instructions.lazy.filter { $0.kind == .run }.count)
         // hadolint DL3059's fold: comments keep the previous RUN, any other instruction
         // (FROM included, so stages never merge) forgets it.
         var previous: InstructionSyntax?
@@ -170,7 +173,7 @@ private extension MergeConsecutiveRunsRule {
     func fix(
         merging first: InstructionSyntax, into second: InstructionSyntax, between: [TriviaLine],
         hasPragmaAbove: Bool, context: RuleContext
-    ) -> Result<Fix, Obstacle> {
+    ) -> Result<Fix?, Obstacle> {
         guard case .shellForm(let firstText) = first.arguments,
               case .shellForm(let secondText) = second.arguments else { return .failure(.execForm) }
         guard first.heredocs.isEmpty && second.heredocs.isEmpty else { return .failure(.heredoc) }
@@ -218,6 +221,8 @@ private extension MergeConsecutiveRunsRule {
             return .failure(.trailingCommentNeedsWrap)
         }
 
+        // Whether a fix exists decides the message; the fix itself only the caller's use.
+        guard context.buildsFixes else { return .success(nil) }
         let style = context.style
         var edits: [Edit] = []
         var joiner = ""

@@ -99,6 +99,12 @@ public struct StaticBeforeVolatileRule: Rule {
 
     public init() {}
 
+    /// The message, its program and copy kept apart: a file of many installs after
+    /// copies has a finding per install, and the whole sentence took 160 bytes each.
+    static let runsAfterCopy = MessageTemplate(
+        eachGapItsOwnPart: "`", "` runs after `",
+        "`, so every change to the copied files reinstalls the packages; install them before the copy")
+
     public func check(_ context: RuleContext) -> [Violation] {
         let workingDirectories = LayerOrdering.workingDirectories(context)
         var violations: [Violation] = []
@@ -116,10 +122,8 @@ public struct StaticBeforeVolatileRule: Rule {
                 let target = plan.target
                 let copyText = ([target.keyword.text] + target.values).joined(separator: " ")
                 violations.append(Violation(
-                    range: run.keyword.range,
-                    message: "`\(install.firstProgram)` runs after `\(copyText)`, so every change to the copied "
-                        + "files reinstalls the packages; install them before the copy",
-                    fix: moveFix(plan, context)))
+                    range: run.keyword.range, message: Self.runsAfterCopy, with: [install.firstProgram, copyText],
+                    fix: context.fix(.unsafe, title: Self.moveTitle(plan)) { moveFix(plan, context) }))
             }
         }
         return violations
@@ -313,13 +317,18 @@ private extension StaticBeforeVolatileRule {
     /// Moves the RUN, with its comments, above the target COPY (and its comments); carried
     /// install RUNs move with it, in order, and a crossed USER is repeated above them. See
     /// ``LayerOrdering/moveEdits(_:before:in:style:)`` for blank lines.
+    /// The title of ``moveFix(_:_:)``.
+    static func moveTitle(_ plan: MovePlan) -> String {
+        let keyword = plan.target.keyword.text
+        return titleByKeyword[keyword] ?? "Move the package install above `\(keyword)`"
+    }
+
     func moveFix(_ plan: MovePlan, _ context: RuleContext) -> Fix {
         let comments = { (instruction: InstructionSyntax) in
             context.model.leadingComments(of: instruction).range(extending: instruction)
         }
         let target = comments(plan.target)
-        let keyword = plan.target.keyword.text
-        let title = Self.titleByKeyword[keyword] ?? "Move the package install above `\(keyword)`"
+        let title = Self.moveTitle(plan)
         guard plan.user != nil || !plan.carried.isEmpty else {
             return Fix(title: title, applicability: .unsafe,
                        edits: LayerOrdering.moveEdits(comments(plan.run), before: target, in: context.syntax,

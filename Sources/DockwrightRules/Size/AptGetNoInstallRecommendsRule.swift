@@ -75,9 +75,11 @@ public struct AptGetNoInstallRecommendsRule: Rule {
                         + "and name \(needed.map { "`\($0)`" }.joined(separator: ", ")), which "
                         + "\(needed.count == 1 ? "a listed package needs" : "listed packages need") at run time")
             }
-            let fix = Fix(
-                title: "Add `--no-install-recommends` after `install`", applicability: .unsafe,
-                edits: [.insert(" --no-install-recommends", at: command.range(of: install).end)])
+            let title = "Add `--no-install-recommends` after `install`"
+            let fix = context.fix(.unsafe, title: title) {
+                Fix(title: title, applicability: .unsafe,
+                    edits: [.insert(" --no-install-recommends", at: command.range(of: install).end)])
+            }
             return Violation(
                 range: command.range(through: install),
                 message: "`apt-get install` also installs recommended packages; add `--no-install-recommends`",

@@ -117,7 +117,7 @@ public struct AptListsCleanupRule: Rule {
             violations.append(Violation(
                 range: leftBehind.range(through: leftBehind.subcommandWord),
                 message: Self.messageByManager[leftBehind.manager] ?? Self.message(leftBehind.manager),
-                fix: fix(script: script, run: run, context: context)))
+                fix: context.fix { fix(script: script, run: run, context: context) }))
         }
         return violations
     }

@@ -50,11 +50,9 @@ public struct ConsistentInstructionCasingRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         // Mirrors BuildKit's validateCommandCasing over the stages' FROM and commands.
-        let keywords = context.stages.stages.flatMap { [$0.from] + $0.instructions }.filter { $0.kind != nil }
-            .map(\.keyword)
         var lower = 0
         var upper = 0
-        for keyword in keywords {
+        Self.forEachKeyword(in: context.stages) { keyword in
             if keyword.text == keyword.text.lowercased() {
                 lower += 1
             } else if keyword.text == keyword.text.uppercased() {
@@ -62,14 +60,27 @@ public struct ConsistentInstructionCasingRule: Rule {
             }
         }
         let isMajorityLower = lower > upper
-        return keywords.compactMap { keyword in
+        var violations: [Violation] = []
+        Self.forEachKeyword(in: context.stages) { keyword in
             let expected = isMajorityLower ? keyword.text.lowercased() : keyword.text.uppercased()
-            guard keyword.text != expected else { return nil }
-            return Violation(
+            guard keyword.text != expected else { return }
+            violations.append(Violation(
                 range: keyword.range,
                 message: "`\(keyword.text)` should be `\(expected)`, the case of most instructions in the file",
-                fix: Fix(title: "Write `\(expected)`", applicability: .safe,
-                         edits: [Edit(range: keyword.range, replacement: expected)]))
+                fix: context.fix {
+                    Fix(title: "Write `\(expected)`", applicability: .safe, edits: [Edit(range: keyword.range, replacement: expected)])
+                }))
+        }
+        return violations
+    }
+
+    /// Calls `body` with the keyword of each stage's FROM and known instruction, in order,
+    /// read in place: the file's keywords gathered into arrays first took a copy of every
+    /// instruction of a large file twice over.
+    private static func forEachKeyword(in stages: StageGraph, _ body: (Token) -> Void) {
+        for stage in stages.stages {
+            if stage.from.kind != nil { body(stage.from.keyword) }
+            for instruction in stage.instructions where instruction.kind != nil { body(instruction.keyword) }
         }
     }
 }

@@ -61,7 +61,7 @@ private struct LevelAwareMarkerRule: Rule {
     func check(_ context: RuleContext) -> [Violation] {
         UnsafeMarkerRule().check(context).map { violation in
             Violation(range: violation.range, fix: violation.fix.flatMap { full in
-                context.fix(.unsafe, title: full.title) { full }
+                context.fix(.unsafe, title: full.title) { full.edits }
             })
         }
     }

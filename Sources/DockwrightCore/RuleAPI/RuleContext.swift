@@ -62,17 +62,15 @@ public final class RuleContext: Sendable {
         buildsFixes ? make() : nil
     }
 
-    /// The fix `make` builds, which always has `applicability` and `title`; or, when the
-    /// caller never applies a fix of that applicability, one with no edits, all such a
-    /// caller reads (the fix loop counts them); or nil when the caller drops fixes. For
-    /// rules with thousands of large fixes on a big file, which `fix` at the safe level
-    /// would otherwise build in full only to drop.
-    public func fix(_ applicability: Applicability, title: @autoclosure () -> String, _ make: () -> Fix) -> Fix? {
+    /// The fix of `applicability` titled `title` with the edits `edits` makes; or, when the
+    /// caller never applies a fix of that applicability, the same fix with no edits, all
+    /// such a caller reads (the fix loop counts them); or nil when the caller drops fixes.
+    /// For rules with thousands of large fixes on a big file, which `fix` at the safe
+    /// level would otherwise build in full only to drop.
+    public func fix(_ applicability: Applicability, title: @autoclosure () -> String, edits: () -> [Edit]) -> Fix? {
         guard buildsFixes else { return nil }
-        if let appliedFixLevel, applicability < appliedFixLevel {
-            return Fix(title: title(), applicability: applicability, edits: [])
-        }
-        return make()
+        let isApplied = appliedFixLevel.map { applicability >= $0 } ?? true
+        return Fix(title: title(), applicability: applicability, edits: isApplied ? edits() : [])
     }
 
     /// A fact derived from the model, computed on first use and shared by every rule.

@@ -123,7 +123,7 @@ public struct StaticBeforeVolatileRule: Rule {
                 let copyText = ([target.keyword.text] + target.values).joined(separator: " ")
                 violations.append(Violation(
                     range: run.keyword.range, message: Self.runsAfterCopy, with: [install.firstProgram, copyText],
-                    fix: context.fix(.unsafe, title: Self.moveTitle(plan)) { moveFix(plan, context) }))
+                    fix: context.fix(.unsafe, title: Self.moveTitle(plan)) { moveEdits(plan, context) }))
             }
         }
         return violations
@@ -314,25 +314,22 @@ private extension StaticBeforeVolatileRule {
         "COPY": "Move the package install above `COPY`", "ADD": "Move the package install above `ADD`",
     ]
 
-    /// Moves the RUN, with its comments, above the target COPY (and its comments); carried
-    /// install RUNs move with it, in order, and a crossed USER is repeated above them. See
-    /// ``LayerOrdering/moveEdits(_:before:in:style:)`` for blank lines.
-    /// The title of ``moveFix(_:_:)``.
+    /// The title of the fix that makes ``moveEdits(_:_:)``.
     static func moveTitle(_ plan: MovePlan) -> String {
         let keyword = plan.target.keyword.text
         return titleByKeyword[keyword] ?? "Move the package install above `\(keyword)`"
     }
 
-    func moveFix(_ plan: MovePlan, _ context: RuleContext) -> Fix {
+    /// Moves the RUN, with its comments, above the target COPY (and its comments); carried
+    /// install RUNs move with it, in order, and a crossed USER is repeated above them. See
+    /// ``LayerOrdering/moveEdits(_:before:in:style:)`` for blank lines.
+    func moveEdits(_ plan: MovePlan, _ context: RuleContext) -> [Edit] {
         let comments = { (instruction: InstructionSyntax) in
             context.model.leadingComments(of: instruction).range(extending: instruction)
         }
         let target = comments(plan.target)
-        let title = Self.moveTitle(plan)
         guard plan.user != nil || !plan.carried.isEmpty else {
-            return Fix(title: title, applicability: .unsafe,
-                       edits: LayerOrdering.moveEdits(comments(plan.run), before: target, in: context.syntax,
-                                                      style: context.style))
+            return LayerOrdering.moveEdits(comments(plan.run), before: target, in: context.syntax, style: context.style)
         }
         let moved = plan.carried + [plan.run]
         var text = ""
@@ -346,6 +343,6 @@ private extension StaticBeforeVolatileRule {
             edits.append(.delete(range))
         }
         edits.append(.insert(text, at: target.start))
-        return Fix(title: title, applicability: .unsafe, edits: edits)
+        return edits
     }
 }

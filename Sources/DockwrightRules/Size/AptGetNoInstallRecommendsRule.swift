@@ -75,10 +75,8 @@ public struct AptGetNoInstallRecommendsRule: Rule {
                         + "and name \(needed.map { "`\($0)`" }.joined(separator: ", ")), which "
                         + "\(needed.count == 1 ? "a listed package needs" : "listed packages need") at run time")
             }
-            let title = "Add `--no-install-recommends` after `install`"
-            let fix = context.fix(.unsafe, title: title) {
-                Fix(title: title, applicability: .unsafe,
-                    edits: [.insert(" --no-install-recommends", at: command.range(of: install).end)])
+            let fix = context.fix(.unsafe, title: "Add `--no-install-recommends` after `install`") {
+                [.insert(" --no-install-recommends", at: command.range(of: install).end)]
             }
             return Violation(
                 range: command.range(through: install),

@@ -58,7 +58,8 @@ public struct LogicalText: Hashable, Sendable {
         segmentCount == 0 ? [] : [firstSegment] + laterSegments
     }
 
-    private func segment(at index: Int) -> Segment {
+    /// The slice at `index` (below ``segmentCount``), read without building ``segments``.
+    public func segment(at index: Int) -> Segment {
         index == 0 ? firstSegment : laterSegments[index - 1]
     }
 

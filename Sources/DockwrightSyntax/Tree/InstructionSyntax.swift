@@ -203,11 +203,13 @@ public struct InstructionSyntax: Hashable, Sendable {
         var textStart = 0
         var textLength = 0
         var joinedText: LogicalText? = logicalText
-        if source != nil, logicalText.segmentCount == 1, let segment = logicalText.segments.first,
-           segment.logicalStart == 0, segment.length == logicalText.bytes.count {
-            textStart = segment.sourceStart
-            textLength = segment.length
-            joinedText = nil
+        if source != nil, logicalText.segmentCount == 1 {
+            let segment = logicalText.segment(at: 0)
+            if segment.logicalStart == 0, segment.length == logicalText.bytes.count {
+                textStart = segment.sourceStart
+                textLength = segment.length
+                joinedText = nil
+            }
         }
         var storedLines: [Line]? = lines
         if lines.count == 1, let line = lines.first, line.role == .first, line.range == range {

@@ -291,9 +291,8 @@ extension ShellScript {
         // Sized up front (``stateLeaks``): copied only when the room the allocator rounded
         // up to is not all that is left over, as a script of thousands of assignments
         // otherwise held its leaks twice at its peak.
-        let leaks = stateLeaks
         return ScriptEffects(
-            stateLeaks: leaks.capacity > leaks.count + leaks.count / 8 ? leaks.compacted() : leaks,
+            stateLeaks: stateLeaks.compactedWhenSpareExceedsAnEighth(),
             reads: reads, writes: writes, programs: programs,
             environmentReads: walker.environmentReadsAreShared
                 ? walker.environmentReads : walker.environmentReads.compacted(),

@@ -95,7 +95,7 @@ public struct MergeConsecutiveRunsRule: Rule {
         var violations: [Violation] = []
         // At most one finding per RUN, and on a file of consecutive RUNs nearly one each:
         // reserved once, the array never holds its old and its doubled copy at once.
-        violations.reserveCapacity(context.syntax.instructions.lazy.filter { $0.kind == .run }.count)
+        violations.reserveCapacity(context.syntax.instructions.count { $0.kind == .run })
         // hadolint DL3059's fold: comments keep the previous RUN, any other instruction
         // (FROM included, so stages never merge) forgets it.
         var previous: InstructionSyntax?

@@ -211,7 +211,7 @@ struct Parser {
     /// `list` without its spare room when that is more than an eighth of it: a short list
     /// is left as it is, as copying it would cost more time than its room costs memory.
     private static func withoutSpareRoom<Element>(_ list: [Element]) -> [Element] {
-        list.count >= 32 && list.capacity > list.count + list.count / 8 ? list.compacted() : list
+        list.count >= 32 ? list.compactedWhenSpareExceedsAnEighth() : list
     }
 
     /// Reads the bodies of `markers`, in order, from the lines after the instruction.

@@ -8,4 +8,11 @@ extension Array {
         exact.append(contentsOf: self)
         return exact
     }
+
+    /// ``compacted()`` when the spare room is more than an eighth of the elements, else
+    /// the array as it is: where a copy would cost more time than a little room costs
+    /// memory.
+    public func compactedWhenSpareExceedsAnEighth() -> [Element] {
+        capacity > count + count / 8 ? compacted() : self
+    }
 }

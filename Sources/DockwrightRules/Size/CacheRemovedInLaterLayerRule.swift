@@ -298,7 +298,7 @@ private extension CacheRemovedInLaterLayerRule {
         for instruction in stage.instructions[(filler + 1)..<cleaner] {
             switch instruction.kind {
             case .run:
-                guard let run = context.runScript(of: instruction), let script = run.script,
+                guard let run = context.runScript(of: instruction), run.script != nil,
                       context.model.effects(of: run).isComplete,
                       !context.model.packageManagerCommands(of: run).contains(where: {
                           cleanup.cache.managers.contains($0.manager)

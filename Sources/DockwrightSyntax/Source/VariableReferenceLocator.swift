@@ -1,5 +1,3 @@
-import DockwrightSyntax
-
 /// Finds where a word refers to a variable, so findings about `$NAME` point at it
 /// rather than at the start of the word or instruction.
 public enum VariableReferenceLocator {

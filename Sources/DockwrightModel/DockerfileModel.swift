@@ -174,6 +174,14 @@ public final class DockerfileModel: Sendable {
         return stages.argScope.expander.evaluate(word, environment: environment)
     }
 
+    /// `word` expanded and split into words as BuildKit's `ProcessWords` splits EXPOSE's,
+    /// against ``variables(before:)``; nil for an instruction not in this file or a word
+    /// that does not expand.
+    public func expandedWords(of word: String, before instruction: InstructionSyntax) -> [String]? {
+        guard let environment = variables(before: instruction) else { return nil }
+        return try? stages.argScope.expander.expandWords(word, environment: environment).get()
+    }
+
     /// The value of `word` at `instruction` when every variable it uses has a value
     /// there; nil when one has none (a `--build-arg` or the base image decides) or it fails.
     public func resolvedValue(of word: String, before instruction: InstructionSyntax) -> String? {

@@ -330,13 +330,13 @@ struct VariableExpanderTests {
     // MARK: - Referenced names
 
     @Test("Evaluation records the names looked up, in order, defined or not")
-    func recordedNames() {
+    func recordedNames() throws {
         let expansion = expander.evaluate("${A:-$B} $C ${A}", environment: ["A": "1", "C": "3"])
         #expect(expansion.value == "1 3 1")
         #expect(expansion.referencedNames == ["B", "A", "C"])
         #expect(expansion.undefinedNames == ["B"])
         #expect(expansion.definedNames == ["A", "C"])
-        #expect(expansion.words == ["1", "3", "1"])
+        #expect(try expander.expandWords("${A:-$B} $C ${A}", environment: ["A": "1", "C": "3"]).get() == ["1", "3", "1"])
     }
 
     @Test("Referenced names ignore values and required checks, and skip quoted and escaped text")

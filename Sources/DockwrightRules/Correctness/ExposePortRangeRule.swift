@@ -40,7 +40,7 @@ public struct ExposePortRangeRule: Rule {
             return tokens.compactMap { token -> Violation? in
                 guard let expansion = context.model.expansion(of: token.text, before: instruction),
                       expansion.undefinedNames.isEmpty,
-                      let bad = expansion.words.first(where: { Self.isOutOfRange($0) })
+                      let bad = context.model.expandedWords(of: token.text, before: instruction)?.first(where: Self.isOutOfRange)
                 else { return nil }
                 let subject = expansion.referencedNames.isEmpty ? "`\(bad)`" : "`\(token.text)` resolves to `\(bad)`, which"
                 return Violation(range: token.range, message: "\(subject) is not a port; ports go from 0 to 65535")

@@ -41,7 +41,7 @@ public struct VariableExpander: Hashable, Sendable {
 
     /// Expands `word` against `environment` and removes quotes (BuildKit's `ProcessWord`).
     public func expand(_ word: String, environment: [String: String]) -> Result<String, VariableExpansionError> {
-        evaluate(word, environment: environment).result
+        evaluate(word, in: environment).result
     }
 
     /// Expands `word` against `environment` (for example ``ArgScope/variables(before:)``)
@@ -49,14 +49,14 @@ public struct VariableExpander: Hashable, Sendable {
     public func expand(
         _ word: String, environment: some VariableValues
     ) -> Result<String, VariableExpansionError> {
-        evaluate(word, environment: environment).result
+        evaluate(word, in: environment).result
     }
 
     /// Expands `word`, then splits it into words on unquoted, unescaped whitespace,
     /// removing quotes (BuildKit's `ProcessWords`, as EXPOSE uses it).
     public func expandWords(_ word: String, environment: [String: String]) -> Result<[String], VariableExpansionError> {
-        let expansion = evaluate(word, environment: environment)
-        return expansion.result.map { _ in expansion.words }
+        let (expansion, words) = evaluate(word, in: environment, splitsWords: true)
+        return expansion.result.map { _ in words }
     }
 
     /// Expands and splits `word` as ``expandWords(_:environment:)`` does, against any
@@ -64,11 +64,11 @@ public struct VariableExpander: Hashable, Sendable {
     public func expandWords(
         _ word: String, environment: some VariableValues
     ) -> Result<[String], VariableExpansionError> {
-        let expansion = evaluate(word, environment: environment)
-        return expansion.result.map { _ in expansion.words }
+        let (expansion, words) = evaluate(word, in: environment, splitsWords: true)
+        return expansion.result.map { _ in words }
     }
 
-    /// Expands `word` and reports the value, the words and the variables it looked up.
+    /// Expands `word` and reports the value and the variables it looked up.
     public func evaluate(_ word: String, environment: [String: String]) -> VariableExpansion {
         evaluate(word, in: environment)
     }
@@ -91,18 +91,35 @@ public struct VariableExpander: Hashable, Sendable {
     private func evaluate<Environment: VariableValues>(
         _ word: String, in environment: Environment, substitutionLimit: Int = maximumSubstitutionLength
     ) -> VariableExpansion {
+        evaluate(word, in: environment, substitutionLimit: substitutionLimit, splitsWords: false).expansion
+    }
+
+    private func evaluate<Environment: VariableValues>(
+        _ word: String, in environment: Environment, substitutionLimit: Int = maximumSubstitutionLength,
+        splitsWords: Bool
+    ) -> (expansion: VariableExpansion, words: [String]) {
         // The lexer treats only `$`, quotes and the escape character specially; a word
         // without them is its own value (most ARG defaults and image names).
-        let escape = escapeScalar
-        if !word.unicodeScalars.contains(where: { $0 == "$" || $0 == "'" || $0 == "\"" || $0 == escape }) {
-            let words = word.unicodeScalars.split(whereSeparator: { GoText.isSpace($0.value) })
-                .map { String(String.UnicodeScalarView($0)) }
-            return VariableExpansion(result: .success(word), words: words, referencedNames: [], undefinedNames: [])
+        if !hasSpecialCharacters(word) {
+            let words = splitsWords
+                ? word.unicodeScalars.split(whereSeparator: { GoText.isSpace($0.value) }).map { String(String.UnicodeScalarView($0)) }
+                : []
+            return (VariableExpansion(result: .success(word), referencedNames: [], undefinedNames: []), words)
         }
         var evaluator = Evaluator(
             word: word, escape: escapeScalar, environment: environment, raisesRequiredErrors: true,
-            substitutionAllowance: substitutionLimit)
+            splitsWords: splitsWords, substitutionAllowance: substitutionLimit)
         return evaluator.run()
+    }
+
+    /// Whether `word` holds a `$`, a quote or the escape character, searched byte by byte.
+    private func hasSpecialCharacters(_ word: String) -> Bool {
+        let escape = escapeScalar
+        guard escape.isASCII else {
+            return word.unicodeScalars.contains { $0 == "$" || $0 == "'" || $0 == "\"" || $0 == escape }
+        }
+        let escapeByte = UInt8(truncatingIfNeeded: escape.value)
+        return word.utf8.contains { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") || $0 == escapeByte }
     }
 
     /// The variable names `word` refers to, in the order first used, whatever their
@@ -114,8 +131,8 @@ public struct VariableExpander: Hashable, Sendable {
         guard word.utf8.contains(UInt8(ascii: "$")) else { return [] }
         var evaluator = Evaluator(
             word: word, escape: escapeScalar, environment: [String: String](), raisesRequiredErrors: false,
-            substitutionAllowance: Self.maximumSubstitutionLength)
-        return evaluator.run().referencedNames
+            splitsWords: false, substitutionAllowance: Self.maximumSubstitutionLength)
+        return evaluator.run().0.referencedNames
     }
 
     private var escapeScalar: Unicode.Scalar {
@@ -152,15 +169,23 @@ public struct VariableExpander: Hashable, Sendable {
 // MARK: - Evaluation
 
 /// One run of BuildKit's `shellWord` over a word.
+///
+/// It reads the word's UTF-8 bytes: every character the lexer treats specially is
+/// ASCII, so plain text is copied in runs of bytes and a scalar is decoded only where
+/// a non-ASCII one could matter (a name, a split, an escaped character). Building the
+/// value a scalar at a time cost about 15,000 instructions a word, and ARG, ENV and
+/// path words are expanded for every file.
 private struct Evaluator<Environment: VariableValues> {
     typealias Failure = VariableExpansionError
 
-    let scalars: [Unicode.Scalar]
+    let bytes: [UInt8]
     let word: String
     let escape: Unicode.Scalar
     let environment: Environment
     /// False when only collecting names: `${name?…}` then never fails.
     let raisesRequiredErrors: Bool
+    /// Whether the top level splits the value into words (only EXPOSE asks).
+    let splitsWords: Bool
     var position = 0
     var depth = 0
     var referencedNames: [String] = []
@@ -171,30 +196,32 @@ private struct Evaluator<Environment: VariableValues> {
 
     init(
         word: String, escape: Unicode.Scalar, environment: Environment, raisesRequiredErrors: Bool,
-        substitutionAllowance: Int
+        splitsWords: Bool, substitutionAllowance: Int
     ) {
         self.word = word
-        self.scalars = Array(word.unicodeScalars)
+        self.bytes = Array(word.utf8)
         self.escape = escape
         self.environment = environment
         self.raisesRequiredErrors = raisesRequiredErrors
+        self.splitsWords = splitsWords
         self.substitutionAllowance = substitutionAllowance
         // Go's text/scanner skips a byte-order mark at the start of its input.
-        if scalars.first == "\u{FEFF}" { position = 1 }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
-    mutating func run() -> VariableExpansion {
+    mutating func run() -> (VariableExpansion, words: [String]) {
         let result: Result<String, VariableExpansionError>
         var words: [String] = []
         do {
-            let (value, splitWords) = try processStopOn(nil, rawEscapes: false, collectsWords: true)
+            let (value, splitWords) = try processStopOn(nil, rawEscapes: false, collectsWords: splitsWords)
             result = .success(value)
             words = splitWords
         } catch {
             result = .failure(error)
         }
-        return VariableExpansion(
-            result: result, words: words, referencedNames: referencedNames, undefinedNames: undefinedNames)
+        let expansion = VariableExpansion(
+            result: result, referencedNames: referencedNames, undefinedNames: undefinedNames)
+        return (expansion, words)
     }
 
     // MARK: Scanner
@@ -203,17 +230,51 @@ private struct Evaluator<Environment: VariableValues> {
         VariableExpansionError(kind, word: word)
     }
 
+    /// The scalar at `position` and its length in bytes; the word is a Swift string, so
+    /// its bytes are valid UTF-8.
+    private func scalar(at offset: Int) -> (Unicode.Scalar, width: Int) {
+        let byte = bytes[offset]
+        if byte < 0x80 { return (Unicode.Scalar(byte), 1) }
+        let (value, width) = GoText.decodeRune(bytes, at: offset, end: bytes.count)
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
+    }
+
     private func peek() -> Unicode.Scalar? {
-        position < scalars.count ? scalars[position] : nil
+        position < bytes.count ? scalar(at: position).0 : nil
     }
 
     private mutating func next() -> Unicode.Scalar? {
-        guard position < scalars.count else { return nil }
-        position += 1
-        return scalars[position - 1]
+        guard position < bytes.count else { return nil }
+        let (next, width) = scalar(at: position)
+        position += width
+        return next
     }
 
-    private var isAtEnd: Bool { position >= scalars.count }
+    private var isAtEnd: Bool { position >= bytes.count }
+
+    /// Whether `byte` may be copied as plain text: ASCII and none of the characters
+    /// that start a quote, a substitution or an escape, nor the stop character. With
+    /// `keepsSpaces` false, spaces end a run too (they split words).
+    private func isPlain(_ byte: UInt8, stop: UInt8?, keepsSpaces: Bool) -> Bool {
+        guard byte < 0x80, byte != UInt8(ascii: "$"), byte != UInt8(ascii: "'"), byte != UInt8(ascii: "\""),
+              byte != stop, UInt32(byte) != escape.value else { return false }
+        return keepsSpaces || !GoText.isSpaceByte(byte)
+    }
+
+    /// The end of the run of plain bytes starting at `position`.
+    private func plainRunEnd(stop: UInt8?, keepsSpaces: Bool) -> Int {
+        var end = position
+        while end < bytes.count, isPlain(bytes[end], stop: stop, keepsSpaces: keepsSpaces) { end += 1 }
+        return end
+    }
+
+    private static func appendScalar(_ scalar: Unicode.Scalar, to result: inout [UInt8]) {
+        if scalar.isASCII {
+            result.append(UInt8(truncatingIfNeeded: scalar.value))
+        } else {
+            result.append(contentsOf: String(scalar).utf8)
+        }
+    }
 
     // MARK: Words
 
@@ -224,90 +285,111 @@ private struct Evaluator<Environment: VariableValues> {
     private mutating func processStopOn(
         _ stop: Unicode.Scalar?, rawEscapes: Bool, collectsWords: Bool
     ) throws(Failure) -> (String, [String]) {
-        var result = ""
+        var result: [UInt8] = []
         var words = WordSplitter(isEnabled: collectsWords)
-        scanning: while let scalar = peek() {
+        // Every stop character is ASCII (`}` and `/`).
+        let stopByte = stop.flatMap { $0.isASCII ? UInt8(truncatingIfNeeded: $0.value) : nil }
+        scanning: while position < bytes.count {
+            let runEnd = plainRunEnd(stop: stopByte, keepsSpaces: !collectsWords)
+            if runEnd > position {
+                words.append(plain: bytes[position..<runEnd])
+                result.append(contentsOf: bytes[position..<runEnd])
+                position = runEnd
+                continue
+            }
+            let (scalar, width) = self.scalar(at: position)
             if let stop, scalar == stop {
-                position += 1
-                return (result, words.finish())
+                position += width
+                return (String(decoding: result, as: UTF8.self), words.finish())
             }
             switch scalar {
             case "$":
                 let value = try processDollar()
-                result += value
+                result.append(contentsOf: value.utf8)
                 words.append(splitting: value)
             case "'":
                 let value = try processSingleQuote()
-                result += value
+                result.append(contentsOf: value.utf8)
                 words.append(quoted: value)
             case "\"":
                 let value = try processDoubleQuote(rawEscapes: rawEscapes)
-                result += value
+                result.append(contentsOf: value.utf8)
                 words.append(quoted: value)
             default:
-                position += 1
+                position += width
                 if scalar == escape {
                     if rawEscapes {
                         words.append(literal: scalar)
-                        result.unicodeScalars.append(scalar)
+                        Self.appendScalar(scalar, to: &result)
                     }
                     // The escape character makes the next character literal; at the
                     // very end of the word it is dropped.
                     guard let escaped = next() else { break scanning }
                     words.append(literal: escaped)
-                    result.unicodeScalars.append(escaped)
+                    Self.appendScalar(escaped, to: &result)
                 } else {
                     words.append(scalar)
-                    result.unicodeScalars.append(scalar)
+                    Self.appendScalar(scalar, to: &result)
                 }
             }
         }
         // Callers turn this into their own message (`missing '}'`, `missing '/'`).
         if stop != nil { throw failure(.missingClosingBrace) }
-        return (result, words.finish())
+        return (String(decoding: result, as: UTF8.self), words.finish())
     }
 
     /// Everything up to the next `'` is literal; nothing escapes inside.
     private mutating func processSingleQuote() throws(Failure) -> String {
         position += 1
-        var result = String.UnicodeScalarView()
-        while true {
-            guard let scalar = next() else { throw failure(.unterminatedSingleQuote) }
-            if scalar == "'" { return String(result) }
-            result.append(scalar)
+        guard let end = bytes[position...].firstIndex(of: UInt8(ascii: "'")) else {
+            position = bytes.count
+            throw failure(.unterminatedSingleQuote)
         }
+        defer { position = end + 1 }
+        return String(decoding: bytes[position..<end], as: UTF8.self)
     }
 
     /// Up to the next unescaped `"`; `$` expands, and the escape character escapes
     /// only `"`, `$` and itself (it stays before anything else).
     private mutating func processDoubleQuote(rawEscapes: Bool) throws(Failure) -> String {
         position += 1
-        var result = ""
+        var result: [UInt8] = []
         while true {
+            // Quoted text is kept whole, spaces and non-ASCII characters alike.
+            var runEnd = position
+            while runEnd < bytes.count,
+                  (bytes[runEnd] >= 0x80 && escape.isASCII) || isPlain(bytes[runEnd], stop: nil, keepsSpaces: true) {
+                runEnd += 1
+            }
+            if runEnd > position {
+                result.append(contentsOf: bytes[position..<runEnd])
+                position = runEnd
+            }
             guard let scalar = peek() else { throw failure(.unterminatedDoubleQuote) }
             if scalar == "\"" {
                 position += 1
-                return result
+                return String(decoding: result, as: UTF8.self)
             }
             if scalar == "$" {
-                result += try processDollar()
+                result.append(contentsOf: try processDollar().utf8)
                 continue
             }
-            position += 1
+            // `'`, the escape character, or a non-ASCII scalar under a non-ASCII escape.
+            position += self.scalar(at: position).width
             var output = scalar
             if scalar == escape {
-                if rawEscapes { result.unicodeScalars.append(scalar) }
+                if rawEscapes { Self.appendScalar(scalar, to: &result) }
                 guard let following = peek() else { continue }
                 if following == "\"" || following == "$" || following == escape {
                     output = following
-                    position += 1
+                    position += self.scalar(at: position).width
                 }
             }
-            result.unicodeScalars.append(output)
+            Self.appendScalar(output, to: &result)
         }
     }
 
-    // MARK: Substitutions
+// MARK: Substitutions
 
     /// `processDollar`: a `$` and what follows it, charged to the substitution allowance.
     private mutating func processDollar() throws(Failure) -> String {
@@ -446,24 +528,26 @@ private struct Evaluator<Environment: VariableValues> {
 
     /// `processName`: a run of digits, one special parameter, or letters, digits and `_`.
     private mutating func processName() -> String {
-        var name = String.UnicodeScalarView()
-        while let scalar = peek() {
-            if name.isEmpty && VariableExpander.isDigit(scalar) {
-                while let digit = peek(), VariableExpander.isDigit(digit) {
-                    name.append(digit)
-                    position += 1
+        let start = position
+        while position < bytes.count {
+            let (scalar, width) = self.scalar(at: position)
+            if position == start && VariableExpander.isDigit(scalar) {
+                position += width
+                while position < bytes.count {
+                    let (digit, digitWidth) = self.scalar(at: position)
+                    guard VariableExpander.isDigit(digit) else { break }
+                    position += digitWidth
                 }
-                return String(name)
+                break
             }
-            if name.isEmpty && VariableExpander.isSpecialParameter(scalar) {
-                position += 1
-                return String(scalar)
+            if position == start && VariableExpander.isSpecialParameter(scalar) {
+                position += width
+                break
             }
             guard VariableExpander.isLetter(scalar) || VariableExpander.isDigit(scalar) || scalar == "_" else { break }
-            name.append(scalar)
-            position += 1
+            position += width
         }
-        return String(name)
+        return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
     /// Looks `name` up and records it, as BuildKit's `getEnv` records matches. A value
@@ -508,6 +592,13 @@ private struct WordSplitter {
         } else if !isSpace {
             append(literal: scalar)
         }
+    }
+
+    /// Plain ASCII characters, none of them a space: what ``append(_:)`` does to each.
+    mutating func append(plain bytes: ArraySlice<UInt8>) {
+        guard isEnabled else { return }
+        word += String(decoding: bytes, as: UTF8.self)
+        isInWord = true
     }
 
     /// `addRawChar`: an escaped character, kept even when it is whitespace.

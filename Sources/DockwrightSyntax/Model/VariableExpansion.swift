@@ -1,4 +1,4 @@
-/// The outcome of expanding one word: its value, its words, and the variables it looked up.
+/// The outcome of expanding one word: its value and the variables it looked up.
 ///
 /// Mirrors BuildKit's `ProcessWordResult`: the names are recorded as the lexer
 /// evaluates the word, so a name inside an unused default (`${A:-$B}` with `A` set)
@@ -6,9 +6,6 @@
 public struct VariableExpansion: Hashable, Sendable {
     /// The expanded word with quotes removed (`ProcessWord`), or why it failed.
     public let result: Result<String, VariableExpansionError>
-    /// The expanded word split into words after substitution (`ProcessWords`);
-    /// empty when expansion failed.
-    public let words: [String]
     /// Every variable name looked up, in the order first used.
     public let referencedNames: [String]
     /// The looked-up names that the environment did not define, in the order first used.
@@ -16,11 +13,9 @@ public struct VariableExpansion: Hashable, Sendable {
 
     /// Creates an expansion outcome.
     public init(
-        result: Result<String, VariableExpansionError>, words: [String], referencedNames: [String],
-        undefinedNames: [String]
+        result: Result<String, VariableExpansionError>, referencedNames: [String], undefinedNames: [String]
     ) {
         self.result = result
-        self.words = words
         self.referencedNames = referencedNames
         self.undefinedNames = undefinedNames
     }

@@ -175,7 +175,7 @@ public struct ImageReference: Hashable, Sendable {
                 message: "invalid repository name (\(text)), cannot specify 64-byte hexadecimal strings"))
         }
         let remote = split.remainder[..<(split.remainder.utf8.firstIndex(of: UInt8(ascii: ":")) ?? split.remainder.endIndex)]
-        if remote.lowercased() != remote {
+        if changesWhenLowered(remote) {
             return reference.with(error: ImageReferenceError(
                 .uppercaseRepository,
                 message: "invalid reference format: repository name (\(remote)) must be lowercase"))
@@ -210,7 +210,7 @@ public struct ImageReference: Hashable, Sendable {
         if let slash = name.utf8.firstIndex(of: UInt8(ascii: "/")) {
             let first = name[..<slash]
             if first.utf8.contains(UInt8(ascii: ".")) || first.utf8.contains(UInt8(ascii: ":")) || first == "localhost"
-                || first.lowercased() != first {
+                || changesWhenLowered(first) {
                 domain = String(first)
                 remainder = String(name[name.utf8.index(after: slash)...])
                 hasExplicitDomain = true
@@ -221,6 +221,14 @@ public struct ImageReference: Hashable, Sendable {
             remainder = officialRepositoryPrefix + remainder
         }
         return (domain, remainder, hasExplicitDomain)
+    }
+
+    /// Whether lowering `text` changes it (Go's `strings.ToLower(s) != s`). ASCII text,
+    /// nearly every reference, is answered from its bytes: lowering builds a new string,
+    /// and each reference asked this twice.
+    private static func changesWhenLowered(_ text: Substring) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.lowercased() != text }
+        return text.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
     }
 
     /// Splits `path[:tag][@digest]` at the first `@` and the first `:` before it.

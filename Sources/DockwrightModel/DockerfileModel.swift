@@ -27,6 +27,7 @@ public final class DockerfileModel: Sendable {
     private let stagesReachingAnImageFact = LazyFact<Set<Int>>()
     private let stageUsersFact = LazyFact<StageUsers>()
     private let scriptCommandsFact = LazyFact<ScriptCommands>()
+    private let commandPositionsByNameFact = LazyFact<[String: [Int]]>()
     private let packageManagerCommandsFact = LazyFact<[PackageManagerCommand]>()
 
     /// The model of a parsed file; nothing is computed until asked for.
@@ -223,6 +224,32 @@ public final class DockerfileModel: Sendable {
     /// heredoc bodies included), in source order, with the variables its RUN sees.
     /// PowerShell and cmd scripts and scripts that do not parse have none.
     public var scriptCommands: ScriptCommands { scriptCommandsFact.value { ScriptCommands(self) } }
+
+    /// The positions in ``scriptCommands`` of the commands whose program name
+    /// (``ScriptCommand/name``) passes `isWanted`, in source order.
+    ///
+    /// A rule about a few programs reads their commands here: a dozen rules walked every
+    /// command of the file, each building every ``ScriptCommand`` to read its name, and
+    /// together that was a twentieth of a corpus run. The names are indexed once per file.
+    public func scriptCommandPositions(named isWanted: (String) -> Bool) -> [Int] {
+        let byName = commandPositionsByNameFact.value { scriptCommands.positionsByName() }
+        var positions: [Int] = []
+        var namesFound = 0
+        for (name, namePositions) in byName where isWanted(name) {
+            positions += namePositions
+            namesFound += 1
+        }
+        // Each name's positions are in order; several names' are merged.
+        if namesFound > 1 { positions.sort() }
+        return positions
+    }
+
+    /// The commands of ``scriptCommands`` whose program name passes `isWanted`, in
+    /// source order (see ``scriptCommandPositions(named:)``).
+    public func scriptCommands(named isWanted: (String) -> Bool) -> [ScriptCommand] {
+        let all = scriptCommands
+        return scriptCommandPositions(named: isWanted).map { all[$0] }
+    }
 
     /// The commands of one RUN's script.
     public func scriptCommands(of run: RunScript) -> ScriptCommands.SubSequence {

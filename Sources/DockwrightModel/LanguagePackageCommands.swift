@@ -31,11 +31,9 @@ extension ScriptCommand {
     /// `python… -m pip`, whose subcommand is `install`. dockwright also reads
     /// `uv pip install` and looks through wrappers such as `sudo`.
     public var pipInstall: (LanguageInstall, PipLauncher)? {
-        guard let name else { return nil }
-        let isPip = name == "pip" || (name.hasPrefix("pip") && name.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." }))
-        let isPython = name.hasPrefix("python") && name.dropFirst(6).allSatisfy({ $0.isNumber || $0 == "." })
         // Expanding the arguments costs more than the names: only for a name that can install.
-        guard isPip || isPython || name == "pipx" || name == "uv" else { return nil }
+        guard let name, Self.mayRunPip(name) else { return nil }
+        let isPip = Self.isPip(name)
         let arguments = expandedArguments
         var start = 0
         let launcher: PipLauncher
@@ -43,7 +41,7 @@ extension ScriptCommand {
             launcher = .pip
         } else if name == "pipx" {
             launcher = .pipx
-        } else if isPython, arguments.count > 1, arguments[0].value == "-m", arguments[1].value == "pip" {
+        } else if Self.isPython(name), arguments.count > 1, arguments[0].value == "-m", arguments[1].value == "pip" {
             launcher = .pip
             start = 2
         } else if name == "uv", arguments.first?.value == "pip" {
@@ -63,6 +61,22 @@ extension ScriptCommand {
         guard name == "npm" else { return nil }
         let scanner = ProgramSpec.npm.scanner
         return LanguageInstall(self, items: scanner.scan(expandedArguments), verbs: ["install", "i", "add"])
+    }
+
+    /// Whether a program of this name can run `pip install` (``pipInstall``): `pip…`,
+    /// `python… -m pip`, `pipx` or `uv pip`.
+    public static func mayRunPip(_ name: String) -> Bool {
+        isPip(name) || isPython(name) || name == "pipx" || name == "uv"
+    }
+
+    /// `pip`, `pip3`, `pip3.12`.
+    private static func isPip(_ name: String) -> Bool {
+        name == "pip" || (name.hasPrefix("pip") && name.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." }))
+    }
+
+    /// `python`, `python3`, `python3.12`.
+    private static func isPython(_ name: String) -> Bool {
+        name.hasPrefix("python") && name.dropFirst(6).allSatisfy({ $0.isNumber || $0 == "." })
     }
 
     /// `gem install <gems>`; options after `--` go to the gems' build and are not read.

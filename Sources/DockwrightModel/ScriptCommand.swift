@@ -139,6 +139,20 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
 }
 
 extension ScriptCommands {
+    /// The positions of the commands of each literal program name (``ScriptCommand/name``),
+    /// in order: read from the scripts' command lists in one pass, without building a
+    /// ``ScriptCommand`` for each.
+    func positionsByName() -> [String: [Int]] {
+        var positions: [String: [Int]] = [:]
+        for run in runs {
+            for (offset, view) in run.script.commands.enumerated() {
+                guard let name = view.name else { continue }
+                positions[name, default: []].append(run.firstCommand + offset)
+            }
+        }
+        return positions
+    }
+
     /// Every command of every script of `model` with its environment: computed once per
     /// file for the facts and rules that read commands.
     init(_ model: DockerfileModel) {

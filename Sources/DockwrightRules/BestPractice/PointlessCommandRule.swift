@@ -48,7 +48,7 @@ public struct PointlessCommandRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         // The names each script sets from `$!`, read once per script.
         var jobVariables: [Int: Set<String>?] = [:]
-        return context.model.scriptCommands.compactMap { command in
+        return context.model.scriptCommands(named: Self.pointless.contains).compactMap { command in
             guard let name = command.name, Self.pointless.contains(name) else { return nil }
             if name == "kill" {
                 let key = command.run.instruction.range.start

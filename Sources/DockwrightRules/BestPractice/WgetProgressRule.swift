@@ -67,9 +67,10 @@ public struct WgetProgressRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         var families: [Int: ImageFamily?] = [:]
-        let commands = context.model.scriptCommands
-        let gnuWgetInstalls = Self.firstGNUWgetInstalls(in: commands)
-        for command in commands where command.name == "wget" {
+        let wgetCommands = context.model.scriptCommands(named: { $0 == "wget" })
+        guard !wgetCommands.isEmpty else { return [] }
+        let gnuWgetInstalls = Self.firstGNUWgetInstalls(in: context.model.scriptCommands(named: { $0 == "apk" }))
+        for command in wgetCommands {
             guard !Self.isQuiet(command.expandedArguments) else { continue }
             let stageIndex = command.run.stageIndex
             let family = families[stageIndex] ?? {
@@ -110,9 +111,9 @@ public struct WgetProgressRule: Rule {
 private extension WgetProgressRule {
     /// Where each stage first installs GNU `wget` (`apk add … wget`), by stage index: one
     /// walk, so a file with many `wget`s stays linear.
-    static func firstGNUWgetInstalls(in commands: ScriptCommands) -> [Int: Int] {
+    static func firstGNUWgetInstalls(in apkCommands: [ScriptCommand]) -> [Int: Int] {
         var found: [Int: Int] = [:]
-        for command in commands where command.name == "apk" && command.view.subcommand == "add"
+        for command in apkCommands where command.view.subcommand == "add"
             && command.view.positionalArguments.contains("wget") {
             let stage = command.run.stageIndex
             let offset = command.range(of: command.view.nameWord).start

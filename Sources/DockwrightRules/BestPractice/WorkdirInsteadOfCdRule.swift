@@ -71,7 +71,9 @@ public struct WorkdirInsteadOfCdRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         let commands = context.model.scriptCommands
-        for (index, command) in commands.enumerated() where command.name == "cd" && command.view.wrappers.isEmpty {
+        for index in context.model.scriptCommandPositions(named: { $0 == "cd" }) {
+            let command = commands[index]
+            guard command.view.wrappers.isEmpty else { continue }
             // A subshell keeps its directory to itself; a `cd` that only precedes cleanup
             // steps out of what the script deletes. Neither has a WORKDIR to become.
             if command.view.context.enclosures.contains(.subshell) { continue }

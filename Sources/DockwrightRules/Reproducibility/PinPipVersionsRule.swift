@@ -71,7 +71,7 @@ public struct PinPipVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.model.scriptCommands {
+        for command in context.model.scriptCommands(named: ScriptCommand.mayRunPip) {
             guard let (install, _) = command.pipInstall else { continue }
             // Mirrors hadolint: a constraints file may pin every package of the command.
             if install.items.hasFlag("-c", "--constraint", "--constraints") { continue }

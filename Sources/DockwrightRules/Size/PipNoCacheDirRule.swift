@@ -98,7 +98,7 @@ public struct PipNoCacheDirRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         var exemptScripts: [Int: Bool] = [:]
-        for command in context.model.scriptCommands {
+        for command in context.model.scriptCommands(named: ScriptCommand.mayRunPip) {
             guard let (install, launcher) = command.pipInstall, launcher == .pip else { continue }
             if install.items.contains(where: Self.disablesCacheFlag) { continue }
             if let value = command.environment?["PIP_NO_CACHE_DIR"], Self.disablesCache(value) { continue }

@@ -104,28 +104,29 @@ public struct PermissionsInLaterLayerRule: Rule {
         // Only stages whose scripts change owners or modes can store files twice: the
         // others need no record of what their instructions wrote.
         let reportedStages = context.model.stagesReachingAnImage.intersection(
-            context.model.scriptCommands.lazy.filter { $0.name.map(Self.programs.contains) ?? false }.map(\.run.stageIndex))
+            context.model.scriptCommands(named: Self.programs.contains).map(\.run.stageIndex))
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
             var copies = StoredCopies()
-            var written = WrittenPaths()
+            // What the stage's instructions wrote is read only by a fix that moves a
+            // recursive change into a COPY of many files, which few files have: recorded
+            // on the first such question, for the whole stage at once.
+            lazy var written = WrittenPaths(stage, context: context)
             var lastRun = -1
-            // What earlier instructions wrote is read only when a COPY or ADD comes: the
-            // instructions after the stage's last one need no record.
-            let lastCopy = stage.instructions.lastIndex { $0.kind == .copy || $0.kind == .add } ?? -1
             for (position, instruction) in stage.instructions.enumerated() {
                 switch instruction.kind {
                 case .copy, .add:
-                    copies.add(instruction, position: position, lastRun: lastRun, writes: written, in: context)
+                    copies.add(instruction, position: position, lastRun: lastRun, in: context)
                 case .run:
                     if let run = context.runScript(of: instruction), run.script != nil {
-                        violations += check(run, position: position, lastRun: lastRun, stage: stage, copies: copies, context: context)
+                        violations += check(
+                            run, position: position, lastRun: lastRun, stage: stage, copies: copies,
+                            followsWritesNear: { written.mayOverlap($0.destination, before: $0.position) }, context: context)
                     }
                     lastRun = position
                 default:
                     break
                 }
-                if position < lastCopy { written.record(instruction, in: context) }
             }
         }
         return violations
@@ -146,27 +147,40 @@ private extension PermissionsInLaterLayerRule {
         let isSingleFile: Bool
         /// The index of the last RUN of the stage before it (-1 for none).
         let lastRun: Int
-        /// Whether an earlier instruction of the stage wrote the destination, in it or above it.
-        let followsWritesNear: Bool
     }
 
-    /// What the instructions of a stage wrote so far, indexed so that "did anything write
-    /// at, in or above this folder?" costs one look-up per folder level.
+    /// What the instructions of a stage wrote, each path with the position of the first
+    /// instruction that wrote it, so that "did anything before this instruction write at,
+    /// in or above this folder?" costs one look-up per folder level.
     struct WrittenPaths {
         /// The paths written (a glob's literal folder stands for it).
-        private var paths: Set<String> = []
+        private var paths: [String: Int] = [:]
         /// Every folder above a written path.
-        private var foldersAbove: Set<String> = []
-        /// Whether something was written where the Dockerfile does not tell.
-        private var hasUnknownWrites = false
+        private var foldersAbove: [String: Int] = [:]
+        /// Where something was first written where the Dockerfile does not tell.
+        private var firstUnknownWrite = Int.max
+        /// The position of the instruction being recorded.
+        private var position = 0
 
-        /// Whether a write so far may touch `path`, something in it or a folder above it.
-        func mayOverlap(_ path: String) -> Bool {
-            if hasUnknownWrites || paths.contains(path) || foldersAbove.contains(path) { return true }
-            return Self.folders(above: path).contains { paths.contains($0) }
+        /// The writes of the stage's instructions up to its last COPY or ADD: no question
+        /// is asked about a later one.
+        init(_ stage: Stage, context: RuleContext) {
+            let lastCopy = stage.instructions.lastIndex { $0.kind == .copy || $0.kind == .add } ?? -1
+            for (position, instruction) in stage.instructions.enumerated() where position < lastCopy {
+                self.position = position
+                record(instruction, in: context)
+            }
         }
 
-        mutating func record(_ instruction: InstructionSyntax, in context: RuleContext) {
+        /// Whether a write before the instruction at `position` may touch `path`, something
+        /// in it or a folder above it.
+        func mayOverlap(_ path: String, before position: Int) -> Bool {
+            func isBefore(_ written: Int?) -> Bool { written.map { $0 < position } ?? false }
+            if firstUnknownWrite < position || isBefore(paths[path]) || isBefore(foldersAbove[path]) { return true }
+            return Self.folders(above: path).contains { isBefore(paths[$0]) }
+        }
+
+        private mutating func record(_ instruction: InstructionSyntax, in context: RuleContext) {
             switch instruction.kind {
             case .copy, .add:
                 record(LayerOrdering.copyArguments(of: instruction).flatMap { arguments in
@@ -178,14 +192,14 @@ private extension PermissionsInLaterLayerRule {
                 }.flatMap { LayerWrites.resolve($0, in: context.model.workingDirectory(before: instruction)) })
             case .run:
                 guard let run = context.runScript(of: instruction) else {
-                    hasUnknownWrites = true
+                    recordUnknownWrite()
                     return
                 }
                 let effects = context.model.effects(of: run)
-                if !effects.isComplete { hasUnknownWrites = true }
+                if !effects.isComplete { recordUnknownWrite() }
                 for effect in effects.writes { record(effect) }
             case .volume:
-                hasUnknownWrites = true
+                recordUnknownWrite()
             default:
                 break
             }
@@ -200,21 +214,28 @@ private extension PermissionsInLaterLayerRule {
                 record("/root")
                 record("/home")
             default:
-                hasUnknownWrites = true
+                recordUnknownWrite()
             }
         }
 
+        private mutating func recordUnknownWrite() {
+            firstUnknownWrite = min(firstUnknownWrite, position)
+        }
+
+        /// Records `path` at the current position unless an earlier instruction wrote it.
         private mutating func record(_ path: String?) {
             guard let path else {
-                hasUnknownWrites = true
+                recordUnknownWrite()
                 return
             }
-            paths.insert(path)
-            // Deepest first; a folder already there came with all the folders above it.
+            if paths[path] == nil { paths[path] = position }
+            // Deepest first; a folder already there came, as early, with all the folders above it.
             var folder = Substring(path)
             while let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")), !folder.isEmpty {
                 folder = folder[..<slash]
-                guard foldersAbove.insert(folder.isEmpty ? "/" : String(folder)).inserted else { break }
+                let name = folder.isEmpty ? "/" : String(folder)
+                guard foldersAbove[name] == nil else { break }
+                foldersAbove[name] = position
             }
         }
 
@@ -272,9 +293,7 @@ private extension PermissionsInLaterLayerRule {
         var byDestination: [String: Int] = [:]
         var byFolderAbove: [String: Int] = [:]
 
-        mutating func add(
-            _ instruction: InstructionSyntax, position: Int, lastRun: Int, writes: WrittenPaths, in context: RuleContext
-        ) {
+        mutating func add(_ instruction: InstructionSyntax, position: Int, lastRun: Int, in context: RuleContext) {
             guard let arguments = LayerOrdering.copyArguments(of: instruction),
                   let written = LayerOrdering.expanded(arguments.destination, before: instruction, scope: context.stages.argScope),
                   let destination = LayerWrites.resolve(written, in: context.model.workingDirectory(before: instruction))
@@ -284,7 +303,7 @@ private extension PermissionsInLaterLayerRule {
             let index = copies.count
             copies.append(StoredCopy(
                 instruction: instruction, position: position, destination: destination, isSingleFile: isSingleFile,
-                lastRun: lastRun, followsWritesNear: writes.mayOverlap(destination)))
+                lastRun: lastRun))
             for file in files { byFile[file.path] = index }
             byDestination[destination] = index
             var folder = Substring(destination)
@@ -305,10 +324,15 @@ private extension PermissionsInLaterLayerRule {
     /// The programs that change owner or mode.
     static let programs: Set<String> = ["chown", "chmod", "chgrp"]
 
+    /// The changes of owner or mode in `run` of files a COPY or ADD stored;
+    /// `followsWritesNear` tells whether an instruction before a copy wrote at, in or
+    /// above its destination.
     func check(
-        _ run: RunScript, position: Int, lastRun: Int, stage: Stage, copies: StoredCopies, context: RuleContext
+        _ run: RunScript, position: Int, lastRun: Int, stage: Stage, copies: StoredCopies,
+        followsWritesNear: (StoredCopy) -> Bool, context: RuleContext
     ) -> [Violation] {
-        guard let script = run.script else { return [] }
+        guard let script = run.script,
+              script.commands.contains(where: { $0.name.map(Self.programs.contains) ?? false }) else { return [] }
         let effects = context.model.effects(of: run)
         var changed: [Int: PathEffect] = [:]
         for effect in effects.writes where effect.reason == .modification { changed[effect.range.lowerBound] = effect }
@@ -326,7 +350,9 @@ private extension PermissionsInLaterLayerRule {
                 let keyword = copy.instruction.kind == .add ? "ADD" : "COPY"
                 // Only the first RUN after the COPY can be folded into it.
                 let fix = copy.position > lastRun
-                    ? self.fix(view, path: path, copy: copy, run: run, position: position, stage: stage, context: context)
+                    ? self.fix(
+                        view, path: path, copy: copy, run: run, position: position, stage: stage,
+                        followsWritesNear: followsWritesNear, context: context)
                     : nil
                 violations.append(Violation(
                     range: script.sourceRange(word.range),
@@ -353,7 +379,7 @@ private extension PermissionsInLaterLayerRule {
     /// The fix, when moving the change into the COPY is as exact as it can be (see "Fix safety").
     func fix(
         _ view: CommandView, path: String, copy: StoredCopy, run: RunScript, position: Int, stage: Stage,
-        context: RuleContext
+        followsWritesNear: (StoredCopy) -> Bool, context: RuleContext
     ) -> Fix? {
         guard let script = run.script, script.commands.count == 1, script.body.items.count == 1,
               view.wrappers.isEmpty, view.context.runsInMainShell, view.command.assignments.isEmpty,
@@ -369,7 +395,7 @@ private extension PermissionsInLaterLayerRule {
               copy.instruction.flag(named: flagName) == nil, path == copy.destination else { return nil }
         let isRecursive = !flags.isEmpty
         if copy.isSingleFile == false {
-            guard isRecursive, stage.baseStageIndex == nil, !copy.followsWritesNear else { return nil }
+            guard isRecursive, stage.baseStageIndex == nil, !followsWritesNear(copy) else { return nil }
         }
         // No RUN stands between (the caller checked): the COPYs, ADDs and WORKDIRs there
         // must leave the path alone. Scanned once per COPY, for its first RUN only.

@@ -72,8 +72,14 @@ public struct RemovedInLaterLayerRule: Rule {
         let reportedStages = context.model.stagesReachingAnImage
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
+            // Only a RUN that deletes something reports, so the instructions after the
+            // stage's last such RUN store nothing worth recording; most stages have none.
+            guard let lastDeletion = stage.instructions.lastIndex(where: { instruction in
+                guard instruction.kind == .run, let run = context.runScript(of: instruction) else { return false }
+                return context.model.effects(of: run).writes.contains { $0.reason == .deletion }
+            }) else { continue }
             var stored = StoredFiles()
-            for instruction in stage.instructions {
+            for instruction in stage.instructions[...lastDeletion] {
                 switch instruction.kind {
                 case .copy, .add:
                     for (path, source) in LayerWrites.copiedPaths(of: instruction, in: context) {

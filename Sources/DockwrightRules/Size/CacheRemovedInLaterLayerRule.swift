@@ -120,15 +120,17 @@ public struct CacheRemovedInLaterLayerRule: Rule {
                 guard instruction.kind == .run else { continue }
                 runsAsNonRoot[position] = user.map { !$0.isRoot } ?? false
                 guard let run = context.runScript(of: instruction), let script = run.script else { continue }
+                let commands = context.model.packageManagerCommands(of: run)
                 // Where each cache is first filled in this RUN.
                 var firstFill: [Cache: Int] = [:]
-                let commands = context.model.packageManagerCommands(of: run)
-                for command in commands {
+                for command in commands where !filled.isEmpty {
                     for cache in Cache.allCases where firstFill[cache] == nil && cache.isFilled(by: command) {
                         firstFill[cache] = command.view.command.range.lowerBound
                     }
                 }
-                for cleanup in Self.cleanups(in: script, of: run, context: context) {
+                // A cleanup frees nothing worth reporting unless an earlier RUN left a cache
+                // filled, and most RUNs follow none: their cleanups are not looked for.
+                for cleanup in filled.isEmpty ? [] : Self.cleanups(in: script, of: run, context: context) {
                     guard let filler = filled.removeValue(forKey: cleanup.cache) else { continue }
                     // A RUN that fills the cache again before cleaning it needs its cleanup;
                     // the earlier RUN's leftovers are DL3009's (DL3019, …) finding there.

@@ -232,16 +232,16 @@ public final class DockerfileModel: Sendable {
     /// command of the file, each building every ``ScriptCommand`` to read its name, and
     /// together that was a twentieth of a corpus run. The names are indexed once per file.
     public func scriptCommandPositions(named isWanted: (String) -> Bool) -> [Int] {
-        let byName = commandPositionsByNameFact.value { scriptCommands.positionsByName() }
-        var positions: [Int] = []
-        var namesFound = 0
-        for (name, namePositions) in byName where isWanted(name) {
-            positions += namePositions
-            namesFound += 1
-        }
-        // Each name's positions are in order; several names' are merged.
-        if namesFound > 1 { positions.sort() }
-        return positions
+        var lists: [[Int]] = []
+        for (name, positions) in commandPositionsByName where isWanted(name) { lists.append(positions) }
+        return merged(lists)
+    }
+
+    /// The positions in ``scriptCommands`` of the commands of the programs `names`, in
+    /// source order: one look-up per name.
+    public func scriptCommandPositions(named names: [String]) -> [Int] {
+        let byName = commandPositionsByName
+        return merged(names.compactMap { byName[$0] })
     }
 
     /// The commands of ``scriptCommands`` whose program name passes `isWanted`, in
@@ -249,6 +249,28 @@ public final class DockerfileModel: Sendable {
     public func scriptCommands(named isWanted: (String) -> Bool) -> [ScriptCommand] {
         let all = scriptCommands
         return scriptCommandPositions(named: isWanted).map { all[$0] }
+    }
+
+    /// The commands of ``scriptCommands`` of the programs `names`, in source order.
+    public func scriptCommands(named names: [String]) -> [ScriptCommand] {
+        let all = scriptCommands
+        return scriptCommandPositions(named: names).map { all[$0] }
+    }
+
+    private var commandPositionsByName: [String: [Int]] {
+        commandPositionsByNameFact.value { scriptCommands.positionsByName() }
+    }
+
+    /// Several names' positions, each list in order, as one list in order.
+    private func merged(_ lists: [[Int]]) -> [Int] {
+        var positions: [Int] = []
+        var listCount = 0
+        for list in lists {
+            positions += list
+            listCount += 1
+        }
+        if listCount > 1 { positions.sort() }
+        return positions
     }
 
     /// The commands of one RUN's script.

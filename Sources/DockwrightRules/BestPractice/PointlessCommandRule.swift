@@ -48,8 +48,8 @@ public struct PointlessCommandRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         // The names each script sets from `$!`, read once per script.
         var jobVariables: [Int: Set<String>?] = [:]
-        return context.model.scriptCommands(named: Self.pointless.contains).compactMap { command in
-            guard let name = command.name, Self.pointless.contains(name) else { return nil }
+        return context.model.scriptCommands(named: Self.pointless).compactMap { command in
+            guard let name = command.name else { return nil }
             if name == "kill" {
                 let key = command.run.instruction.range.start
                 let names = jobVariables[key] ?? Self.namesSetFromLastJob(command.script)
@@ -102,5 +102,5 @@ public struct PointlessCommandRule: Rule {
     }
 
     /// hadolint DL3001's list.
-    private static let pointless: Set<String> = ["ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount"]
+    private static let pointless = ["ssh", "vim", "shutdown", "service", "ps", "free", "top", "kill", "mount"]
 }

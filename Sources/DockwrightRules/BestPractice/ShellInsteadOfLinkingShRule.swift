@@ -42,7 +42,7 @@ public struct ShellInsteadOfLinkingShRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         let scanner = ProgramSpec.ln.scanner
-        for command in context.model.scriptCommands(named: { $0 == "ln" }) {
+        for command in context.model.scriptCommands(named: ["ln"]) {
             let items = scanner.scan(command.expandedArguments)
             let operands = items.operands
             let created: [ExpandedWord]

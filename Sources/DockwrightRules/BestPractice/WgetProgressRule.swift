@@ -67,9 +67,9 @@ public struct WgetProgressRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         var families: [Int: ImageFamily?] = [:]
-        let wgetCommands = context.model.scriptCommands(named: { $0 == "wget" })
+        let wgetCommands = context.model.scriptCommands(named: ["wget"])
         guard !wgetCommands.isEmpty else { return [] }
-        let gnuWgetInstalls = Self.firstGNUWgetInstalls(in: context.model.scriptCommands(named: { $0 == "apk" }))
+        let gnuWgetInstalls = Self.firstGNUWgetInstalls(in: context.model.scriptCommands(named: ["apk"]))
         for command in wgetCommands {
             guard !Self.isQuiet(command.expandedArguments) else { continue }
             let stageIndex = command.run.stageIndex

@@ -71,7 +71,7 @@ public struct WorkdirInsteadOfCdRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         let commands = context.model.scriptCommands
-        for index in context.model.scriptCommandPositions(named: { $0 == "cd" }) {
+        for index in context.model.scriptCommandPositions(named: ["cd"]) {
             let command = commands[index]
             guard command.view.wrappers.isEmpty else { continue }
             // A subshell keeps its directory to itself; a `cd` that only precedes cleanup

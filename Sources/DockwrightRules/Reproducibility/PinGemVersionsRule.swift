@@ -48,7 +48,7 @@ public struct PinGemVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.model.scriptCommands(named: { $0 == "gem" }) {
+        for command in context.model.scriptCommands(named: ["gem"]) {
             guard let install = command.gemInstall, !install.items.hasFlag("-v", "--version") else { continue }
             for operand in install.operands where LanguagePin.gem(operand) == false {
                 let shown = operand.displayText

@@ -54,7 +54,7 @@ public struct PinGoModuleVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.model.scriptCommands(named: { $0 == "go" }) {
+        for command in context.model.scriptCommands(named: ["go"]) {
             guard let install = command.goInstall else { continue }
             for operand in install.operands where LanguagePin.go(operand) == false {
                 let shown = operand.displayText

@@ -60,7 +60,7 @@ public struct PinNpmVersionsRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for command in context.model.scriptCommands(named: { $0 == "npm" }) {
+        for command in context.model.scriptCommands(named: ["npm"]) {
             guard let install = command.npmInstall else { continue }
             for operand in install.operands where LanguagePin.npm(operand) == false {
                 let shown = operand.displayText

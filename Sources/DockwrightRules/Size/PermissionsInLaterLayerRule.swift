@@ -104,7 +104,7 @@ public struct PermissionsInLaterLayerRule: Rule {
         // Only stages whose scripts change owners or modes can store files twice: the
         // others need no record of what their instructions wrote.
         let reportedStages = context.model.stagesReachingAnImage.intersection(
-            context.model.scriptCommands(named: Self.programs.contains).map(\.run.stageIndex))
+            context.model.scriptCommands(named: Self.programs).map(\.run.stageIndex))
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
             var copies = StoredCopies()
@@ -322,7 +322,7 @@ private extension PermissionsInLaterLayerRule {
     }
 
     /// The programs that change owner or mode.
-    static let programs: Set<String> = ["chown", "chmod", "chgrp"]
+    static let programs = ["chown", "chmod", "chgrp"]
 
     /// The changes of owner or mode in `run` of files a COPY or ADD stored;
     /// `followsWritesNear` tells whether an instruction before a copy wrote at, in or

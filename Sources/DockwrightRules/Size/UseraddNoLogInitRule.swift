@@ -60,7 +60,7 @@ public struct UseraddNoLogInitRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         let scanner = OptionScanner(flagsWithValues: Self.flagsWithValues)
-        for command in context.model.scriptCommands(named: { $0 == "useradd" }) {
+        for command in context.model.scriptCommands(named: ["useradd"]) {
             let items = scanner.scan(command.expandedArguments)
             guard !items.hasFlag("-l", "--no-log-init"), let uid = items.flagValue("-u", "--uid"),
                   uid.isLiteral, uid.value.count > 5, uid.value.allSatisfy(\.isNumber) else { continue }

@@ -54,6 +54,14 @@ public struct ShellWord: Hashable, Sendable {
     /// The bytes of the word, in script offsets.
     public var range: Range<Int> { span.range }
 
+    /// Whether the word is kept as its bytes: literal text and plain `$name` parameters
+    /// only, so no part of it holds a substitution, arithmetic or a parameter operator.
+    /// Walks looking for those pass such a word over without making its parts.
+    var isStoredAsBytes: Bool {
+        if case .parsed = storage { return false }
+        return true
+    }
+
     /// The word's value with quotes removed, or nil when it contains an expansion
     /// whose value is only known at run time.
     public var literalValue: String? {

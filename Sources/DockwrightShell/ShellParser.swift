@@ -619,14 +619,33 @@ public struct ShellParser {
                     builder.literal.append(contentsOf: try readExtendedGlob())
                     continue
                 }
-                builder.literal.append(byte)
+                // The run of plain bytes up to the next one that needs a look, in one append.
+                let runStart = position
                 position += 1
+                while position < end, isPlainWordByte(bytes[position], context) && !isExtendedGlobStart(at: position) {
+                    position += 1
+                }
+                builder.literal.append(contentsOf: bytes[runStart..<position])
             }
         }
         return finish()
 
         func finish() -> ShellWord {
             word(of: builder.finish(), range: start..<position)
+        }
+    }
+
+    /// Whether a byte inside a word is its own text, whatever follows (bar an extended
+    /// glob's start): not a quote, escape or expansion, and not what ends the word.
+    private func isPlainWordByte(_ byte: UInt8, _ context: WordContext) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "`"):
+            return false
+        default:
+            switch context {
+            case .command: return !isMetacharacter(byte)
+            case .braceOperand: return byte != UInt8(ascii: "}")
+            }
         }
     }
 
@@ -696,11 +715,19 @@ public struct ShellParser {
         guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= Self.sharedWordLength else {
             return (parts, false)
         }
-        if let shared = sharedWords.parts[text] { return (shared, true) }
-        guard sharedWords.parts.count < Self.sharedLiteralLimit else { return (parts, false) }
-        sharedWords.parts[text] = parts
-        return (parts, true)
+        guard sharedWords.parts.count < Self.sharedLiteralLimit else {
+            if let shared = sharedWords.parts[text] { return (shared, true) }
+            return (parts, false)
+        }
+        // Room for the whole table at once: growing it step by step hashed every word again
+        // at each step, and the scripts of one file fill most of it.
+        if sharedWords.parts.isEmpty { sharedWords.parts.reserveCapacity(Self.sharedLiteralLimit) }
+        // Found or added with one hash of the word.
+        return (Self.value(of: &sharedWords.parts[text, default: parts]), true)
     }
+
+    /// The value behind a dictionary entry reached in place.
+    private static func value(of entry: inout [ShellWordPart]) -> [ShellWordPart] { entry }
 
     private func isExtendedGlobStart(at offset: Int) -> Bool {
         guard offset + 1 < end, bytes[offset + 1] == UInt8(ascii: "(") else { return false }
@@ -739,6 +766,12 @@ public struct ShellParser {
     private mutating func parseDoubleQuoted() throws(ShellParseError) -> [ShellWordPart] {
         let start = position
         position += 1
+        if let plain = plainDoubleQuotedEnd() {
+            // Text without escapes or expansions: its one literal part is its bytes.
+            let content = position..<plain
+            position = plain + 1
+            return content.isEmpty ? [] : [.literal(String(decoding: bytes[content], as: UTF8.self))]
+        }
         var builder = WordPartsBuilder()
         while position < end {
             let byte = bytes[position]
@@ -773,6 +806,21 @@ public struct ShellParser {
             }
         }
         throw ShellParseError("unterminated double quote", at: start)
+    }
+
+    /// Where the double-quoted text at the current position (after its opening quote)
+    /// closes when it holds no backslash, `$` or backquote; nil for any other, read part
+    /// by part.
+    private func plainDoubleQuotedEnd() -> Int? {
+        var cursor = position
+        while cursor < end {
+            switch bytes[cursor] {
+            case UInt8(ascii: "\""): return cursor
+            case UInt8(ascii: "\\"), UInt8(ascii: "$"), UInt8(ascii: "`"): return nil
+            default: cursor += 1
+            }
+        }
+        return nil
     }
 
     private mutating func parseDollar() throws(ShellParseError) -> ShellWordPart {

@@ -343,6 +343,8 @@ struct EffectsWalker {
     /// of every RUN of a file of installs (80 bytes each).
     var environmentReadsAreShared = false
     var isComplete = true
+    /// The names of ``environmentReads``, made only once a second package-manager call
+    /// adds to them (empty until then).
     private var seenEnvironment: Set<String> = []
     /// Every name assigned inside the conditional bodies being walked, in order: a body
     /// looks only at its own part of it, which keeps the walk linear however many
@@ -789,9 +791,10 @@ struct EffectsWalker {
         if environmentReads.isEmpty {
             // The table's own list, shared rather than copied (its names are distinct).
             environmentReads = files.environment
-            seenEnvironment = Set(files.environment)
             environmentReadsAreShared = true
         } else {
+            // Made when a second call needs it: most scripts run one package manager.
+            if seenEnvironment.isEmpty { seenEnvironment = Set(environmentReads) }
             for name in files.environment where seenEnvironment.insert(name).inserted {
                 environmentReads.append(name)
                 environmentReadsAreShared = false
@@ -1403,6 +1406,8 @@ struct EffectsWalker {
     /// Keyrings an argument names: `signed-by=/usr/share/keyrings/x.gpg` in an apt source
     /// line, `--keyring=file`.
     private mutating func recordKeyrings(in word: ShellWord, _ script: Script, _ state: State) {
+        // A literal word's own bytes tell first: most arguments have no `=` at all.
+        if let bytes = word.literalBytes, !bytes.contains(UInt8(ascii: "=")) { return }
         let text = evaluate(word, state).text
         // The bytes first: most arguments have no `=` at all.
         guard Self.containsByte(text, UInt8(ascii: "=")), text.contains("=") else { return }

@@ -54,6 +54,13 @@ public struct ShellWord: Hashable, Sendable {
     /// The bytes of the word, in script offsets.
     public var range: Range<Int> { span.range }
 
+    /// The word's bytes when they are its whole value (one literal part, as written):
+    /// a test of its value can read them without making the value a String.
+    var literalBytes: ArraySlice<UInt8>? {
+        if case .literal(let bytes) = storage { return bytes[range] }
+        return nil
+    }
+
     /// Whether the word is kept as its bytes: literal text and plain `$name` parameters
     /// only, so no part of it holds a substitution, arithmetic or a parameter operator.
     /// Walks looking for those pass such a word over without making its parts.

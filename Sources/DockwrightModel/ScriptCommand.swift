@@ -5,28 +5,37 @@ import DockwrightSyntax
 /// judge it and to point at its words.
 public struct ScriptCommand: Sendable {
     /// What the commands of one RUN share, held once for all of them: rules read every
-    /// command of a file, and each command copied the RUN, its script and its
-    /// environment (several references each) where it now copies one.
+    /// command of a file, and each command copied the RUN, its script, its environment
+    /// and its view (several references each) where it now copies one and a position.
     final class Shared: Sendable {
         let run: RunScript
         let script: ShellScript
         let environment: VariableEnvironment?
+        /// The script's commands, held here so a command reaches its view in one step.
+        let commands: [CommandView]
 
         init(run: RunScript, script: ShellScript, environment: VariableEnvironment?) {
             self.run = run
             self.script = script
             self.environment = environment
+            commands = script.commands
         }
     }
 
     private let shared: Shared
-    /// The command, wrappers (`sudo`, `env`, …) unwrapped.
-    public let view: CommandView
+    /// The command's position in its script's ``ShellScript/commands``.
+    private let position: Int
 
-    init(shared: Shared, view: CommandView) {
+    init(shared: Shared, position: Int) {
         self.shared = shared
-        self.view = view
+        self.position = position
     }
+
+    /// The command, wrappers (`sudo`, `env`, …) unwrapped.
+    ///
+    /// Read from the script when asked rather than copied into every command: most
+    /// rules look at a command's name only, and pass over the rest.
+    public var view: CommandView { shared.commands[position] }
 
     /// The RUN the command belongs to.
     public var run: RunScript { shared.run }
@@ -37,7 +46,7 @@ public struct ScriptCommand: Sendable {
     public var environment: VariableEnvironment? { shared.environment }
 
     /// The program's name without its folder, when literal.
-    public var name: String? { view.name }
+    public var name: String? { shared.commands[position].name }
 
     /// The Dockerfile bytes of a word of this command.
     public func range(of word: ShellWord) -> TextRange { script.sourceRange(word.range) }
@@ -104,7 +113,7 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
         let run = runs[runIndex(of: position)]
         return ScriptCommand(
             shared: ScriptCommand.Shared(run: run.run, script: run.script, environment: environment(of: run)),
-            view: run.script.commands[position - run.firstCommand])
+            position: position - run.firstCommand)
     }
 
     /// The index in `runs` of the last RUN whose first command is at or before `position`.
@@ -128,8 +137,7 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
         /// The current RUN's first command in the collection, and where the next RUN's starts.
         private var runStart = 0
         private var nextRunStart = 0
-        /// The current RUN's commands, and what they share.
-        private var commandsOfRun: [CommandView] = []
+        /// What the current RUN's commands share.
         private var shared: ScriptCommand.Shared?
 
         init(_ commands: ScriptCommands) {
@@ -144,7 +152,6 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
             runStart = runs[runIndex].firstCommand
             nextRunStart = runIndex + 1 < runs.count ? runs[runIndex + 1].firstCommand : Int.max
             let run = runs[runIndex]
-            commandsOfRun = run.script.commands
             shared = ScriptCommand.Shared(run: run.run, script: run.script, environment: commands.environment(of: run))
         }
 
@@ -157,7 +164,7 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
             }
             guard let shared else { return nil }
             defer { position += 1 }
-            return ScriptCommand(shared: shared, view: commandsOfRun[position - runStart])
+            return ScriptCommand(shared: shared, position: position - runStart)
         }
     }
 }

@@ -44,7 +44,12 @@ public struct CommandView: Hashable, Sendable {
 
     /// The program's name in a literal word naming it.
     private static func programName(_ value: String) -> String {
-        // Searched as bytes: a `/` is one byte in UTF-8.
+        // Searched as bytes: a `/` is one byte in UTF-8, so the bytes after it are whole
+        // characters.
+        let afterSlash = value.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.lastIndex(of: UInt8(ascii: "/")).map { String(decoding: bytes[($0 + 1)...], as: UTF8.self) }
+        }
+        if let afterSlash { return afterSlash ?? value }
         let utf8 = value.utf8
         guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return value }
         return String(Substring(utf8[utf8.index(after: slash)...]))
@@ -155,7 +160,9 @@ public struct CommandView: Hashable, Sendable {
         while index < words.count - 1, let value = words[index].literalValue {
             nameValue = value
             // Most names have no slash: splitting them would only copy them.
-            let name = value.utf8.contains(UInt8(ascii: "/")) ? value.split(separator: "/").last.map(String.init) ?? value : value
+            let hasSlash = value.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "/")) }
+                ?? value.utf8.contains(UInt8(ascii: "/"))
+            let name = hasSlash ? value.split(separator: "/").last.map(String.init) ?? value : value
             guard let optionsWithValues = wrapperOptionsWithValues[name] else { break }
             var next = index + 1
             // `command -v x` looks a program up instead of running it.

@@ -79,6 +79,8 @@ public struct ShellWord: Hashable, Sendable {
             // A spelled word has a parameter; else it would be stored as literal.
             return nil
         case .parsed(let parts):
+            // One part, most words: its text as it is, not appended to an empty String.
+            if parts.count == 1 { return parts[0].literalValue }
             var value = ""
             for part in parts {
                 guard let text = part.literalValue else { return nil }
@@ -205,6 +207,7 @@ public enum ShellWordPart: Hashable, Sendable {
         case .literal(let text), .singleQuoted(let text), .ansiCQuoted(let text):
             return text
         case .doubleQuoted(let parts):
+            if parts.count == 1 { return parts[0].literalValue }
             var value = ""
             for part in parts {
                 guard let text = part.literalValue else { return nil }

@@ -4,18 +4,49 @@ import DockwrightSyntax
 /// A simple command of a RUN (or `ONBUILD RUN`) script, with what shell rules need to
 /// judge it and to point at its words.
 public struct ScriptCommand: Sendable {
-    /// The RUN the command belongs to.
-    public let run: RunScript
-    /// The parsed script.
-    public let script: ShellScript
+    /// What the commands of one RUN share, held once for all of them: rules read every
+    /// command of a file, and each command copied the RUN, its script, its environment
+    /// and its view (several references each) where it now copies one and a position.
+    final class Shared: Sendable {
+        let run: RunScript
+        let script: ShellScript
+        let environment: VariableEnvironment?
+        /// The script's commands, held here so a command reaches its view in one step.
+        let commands: [CommandView]
+
+        init(run: RunScript, script: ShellScript, environment: VariableEnvironment?) {
+            self.run = run
+            self.script = script
+            self.environment = environment
+            commands = script.commands
+        }
+    }
+
+    private let shared: Shared
+    /// The command's position in its script's ``ShellScript/commands``.
+    private let position: Int
+
+    init(shared: Shared, position: Int) {
+        self.shared = shared
+        self.position = position
+    }
+
     /// The command, wrappers (`sudo`, `env`, …) unwrapped.
-    public let view: CommandView
+    ///
+    /// Read from the script when asked rather than copied into every command: most
+    /// rules look at a command's name only, and pass over the rest.
+    public var view: CommandView { shared.commands[position] }
+
+    /// The RUN the command belongs to.
+    public var run: RunScript { shared.run }
+    /// The parsed script.
+    public var script: ShellScript { shared.script }
     /// The ARG and ENV values the RUN sees; nil for an ONBUILD trigger, which runs
     /// with the environment of a build we cannot see.
-    public let environment: VariableEnvironment?
+    public var environment: VariableEnvironment? { shared.environment }
 
     /// The program's name without its folder, when literal.
-    public var name: String? { view.name }
+    public var name: String? { shared.commands[position].name }
 
     /// The Dockerfile bytes of a word of this command.
     public func range(of word: ShellWord) -> TextRange { script.sourceRange(word.range) }
@@ -81,8 +112,8 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
         precondition(indices.contains(position), "ScriptCommands index out of range")
         let run = runs[runIndex(of: position)]
         return ScriptCommand(
-            run: run.run, script: run.script, view: run.script.commands[position - run.firstCommand],
-            environment: environment(of: run))
+            shared: ScriptCommand.Shared(run: run.run, script: run.script, environment: environment(of: run)),
+            position: position - run.firstCommand)
     }
 
     /// The index in `runs` of the last RUN whose first command is at or before `position`.
@@ -106,7 +137,8 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
         /// The current RUN's first command in the collection, and where the next RUN's starts.
         private var runStart = 0
         private var nextRunStart = 0
-        private var environment: VariableEnvironment?
+        /// What the current RUN's commands share.
+        private var shared: ScriptCommand.Shared?
 
         init(_ commands: ScriptCommands) {
             self.commands = commands
@@ -119,7 +151,8 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
             let runs = commands.runs
             runStart = runs[runIndex].firstCommand
             nextRunStart = runIndex + 1 < runs.count ? runs[runIndex + 1].firstCommand : Int.max
-            environment = commands.environment(of: runs[runIndex])
+            let run = runs[runIndex]
+            shared = ScriptCommand.Shared(run: run.run, script: run.script, environment: commands.environment(of: run))
         }
 
         public mutating func next() -> ScriptCommand? {
@@ -129,11 +162,9 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
                 runIndex += 1
                 enterRun()
             }
-            let run = commands.runs[runIndex]
+            guard let shared else { return nil }
             defer { position += 1 }
-            return ScriptCommand(
-                run: run.run, script: run.script, view: run.script.commands[position - runStart],
-                environment: environment)
+            return ScriptCommand(shared: shared, position: position - runStart)
         }
     }
 }

@@ -17,10 +17,15 @@ public struct CommandView: Hashable, Sendable {
     init(_ command: SimpleCommand, context: CommandContext) {
         self.command = command
         self.context = context
-        let nameIndex = Self.unwrap(command.words).nameIndex
+        let unwrapped = Self.unwrap(command.words)
+        let nameIndex = unwrapped.nameIndex
         storedNameIndex = UInt32(clamping: nameIndex)
         let words = command.words
-        name = words.indices.contains(nameIndex) ? Self.programName(words[nameIndex]) : nil
+        if let value = unwrapped.nameValue {
+            name = Self.programName(value)
+        } else {
+            name = words.indices.contains(nameIndex) ? words[nameIndex].literalValue.map(Self.programName) : nil
+        }
     }
 
     /// The wrappers skipped before the program, outermost first (e.g. `["sudo", "env"]`).
@@ -37,9 +42,14 @@ public struct CommandView: Hashable, Sendable {
     /// The word naming the program.
     public var nameWord: ShellWord { command.words[nameIndex] }
 
-    private static func programName(_ word: ShellWord) -> String? {
-        guard let value = word.literalValue else { return nil }
-        // Searched as bytes: a `/` is one byte in UTF-8.
+    /// The program's name in a literal word naming it.
+    private static func programName(_ value: String) -> String {
+        // Searched as bytes: a `/` is one byte in UTF-8, so the bytes after it are whole
+        // characters.
+        let afterSlash = value.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.lastIndex(of: UInt8(ascii: "/")).map { String(decoding: bytes[($0 + 1)...], as: UTF8.self) }
+        }
+        if let afterSlash { return afterSlash ?? value }
         let utf8 = value.utf8
         guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return value }
         return String(Substring(utf8[utf8.index(after: slash)...]))
@@ -140,13 +150,19 @@ public struct CommandView: Hashable, Sendable {
         "eatmydata": [],
     ]
 
-    /// Skips wrappers and their options; returns them and the program's index.
-    private static func unwrap(_ words: [ShellWord]) -> (wrappers: [String], nameIndex: Int) {
+    /// Skips wrappers and their options; returns them, the program's index and, when it
+    /// was read on the way, the literal value of the program's word (a view reads it for
+    /// its name, and need not make it twice).
+    private static func unwrap(_ words: [ShellWord]) -> (wrappers: [String], nameIndex: Int, nameValue: String?) {
         var wrappers: [String] = []
         var index = 0
+        var nameValue: String?
         while index < words.count - 1, let value = words[index].literalValue {
+            nameValue = value
             // Most names have no slash: splitting them would only copy them.
-            let name = value.utf8.contains(UInt8(ascii: "/")) ? value.split(separator: "/").last.map(String.init) ?? value : value
+            let hasSlash = value.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "/")) }
+                ?? value.utf8.contains(UInt8(ascii: "/"))
+            let name = hasSlash ? value.split(separator: "/").last.map(String.init) ?? value : value
             guard let optionsWithValues = wrapperOptionsWithValues[name] else { break }
             var next = index + 1
             // `command -v x` looks a program up instead of running it.
@@ -168,7 +184,8 @@ public struct CommandView: Hashable, Sendable {
             guard next < words.count else { break }
             wrappers.append(name)
             index = next
+            nameValue = nil
         }
-        return (wrappers, index)
+        return (wrappers, index, nameValue)
     }
 }

@@ -41,21 +41,49 @@ public struct PackageInstallation: Hashable, Sendable {
 extension CommandView {
     /// The package installation this command performs, if it is one.
     public var packageInstallation: PackageInstallation? {
+        var packages: [PackageRequest] = []
+        var requirementFiles: [String] = []
+        guard let (manager, subcommand) = scanInstallation(
+            requirementFile: { requirementFiles.append($0) },
+            package: { table, value, word in
+                packages.append(value.map { table.request($0, word) }
+                    ?? PackageRequest(name: "", version: nil, versionOperator: nil, word: word))
+            })
+        else { return nil }
+        return PackageInstallation(
+            manager: manager, subcommand: subcommand, packages: packages, requirementFiles: requirementFiles,
+            command: self)
+    }
+
+    /// The manager and the words naming packages, when the command installs: what the
+    /// effects walker needs of ``packageInstallation``, without splitting each package's
+    /// name from its version.
+    var installedPackageWords: (manager: PackageManager, words: [ShellWord])? {
+        var words: [ShellWord] = []
+        guard let (manager, _) = scanInstallation(requirementFile: { _ in }, package: { _, _, word in words.append(word) })
+        else { return nil }
+        return (manager, words)
+    }
+
+    /// Reads the command as a package manager's install: hands over each requirement
+    /// file and each package word (with its literal value) in order, and returns the
+    /// manager and subcommand; nil when it is no install.
+    private func scanInstallation(
+        requirementFile: (String) -> Void, package: (PackageManagerTable.Entry, String?, ShellWord) -> Void
+    ) -> (PackageManager, String)? {
         guard let (manager, argumentStart) = packageManager else { return nil }
         let table = PackageManagerTable.entry(for: manager)
         let words = Array(command.words[argumentStart...])
         let values = words.map(\.literalValue)
         var subcommand: String?
-        var packages: [PackageRequest] = []
-        var requirementFiles: [String] = []
         for position in table.spec.scanner.positions(of: values) {
             let wordIndex: Int
             switch position {
             case .flag(let name, let value, _):
                 guard table.requirementFlags.contains(name) else { continue }
                 switch value {
-                case .attached(let file): requirementFiles.append(file)
-                case .word(let index): if let file = values[index] { requirementFiles.append(file) }
+                case .attached(let file): requirementFile(file)
+                case .word(let index): if let file = values[index] { requirementFile(file) }
                 case nil: break
                 }
                 continue
@@ -64,7 +92,7 @@ extension CommandView {
             }
             let word = words[wordIndex]
             guard let value = values[wordIndex] else {
-                if subcommand != nil { packages.append(PackageRequest(name: "", version: nil, versionOperator: nil, word: word)) }
+                if subcommand != nil { package(table, nil, word) }
                 continue
             }
             guard subcommand != nil else {
@@ -74,14 +102,12 @@ extension CommandView {
                 guard table.installSubcommands.contains(value) else { return nil }
                 continue
             }
-            packages.append(table.request(value, word))
+            package(table, value, word)
         }
         // A bare `yarn` installs the project's dependencies.
         if subcommand == nil && manager == .yarn { subcommand = "install" }
         guard let subcommand else { return nil }
-        return PackageInstallation(
-            manager: manager, subcommand: subcommand, packages: packages, requirementFiles: requirementFiles,
-            command: self)
+        return (manager, subcommand)
     }
 
     /// The manager and the index of the first word after its name

@@ -48,32 +48,40 @@ public struct PackageManagerFiles: Sendable {
     /// The entry for a program name (`apt-get`, `pip3.12`, `mvnw`); nil when it is not a
     /// package manager. `python -m pip` and `uv pip` are looked up as `pip` by the caller.
     public static func of(program name: String) -> PackageManagerFiles? {
-        if name.hasPrefix("pip"), name.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." }) { return pip }
-        switch name {
-        case "apt-get", "apt", "aptitude", "apt-cache": return apt
-        case "dpkg": return dpkg
-        case "yum", "dnf", "microdnf", "tdnf", "dnf5": return rpm
-        case "rpm": return rpmTool
-        case "zypper": return zypper
-        case "apk": return apk
-        case "pip": return pip
-        case "uv": return uv
-        case "pipenv": return pipenv
-        case "poetry": return poetry
-        case "npm", "npx": return npm
-        case "yarn": return yarn
-        case "pnpm": return pnpm
-        case "gem": return gem
-        case "bundle", "bundler": return bundler
-        case "mvn", "mvnw": return maven
-        case "gradle", "gradlew": return gradle
-        case "dotnet", "nuget": return nuget
-        case "cargo": return cargo
-        case "go": return go
-        case "composer": return composer
-        default: return nil
+        if let files = byProgram[name] { return files }
+        if name.utf8.first == UInt8(ascii: "p"), name.hasPrefix("pip"),
+           name.dropFirst(3).allSatisfy({ $0.isNumber || $0 == "." }) {
+            return pip
         }
+        return nil
     }
+
+    /// The entries by program name: the effects walker asks for every command it visits,
+    /// and most programs are none of these, which one hash answers sooner than comparing
+    /// the name with each of them.
+    private static let byProgram: [String: PackageManagerFiles] = [
+        "apt-get": apt, "apt": apt, "aptitude": apt, "apt-cache": apt,
+        "dpkg": dpkg,
+        "yum": rpm, "dnf": rpm, "microdnf": rpm, "tdnf": rpm, "dnf5": rpm,
+        "rpm": rpmTool,
+        "zypper": zypper,
+        "apk": apk,
+        "pip": pip,
+        "uv": uv,
+        "pipenv": pipenv,
+        "poetry": poetry,
+        "npm": npm, "npx": npm,
+        "yarn": yarn,
+        "pnpm": pnpm,
+        "gem": gem,
+        "bundle": bundler, "bundler": bundler,
+        "mvn": maven, "mvnw": maven,
+        "gradle": gradle, "gradlew": gradle,
+        "dotnet": nuget, "nuget": nuget,
+        "cargo": cargo,
+        "go": go,
+        "composer": composer,
+    ]
 
     private static let apt = PackageManagerFiles(
         systemPaths: [

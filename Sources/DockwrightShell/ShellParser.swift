@@ -51,6 +51,8 @@ public struct ShellParser {
     private var commandCount = 0
     private var sharedWords = SharedWords()
     private static let sharedLiteralLimit = 256
+    /// The longest word ``sharedIfCommon(_:)`` shares: one that fits a small String.
+    private static let sharedWordLength = 15
     /// From how many items a list is copied without spare room.
     private static let compactedListLength = 64
     /// Where the line holding pending heredoc redirections ends, and where the
@@ -68,6 +70,13 @@ public struct ShellParser {
         "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "in", "{", "}",
         "!", "[[", "]]", "function", "select", "time",
     ]
+    /// ``reservedWords`` with their bytes, for ``peekReservedWord()``: it runs before
+    /// every command and list item, and matching bytes costs less than making the word a
+    /// String and hashing it (most words there are command names, not reserved words).
+    private static let reservedWordTable: [(bytes: [UInt8], word: String, isClosing: Bool)] =
+        reservedWords.sorted().map { (Array($0.utf8), $0, closingWords.contains($0)) }
+    /// The longest reserved word's length (`function`).
+    private static let longestReservedWord = reservedWords.map(\.utf8.count).max() ?? 0
 
     // MARK: - Lists
 
@@ -89,7 +98,7 @@ public struct ShellParser {
             guard position < end else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: ")") || isCaseTerminator(at: position) { break }
-            if let word = peekReservedWord(), Self.closingWords.contains(word) { break }
+            if peekClosingWord() != nil { break }
             let andOr = try parseAndOr()
             skipBlanks()
             var isBackground = false
@@ -512,7 +521,7 @@ public struct ShellParser {
         var cursor = position
         guard cursor < end, isNameStart(bytes[cursor]) else { return nil }
         while cursor < end && isNameCharacter(bytes[cursor]) { cursor += 1 }
-        let name = String(decoding: bytes[start..<cursor], as: UTF8.self)
+        let nameEnd = cursor
         if cursor < end && bytes[cursor] == UInt8(ascii: "[") {
             while cursor < end && bytes[cursor] != UInt8(ascii: "]") { cursor += 1 }
             guard cursor < end else { return nil }
@@ -527,6 +536,8 @@ public struct ShellParser {
         } else {
             return nil
         }
+        // Made only now: the first word of most commands is a program's name, not an assignment.
+        let name = String(decoding: bytes[start..<nameEnd], as: UTF8.self)
         position = cursor
         if position < end && bytes[position] == UInt8(ascii: "(") {
             position += 1
@@ -564,6 +575,10 @@ public struct ShellParser {
 
     private mutating func parseWord(_ context: WordContext = .command) throws(ShellParseError) -> ShellWord {
         let start = position
+        if context == .command, let plainEnd = plainWordEnd() {
+            position = plainEnd
+            return plainWord(start..<plainEnd)
+        }
         var builder = WordPartsBuilder()
         while position < end {
             let byte = bytes[position]
@@ -604,8 +619,13 @@ public struct ShellParser {
                     builder.literal.append(contentsOf: try readExtendedGlob())
                     continue
                 }
-                builder.literal.append(byte)
+                // The run of plain bytes up to the next one that needs a look, in one append.
+                let runStart = position
                 position += 1
+                while position < end, isPlainWordByte(bytes[position], context) && !isExtendedGlobStart(at: position) {
+                    position += 1
+                }
+                builder.literal.append(contentsOf: bytes[runStart..<position])
             }
         }
         return finish()
@@ -613,6 +633,50 @@ public struct ShellParser {
         func finish() -> ShellWord {
             word(of: builder.finish(), range: start..<position)
         }
+    }
+
+    /// Whether a byte inside a word is its own text, whatever follows (bar an extended
+    /// glob's start): not a quote, escape or expansion, and not what ends the word.
+    private func isPlainWordByte(_ byte: UInt8, _ context: WordContext) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "`"):
+            return false
+        default:
+            switch context {
+            case .command: return !isMetacharacter(byte)
+            case .braceOperand: return byte != UInt8(ascii: "}")
+            }
+        }
+    }
+
+    /// Where the ordinary word at the current position ends when it is plain ASCII text:
+    /// no quote, escape, expansion or extended glob, so its one literal part is its bytes
+    /// as written. Nil for an empty word or any other, which ``parseWord(_:)`` reads part
+    /// by part.
+    private func plainWordEnd() -> Int? {
+        var cursor = position
+        while cursor < end {
+            let byte = bytes[cursor]
+            if isMetacharacter(byte) { break }
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "`"):
+                return nil
+            case 0x80...:
+                return nil
+            default:
+                if isExtendedGlobStart(at: cursor) { return nil }
+                cursor += 1
+            }
+        }
+        return cursor > position ? cursor : nil
+    }
+
+    /// The word of a plain word's bytes (``plainWordEnd()``), stored as ``word(of:range:)``
+    /// stores its one literal part, without building the part for a long word, which
+    /// keeps only its bytes.
+    private mutating func plainWord(_ range: Range<Int>) -> ShellWord {
+        guard range.count <= Self.sharedWordLength else { return ShellWord(literalIn: bytes, range: range) }
+        return word(of: [.literal(String(decoding: bytes[range], as: UTF8.self))], range: range)
     }
 
     /// The word of `parts`, stored as compactly as it reads back: common short words
@@ -648,12 +712,22 @@ public struct ShellParser {
     /// scripts, and each copy would otherwise keep a list of its own. The table is
     /// bounded, so a file of unique words does not grow it.
     private mutating func sharedIfCommon(_ parts: [ShellWordPart]) -> (parts: [ShellWordPart], isShared: Bool) {
-        guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= 15 else { return (parts, false) }
-        if let shared = sharedWords.parts[text] { return (shared, true) }
-        guard sharedWords.parts.count < Self.sharedLiteralLimit else { return (parts, false) }
-        sharedWords.parts[text] = parts
-        return (parts, true)
+        guard parts.count == 1, case .literal(let text) = parts[0], text.utf8.count <= Self.sharedWordLength else {
+            return (parts, false)
+        }
+        guard sharedWords.parts.count < Self.sharedLiteralLimit else {
+            if let shared = sharedWords.parts[text] { return (shared, true) }
+            return (parts, false)
+        }
+        // Room for the whole table at once: growing it step by step hashed every word again
+        // at each step, and the scripts of one file fill most of it.
+        if sharedWords.parts.isEmpty { sharedWords.parts.reserveCapacity(Self.sharedLiteralLimit) }
+        // Found or added with one hash of the word.
+        return (Self.value(of: &sharedWords.parts[text, default: parts]), true)
     }
+
+    /// The value behind a dictionary entry reached in place.
+    private static func value(of entry: inout [ShellWordPart]) -> [ShellWordPart] { entry }
 
     private func isExtendedGlobStart(at offset: Int) -> Bool {
         guard offset + 1 < end, bytes[offset + 1] == UInt8(ascii: "(") else { return false }
@@ -692,6 +766,12 @@ public struct ShellParser {
     private mutating func parseDoubleQuoted() throws(ShellParseError) -> [ShellWordPart] {
         let start = position
         position += 1
+        if let plain = plainDoubleQuotedEnd() {
+            // Text without escapes or expansions: its one literal part is its bytes.
+            let content = position..<plain
+            position = plain + 1
+            return content.isEmpty ? [] : [.literal(String(decoding: bytes[content], as: UTF8.self))]
+        }
         var builder = WordPartsBuilder()
         while position < end {
             let byte = bytes[position]
@@ -726,6 +806,21 @@ public struct ShellParser {
             }
         }
         throw ShellParseError("unterminated double quote", at: start)
+    }
+
+    /// Where the double-quoted text at the current position (after its opening quote)
+    /// closes when it holds no backslash, `$` or backquote; nil for any other, read part
+    /// by part.
+    private func plainDoubleQuotedEnd() -> Int? {
+        var cursor = position
+        while cursor < end {
+            switch bytes[cursor] {
+            case UInt8(ascii: "\""): return cursor
+            case UInt8(ascii: "\\"), UInt8(ascii: "$"), UInt8(ascii: "`"): return nil
+            default: cursor += 1
+            }
+        }
+        return nil
     }
 
     private mutating func parseDollar() throws(ShellParseError) -> ShellWordPart {
@@ -1059,13 +1154,32 @@ public struct ShellParser {
 
     /// The reserved word at the current position, when it stands alone.
     private func peekReservedWord() -> String? {
-        guard let word = peekWord(at: position), Self.reservedWords.contains(word) else { return nil }
-        return word
+        reservedWordEntry()?.word
     }
 
     private func peekClosingWord() -> String? {
-        guard let word = peekReservedWord(), Self.closingWords.contains(word) else { return nil }
-        return word
+        guard let entry = reservedWordEntry(), entry.isClosing else { return nil }
+        return entry.word
+    }
+
+    /// The entry of ``reservedWordTable`` spelled by the word at the current position
+    /// (the word ``peekWord(at:)`` reads), compared as bytes.
+    private func reservedWordEntry() -> (bytes: [UInt8], word: String, isClosing: Bool)? {
+        var cursor = position
+        while cursor < end {
+            let byte = bytes[cursor]
+            if isMetacharacter(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+                || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "\\") { break }
+            cursor += 1
+            if cursor - position > Self.longestReservedWord { return nil }
+        }
+        guard cursor > position else { return nil }
+        if cursor < end && !isMetacharacter(bytes[cursor]) { return nil }
+        let length = cursor - position
+        for entry in Self.reservedWordTable where entry.bytes.count == length {
+            if entry.bytes.elementsEqual(bytes[position..<cursor]) { return entry }
+        }
+        return nil
     }
 
     private mutating func expect(_ text: String) throws(ShellParseError) {

@@ -142,6 +142,7 @@ struct CommandCollector {
     }
 
     mutating func visit(_ word: ShellWord, enclosures: [CommandContext.Enclosure]) {
+        guard !word.isStoredAsBytes else { return }
         for part in word.parts { visit(part, enclosures: enclosures) }
     }
 

@@ -115,15 +115,34 @@ extension ShellScript {
     /// elsewhere outside subshells; then what compound commands and expansions change
     /// (assignments in loops and `case` arms, loop variables, `${x:=…}`, arithmetic).
     public var stateLeaks: [StateLeak] {
+        let body = self.body
         var leaks: [StateLeak] = []
         // A script of bare assignments leaks once per top-level item: sized for that up
         // front, its list is neither grown by doubling nor copied to drop the spare room.
         leaks.reserveCapacity(body.items.count)
-        for view in commands where view.context.runsInMainShell {
+        // The builtins outside subshells, substitutions and functions, which come after
+        // the sorted leaks: found in the same pass over the commands, which looks each
+        // command's names up once for both.
+        var builtinLeaks: [StateLeak] = []
+        let commands = self.commands
+        for index in commands.indices {
+            let context = commands[index].context
+            let range = commands[index].command.range
             // `exec` is a wrapper for the view, so look at the first word as written.
-            let first = view.command.words.first?.literalValue ?? ""
-            if let kind = Self.topLevelBuiltin(first) ?? Self.topLevelBuiltin(view.name ?? "") {
-                leaks.append(StateLeak(kind: kind, range: view.command.range))
+            let first = commands[index].command.words.first?.literalValue ?? ""
+            let name = commands[index].name ?? ""
+            let firstKind = Self.stateChangingBuiltins[first]
+            let nameKind = name == first ? firstKind : Self.stateChangingBuiltins[name]
+            if context.runsInMainShell, let kind = Self.topLevelBuiltin(firstKind) ?? Self.topLevelBuiltin(nameKind) {
+                leaks.append(StateLeak(kind: kind, range: range))
+            }
+            guard !context.enclosures.contains(where: { $0 == .subshell || $0 == .substitution || $0 == .function })
+            else { continue }
+            if firstKind == .changesShellState || nameKind == .changesShellState {
+                builtinLeaks.append(StateLeak(kind: .changesShellState, range: range))
+            }
+            if name == "printf" && commands[index].hasFlag("v") {
+                builtinLeaks.append(StateLeak(kind: .setsVariableWithPrintf, range: range))
             }
         }
         collectMainShellLeaks(in: body, into: &leaks)
@@ -132,25 +151,17 @@ extension ShellScript {
             leaks.append(StateLeak(kind: .endsWithComment, range: last))
         }
         leaks.sort { $0.range.lowerBound < $1.range.lowerBound }
-        for view in commands where !view.context.enclosures.contains(where: { [.subshell, .substitution, .function].contains($0) }) {
-            let first = view.command.words.first?.literalValue ?? ""
-            if Self.stateChangingBuiltins[first] == .changesShellState
-                || Self.stateChangingBuiltins[view.name ?? ""] == .changesShellState {
-                leaks.append(StateLeak(kind: .changesShellState, range: view.command.range))
-            }
-            if view.name == "printf" && view.hasFlag("v") {
-                leaks.append(StateLeak(kind: .setsVariableWithPrintf, range: view.command.range))
-            }
-        }
+        leaks.append(contentsOf: builtinLeaks)
         var finder = NestedLeakFinder()
         finder.visit(body, isNested: false)
         leaks.append(contentsOf: finder.found)
         return leaks
     }
 
-    /// The kind of a builtin `stateLeaks` lists at the top of the main shell.
-    private static func topLevelBuiltin(_ name: String) -> StateLeak.Kind? {
-        guard let kind = stateChangingBuiltins[name], kind != .changesShellState else { return nil }
+    /// The kind of a builtin `stateLeaks` lists at the top of the main shell, from its
+    /// ``stateChangingBuiltins`` entry.
+    private static func topLevelBuiltin(_ kind: StateLeak.Kind?) -> StateLeak.Kind? {
+        guard let kind, kind != .changesShellState else { return nil }
         return kind
     }
 
@@ -236,6 +247,7 @@ private struct NestedLeakFinder {
     }
 
     mutating func visit(_ word: ShellWord, in command: ShellCommand) {
+        guard !word.isStoredAsBytes else { return }
         for part in word.parts { visit(part, in: command) }
     }
 
@@ -331,6 +343,8 @@ struct EffectsWalker {
     /// of every RUN of a file of installs (80 bytes each).
     var environmentReadsAreShared = false
     var isComplete = true
+    /// The names of ``environmentReads``, made only once a second package-manager call
+    /// adds to them (empty until then).
     private var seenEnvironment: Set<String> = []
     /// Every name assigned inside the conditional bodies being walked, in order: a body
     /// looks only at its own part of it, which keeps the walk linear however many
@@ -511,6 +525,7 @@ struct EffectsWalker {
 
     /// Walks the command substitutions inside a word: each runs in a subshell.
     private mutating func visitSubstitutions(in word: ShellWord, _ script: Script, _ state: State) {
+        guard !word.isStoredAsBytes else { return }
         for part in word.parts { visitSubstitutions(in: part, script, state) }
     }
 
@@ -668,7 +683,7 @@ struct EffectsWalker {
             name: nameText, isResolved: nameIsLiteral, wrappers: view.wrappers, workingDirectory: state.workingDirectory,
             range: script.override ?? view.command.range))
         // A program named by path is a file it reads (`./build.sh`, `/opt/tool/bin/run`).
-        if nameText.utf8.contains(UInt8(ascii: "/")), nameText.contains("/") { record(.script, nameWord, script, state, isWrite: false) }
+        if Self.containsByte(nameText, UInt8(ascii: "/")), nameText.contains("/") { record(.script, nameWord, script, state, isWrite: false) }
         // `xargs rm` gets its operands from standard input: any path.
         if view.wrappers.contains("xargs"), let name = view.name, Self.fileWriters[name] != nil {
             appendUnknown(Self.fileWriters[name] ?? .modification, view, script, isWrite: true)
@@ -718,19 +733,17 @@ struct EffectsWalker {
         case "find":
             visitFind(arguments, script, state)
         case "gpg", "gpg2":
-            visitOutputOption(["-o", "--output"], arguments, script, state)
-            for word in operands(arguments, valueFlags: ["-o", "--output", "--keyring", "--homedir", "--recv-keys",
-                                                         "--keyserver", "-u", "--local-user", "-r", "--recipient"]) {
+            visitOutputOption(Self.outputFlags, arguments, script, state)
+            for word in operands(arguments, valueFlags: Self.gpgValueFlags) {
                 record(.argument, word, script, state, isWrite: false)
             }
         case _ where Self.fileReaders.contains(name):
-            for word in operands(arguments, valueFlags: ["-n", "-c", "--lines", "--bytes", "-k", "-t", "-o"]) {
+            for word in operands(arguments, valueFlags: Self.fileReaderValueFlags) {
                 record(.argument, word, script, state, isWrite: false)
             }
         case "grep", "egrep", "fgrep", "awk", "gawk", "mawk", "jq", "yq":
             let hasPatternOption = arguments.contains { ["-e", "-f", "--file", "--regexp", "--from-file"].contains($0.literalValue ?? "") }
-            var files = operands(arguments, valueFlags: ["-e", "-f", "--regexp", "--file", "-m", "-A", "-B", "-C",
-                                                         "-F", "-v", "--arg", "--argjson"])
+            var files = operands(arguments, valueFlags: Self.searcherValueFlags)
             if !hasPatternOption, !files.isEmpty { files.removeFirst() }
             for word in files { record(.argument, word, script, state, isWrite: false) }
         case "make":
@@ -757,7 +770,7 @@ struct EffectsWalker {
     /// The package-manager table entry for a command, pip spelled as `python -m pip` and `uv pip` included.
     private func packageManagerFiles(of view: CommandView) -> PackageManagerFiles? {
         guard let name = view.name else { return nil }
-        if name.hasPrefix("python"), view.arguments.first?.literalValue == "-m",
+        if name.utf8.first == UInt8(ascii: "p"), name.hasPrefix("python"), view.arguments.first?.literalValue == "-m",
            let module = view.arguments.dropFirst().first?.literalValue, module == "pip" || module == "pipenv" {
             return PackageManagerFiles.of(program: module)
         }
@@ -778,16 +791,17 @@ struct EffectsWalker {
         if environmentReads.isEmpty {
             // The table's own list, shared rather than copied (its names are distinct).
             environmentReads = files.environment
-            seenEnvironment = Set(files.environment)
             environmentReadsAreShared = true
         } else {
+            // Made when a second call needs it: most scripts run one package manager.
+            if seenEnvironment.isEmpty { seenEnvironment = Set(environmentReads) }
             for name in files.environment where seenEnvironment.insert(name).inserted {
                 environmentReads.append(name)
                 environmentReadsAreShared = false
             }
         }
         let arguments = Array(view.arguments)
-        let installation = view.packageInstallation
+        let installation = view.installedPackageWords
         // An operating-system package manager changes system folders whatever its verb
         // (`dist-upgrade`, `remove`, `swap`, `update` refreshing its lists); a language
         // package manager, when it installs.
@@ -804,7 +818,7 @@ struct EffectsWalker {
             guard let value = word.literalValue else { continue }
             if value == "--" { break }
             let flag: String
-            if value.utf8.contains(UInt8(ascii: "=")) {
+            if Self.containsByte(value, UInt8(ascii: "=")) {
                 flag = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
             } else {
                 // Every file option starts with `-`: a package name is passed over at its first byte.
@@ -840,7 +854,7 @@ struct EffectsWalker {
         }
         let packageWords: [ShellWord]
         if let installation {
-            packageWords = installation.packages.map(\.word)
+            packageWords = installation.words
         } else if ["dpkg", "rpm"].contains(nameOfManager) {
             packageWords = operands(arguments)
         } else {
@@ -920,7 +934,7 @@ struct EffectsWalker {
 
     private mutating func visitInterpreter(_ arguments: [ShellWord], _ script: Script, _ state: State) {
         // `python -c code`, `node -e code`, `python -m module`: no script file.
-        let inlineFlags: Set<String> = ["-c", "-e", "-E", "-m", "--eval", "-p", "--print", "-r"]
+        let inlineFlags = Self.inlineCodeFlags
         var index = 0
         while index < arguments.count {
             guard let value = arguments[index].literalValue else { break }
@@ -935,10 +949,7 @@ struct EffectsWalker {
 
     private mutating func visitCopy(_ name: String, _ arguments: [ShellWord], _ script: Script, _ state: State) {
         var targetDirectory: ShellWord?
-        let valueFlags: Set<String> = name == "install" ? ["-m", "--mode", "-o", "--owner", "-g", "--group", "-t",
-                                                           "--target-directory", "-S", "--suffix"]
-            : ["-t", "--target-directory", "-S", "--suffix", "-e", "--rsh", "--exclude", "--include", "--chown",
-               "--chmod", "-P", "-i"]
+        let valueFlags = name == "install" ? Self.installValueFlags : Self.copyValueFlags
         for (index, word) in arguments.enumerated() where index + 1 < arguments.count {
             if ["-t", "--target-directory"].contains(word.literalValue ?? "") { targetDirectory = arguments[index + 1] }
         }
@@ -965,7 +976,7 @@ struct EffectsWalker {
                 return value.contains("i")
             }
         let hasExpression = arguments.contains { ["-e", "--expression", "-f", "--file"].contains($0.literalValue ?? "") }
-        var files = operands(arguments, valueFlags: ["-e", "--expression", "-f", "--file", "-l"])
+        var files = operands(arguments, valueFlags: Self.editorValueFlags)
         // Without `-e`, the first operand is the program.
         if !hasExpression, !files.isEmpty { files.removeFirst() }
         for word in files {
@@ -1045,7 +1056,7 @@ struct EffectsWalker {
     }
 
     private mutating func visitUnzip(_ arguments: [ShellWord], _ script: Script, _ state: State) {
-        var paths = operands(arguments, valueFlags: ["-d", "-x", "-P"])
+        var paths = operands(arguments, valueFlags: Self.unzipValueFlags)
         if let index = arguments.firstIndex(where: { $0.literalValue == "-d" }), index + 1 < arguments.count {
             record(.extraction, arguments[index + 1], script, state, isWrite: true)
         } else if !paths.isEmpty {
@@ -1060,14 +1071,7 @@ struct EffectsWalker {
         var outputDirectory = state
         var urls: [String] = []
         var index = 0
-        let valueFlags: Set<String> = [
-            "-H", "--header", "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-X", "--request", "-d", "--data",
-            "--data-raw", "--data-binary", "--data-urlencode", "-F", "--form", "-m", "--max-time", "--retry",
-            "--retry-delay", "--retry-max-time", "--connect-timeout", "-x", "--proxy", "-w", "--write-out", "-b",
-            "--cookie", "-c", "--cookie-jar", "--cacert", "--cert", "--key", "-K", "--config", "-T", "--upload-file",
-            "-r", "--range", "-y", "-Y", "--limit-rate", "--proto", "--proto-redir", "--resolve", "--interface",
-            "--tlsv1.2", "--ciphers", "-z", "--time-cond",
-        ]
+        let valueFlags = Self.curlValueFlags
         while index < arguments.count {
             let word = arguments[index]
             index += 1
@@ -1125,11 +1129,7 @@ struct EffectsWalker {
         var urls: [ShellWord] = []
         var writesStandardOutput = false
         var index = 0
-        let valueFlags: Set<String> = [
-            "-t", "--tries", "-T", "--timeout", "-U", "--user-agent", "--header", "--user", "--password", "-e",
-            "--execute", "-a", "-o", "--output-file", "-i", "--input-file", "--ca-certificate", "-w", "--wait",
-            "--limit-rate", "-Q", "--quota",
-        ]
+        let valueFlags = Self.wgetValueFlags
         while index < arguments.count {
             let word = arguments[index]
             index += 1
@@ -1183,8 +1183,7 @@ struct EffectsWalker {
     }
 
     private mutating func visitGit(_ arguments: [ShellWord], _ script: Script, _ state: State) {
-        let positional = operands(arguments, valueFlags: ["-C", "-c", "-b", "--branch", "--depth", "-o", "--origin",
-                                                          "--config", "--reference", "-j", "--jobs", "--filter"])
+        let positional = operands(arguments, valueFlags: Self.gitValueFlags)
         guard let verb = positional.first?.literalValue else { return }
         if verb == "clone" {
             if positional.count >= 3 {
@@ -1256,6 +1255,66 @@ struct EffectsWalker {
         for file in files { appendImplicit(.argument, state.workingDirectory.appending(file), range, isWrite: false) }
     }
 
+    // MARK: - Option tables
+
+    /// `gpg`'s options naming its output file.
+    static let outputFlags: Set<String> = ["-o", "--output"]
+
+    /// `gpg`'s options that take a value.
+    static let gpgValueFlags: Set<String> = [
+        "-o", "--output", "--keyring", "--homedir", "--recv-keys", "--keyserver", "-u", "--local-user", "-r", "--recipient",
+    ]
+
+    /// Options of ``fileReaders`` that take a value.
+    static let fileReaderValueFlags: Set<String> = ["-n", "-c", "--lines", "--bytes", "-k", "-t", "-o"]
+
+    /// Options of `grep`, `awk`, `jq` and `yq` that take a value.
+    static let searcherValueFlags: Set<String> = [
+        "-e", "-f", "--regexp", "--file", "-m", "-A", "-B", "-C", "-F", "-v", "--arg", "--argjson",
+    ]
+
+    /// Interpreter options that run code given inline, or a module: no script file.
+    static let inlineCodeFlags: Set<String> = ["-c", "-e", "-E", "-m", "--eval", "-p", "--print", "-r"]
+
+    /// Options of `sed` and `perl` that take a value.
+    static let editorValueFlags: Set<String> = ["-e", "--expression", "-f", "--file", "-l"]
+
+    /// Options of `unzip` that take a value.
+    static let unzipValueFlags: Set<String> = ["-d", "-x", "-P"]
+
+    /// Options of `install` that take a value.
+    static let installValueFlags: Set<String> = [
+        "-m", "--mode", "-o", "--owner", "-g", "--group", "-t", "--target-directory", "-S", "--suffix",
+    ]
+
+    /// Options of `cp`, `mv`, `rsync`, `ln` and `scp` that take a value.
+    static let copyValueFlags: Set<String> = [
+        "-t", "--target-directory", "-S", "--suffix", "-e", "--rsh", "--exclude", "--include", "--chown", "--chmod", "-P",
+        "-i",
+    ]
+
+    /// Options of `curl` that take a value.
+    static let curlValueFlags: Set<String> = [
+        "-H", "--header", "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-X", "--request", "-d", "--data",
+        "--data-raw", "--data-binary", "--data-urlencode", "-F", "--form", "-m", "--max-time", "--retry",
+        "--retry-delay", "--retry-max-time", "--connect-timeout", "-x", "--proxy", "-w", "--write-out", "-b",
+        "--cookie", "-c", "--cookie-jar", "--cacert", "--cert", "--key", "-K", "--config", "-T", "--upload-file",
+        "-r", "--range", "-y", "-Y", "--limit-rate", "--proto", "--proto-redir", "--resolve", "--interface",
+        "--tlsv1.2", "--ciphers", "-z", "--time-cond",
+    ]
+
+    /// Options of `wget` that take a value.
+    static let wgetValueFlags: Set<String> = [
+        "-t", "--tries", "-T", "--timeout", "-U", "--user-agent", "--header", "--user", "--password", "-e",
+        "--execute", "-a", "-o", "--output-file", "-i", "--input-file", "--ca-certificate", "-w", "--wait",
+        "--limit-rate", "-Q", "--quota",
+    ]
+
+    /// Options of `git` and `git clone` that take a value.
+    static let gitValueFlags: Set<String> = [
+        "-C", "-c", "-b", "--branch", "--depth", "-o", "--origin", "--config", "--reference", "-j", "--jobs", "--filter",
+    ]
+
     // MARK: - Arguments
 
     /// The operands of a command: words that are not flags, nor the values of `valueFlags`.
@@ -1304,7 +1363,7 @@ struct EffectsWalker {
     }
 
     /// Whether an argument of an arbitrary program names a path.
-    static func looksLikePath(_ text: String, startsWithExpansion: Bool) -> Bool {
+    static func looksLikePath(_ text: String, startsWithExpansion: @autoclosure () -> Bool) -> Bool {
         if let answer = text.utf8.withContiguousStorageIfAvailable({ looksLikeASCIIPath($0, startsWithExpansion: startsWithExpansion) }),
            let answer {
             return answer
@@ -1313,11 +1372,13 @@ struct EffectsWalker {
         if text == "." || text == ".." { return true }
         if text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("../") || text.hasPrefix("~") { return true }
         // `$DIR/bin`, `build/out`: a slash between names.
-        return text.contains("/") && (startsWithExpansion || !text.contains(":"))
+        return text.contains("/") && (startsWithExpansion() || !text.contains(":"))
     }
 
     /// ``looksLikePath(_:startsWithExpansion:)`` over the bytes of an ASCII argument; nil for any other.
-    private static func looksLikeASCIIPath(_ bytes: UnsafeBufferPointer<UInt8>, startsWithExpansion: Bool) -> Bool? {
+    private static func looksLikeASCIIPath(
+        _ bytes: UnsafeBufferPointer<UInt8>, startsWithExpansion: () -> Bool
+    ) -> Bool? {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
         if bytes.isEmpty || ASCIIBytes.contains(bytes, "://") || bytes.contains(UInt8(ascii: "="))
             || ASCIIBytes.hasPrefix(bytes, "@") {
@@ -1328,7 +1389,7 @@ struct EffectsWalker {
             || ASCIIBytes.hasPrefix(bytes, "~") {
             return true
         }
-        return bytes.contains(UInt8(ascii: "/")) && (startsWithExpansion || !bytes.contains(UInt8(ascii: ":")))
+        return bytes.contains(UInt8(ascii: "/")) && (startsWithExpansion() || !bytes.contains(UInt8(ascii: ":")))
     }
 
     private static func startsWithExpansion(_ word: ShellWord) -> Bool {
@@ -1345,9 +1406,11 @@ struct EffectsWalker {
     /// Keyrings an argument names: `signed-by=/usr/share/keyrings/x.gpg` in an apt source
     /// line, `--keyring=file`.
     private mutating func recordKeyrings(in word: ShellWord, _ script: Script, _ state: State) {
+        // A literal word's own bytes tell first: most arguments have no `=` at all.
+        if let bytes = word.literalBytes, !bytes.contains(UInt8(ascii: "=")) { return }
         let text = evaluate(word, state).text
         // The bytes first: most arguments have no `=` at all.
-        guard text.utf8.contains(UInt8(ascii: "=")), text.contains("=") else { return }
+        guard Self.containsByte(text, UInt8(ascii: "=")), text.contains("=") else { return }
         let bytes = Array(text.utf8)
         for marker in [Array("signed-by=".utf8), Array("--keyring=".utf8)] {
             var index = 0
@@ -1366,6 +1429,12 @@ struct EffectsWalker {
                 }
             }
         }
+    }
+
+    /// Whether `text` holds `byte` (ASCII), searched in its contiguous bytes when it has
+    /// them rather than through the generic view.
+    static func containsByte(_ text: String, _ byte: UInt8) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? text.utf8.contains(byte)
     }
 
     /// The bytes that end a keyring path inside an apt source line.
@@ -1441,6 +1510,8 @@ struct EffectsWalker {
     /// tells (a variable the base image may set, a command substitution), and whether it
     /// is fully known.
     func evaluate(_ word: ShellWord, _ state: State) -> (text: String, isLiteral: Bool) {
+        // Most words are literal: their value is their text, made once and not part by part.
+        if let literal = word.literalValue { return (literal, true) }
         var text = ""
         var isLiteral = true
         for (index, part) in word.parts.enumerated() {

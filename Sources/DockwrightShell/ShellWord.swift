@@ -54,6 +54,21 @@ public struct ShellWord: Hashable, Sendable {
     /// The bytes of the word, in script offsets.
     public var range: Range<Int> { span.range }
 
+    /// The word's bytes when they are its whole value (one literal part, as written):
+    /// a test of its value can read them without making the value a String.
+    var literalBytes: ArraySlice<UInt8>? {
+        if case .literal(let bytes) = storage { return bytes[range] }
+        return nil
+    }
+
+    /// Whether the word is kept as its bytes: literal text and plain `$name` parameters
+    /// only, so no part of it holds a substitution, arithmetic or a parameter operator.
+    /// Walks looking for those pass such a word over without making its parts.
+    var isStoredAsBytes: Bool {
+        if case .parsed = storage { return false }
+        return true
+    }
+
     /// The word's value with quotes removed, or nil when it contains an expansion
     /// whose value is only known at run time.
     public var literalValue: String? {
@@ -64,6 +79,8 @@ public struct ShellWord: Hashable, Sendable {
             // A spelled word has a parameter; else it would be stored as literal.
             return nil
         case .parsed(let parts):
+            // One part, most words: its text as it is, not appended to an empty String.
+            if parts.count == 1 { return parts[0].literalValue }
             var value = ""
             for part in parts {
                 guard let text = part.literalValue else { return nil }
@@ -190,6 +207,7 @@ public enum ShellWordPart: Hashable, Sendable {
         case .literal(let text), .singleQuoted(let text), .ansiCQuoted(let text):
             return text
         case .doubleQuoted(let parts):
+            if parts.count == 1 { return parts[0].literalValue }
             var value = ""
             for part in parts {
                 guard let text = part.literalValue else { return nil }

@@ -135,6 +135,20 @@ private struct SharedTitleRule: Rule {
         #expect(result.rejected.map(\.code) == ["DW901"])
     }
 
+    /// The applied fixes are reported by code, title and applicability; their edits are
+    /// in the output already, and the loop keeps none of them.
+    @Test func appliedFixesKeepTheirTitleButNoEdits() {
+        let text = "FROM a\nLABEL x=MARK\nLABEL y=MARK\n"
+        let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
+        #expect(String(decoding: result.output, as: UTF8.self) == "FROM a\nLABEL x=done\nLABEL y=done\n")
+        #expect(result.applied.map(\.code) == ["DW900", "DW900"])
+        let lintedFixes = Linter(rules: [ReplaceMarkerRule()]).lint(SourceFile(path: "D", text: text)).diagnostics
+            .compactMap(\.fix)
+        #expect(result.applied.map(\.fix.title) == lintedFixes.map(\.title))
+        #expect(result.applied.allSatisfy { $0.fix.applicability == .safe && $0.fix.edits.isEmpty })
+        #expect(lintedFixes.allSatisfy { $0.edits.count == 1 })
+    }
+
     @Test func unsafeLevelIsNeededForUnsafeFixes() {
         let text = "FROM a\nLABEL x=MARK\n"
         let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)

@@ -181,6 +181,26 @@ private struct SharedTitleRule: Rule {
         #expect(String(decoding: linter.fix(source, level: .unsafe).output, as: UTF8.self) == "FROM a\nLABEL x=done\n")
     }
 
+    /// Below the level, every finding with the same title gets the one edit-less stand-in,
+    /// and the edits are never built; at the level each finding gets its own edits.
+    @Test func theContextSharesOneStandInPerTitleBelowTheLevel() {
+        let syntax = DockerfileSyntax.parse("FROM a\n")
+        let context = RuleContext(syntax: syntax, appliedFixLevel: .safe)
+        var builtEdits = 0
+        func edits(_ offset: Int) -> [Edit] {
+            builtEdits += 1
+            return [Edit.insert("x", at: offset)]
+        }
+        let first = context.fix(.unsafe, title: "Move it") { edits(0) }
+        let second = context.fix(.unsafe, title: "Move it") { edits(1) }
+        let other = context.fix(.unsafe, title: "Split it") { edits(2) }
+        #expect(builtEdits == 0)
+        #expect(first == second && first?.edits.isEmpty == true && first?.applicability == .unsafe)
+        #expect(other?.title == "Split it" && other?.edits.isEmpty == true)
+        let applied = context.fix(.safe, title: "Move it") { edits(3) }
+        #expect(builtEdits == 1 && applied?.edits == [Edit.insert("x", at: 3)])
+    }
+
     @Test func suppressedFindingsAreNotFixed() {
         let text = "FROM a\n# dockwright ignore=DW900\nLABEL x=MARK\n# hadolint ignore=test-marker\nLABEL y=MARK\nLABEL z=MARK\n"
         let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)

@@ -139,8 +139,9 @@ public struct InstructionSyntax: Hashable, Sendable {
     }
 
     /// The arguments as parsed, except that the single pair of an ENV or LABEL and the
-    /// one or two words of a FROM, ARG, COPY or ADD are kept without an array around
-    /// them, as ranges of the source when they are short tokens of it (``ShortSourceToken``).
+    /// one to three words of a FROM (`FROM image AS name`), ARG, COPY or ADD are kept
+    /// without an array around them, as ranges of the source when they are short tokens
+    /// of it (``ShortSourceToken``).
     /// A pair or words that are not spill into an array: every case here is at most as
     /// large as ``InstructionArguments`` itself.
     private enum StoredArguments: Sendable {
@@ -148,6 +149,7 @@ public struct InstructionSyntax: Hashable, Sendable {
         case onePair(key: ShortSourceToken, value: ShortSourceToken, hasEquals: Bool, isLegacyForm: Bool)
         case oneWord(ShortSourceToken)
         case twoWords(ShortSourceToken, ShortSourceToken)
+        case threeWords(ShortSourceToken, ShortSourceToken, ShortSourceToken)
 
         init(_ arguments: InstructionArguments, source: [UInt8]?) {
             switch arguments {
@@ -169,6 +171,13 @@ public struct InstructionSyntax: Hashable, Sendable {
                     self = .twoWords(first, second)
                     return
                 }
+            case .words(let tokens) where tokens.count == 3:
+                if let first = ShortSourceToken(tokens[0], source: source),
+                   let second = ShortSourceToken(tokens[1], source: source),
+                   let third = ShortSourceToken(tokens[2], source: source) {
+                    self = .threeWords(first, second, third)
+                    return
+                }
             default:
                 break
             }
@@ -187,6 +196,8 @@ public struct InstructionSyntax: Hashable, Sendable {
                 return .words([word.token(in: source)])
             case .twoWords(let first, let second):
                 return .words([first.token(in: source), second.token(in: source)])
+            case .threeWords(let first, let second, let third):
+                return .words([first.token(in: source), second.token(in: source), third.token(in: source)])
             }
         }
     }

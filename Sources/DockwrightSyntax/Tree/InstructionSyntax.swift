@@ -93,13 +93,16 @@ public struct InstructionSyntax: Hashable, Sendable {
     /// kept as its range: Swift keeps such a text inline rather than on the heap, so
     /// spelling it again from the source costs no memory, and the range takes 8 bytes
     /// where the token takes 24. Most keywords, words and ENV pairs are such tokens.
+    /// With a larger `maximumLength` (a shell-form command), the text is spelled again
+    /// on each read instead of kept in a heap string per instruction.
     private struct ShortSourceToken: Sendable {
         let start: UInt32
         let end: UInt32
 
-        init?(_ token: Token, source: [UInt8]?) {
+        init?(_ token: Token, source: [UInt8]?, maximumLength: Int = 15) {
             let range = token.range
-            guard let source, range.end - range.start <= 15, range.end <= source.count, range.end <= Int(UInt32.max),
+            guard let source, range.end - range.start <= maximumLength, range.end <= source.count,
+                  range.end <= Int(UInt32.max),
                   range.start <= range.end, source[range.start..<range.end].elementsEqual(token.text.utf8)
             else { return nil }
             start = UInt32(range.start)
@@ -150,6 +153,9 @@ public struct InstructionSyntax: Hashable, Sendable {
         case oneWord(ShortSourceToken)
         case twoWords(ShortSourceToken, ShortSourceToken)
         case threeWords(ShortSourceToken, ShortSourceToken, ShortSourceToken)
+        /// A shell-form command written on the keyword's line as it reads: a file of
+        /// one-line RUNs held a heap string per RUN for the whole lint (issue 13).
+        case shellFormInSource(ShortSourceToken)
 
         init(_ arguments: InstructionArguments, source: [UInt8]?) {
             switch arguments {
@@ -178,6 +184,11 @@ public struct InstructionSyntax: Hashable, Sendable {
                     self = .threeWords(first, second, third)
                     return
                 }
+            case .shellForm(let command):
+                if let command = ShortSourceToken(command, source: source, maximumLength: Int(UInt32.max)) {
+                    self = .shellFormInSource(command)
+                    return
+                }
             default:
                 break
             }
@@ -196,6 +207,8 @@ public struct InstructionSyntax: Hashable, Sendable {
                 return .words([word.token(in: source)])
             case .twoWords(let first, let second):
                 return .words([first.token(in: source), second.token(in: source)])
+            case .shellFormInSource(let command):
+                return .shellForm(command.token(in: source))
             case .threeWords(let first, let second, let third):
                 return .words([first.token(in: source), second.token(in: source), third.token(in: source)])
             }

@@ -184,7 +184,8 @@ public struct InstructionSyntax: Hashable, Sendable {
                     self = .threeWords(first, second, third)
                     return
                 }
-            case .shellForm(let command):
+            case .shellForm(let command) where command.text.utf8.count > 15:
+                // Up to 15 bytes the text is inline in the token already, and free to read.
                 if let command = ShortSourceToken(command, source: source, maximumLength: Int(UInt32.max)) {
                     self = .shellFormInSource(command)
                     return

@@ -135,6 +135,20 @@ private struct SharedTitleRule: Rule {
         #expect(result.rejected.map(\.code) == ["DW901"])
     }
 
+    /// The applied fixes are reported by code, title and applicability; their edits are
+    /// in the output already, and the loop keeps none of them.
+    @Test func appliedFixesKeepTheirTitleButNoEdits() {
+        let text = "FROM a\nLABEL x=MARK\nLABEL y=MARK\n"
+        let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
+        #expect(String(decoding: result.output, as: UTF8.self) == "FROM a\nLABEL x=done\nLABEL y=done\n")
+        #expect(result.applied.map(\.code) == ["DW900", "DW900"])
+        let lintedFixes = Linter(rules: [ReplaceMarkerRule()]).lint(SourceFile(path: "D", text: text)).diagnostics
+            .compactMap(\.fix)
+        #expect(result.applied.map(\.fix.title) == lintedFixes.map(\.title))
+        #expect(result.applied.allSatisfy { $0.fix.applicability == .safe && $0.fix.edits.isEmpty })
+        #expect(lintedFixes.allSatisfy { $0.edits.count == 1 })
+    }
+
     @Test func unsafeLevelIsNeededForUnsafeFixes() {
         let text = "FROM a\nLABEL x=MARK\n"
         let result = Linter(rules: [ReplaceMarkerRule()]).fix(SourceFile(path: "D", text: text), level: .safe)
@@ -165,6 +179,26 @@ private struct SharedTitleRule: Rule {
         #expect(safe.remaining.diagnostics.compactMap(\.fix).map { "\($0.title) \($0.applicability) \($0.edits.count)" }
             == ["Replace the marker, unsafely unsafe 0"])
         #expect(String(decoding: linter.fix(source, level: .unsafe).output, as: UTF8.self) == "FROM a\nLABEL x=done\n")
+    }
+
+    /// Below the level, every finding with the same title gets the one edit-less stand-in,
+    /// and the edits are never built; at the level each finding gets its own edits.
+    @Test func theContextSharesOneStandInPerTitleBelowTheLevel() {
+        let syntax = DockerfileSyntax.parse("FROM a\n")
+        let context = RuleContext(syntax: syntax, appliedFixLevel: .safe)
+        var builtEdits = 0
+        func edits(_ offset: Int) -> [Edit] {
+            builtEdits += 1
+            return [Edit.insert("x", at: offset)]
+        }
+        let first = context.fix(.unsafe, title: "Move it") { edits(0) }
+        let second = context.fix(.unsafe, title: "Move it") { edits(1) }
+        let other = context.fix(.unsafe, title: "Split it") { edits(2) }
+        #expect(builtEdits == 0)
+        #expect(first == second && first?.edits.isEmpty == true && first?.applicability == .unsafe)
+        #expect(other?.title == "Split it" && other?.edits.isEmpty == true)
+        let applied = context.fix(.safe, title: "Move it") { edits(3) }
+        #expect(builtEdits == 1 && applied?.edits == [Edit.insert("x", at: 3)])
     }
 
     @Test func suppressedFindingsAreNotFixed() {

@@ -20,6 +20,28 @@ import Testing
         #expect(run?.isExecForm == false)
     }
 
+    /// A long one-line command and a continued one read the same whichever way the
+    /// instruction stores them; so do the three words of `FROM image AS name`.
+    @Test func argumentsReadBackAsParsed() {
+        let text = "FROM ubuntu:24.04 AS s0\nRUN echo a-command-longer-than-fifteen-bytes > /f\nRUN echo a \\\n  b\n"
+        let syntax = parse(text)
+        let bytes = Array(text.utf8)
+        func written(_ token: Token) -> String { String(decoding: bytes[token.range.start..<token.range.end], as: UTF8.self) }
+        guard case .words(let words) = syntax.instruction(0)?.arguments else {
+            Issue.record("FROM has no words")
+            return
+        }
+        #expect(words.map(\.text) == ["ubuntu:24.04", "AS", "s0"])
+        #expect(words.map(written) == ["ubuntu:24.04", "AS", "s0"])
+        guard case .shellForm(let long) = syntax.instruction(1)?.arguments,
+              case .shellForm(let continued) = syntax.instruction(2)?.arguments else {
+            Issue.record("RUN is not in shell form")
+            return
+        }
+        #expect(long.text == "echo a-command-longer-than-fifteen-bytes > /f" && written(long) == long.text)
+        #expect(continued.text == "echo a   b" && written(continued) == "echo a \\\n  b")
+    }
+
     @Test func runWithMountWithoutTargetParses() {
         // hadolint 2.15.1 rejects this; BuildKit accepts it.
         let syntax = parse("FROM a\nRUN --mount=type=secret,id=npmrc npm ci\n")

@@ -155,6 +155,25 @@ struct StageGraphTests {
         #expect(graph.stage(containing: graph.stages[0].from)?.index == 0)
     }
 
+    @Test("Among many named stages, each name finds its last stage and other names none")
+    func stageLookupAmongMany() {
+        let graph = graph("""
+            FROM alpine AS b
+            FROM alpine
+            FROM alpine AS a
+            FROM alpine AS c
+            FROM alpine AS A
+            FROM alpine AS ab
+            """)
+        #expect(graph.stage(named: "a")?.index == 4)
+        #expect(graph.stage(named: "b")?.index == 0)
+        #expect(graph.stage(named: "c")?.index == 3)
+        #expect(graph.stage(named: "AB")?.index == 5)
+        for missing in ["", "0", "aa", "abc", "bb", "d", "stage-1"] {
+            #expect(graph.stage(named: missing) == nil)
+        }
+    }
+
     @Test("The final stage needs its stages transitively; unused stages are not needed")
     func finalStageDependencies() {
         let text = """

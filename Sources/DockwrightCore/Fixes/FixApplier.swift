@@ -1,3 +1,5 @@
+import DockwrightSyntax
+
 /// Applies fixes to text: each fix whole or not at all, never two that overlap.
 public enum FixApplier {
     /// The text with as many `fixes` applied as fit, in order of position; a fix
@@ -41,6 +43,7 @@ public enum FixApplier {
             applied.append(index)
         }
         output.append(contentsOf: bytes[copiedUpTo...])
-        return (output, applied)
+        // Without the room the text grew by: the fix loop keeps it through the next pass.
+        return (output.compactedWhenSpareExceedsAnEighth(), applied)
     }
 }

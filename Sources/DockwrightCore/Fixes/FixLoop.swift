@@ -4,7 +4,10 @@ import DockwrightSyntax
 public struct FixResult: Sendable {
     /// The fixed bytes.
     public let output: [UInt8]
-    /// The fixes applied, in order, with the code of the rule that proposed each.
+    /// The fixes applied, in order, with the code of the rule that proposed each. Each
+    /// keeps its title and applicability only (one shared edit-less fix per title): its
+    /// edits are in ``output`` already, and a file with a fix on every line would hold
+    /// all of them through every later pass.
     public let applied: [(code: String, fix: Fix)]
     /// The findings left in the output. Their fixes below the loop's level, which it
     /// never applies, keep only their title and applicability, not their edits.
@@ -63,12 +66,15 @@ extension Linter {
             return fixed
         }
         var applied: [(code: String, fix: Fix)] = []
+        var appliedStandIns: [AppliedFixKey: Fix] = [:]
         var rejected: [(code: String, title: String)] = []
         // Keyed by identity, not by code and title: titles are often constants, and one
         // broken fix must not disable every other fix of its rule in the file.
         var rejectedFixes: Set<FixIdentity> = []
         let startedWithErrors = result.syntax.hasParserErrors
-        for _ in 0..<maximumPasses {
+        /// Applies the fixes of `result` at `level` to `current` and parses the output; nil
+        /// when nothing changed. Records what it applied and rejected.
+        func applyPass() -> DockerfileSyntax? {
             let bytes = current.bytes
             let candidates = result.diagnostics.compactMap { diagnostic -> (code: String, fix: Fix)? in
                 guard let fix = diagnostic.fix, fix.applicability >= level, fix.applicability != .displayOnly,
@@ -76,9 +82,7 @@ extension Linter {
                 else { return nil }
                 return (diagnostic.code, fix)
             }
-            guard !candidates.isEmpty, !startedWithErrors else {
-                return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false))
-            }
+            guard !candidates.isEmpty, !startedWithErrors else { return nil }
             var (output, appliedIndices) = FixApplier.applyIndexed(candidates.map(\.fix), to: bytes)
             var reparsed = DockerfileSyntax.parse(SourceFile(path: source.path, bytes: output))
             if reparsed.hasParserErrors {
@@ -102,17 +106,38 @@ extension Linter {
                     break
                 }
             }
-            guard output != bytes else {
+            guard output != bytes else { return nil }
+            applied.reserveCapacity(applied.count + appliedIndices.count)
+            for index in appliedIndices {
+                let (code, fix) = candidates[index]
+                let key = AppliedFixKey(title: fix.title, applicability: fix.applicability)
+                let standIn = appliedStandIns[key] ?? Fix(title: fix.title, applicability: fix.applicability, edits: [])
+                appliedStandIns[key] = standIn
+                applied.append((code, standIn))
+            }
+            return reparsed
+        }
+
+        for _ in 0..<maximumPasses {
+            // The pass's candidate fixes live only inside `applyPass`: the next lint runs
+            // without them.
+            guard let reparsed = applyPass() else {
                 return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false))
             }
-            for index in appliedIndices { applied.append(candidates[index]) }
-            current = SourceFile(path: source.path, bytes: output)
+            current = reparsed.source
             // The previous pass's tree and findings are dropped before the new pass is
             // linted, so a large file is held once, not twice, at the peak.
             result = LintResult(syntax: reparsed, diagnostics: [])
             result = lint(reparsed, applyingFixesFrom: level)
         }
+
         let pending = result.diagnostics.contains { ($0.fix?.applicability ?? .displayOnly) >= level && $0.fix?.applicability != .displayOnly }
         return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: pending))
+    }
+
+    /// What tells the edit-less stand-ins of applied fixes apart.
+    private struct AppliedFixKey: Hashable {
+        let title: String
+        let applicability: Applicability
     }
 }

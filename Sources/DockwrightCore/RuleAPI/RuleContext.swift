@@ -1,6 +1,7 @@
 import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
+import Synchronization
 
 /// Everything a rule may look at: the file's model, its style, the build context and
 /// the configuration's options.
@@ -27,6 +28,16 @@ public final class RuleContext: Sendable {
     public let appliedFixLevel: Applicability?
     /// Facts rules derive alike, computed once (see ``DerivedFact``).
     private let derivedFacts = FactStore()
+    /// The edit-less fixes ``fix(_:title:edits:)`` hands out, one per title and
+    /// applicability: a rule with an unapplied fix on every install of a large file
+    /// otherwise held one allocation per finding until the engine replaced them.
+    private let standIns = Mutex<[StandInKey: Fix]>([:])
+
+    /// What tells the edit-less stand-ins apart.
+    private struct StandInKey: Hashable {
+        let title: String
+        let applicability: Applicability
+    }
 
     /// Builds the context of a parsed file.
     public init(
@@ -63,14 +74,22 @@ public final class RuleContext: Sendable {
     }
 
     /// The fix of `applicability` titled `title` with the edits `edits` makes; or, when the
-    /// caller never applies a fix of that applicability, the same fix with no edits, all
-    /// such a caller reads (the fix loop counts them); or nil when the caller drops fixes.
+    /// caller never applies a fix of that applicability, the same fix with no edits (one
+    /// shared by every finding with that title), all such a caller reads (the fix loop
+    /// counts them); or nil when the caller drops fixes.
     /// For rules with thousands of large fixes on a big file, which `fix` at the safe
     /// level would otherwise build in full only to drop.
     public func fix(_ applicability: Applicability, title: @autoclosure () -> String, edits: () -> [Edit]) -> Fix? {
         guard buildsFixes else { return nil }
         let isApplied = appliedFixLevel.map { applicability >= $0 } ?? true
-        return Fix(title: title(), applicability: applicability, edits: isApplied ? edits() : [])
+        guard !isApplied else { return Fix(title: title(), applicability: applicability, edits: edits()) }
+        let key = StandInKey(title: title(), applicability: applicability)
+        return standIns.withLock { known in
+            if let standIn = known[key] { return standIn }
+            let standIn = Fix(title: key.title, applicability: applicability, edits: [])
+            known[key] = standIn
+            return standIn
+        }
     }
 
     /// A fact derived from the model, computed on first use and shared by every rule.

@@ -367,9 +367,10 @@ private extension IntegrityCheckDisabledRule {
         return true
     }
 
-    /// Whether the file writes apk's repositories or keys anywhere (read once per file).
+    /// Whether the file writes apk's repositories or keys anywhere (read once per file),
+    /// searched in the file's bytes rather than in a decoded copy of the whole file.
     static func changesApkTrust(_ context: RuleContext) -> Bool {
-        let text = String(decoding: context.bytes, as: UTF8.self)
-        return text.containsBytes(of: "/etc/apk/repositories") || text.containsBytes(of: "/etc/apk/keys")
+        let bytes = context.bytes
+        return bytes.containsBytes(of: "/etc/apk/repositories") || bytes.containsBytes(of: "/etc/apk/keys")
     }
 }

@@ -24,6 +24,18 @@ extension StringProtocol {
     }
 }
 
+extension Array where Element == UInt8 {
+    /// Whether the UTF-8 bytes of `needle` occur in these bytes: for an ASCII needle,
+    /// what `containsBytes(of:)` answers on `String(decoding:as:)` of them (invalid
+    /// bytes become non-ASCII ones), without the copy of the whole file that string is.
+    public func containsBytes(of needle: some StringProtocol) -> Bool {
+        let needleBytes = Array(needle.utf8)
+        return withUnsafeBufferPointer { haystack in
+            needleBytes.withUnsafeBufferPointer { needleBytes in byteSearch(haystack, needleBytes) }
+        }
+    }
+}
+
 /// Whether `needle` occurs in `haystack`: `memchr` to each occurrence of the first
 /// byte, then a compare. Rules search whole files and scripts for markers that are
 /// mostly absent, and `memchr` passes over absent bytes many at a time.

@@ -93,13 +93,16 @@ public struct InstructionSyntax: Hashable, Sendable {
     /// kept as its range: Swift keeps such a text inline rather than on the heap, so
     /// spelling it again from the source costs no memory, and the range takes 8 bytes
     /// where the token takes 24. Most keywords, words and ENV pairs are such tokens.
+    /// With a larger `maximumLength` (a shell-form command), the text is spelled again
+    /// on each read instead of kept in a heap string per instruction.
     private struct ShortSourceToken: Sendable {
         let start: UInt32
         let end: UInt32
 
-        init?(_ token: Token, source: [UInt8]?) {
+        init?(_ token: Token, source: [UInt8]?, maximumLength: Int = 15) {
             let range = token.range
-            guard let source, range.end - range.start <= 15, range.end <= source.count, range.end <= Int(UInt32.max),
+            guard let source, range.end - range.start <= maximumLength, range.end <= source.count,
+                  range.end <= Int(UInt32.max),
                   range.start <= range.end, source[range.start..<range.end].elementsEqual(token.text.utf8)
             else { return nil }
             start = UInt32(range.start)
@@ -139,8 +142,9 @@ public struct InstructionSyntax: Hashable, Sendable {
     }
 
     /// The arguments as parsed, except that the single pair of an ENV or LABEL and the
-    /// one or two words of a FROM, ARG, COPY or ADD are kept without an array around
-    /// them, as ranges of the source when they are short tokens of it (``ShortSourceToken``).
+    /// one to three words of a FROM (`FROM image AS name`), ARG, COPY or ADD are kept
+    /// without an array around them, as ranges of the source when they are short tokens
+    /// of it (``ShortSourceToken``).
     /// A pair or words that are not spill into an array: every case here is at most as
     /// large as ``InstructionArguments`` itself.
     private enum StoredArguments: Sendable {
@@ -148,6 +152,10 @@ public struct InstructionSyntax: Hashable, Sendable {
         case onePair(key: ShortSourceToken, value: ShortSourceToken, hasEquals: Bool, isLegacyForm: Bool)
         case oneWord(ShortSourceToken)
         case twoWords(ShortSourceToken, ShortSourceToken)
+        case threeWords(ShortSourceToken, ShortSourceToken, ShortSourceToken)
+        /// A shell-form command written on the keyword's line as it reads: a file of
+        /// one-line RUNs held a heap string per RUN for the whole lint (issue 13).
+        case shellFormInSource(ShortSourceToken)
 
         init(_ arguments: InstructionArguments, source: [UInt8]?) {
             switch arguments {
@@ -169,6 +177,19 @@ public struct InstructionSyntax: Hashable, Sendable {
                     self = .twoWords(first, second)
                     return
                 }
+            case .words(let tokens) where tokens.count == 3:
+                if let first = ShortSourceToken(tokens[0], source: source),
+                   let second = ShortSourceToken(tokens[1], source: source),
+                   let third = ShortSourceToken(tokens[2], source: source) {
+                    self = .threeWords(first, second, third)
+                    return
+                }
+            case .shellForm(let command) where command.text.utf8.count > 15:
+                // Up to 15 bytes the text is inline in the token already, and free to read.
+                if let command = ShortSourceToken(command, source: source, maximumLength: Int(UInt32.max)) {
+                    self = .shellFormInSource(command)
+                    return
+                }
             default:
                 break
             }
@@ -187,6 +208,10 @@ public struct InstructionSyntax: Hashable, Sendable {
                 return .words([word.token(in: source)])
             case .twoWords(let first, let second):
                 return .words([first.token(in: source), second.token(in: source)])
+            case .shellFormInSource(let command):
+                return .shellForm(command.token(in: source))
+            case .threeWords(let first, let second, let third):
+                return .words([first.token(in: source), second.token(in: source), third.token(in: source)])
             }
         }
     }

@@ -12,6 +12,14 @@ import Darwin
 /// repository root (the folder holding `.git`). Results are cached per folder.
 final class ConfigurationLoader {
     private var cache: [String: Configuration] = [:]
+    /// The working folder, read once: relative paths are many (every file a folder
+    /// search finds), and reading it cost a 4 KB buffer per file.
+    private lazy var workingFolder: String = {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
+        return getcwd(&buffer, buffer.count).map { _ in
+            RawPath.string(buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
+        } ?? "."
+    }()
     private let explicit: Configuration?
     private let isIsolated: Bool
 
@@ -29,7 +37,7 @@ final class ConfigurationLoader {
     func configuration(for path: String) throws(ConfigurationError) -> Configuration {
         if isIsolated { return Configuration() }
         if let explicit { return explicit }
-        return try configuration(inFolder: Self.folder(of: path))
+        return try configuration(inFolder: folder(of: path))
     }
 
     private func configuration(inFolder folder: String) throws(ConfigurationError) -> Configuration {
@@ -65,17 +73,10 @@ final class ConfigurationLoader {
         return try Configuration.fromJSON(bytes, path: RawPath.display(path))
     }
 
-    private static func folder(of path: String) -> String {
-        var absolute = path
-        if !path.hasPrefix("/") {
-            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
-            let cwd = getcwd(&buffer, buffer.count).map { _ in
-                RawPath.string(buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
-            } ?? "."
-            absolute = cwd + "/" + path
-        }
-        if isDirectory(absolute) { return normalized(absolute) }
-        return parent(of: normalized(absolute)) ?? "/"
+    private func folder(of path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : workingFolder + "/" + path
+        if Self.isDirectory(absolute) { return Self.normalized(absolute) }
+        return Self.parent(of: Self.normalized(absolute)) ?? "/"
     }
 
     /// Removes `.` components and trailing slashes.

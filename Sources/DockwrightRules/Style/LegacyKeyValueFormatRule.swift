@@ -93,13 +93,23 @@ private extension LegacyKeyValueFormatRule {
         else { return nil }
         let value = pair.value.text
         let title = "Write `\(key)=…`"
-        if Self.buildKitWords(value, escape: escape) == [value] {
+        if Self.isBareWord(value, escape: escape) || Self.buildKitWords(value, escape: escape) == [value] {
             return Fix(title: title, applicability: .safe, edits: [Edit(range: separator, replacement: "=")])
         }
         guard !value.contains(where: { $0 == "\"" || $0 == "'" || $0 == "$" || $0 == escape }) else { return nil }
         return Fix(title: title, applicability: .safe, edits: [
             Edit(range: separator, replacement: "=\""), Edit.insert("\"", at: pair.value.range.end),
         ])
+    }
+
+    /// Whether `text` is ASCII without blanks, quotes or the escape character: one word
+    /// of ``buildKitWords(_:escape:)``, told from its bytes (most values are).
+    static func isBareWord(_ text: String, escape: Character) -> Bool {
+        guard let escapeByte = escape.asciiValue, !text.isEmpty else { return false }
+        return text.utf8.allSatisfy { byte in
+            byte < 0x80 && byte != 0x20 && !(0x09...0x0D).contains(byte) && byte != UInt8(ascii: "\"")
+                && byte != UInt8(ascii: "'") && byte != escapeByte
+        }
     }
 
     /// BuildKit's `parseWords` (parser/line_parsers.go): how `ENV`/`LABEL` split their

@@ -72,7 +72,7 @@ public struct RemovedInLaterLayerRule: Rule {
         let reportedStages = context.model.stagesReachingAnImage
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
-            var stored = StoredFiles()
+            var stored = StoredFiles(keepingOnlyUnder: removalTargets(inStage: stage, context: context))
             for instruction in stage.instructions {
                 switch instruction.kind {
                 case .copy, .add:
@@ -94,6 +94,22 @@ public struct RemovedInLaterLayerRule: Rule {
 // MARK: - Helpers
 
 private extension RemovedInLaterLayerRule {
+    /// Every path a RUN of `stage` deletes, a `folder/*` as its folder: a stored file none
+    /// of them is, or lies under, is never reported, so it is not kept. A stage of thousands
+    /// of COPYs and no deletion otherwise held each copied path, twice indexed, while the
+    /// rule ran (issue 13).
+    func removalTargets(inStage stage: Stage, context: RuleContext) -> Set<String> {
+        var targets: Set<String> = []
+        for instruction in stage.instructions where instruction.kind == .run {
+            guard let run = context.runScript(of: instruction), let script = run.script else { continue }
+            for effect in context.model.effects(of: run).writes where effect.reason == .deletion {
+                guard let path = LayerWrites.absolutePath(of: effect, in: script) else { continue }
+                targets.insert(path == "/*" ? "/" : path.hasSuffix("/*") ? String(path.dropLast(2)) : path)
+            }
+        }
+        return targets
+    }
+
     /// A file an earlier layer stored.
     struct StoredFile {
         let path: String
@@ -110,8 +126,22 @@ private extension RemovedInLaterLayerRule {
         private var isRemoved: [Bool] = []
         private var byPath: [String: [Int]] = [:]
         private var byFolder: [String: [Int]] = [:]
+        /// The paths and folders some removal may name; nil when every file is kept.
+        private let removalTargets: Set<String>?
+
+        /// Files that may be removed by any path.
+        init() {
+            removalTargets = nil
+        }
+
+        /// Files that only a removal of one of `targets` (a path, or a folder for itself or
+        /// its `folder/*`) may take out: the others are dropped as they are added.
+        init(keepingOnlyUnder targets: Set<String>) {
+            removalTargets = targets
+        }
 
         mutating func add(_ file: StoredFile) {
+            if let removalTargets, !Self.lies(file.path, underAnyOf: removalTargets) { return }
             let index = files.count
             files.append(file)
             isRemoved.append(false)
@@ -121,6 +151,18 @@ private extension RemovedInLaterLayerRule {
                 folder = folder[..<slash]
                 byFolder[folder.isEmpty ? "/" : String(folder), default: []].append(index)
             }
+        }
+
+        /// Whether `path` or a folder above it is one of `targets`.
+        private static func lies(_ path: String, underAnyOf targets: Set<String>) -> Bool {
+            guard !targets.isEmpty else { return false }
+            if targets.contains(path) { return true }
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if targets.contains(folder.isEmpty ? "/" : String(folder)) { return true }
+            }
+            return false
         }
 
         /// Takes out and returns the files a removal of `removed` (a path or `folder/*`) deletes.

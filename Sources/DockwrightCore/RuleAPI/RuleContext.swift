@@ -1,6 +1,7 @@
 import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
+import Synchronization
 
 /// Everything a rule may look at: the file's model, its style, the build context and
 /// the configuration's options.
@@ -27,6 +28,15 @@ public final class RuleContext: Sendable {
     public let appliedFixLevel: Applicability?
     /// Facts rules derive alike, computed once (see ``DerivedFact``).
     private let derivedFacts = FactStore()
+    /// The edit-less fixes ``fix(_:title:edits:)`` gives below ``appliedFixLevel``, one per
+    /// title and applicability: a rule with a finding on every install of a big file held
+    /// one such fix per finding until the engine swapped in its own shared stand-in.
+    private let unappliedFixes = Mutex<[UnappliedFixKey: Fix]>([:])
+
+    private struct UnappliedFixKey: Hashable {
+        let title: String
+        let applicability: Applicability
+    }
 
     /// Builds the context of a parsed file.
     public init(
@@ -70,7 +80,14 @@ public final class RuleContext: Sendable {
     public func fix(_ applicability: Applicability, title: @autoclosure () -> String, edits: () -> [Edit]) -> Fix? {
         guard buildsFixes else { return nil }
         let isApplied = appliedFixLevel.map { applicability >= $0 } ?? true
-        return Fix(title: title(), applicability: applicability, edits: isApplied ? edits() : [])
+        guard !isApplied else { return Fix(title: title(), applicability: applicability, edits: edits()) }
+        let key = UnappliedFixKey(title: title(), applicability: applicability)
+        return unappliedFixes.withLock { known in
+            if let fix = known[key] { return fix }
+            let fix = Fix(title: key.title, applicability: applicability, edits: [])
+            known[key] = fix
+            return fix
+        }
     }
 
     /// A fact derived from the model, computed on first use and shared by every rule.

@@ -65,28 +65,33 @@ public struct ShellScript: Hashable, Sendable {
     private let shared: SharedStorage
     private var storage: Storage { shared.buffer }
 
+    // The fields are read through a pointer: reading the buffer's `header` property
+    // checks exclusive access at run time on every read, and rules read them per command.
+
     /// The script as the shell receives it, with its map back to the Dockerfile.
-    public var text: LogicalText { storage.header.text }
+    public var text: LogicalText { storage.withUnsafeMutablePointerToHeader { $0.pointee.text } }
     /// The commands of the script.
     public var body: ShellList {
-        switch storage.header.storedBody {
+        switch storage.withUnsafeMutablePointerToHeader({ $0.pointee.storedBody }) {
         case .one(let item, let span): return ShellList(items: [item], range: span.range)
         case .list(let list): return list
         }
     }
     /// Where each `#` comment is, in script offsets.
-    public var comments: [Range<Int>] { storage.header.comments }
+    public var comments: [Range<Int>] { storage.withUnsafeMutablePointerToHeader { $0.pointee.comments } }
     /// Every simple command as a ``CommandView`` (the command and its context), in
     /// pre-order, computed once for all rules.
     public var commands: CommandViews { CommandViews(script: self) }
 
     /// How many views ``commands`` has.
-    fileprivate var commandCount: Int { storage.header.commandCount }
+    fileprivate var commandCount: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee.commandCount } }
 
     /// The view at `position` of ``commands``.
     fileprivate func command(at position: Int) -> CommandView {
-        precondition(position >= 0 && position < commandCount, "command index out of range")
-        return storage.withUnsafeMutablePointerToElements { $0[position] }
+        storage.withUnsafeMutablePointers { header, elements in
+            precondition(position >= 0 && position < header.pointee.commandCount, "command index out of range")
+            return elements[position]
+        }
     }
 
     /// `commandCount` is how many simple commands with words the parser made.

@@ -72,16 +72,19 @@ public struct RemovedInLaterLayerRule: Rule {
         let reportedStages = context.model.stagesReachingAnImage
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
-            var stored = StoredFiles(keepingOnlyUnder: removalTargets(inStage: stage, context: context))
-            for instruction in stage.instructions {
+            let changes = layerChanges(inStage: stage, context: context)
+            var stored = StoredFiles(keepingOnlyUnder: Self.removalTargets(changes))
+            var nextChanges = changes.startIndex
+            for (position, instruction) in stage.instructions.enumerated() {
                 switch instruction.kind {
                 case .copy, .add:
                     for (path, source) in LayerWrites.copiedPaths(of: instruction, in: context) {
                         stored.add(StoredFile(path: path, writer: instruction, copiedSource: source))
                     }
                 case .run:
-                    guard let run = context.runScript(of: instruction) else { continue }
-                    violations += check(run, effects: context.model.effects(of: run), stored: &stored)
+                    guard nextChanges < changes.endIndex, changes[nextChanges].position == position else { continue }
+                    violations += check(changes[nextChanges], of: instruction, stored: &stored)
+                    nextChanges += 1
                 default:
                     break
                 }
@@ -94,16 +97,43 @@ public struct RemovedInLaterLayerRule: Rule {
 // MARK: - Helpers
 
 private extension RemovedInLaterLayerRule {
-    /// Every path a RUN of `stage` deletes, a `folder/*` as its folder: a stored file none
-    /// of them is, or lies under, is never reported, so it is not kept. A stage of thousands
-    /// of COPYs and no deletion otherwise held each copied path, twice indexed, while the
-    /// rule ran (issue 13).
-    func removalTargets(inStage stage: Stage, context: RuleContext) -> Set<String> {
-        var targets: Set<String> = []
-        for instruction in stage.instructions where instruction.kind == .run {
+    /// What one RUN downloads and deletes, in the order its script does it: the paths of
+    /// its download and deletion effects, absolute and not on a `--mount` target.
+    struct RunChanges {
+        /// The RUN's position among the stage's instructions.
+        let position: Int
+        let script: ShellScript
+        let changes: [(isDownload: Bool, path: String, range: Range<Int>)]
+    }
+
+    /// The ``RunChanges`` of the RUNs of `stage` that download or delete something, in
+    /// order: read from each RUN's effects once, before the walk, so the walk keeps only
+    /// the stored files some later deletion may name.
+    func layerChanges(inStage stage: Stage, context: RuleContext) -> [RunChanges] {
+        var found: [RunChanges] = []
+        for (position, instruction) in stage.instructions.enumerated() where instruction.kind == .run {
             guard let run = context.runScript(of: instruction), let script = run.script else { continue }
-            for effect in context.model.effects(of: run).writes where effect.reason == .deletion {
-                guard let path = LayerWrites.absolutePath(of: effect, in: script) else { continue }
+            var changes: [(isDownload: Bool, path: String, range: Range<Int>)] = []
+            for effect in context.model.effects(of: run).writes where effect.reason == .download || effect.reason == .deletion {
+                guard let path = LayerWrites.absolutePath(of: effect, in: script),
+                      !LayerWrites.isMounted(path.hasSuffix("/*") ? String(path.dropLast(2)) : path, in: instruction)
+                else { continue }
+                changes.append((effect.reason == .download, path, effect.range))
+            }
+            if !changes.isEmpty { found.append(RunChanges(position: position, script: script, changes: changes)) }
+        }
+        return found
+    }
+
+    /// Every path the RUNs delete, a `folder/*` as its folder: a stored file none of them
+    /// is, or lies under, is never reported, so it is not kept. A stage of thousands of
+    /// COPYs and no deletion otherwise held each copied path, twice indexed, while the
+    /// rule ran (issue 13).
+    static func removalTargets(_ runs: [RunChanges]) -> Set<String> {
+        var targets: Set<String> = []
+        for run in runs {
+            for change in run.changes where !change.isDownload {
+                let path = change.path
                 targets.insert(path == "/*" ? "/" : path.hasSuffix("/*") ? String(path.dropLast(2)) : path)
             }
         }
@@ -185,17 +215,13 @@ private extension RemovedInLaterLayerRule {
 
     /// Reports the removals of earlier layers' files in one RUN, then records its downloads
     /// that it does not delete itself. The paths come from the model's effects walker.
-    func check(_ run: RunScript, effects: ScriptEffects, stored: inout StoredFiles) -> [Violation] {
-        guard let script = run.script else { return [] }
-        let instruction = run.instruction
+    func check(_ run: RunChanges, of instruction: InstructionSyntax, stored: inout StoredFiles) -> [Violation] {
         var violations: [Violation] = []
         var downloads = StoredFiles()
         var downloadedPaths: [String] = []
-        for effect in effects.writes where effect.reason == .download || effect.reason == .deletion {
-            guard let path = LayerWrites.absolutePath(of: effect, in: script),
-                  !LayerWrites.isMounted(path.hasSuffix("/*") ? String(path.dropLast(2)) : path, in: instruction)
-            else { continue }
-            if effect.reason == .download {
+        for change in run.changes {
+            let path = change.path
+            if change.isDownload {
                 guard !path.hasSuffix("/*") else { continue }
                 downloads.add(StoredFile(path: path, writer: instruction, copiedSource: nil))
                 downloadedPaths.append(path)
@@ -204,7 +230,7 @@ private extension RemovedInLaterLayerRule {
             _ = downloads.remove(path)
             guard let file = stored.remove(path).first else { continue }
             violations.append(Violation(
-                range: script.sourceRange(effect.range), message: message(file, removedOnLine: instruction.startLine)))
+                range: run.script.sourceRange(change.range), message: message(file, removedOnLine: instruction.startLine)))
         }
         for path in Set(downloadedPaths) {
             for file in downloads.remove(path) { stored.add(file) }

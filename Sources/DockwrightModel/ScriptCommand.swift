@@ -12,7 +12,7 @@ public struct ScriptCommand: Sendable {
         let script: ShellScript
         let environment: VariableEnvironment?
         /// The script's commands, held here so a command reaches its view in one step.
-        let commands: [CommandView]
+        let commands: CommandViews
 
         init(run: RunScript, script: ShellScript, environment: VariableEnvironment?) {
             self.run = run

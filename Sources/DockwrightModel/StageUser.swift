@@ -37,10 +37,12 @@ public struct StageUser: Sendable {
         return StageUser(instruction: instruction, token: token, stages: stages)
     }
 
-    /// Every USER of stage `index` and of the stages it is built on, in source order.
-    public static func all(inChainOf index: Int, in stages: StageGraph) -> [StageUser] {
-        stages.baseChain(ofStage: index).reversed().flatMap { stageIndex in
-            stages.stages[stageIndex].instructions.compactMap { instruction -> StageUser? in
+    /// Every USER of stage `index` and of the stages it is built on, in source order, each
+    /// read as it is reached: a stage of thousands of USERs is not held twice over while
+    /// a rule turns them into findings (issue 13).
+    public static func all(inChainOf index: Int, in stages: StageGraph) -> some Sequence<StageUser> {
+        stages.baseChain(ofStage: index).reversed().lazy.flatMap { stageIndex in
+            stages.stages[stageIndex].instructions.lazy.compactMap { instruction -> StageUser? in
                 guard instruction.kind == .user, case .text(let token) = instruction.arguments else { return nil }
                 return StageUser(instruction: instruction, token: token, stages: stages)
             }

@@ -337,10 +337,10 @@ enum Fingerprint {
     }
 
     private static func lineText(_ line: Int, in source: SourceFile) -> String {
-        let starts = source.lineIndex.lineStarts
-        guard line >= 1, line <= starts.count else { return "" }
-        let end = line < starts.count ? starts[line] : source.bytes.count
-        return String(decoding: source.bytes[starts[line - 1]..<end], as: UTF8.self)
+        let lines = source.lineIndex
+        guard line >= 1, line <= lines.lineCount else { return "" }
+        let end = line < lines.lineCount ? lines.start(ofLine: line) : source.bytes.count
+        return String(decoding: source.bytes[lines.start(ofLine: line - 1)..<end], as: UTF8.self)
             .trimmingCharacters(in: [" ", "\t", "\r", "\n"])
     }
 

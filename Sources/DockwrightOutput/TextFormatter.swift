@@ -76,10 +76,10 @@ public struct TextFormatter: Sendable {
     /// The first line of the span with its number and a caret underline.
     private func frame(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
         let lineIndex = diagnostic.start.line - 1
-        let starts = source.lineIndex.lineStarts
-        guard lineIndex >= 0, lineIndex < starts.count else { return "" }
-        let lineStart = starts[lineIndex]
-        var lineEnd = lineIndex + 1 < starts.count ? starts[lineIndex + 1] : source.bytes.count
+        let lines = source.lineIndex
+        guard lineIndex >= 0, lineIndex < lines.lineCount else { return "" }
+        let lineStart = lines.start(ofLine: lineIndex)
+        var lineEnd = lineIndex + 1 < lines.lineCount ? lines.start(ofLine: lineIndex + 1) : source.bytes.count
         while lineEnd > lineStart && (source.bytes[lineEnd - 1] == 0x0A || source.bytes[lineEnd - 1] == 0x0D) { lineEnd -= 1 }
         let line = TerminalText.escaped(String(decoding: source.bytes[lineStart..<lineEnd], as: UTF8.self))
         let gutter = String(diagnostic.start.line)

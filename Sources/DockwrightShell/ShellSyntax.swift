@@ -5,26 +5,54 @@ import DockwrightSyntax
 /// Offsets in the tree (`Range<Int>`) are byte offsets into ``text``; ``sourceRange(_:)``
 /// maps them back to the Dockerfile, across continuations and heredoc bodies.
 public struct ShellScript: Hashable, Sendable {
-    /// The fields, stored once: a script is copied into every command rules look at,
-    /// and a copy of one reference retains once instead of once per field.
-    private final class Storage: Sendable {
+    /// The fields besides the commands.
+    private struct Header {
         let text: LogicalText
         let storedBody: StoredBody
         let comments: [Range<Int>]
-        /// The only list of commands: each view holds its command and context, so a
-        /// second list of (command, context) pairs would copy both for every command.
-        let commands: [CommandView]
+        let commandCount: Int
+    }
 
-        init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
-            self.text = text
+    /// The fields, then the commands, in one allocation, stored once: a script is copied
+    /// into every command rules look at, and a copy of one reference retains once instead
+    /// of once per field. The commands are the only list of them: each view holds its
+    /// command and context, so a second list of (command, context) pairs would copy both
+    /// for every command; kept after the fields rather than in an array of their own, a
+    /// file of one-line RUNs holds one block per script instead of two (issue 13).
+    /// Never changed after ``make(text:body:comments:commandCount:)`` fills it, hence
+    /// safe to share between threads (``SharedStorage``).
+    private final class Storage: ManagedBuffer<Header, CommandView> {
+        static func make(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) -> Storage {
+            let storedBody: StoredBody
             if body.items.count == 1, let item = body.items.first {
                 storedBody = .one(item, ScriptSpan(body.range))
             } else {
                 storedBody = .list(body)
             }
-            self.comments = comments
-            commands = CommandCollector.commands(in: body, expectedCount: commandCount)
+            let commands = CommandCollector.commands(in: body, expectedCount: commandCount)
+            let buffer = create(minimumCapacity: commands.count) { _ in
+                Header(text: text, storedBody: storedBody, comments: comments, commandCount: commands.count)
+            }
+            let storage = unsafeDowncast(buffer, to: Storage.self)
+            storage.withUnsafeMutablePointerToElements { elements in
+                commands.withUnsafeBufferPointer { source in
+                    guard let base = source.baseAddress else { return }
+                    elements.initialize(from: base, count: source.count)
+                }
+            }
+            return storage
         }
+
+        deinit {
+            _ = withUnsafeMutablePointers { header, elements in
+                elements.deinitialize(count: header.pointee.commandCount)
+            }
+        }
+    }
+
+    /// The immutable ``Storage`` of a script, shared between threads.
+    private struct SharedStorage: @unchecked Sendable {
+        let buffer: Storage
     }
 
     /// The body, with a lone and-or list kept in place: most RUNs are one, and a file
@@ -34,26 +62,41 @@ public struct ShellScript: Hashable, Sendable {
         case list(ShellList)
     }
 
-    private let storage: Storage
+    private let shared: SharedStorage
+    private var storage: Storage { shared.buffer }
+
+    // The fields are read through a pointer: reading the buffer's `header` property
+    // checks exclusive access at run time on every read, and rules read them per command.
 
     /// The script as the shell receives it, with its map back to the Dockerfile.
-    public var text: LogicalText { storage.text }
+    public var text: LogicalText { storage.withUnsafeMutablePointerToHeader { $0.pointee.text } }
     /// The commands of the script.
     public var body: ShellList {
-        switch storage.storedBody {
+        switch storage.withUnsafeMutablePointerToHeader({ $0.pointee.storedBody }) {
         case .one(let item, let span): return ShellList(items: [item], range: span.range)
         case .list(let list): return list
         }
     }
     /// Where each `#` comment is, in script offsets.
-    public var comments: [Range<Int>] { storage.comments }
+    public var comments: [Range<Int>] { storage.withUnsafeMutablePointerToHeader { $0.pointee.comments } }
     /// Every simple command as a ``CommandView`` (the command and its context), in
     /// pre-order, computed once for all rules.
-    public var commands: [CommandView] { storage.commands }
+    public var commands: CommandViews { CommandViews(script: self) }
+
+    /// How many views ``commands`` has.
+    fileprivate var commandCount: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee.commandCount } }
+
+    /// The view at `position` of ``commands``.
+    fileprivate func command(at position: Int) -> CommandView {
+        storage.withUnsafeMutablePointers { header, elements in
+            precondition(position >= 0 && position < header.pointee.commandCount, "command index out of range")
+            return elements[position]
+        }
+    }
 
     /// `commandCount` is how many simple commands with words the parser made.
     init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
-        storage = Storage(text: text, body: body, comments: comments, commandCount: commandCount)
+        shared = SharedStorage(buffer: Storage.make(text: text, body: body, comments: comments, commandCount: commandCount))
     }
 
     public static func == (lhs: ShellScript, rhs: ShellScript) -> Bool {
@@ -76,6 +119,21 @@ public struct ShellScript: Hashable, Sendable {
     public func text(_ range: Range<Int>) -> String {
         String(decoding: text.bytes[range], as: UTF8.self)
     }
+}
+
+/// The simple commands of a script as ``CommandView``s, in pre-order: read in place from
+/// the script, which keeps them after its own fields.
+public struct CommandViews: RandomAccessCollection, Sendable {
+    private let script: ShellScript
+
+    fileprivate init(script: ShellScript) {
+        self.script = script
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { script.commandCount }
+
+    public subscript(position: Int) -> CommandView { script.command(at: position) }
 }
 
 /// Commands separated by `;`, `&` or newlines.

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct CommandViewTests {
     private func views(_ script: String) -> [CommandView] {
-        parseScript(script)?.commands ?? []
+        parseScript(script).map { Array($0.commands) } ?? []
     }
 
     @Test func wrappersAreSkipped() {
@@ -50,7 +50,7 @@ import Testing
 
 @Suite struct PackageInstallationTests {
     private func installations(_ script: String) -> [PackageInstallation] {
-        (parseScript(script)?.commands ?? []).compactMap(\.packageInstallation)
+        (parseScript(script).map { Array($0.commands) } ?? []).compactMap(\.packageInstallation)
     }
 
     /// DW001's reader and the package rules share one spec per tool: these flags take a

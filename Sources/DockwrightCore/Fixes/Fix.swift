@@ -6,12 +6,15 @@
 /// second allocation with its own header.
 public struct Fix: Hashable, Sendable {
     /// What a fix holds besides its edits.
+    /// Laid out so the count and the applicability share one word: 32 bytes.
     private struct Header {
         let title: String
-        let applicability: Applicability
         /// Changes to files beside the Dockerfile; empty (no allocation) for most fixes.
         let fileEdits: [FileEdit]
-        let editCount: Int
+        let storedEditCount: UInt32
+        let applicability: Applicability
+
+        var editCount: Int { Int(storedEditCount) }
     }
 
     /// The header, then the edits sorted by position, in one allocation; never changed
@@ -68,7 +71,7 @@ public struct Fix: Hashable, Sendable {
         let sorted = edits.count > 1
             ? edits.sorted { ($0.range.start, $0.range.end) < ($1.range.start, $1.range.end) } : edits
         shared = SharedStorage(buffer: Storage.make(
-            Header(title: title, applicability: applicability, fileEdits: fileEdits, editCount: sorted.count),
+            Header(title: title, fileEdits: fileEdits, storedEditCount: UInt32(sorted.count), applicability: applicability),
             sortedEdits: sorted))
     }
 

@@ -107,7 +107,10 @@ public struct StaticBeforeVolatileRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         let workingDirectories = LayerOrdering.workingDirectories(context)
+        // At most one finding per RUN, and a file of installs after copies has nearly one
+        // each: sized once, the array never holds its old and its doubled copy at once.
         var violations: [Violation] = []
+        violations.reserveCapacity(context.syntax.instructions.count { $0.kind == .run })
         for stage in context.stages.stages {
             // Each stage's instructions are walked upward from each install RUN, never past
             // the first instruction the RUN depends on: the walk stops at every RUN that

@@ -61,22 +61,33 @@ public struct NumericUserRule: Rule {
     public func check(_ context: RuleContext) -> [Violation] {
         guard let final = context.stages.finalStageIndex else { return [] }
         let imageUser = StageUser.effective(ofStage: final, in: context.stages)?.instruction.range
-        return StageUser.all(inChainOf: final, in: context.stages).compactMap { user in
-            guard !user.hasUnsetVariables, let uid = user.userPart, !uid.isEmpty,
-                  !uid.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  !(user.isRoot && user.instruction.range == imageUser)
-            else { return nil }
-            if user.isRoot {
-                return Violation(
-                    range: user.token.range,
-                    message: "`\(user.token.text)` names root; write `USER 0`, which needs no `/etc/passwd` lookup")
-            }
-            guard user.usesVariables else { return Violation(range: user.token.range, message: Self.userName, with: uid) }
+        // Sized once: a stage of thousands of USERs has nearly a finding each, and an array
+        // grown by doubling would hold up to twice that while the engine copies them out.
+        var violations: [Violation] = []
+        violations.reserveCapacity(context.stages.baseChain(ofStage: final).reduce(0) { count, index in
+            count + context.stages.stages[index].instructions.count { $0.kind == .user }
+        })
+        for user in StageUser.all(inChainOf: final, in: context.stages) {
+            if let violation = violation(user, imageUser: imageUser) { violations.append(violation) }
+        }
+        return violations
+    }
+
+    private func violation(_ user: StageUser, imageUser: TextRange?) -> Violation? {
+        guard !user.hasUnsetVariables, let uid = user.userPart, !uid.isEmpty,
+              !uid.allSatisfy({ $0.isASCII && $0.isNumber }),
+              !(user.isRoot && user.instruction.range == imageUser)
+        else { return nil }
+        if user.isRoot {
             return Violation(
                 range: user.token.range,
-                message: "`\(user.token.text)` resolves to the user name `\(uid)`, which runtimes cannot check is "
-                    + "non-root; use its numeric UID")
+                message: "`\(user.token.text)` names root; write `USER 0`, which needs no `/etc/passwd` lookup")
         }
+        guard user.usesVariables else { return Violation(range: user.token.range, message: Self.userName, with: uid) }
+        return Violation(
+            range: user.token.range,
+            message: "`\(user.token.text)` resolves to the user name `\(uid)`, which runtimes cannot check is "
+                + "non-root; use its numeric UID")
     }
 
     /// The message for a user name as written, kept as the name alone until it is printed.

@@ -111,12 +111,18 @@ public struct CacheRemovedInLaterLayerRule: Rule {
             // Whether each RUN runs as a non-root USER, found in one walk: looking the
             // USER up per finding walked the stage each time.
             var runsAsNonRoot: [Int: Bool] = [:]
-            let users = Dictionary(
-                StageUser.all(inChainOf: stage.index, in: graph).map { ($0.instruction.range.start, $0) }
-            ) { first, _ in first }
+            // The stage's own USERs come last in the chain's, in source order: read one at
+            // a time as the walk reaches them, not gathered into a table first.
+            let stageStart = stage.from.range.start
+            var users = StageUser.all(inChainOf: stage.index, in: graph).lazy
+                .filter { $0.instruction.range.start >= stageStart }.makeIterator()
+            var nextUser = users.next()
             var user = stage.baseStageIndex.flatMap { StageUser.effective(ofStage: $0, in: graph) }
             for (position, instruction) in stage.instructions.enumerated() {
-                if instruction.kind == .user { user = users[instruction.range.start] ?? user }
+                if instruction.kind == .user, let next = nextUser, next.instruction.range.start == instruction.range.start {
+                    user = next
+                    nextUser = users.next()
+                }
                 guard instruction.kind == .run else { continue }
                 runsAsNonRoot[position] = user.map { !$0.isRoot } ?? false
                 guard let run = context.runScript(of: instruction), let script = run.script else { continue }

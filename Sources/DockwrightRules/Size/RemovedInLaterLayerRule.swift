@@ -72,22 +72,23 @@ public struct RemovedInLaterLayerRule: Rule {
         let reportedStages = context.model.stagesReachingAnImage
         var violations: [Violation] = []
         for stage in graph.stages where reportedStages.contains(stage.index) {
+            let changes = layerChanges(inStage: stage, context: context)
             // Only a RUN that deletes something reports, so the instructions after the
             // stage's last such RUN store nothing worth recording; most stages have none.
-            guard let lastDeletion = stage.instructions.lastIndex(where: { instruction in
-                guard instruction.kind == .run, let run = context.runScript(of: instruction) else { return false }
-                return context.model.effects(of: run).writes.contains { $0.reason == .deletion }
-            }) else { continue }
-            var stored = StoredFiles()
-            for instruction in stage.instructions[...lastDeletion] {
+            guard let lastDeletion = changes.last(where: { $0.changes.contains { !$0.isDownload } })?.position
+            else { continue }
+            var stored = StoredFiles(keepingOnlyUnder: Self.removalTargets(changes))
+            var nextChanges = changes.startIndex
+            for (position, instruction) in stage.instructions[...lastDeletion].enumerated() {
                 switch instruction.kind {
                 case .copy, .add:
                     for (path, source) in LayerWrites.copiedPaths(of: instruction, in: context) {
                         stored.add(StoredFile(path: path, writer: instruction, copiedSource: source))
                     }
                 case .run:
-                    guard let run = context.runScript(of: instruction) else { continue }
-                    violations += check(run, effects: context.model.effects(of: run), stored: &stored)
+                    guard nextChanges < changes.endIndex, changes[nextChanges].position == position else { continue }
+                    violations += check(changes[nextChanges], of: instruction, stored: &stored)
+                    nextChanges += 1
                 default:
                     break
                 }
@@ -100,6 +101,49 @@ public struct RemovedInLaterLayerRule: Rule {
 // MARK: - Helpers
 
 private extension RemovedInLaterLayerRule {
+    /// What one RUN downloads and deletes, in the order its script does it: the paths of
+    /// its download and deletion effects, absolute and not on a `--mount` target.
+    struct RunChanges {
+        /// The RUN's position among the stage's instructions.
+        let position: Int
+        let script: ShellScript
+        let changes: [(isDownload: Bool, path: String, range: Range<Int>)]
+    }
+
+    /// The ``RunChanges`` of the RUNs of `stage` that download or delete something, in
+    /// order: read from each RUN's effects once, before the walk, so the walk keeps only
+    /// the stored files some later deletion may name.
+    func layerChanges(inStage stage: Stage, context: RuleContext) -> [RunChanges] {
+        var found: [RunChanges] = []
+        for (position, instruction) in stage.instructions.enumerated() where instruction.kind == .run {
+            guard let run = context.runScript(of: instruction), let script = run.script else { continue }
+            var changes: [(isDownload: Bool, path: String, range: Range<Int>)] = []
+            for effect in context.model.effects(of: run).writes where effect.reason == .download || effect.reason == .deletion {
+                guard let path = LayerWrites.absolutePath(of: effect, in: script),
+                      !LayerWrites.isMounted(path.hasSuffix("/*") ? String(path.dropLast(2)) : path, in: instruction)
+                else { continue }
+                changes.append((effect.reason == .download, path, effect.range))
+            }
+            if !changes.isEmpty { found.append(RunChanges(position: position, script: script, changes: changes)) }
+        }
+        return found
+    }
+
+    /// Every path the RUNs delete, a `folder/*` as its folder: a stored file none of them
+    /// is, or lies under, is never reported, so it is not kept. A stage of thousands of
+    /// COPYs and no deletion otherwise held each copied path, twice indexed, while the
+    /// rule ran (issue 13).
+    static func removalTargets(_ runs: [RunChanges]) -> Set<String> {
+        var targets: Set<String> = []
+        for run in runs {
+            for change in run.changes where !change.isDownload {
+                let path = change.path
+                targets.insert(path == "/*" ? "/" : path.hasSuffix("/*") ? String(path.dropLast(2)) : path)
+            }
+        }
+        return targets
+    }
+
     /// A file an earlier layer stored.
     struct StoredFile {
         let path: String
@@ -116,8 +160,22 @@ private extension RemovedInLaterLayerRule {
         private var isRemoved: [Bool] = []
         private var byPath: [String: [Int]] = [:]
         private var byFolder: [String: [Int]] = [:]
+        /// The paths and folders some removal may name; nil when every file is kept.
+        private let removalTargets: Set<String>?
+
+        /// Files that may be removed by any path.
+        init() {
+            removalTargets = nil
+        }
+
+        /// Files that only a removal of one of `targets` (a path, or a folder for itself or
+        /// its `folder/*`) may take out: the others are dropped as they are added.
+        init(keepingOnlyUnder targets: Set<String>) {
+            removalTargets = targets
+        }
 
         mutating func add(_ file: StoredFile) {
+            if let removalTargets, !Self.lies(file.path, underAnyOf: removalTargets) { return }
             let index = files.count
             files.append(file)
             isRemoved.append(false)
@@ -127,6 +185,18 @@ private extension RemovedInLaterLayerRule {
                 folder = folder[..<slash]
                 byFolder[folder.isEmpty ? "/" : String(folder), default: []].append(index)
             }
+        }
+
+        /// Whether `path` or a folder above it is one of `targets`.
+        private static func lies(_ path: String, underAnyOf targets: Set<String>) -> Bool {
+            guard !targets.isEmpty else { return false }
+            if targets.contains(path) { return true }
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if targets.contains(folder.isEmpty ? "/" : String(folder)) { return true }
+            }
+            return false
         }
 
         /// Takes out and returns the files a removal of `removed` (a path or `folder/*`) deletes.
@@ -149,17 +219,13 @@ private extension RemovedInLaterLayerRule {
 
     /// Reports the removals of earlier layers' files in one RUN, then records its downloads
     /// that it does not delete itself. The paths come from the model's effects walker.
-    func check(_ run: RunScript, effects: ScriptEffects, stored: inout StoredFiles) -> [Violation] {
-        guard let script = run.script else { return [] }
-        let instruction = run.instruction
+    func check(_ run: RunChanges, of instruction: InstructionSyntax, stored: inout StoredFiles) -> [Violation] {
         var violations: [Violation] = []
         var downloads = StoredFiles()
         var downloadedPaths: [String] = []
-        for effect in effects.writes where effect.reason == .download || effect.reason == .deletion {
-            guard let path = LayerWrites.absolutePath(of: effect, in: script),
-                  !LayerWrites.isMounted(path.hasSuffix("/*") ? String(path.dropLast(2)) : path, in: instruction)
-            else { continue }
-            if effect.reason == .download {
+        for change in run.changes {
+            let path = change.path
+            if change.isDownload {
                 guard !path.hasSuffix("/*") else { continue }
                 downloads.add(StoredFile(path: path, writer: instruction, copiedSource: nil))
                 downloadedPaths.append(path)
@@ -168,7 +234,7 @@ private extension RemovedInLaterLayerRule {
             _ = downloads.remove(path)
             guard let file = stored.remove(path).first else { continue }
             violations.append(Violation(
-                range: script.sourceRange(effect.range), message: message(file, removedOnLine: instruction.startLine)))
+                range: run.script.sourceRange(change.range), message: message(file, removedOnLine: instruction.startLine)))
         }
         for path in Set(downloadedPaths) {
             for file in downloads.remove(path) { stored.add(file) }

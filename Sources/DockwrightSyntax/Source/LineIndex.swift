@@ -23,21 +23,27 @@ public struct SourcePosition: Hashable, Sendable, Comparable, CustomStringConver
 /// Lines end at `\n` only, as in BuildKit's scanner, so a lone `\r` does not
 /// start a new line and line numbers agree with `docker build`.
 public struct LineIndex: Sendable {
-    /// The byte offset at which each line starts; the first entry is 0.
-    public let lineStarts: [Int]
+    /// The byte offset at which each line starts; the first entry is 0. In 32 bits (the
+    /// parser reads sources of at most 4 GiB) and without much spare room: the index
+    /// lives as long as the file's findings, and a file of short lines grew it by
+    /// doubling to up to four times what it needs (issue 13).
+    private let lineStarts: [UInt32]
 
     /// Builds the index in one pass over `bytes`.
     public init(_ bytes: [UInt8]) {
-        var starts = [0]
+        var starts: [UInt32] = [0]
         starts.reserveCapacity(bytes.count / 32 + 1)
         for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+            starts.append(UInt32(clamping: offset + 1))
         }
-        lineStarts = starts
+        lineStarts = starts.compactedWhenSpareExceedsAnEighth()
     }
 
     /// The number of lines, counting a final line without a terminator.
     public var lineCount: Int { lineStarts.count }
+
+    /// The byte offset at which the line of 0-based index `line` (below ``lineCount``) starts.
+    public func start(ofLine line: Int) -> Int { Int(lineStarts[line]) }
 
     /// The 0-based index of the line containing `offset`.
     public func lineIndex(containing offset: Int) -> Int {
@@ -45,7 +51,7 @@ public struct LineIndex: Sendable {
         var high = lineStarts.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
-            if lineStarts[middle] <= offset {
+            if Int(lineStarts[middle]) <= offset {
                 low = middle
             } else {
                 high = middle - 1
@@ -59,7 +65,7 @@ public struct LineIndex: Sendable {
         let clamped = Swift.max(0, Swift.min(offset, bytes.count))
         let line = lineIndex(containing: clamped)
         var column = 1
-        var position = lineStarts[line]
+        var position = Int(lineStarts[line])
         while position < clamped {
             // Count scalar starts: every byte that is not a UTF-8 continuation byte.
             if bytes[position] & 0xC0 != 0x80 { column += 1 }

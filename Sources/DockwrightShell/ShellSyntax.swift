@@ -30,17 +30,9 @@ public struct ShellScript: Hashable, Sendable {
                 storedBody = .list(body)
             }
             let commands = CommandCollector.commands(in: body, expectedCount: commandCount)
-            let buffer = create(minimumCapacity: commands.count) { _ in
-                Header(text: text, storedBody: storedBody, comments: comments, commandCount: commands.count)
-            }
-            let storage = unsafeDowncast(buffer, to: Storage.self)
-            storage.withUnsafeMutablePointerToElements { elements in
-                commands.withUnsafeBufferPointer { source in
-                    guard let base = source.baseAddress else { return }
-                    elements.initialize(from: base, count: source.count)
-                }
-            }
-            return storage
+            return make(
+                header: Header(text: text, storedBody: storedBody, comments: comments, commandCount: commands.count),
+                copying: commands)
         }
 
         deinit {

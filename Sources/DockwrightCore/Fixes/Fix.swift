@@ -18,21 +18,9 @@ public struct Fix: Hashable, Sendable {
     }
 
     /// The header, then the edits sorted by position, in one allocation; never changed
-    /// after ``make(_:sortedEdits:)`` fills it, hence safe to share between threads
+    /// after ``make(header:copying:)`` fills it, hence safe to share between threads
     /// (``SharedStorage``: `ManagedBuffer` itself opts out of `Sendable`).
     private final class Storage: ManagedBuffer<Header, Edit> {
-        static func make(_ header: Header, sortedEdits: [Edit]) -> Storage {
-            let buffer = create(minimumCapacity: sortedEdits.count) { _ in header }
-            let storage = unsafeDowncast(buffer, to: Storage.self)
-            storage.withUnsafeMutablePointerToElements { elements in
-                sortedEdits.withUnsafeBufferPointer { source in
-                    guard let base = source.baseAddress else { return }
-                    elements.initialize(from: base, count: source.count)
-                }
-            }
-            return storage
-        }
-
         /// Reads the edits in place.
         func withEdits<Result>(_ body: (UnsafeBufferPointer<Edit>) -> Result) -> Result {
             withUnsafeMutablePointers { header, elements in
@@ -71,8 +59,8 @@ public struct Fix: Hashable, Sendable {
         let sorted = edits.count > 1
             ? edits.sorted { ($0.range.start, $0.range.end) < ($1.range.start, $1.range.end) } : edits
         shared = SharedStorage(buffer: Storage.make(
-            Header(title: title, fileEdits: fileEdits, storedEditCount: UInt32(sorted.count), applicability: applicability),
-            sortedEdits: sorted))
+            header: Header(title: title, fileEdits: fileEdits, storedEditCount: UInt32(sorted.count), applicability: applicability),
+            copying: sorted))
     }
 
     public static func == (lhs: Fix, rhs: Fix) -> Bool {

@@ -263,14 +263,8 @@ public final class DockerfileModel: Sendable {
 
     /// Several names' positions, each list in order, as one list in order.
     private func merged(_ lists: [[Int]]) -> [Int] {
-        var positions: [Int] = []
-        var listCount = 0
-        for list in lists {
-            positions += list
-            listCount += 1
-        }
-        if listCount > 1 { positions.sort() }
-        return positions
+        let positions = Array(lists.joined())
+        return lists.count > 1 ? positions.sorted() : positions
     }
 
     /// The commands of one RUN's script.

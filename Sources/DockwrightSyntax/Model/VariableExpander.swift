@@ -101,9 +101,9 @@ public struct VariableExpander: Hashable, Sendable {
         // The lexer treats only `$`, quotes and the escape character specially; a word
         // without them is its own value (most ARG defaults and image names).
         if !hasSpecialCharacters(word) {
-            let words = splitsWords
-                ? word.unicodeScalars.split(whereSeparator: { GoText.isSpace($0.value) }).map { String(String.UnicodeScalarView($0)) }
-                : []
+            let words = !splitsWords ? [] : word.unicodeScalars
+                .split(whereSeparator: { GoText.isSpace($0.value) })
+                .map { String(String.UnicodeScalarView($0)) }
             return (VariableExpansion(result: .success(word), referencedNames: [], undefinedNames: []), words)
         }
         var evaluator = Evaluator(
@@ -119,7 +119,9 @@ public struct VariableExpander: Hashable, Sendable {
             return word.unicodeScalars.contains { $0 == "$" || $0 == "'" || $0 == "\"" || $0 == escape }
         }
         let escapeByte = UInt8(truncatingIfNeeded: escape.value)
-        return word.utf8.contains { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") || $0 == escapeByte }
+        return word.utf8.contains { byte in
+            byte == UInt8(ascii: "$") || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") || byte == escapeByte
+        }
     }
 
     /// The variable names `word` refers to, in the order first used, whatever their
@@ -389,7 +391,7 @@ private struct Evaluator<Environment: VariableValues> {
         }
     }
 
-// MARK: Substitutions
+    // MARK: Substitutions
 
     /// `processDollar`: a `$` and what follows it, charged to the substitution allowance.
     private mutating func processDollar() throws(Failure) -> String {

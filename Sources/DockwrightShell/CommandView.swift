@@ -1,3 +1,5 @@
+import DockwrightSyntax
+
 /// A simple command as rules see it: the program that really runs (after `sudo`,
 /// `env`, `nice`, `xargs` and similar wrappers), its arguments and its flags.
 public struct CommandView: Hashable, Sendable {
@@ -160,9 +162,7 @@ public struct CommandView: Hashable, Sendable {
         while index < words.count - 1, let value = words[index].literalValue {
             nameValue = value
             // Most names have no slash: splitting them would only copy them.
-            let hasSlash = value.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "/")) }
-                ?? value.utf8.contains(UInt8(ascii: "/"))
-            let name = hasSlash ? value.split(separator: "/").last.map(String.init) ?? value : value
+            let name = value.containsByte(UInt8(ascii: "/")) ? value.split(separator: "/").last.map(String.init) ?? value : value
             guard let optionsWithValues = wrapperOptionsWithValues[name] else { break }
             var next = index + 1
             // `command -v x` looks a program up instead of running it.

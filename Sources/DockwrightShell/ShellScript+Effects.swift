@@ -683,7 +683,7 @@ struct EffectsWalker {
             name: nameText, isResolved: nameIsLiteral, wrappers: view.wrappers, workingDirectory: state.workingDirectory,
             range: script.override ?? view.command.range))
         // A program named by path is a file it reads (`./build.sh`, `/opt/tool/bin/run`).
-        if Self.containsByte(nameText, UInt8(ascii: "/")), nameText.contains("/") { record(.script, nameWord, script, state, isWrite: false) }
+        if nameText.containsByte(UInt8(ascii: "/")), nameText.contains("/") { record(.script, nameWord, script, state, isWrite: false) }
         // `xargs rm` gets its operands from standard input: any path.
         if view.wrappers.contains("xargs"), let name = view.name, Self.fileWriters[name] != nil {
             appendUnknown(Self.fileWriters[name] ?? .modification, view, script, isWrite: true)
@@ -818,7 +818,7 @@ struct EffectsWalker {
             guard let value = word.literalValue else { continue }
             if value == "--" { break }
             let flag: String
-            if Self.containsByte(value, UInt8(ascii: "=")) {
+            if value.containsByte(UInt8(ascii: "=")) {
                 flag = value.split(separator: "=", maxSplits: 1).first.map(String.init) ?? value
             } else {
                 // Every file option starts with `-`: a package name is passed over at its first byte.
@@ -1410,7 +1410,7 @@ struct EffectsWalker {
         if let bytes = word.literalBytes, !bytes.contains(UInt8(ascii: "=")) { return }
         let text = evaluate(word, state).text
         // The bytes first: most arguments have no `=` at all.
-        guard Self.containsByte(text, UInt8(ascii: "=")), text.contains("=") else { return }
+        guard text.containsByte(UInt8(ascii: "=")), text.contains("=") else { return }
         let bytes = Array(text.utf8)
         for marker in [Array("signed-by=".utf8), Array("--keyring=".utf8)] {
             var index = 0
@@ -1429,12 +1429,6 @@ struct EffectsWalker {
                 }
             }
         }
-    }
-
-    /// Whether `text` holds `byte` (ASCII), searched in its contiguous bytes when it has
-    /// them rather than through the generic view.
-    static func containsByte(_ text: String, _ byte: UInt8) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? text.utf8.contains(byte)
     }
 
     /// The bytes that end a keyring path inside an apt source line.

@@ -79,14 +79,7 @@ public struct ShellWord: Hashable, Sendable {
             // A spelled word has a parameter; else it would be stored as literal.
             return nil
         case .parsed(let parts):
-            // One part, most words: its text as it is, not appended to an empty String.
-            if parts.count == 1 { return parts[0].literalValue }
-            var value = ""
-            for part in parts {
-                guard let text = part.literalValue else { return nil }
-                value += text
-            }
-            return value
+            return ShellWordPart.literalValue(of: parts)
         }
     }
 
@@ -207,13 +200,7 @@ public enum ShellWordPart: Hashable, Sendable {
         case .literal(let text), .singleQuoted(let text), .ansiCQuoted(let text):
             return text
         case .doubleQuoted(let parts):
-            if parts.count == 1 { return parts[0].literalValue }
-            var value = ""
-            for part in parts {
-                guard let text = part.literalValue else { return nil }
-                value += text
-            }
-            return value
+            return Self.literalValue(of: parts)
         case .parameter, .commandSubstitution, .backquoted, .processSubstitution, .arithmetic:
             return nil
         }
@@ -268,4 +255,19 @@ struct ScriptSpan: Hashable, Sendable {
     }
 
     var range: Range<Int> { Int(start)..<Int(end) }
+}
+
+extension ShellWordPart {
+    /// The parts' values joined, or nil when one is known only at run time: a word's
+    /// value, and a double-quoted part's.
+    static func literalValue(of parts: [ShellWordPart]) -> String? {
+        // One part, most words: its text as it is, not appended to an empty String.
+        if parts.count == 1 { return parts[0].literalValue }
+        var value = ""
+        for part in parts {
+            guard let text = part.literalValue else { return nil }
+            value += text
+        }
+        return value
+    }
 }

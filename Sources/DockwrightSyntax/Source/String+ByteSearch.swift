@@ -5,6 +5,13 @@ import Darwin
 #endif
 
 extension StringProtocol {
+    /// Whether the string holds `byte`, searched in its contiguous bytes when it has them
+    /// rather than through the generic UTF-8 view (a hot test: every program name is asked
+    /// whether it holds a `/`).
+    public func containsByte(_ byte: UInt8) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
+    }
+
     /// Whether `needle` occurs in the string, compared as UTF-8 bytes.
     ///
     /// For the ASCII markers rules look for, this is what `contains(_:)` answers, without

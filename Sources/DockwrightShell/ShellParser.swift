@@ -1139,18 +1139,11 @@ public struct ShellParser {
         }
     }
 
-    /// Whether `byte` ends a word of plain characters: a metacharacter, a quote, `$`, a
-    /// backquote or a backslash.
-    private func endsPlainWord(_ byte: UInt8) -> Bool {
-        isMetacharacter(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-            || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "\\")
-    }
-
     private func peekWord(at offset: Int) -> String? {
         var cursor = offset
         while cursor < end {
             let byte = bytes[cursor]
-            if endsPlainWord(byte) { break }
+            if !isPlainWordByte(byte, .command) { break }
             cursor += 1
         }
         guard cursor > offset else { return nil }
@@ -1174,7 +1167,7 @@ public struct ShellParser {
         var cursor = position
         while cursor < end {
             let byte = bytes[cursor]
-            if endsPlainWord(byte) { break }
+            if !isPlainWordByte(byte, .command) { break }
             cursor += 1
             if cursor - position > Self.longestReservedWord { return nil }
         }

@@ -29,6 +29,8 @@ public final class DockerfileModel: Sendable {
     private let scriptCommandsFact = LazyFact<ScriptCommands>()
     private let commandPositionsByNameFact = LazyFact<[String: [Int]]>()
     private let packageManagerCommandsFact = LazyFact<[PackageManagerCommand]>()
+    private let downloadingRunsFact = LazyFact<Set<Int>>()
+    private let deletingRunsFact = LazyFact<Set<Int>>()
 
     /// The model of a parsed file; nothing is computed until asked for.
     public init(syntax: DockerfileSyntax, stages: StageGraph? = nil) {
@@ -123,6 +125,33 @@ public final class DockerfileModel: Sendable {
         }
         let variables = model.variables(before: instruction) ?? [:]
         return parsed.effects(workingDirectory: model.workingDirectory(before: instruction), variables: variables)
+    }
+
+    /// Whether the script of `run` calls a program of ``ScriptEffects/programsThatMayDownload``:
+    /// when it does not, its ``effects(of:)`` hold no download.
+    ///
+    /// This and ``mayDelete(_:)`` let a rule that reads only downloads and deletions pass
+    /// a RUN by without walking it: the effects of every RUN, computed for those alone,
+    /// were a fourteenth of a corpus lint, most of it for RUNs that only install packages
+    /// (issue 13). One look-up per program name for the whole file.
+    public func mayDownload(_ run: RunScript) -> Bool {
+        runStarts(calling: ScriptEffects.programsThatMayDownload, in: downloadingRunsFact)
+            .contains(run.instruction.range.start)
+    }
+
+    /// Whether the script of `run` calls a program of ``ScriptEffects/programsThatMayDelete``:
+    /// when it does not, its ``effects(of:)`` hold no deletion.
+    public func mayDelete(_ run: RunScript) -> Bool {
+        runStarts(calling: ScriptEffects.programsThatMayDelete, in: deletingRunsFact)
+            .contains(run.instruction.range.start)
+    }
+
+    /// The start offsets of the RUNs (and ONBUILD triggers) whose scripts call one of `programs`.
+    private func runStarts(calling programs: [String], in fact: LazyFact<Set<Int>>) -> Set<Int> {
+        fact.value {
+            let commands = scriptCommands
+            return Set(scriptCommandPositions(named: programs).map { commands[$0].run.instruction.range.start })
+        }
     }
 
     /// The WORKDIR in effect just before a top-level instruction. A stage built on another

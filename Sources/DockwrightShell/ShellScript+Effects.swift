@@ -312,6 +312,23 @@ extension ShellScript {
     }
 }
 
+extension ScriptEffects {
+    /// The programs whose commands can give a script's effects a `.download` write: those
+    /// ``EffectsWalker`` records one for (`curl`, `wget`, `gpg --output`), and the shells,
+    /// whose `-c` bodies it walks. A script that calls none of them downloads nothing,
+    /// which lets a rule that reads only downloads pass it by without the walk. A case
+    /// added to the walker that records a download belongs here too; a corpus test holds
+    /// the two together.
+    public static let programsThatMayDownload: [String] = ["curl", "wget", "gpg", "gpg2"] + EffectsWalker.shells.sorted()
+
+    /// The programs whose commands can give a script's effects a `.deletion` write: `rm`
+    /// and its kin (also behind `xargs` or `find -exec`), `mv` (its source), `find -delete`,
+    /// and the shells, whose `-c` bodies the walk reads. As for ``programsThatMayDownload``,
+    /// a corpus test holds the list and the walker together.
+    public static let programsThatMayDelete: [String] =
+        ["rm", "rmdir", "unlink", "shred", "mv", "find"] + EffectsWalker.shells.sorted()
+}
+
 /// The walk behind ``ShellScript/effects(workingDirectory:variables:)``.
 struct EffectsWalker {
     /// What the shell knows while it runs: its directory and its variables.

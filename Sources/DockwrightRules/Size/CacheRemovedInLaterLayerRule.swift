@@ -239,8 +239,11 @@ private extension CacheRemovedInLaterLayerRule {
     /// The cleanups of a script, read from the effects walker's deletions and the clean commands.
     static func cleanups(in script: ShellScript, of run: RunScript, context: RuleContext) -> [Cleanup] {
         var deletionsByWord: [Int: PathEffect] = [:]
-        for effect in context.model.effects(of: run).writes where effect.reason == .deletion {
-            deletionsByWord[effect.range.lowerBound] = effect
+        // A script that calls no deleting program has no deletion to walk it for.
+        if context.model.mayDelete(run) {
+            for effect in context.model.effects(of: run).writes where effect.reason == .deletion {
+                deletionsByWord[effect.range.lowerBound] = effect
+            }
         }
         var found: [Cleanup] = []
         for view in script.commands {

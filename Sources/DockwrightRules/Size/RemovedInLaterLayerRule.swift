@@ -113,18 +113,41 @@ private extension RemovedInLaterLayerRule {
     /// The ``RunChanges`` of the RUNs of `stage` that download or delete something, in
     /// order: read from each RUN's effects once, before the walk, so the walk keeps only
     /// the stored files some later deletion may name.
+    ///
+    /// The programs a RUN calls tell, without walking it, whether it may download or
+    /// delete (``DockerfileModel/mayDownload(_:)``), and its effects are computed only when
+    /// that can matter: its downloads when a later RUN may delete, its deletions once an
+    /// earlier instruction has stored a file. Most RUNs are spared the walk.
     func layerChanges(inStage stage: Stage, context: RuleContext) -> [RunChanges] {
+        let model = context.model
+        guard let lastMayDelete = stage.instructions.lastIndex(where: { instruction in
+            instruction.kind == .run && context.runScript(of: instruction).map(model.mayDelete) == true
+        }) else { return [] }
         var found: [RunChanges] = []
-        for (position, instruction) in stage.instructions.enumerated() where instruction.kind == .run {
-            guard let run = context.runScript(of: instruction), let script = run.script else { continue }
+        var hasStored = false
+        for (position, instruction) in stage.instructions[...lastMayDelete].enumerated() {
+            switch instruction.kind {
+            case .copy, .add:
+                if !hasStored { hasStored = !LayerWrites.copiedPaths(of: instruction, in: context).isEmpty }
+                continue
+            case .run:
+                break
+            default:
+                continue
+            }
+            guard let run = context.runScript(of: instruction), let script = run.script,
+                  (position < lastMayDelete && model.mayDownload(run)) || (hasStored && model.mayDelete(run))
+            else { continue }
             var changes: [(isDownload: Bool, path: String, range: Range<Int>)] = []
-            for effect in context.model.effects(of: run).writes where effect.reason == .download || effect.reason == .deletion {
+            for effect in model.effects(of: run).writes where effect.reason == .download || effect.reason == .deletion {
                 guard let path = LayerWrites.absolutePath(of: effect, in: script),
                       !LayerWrites.isMounted(path.hasSuffix("/*") ? String(path.dropLast(2)) : path, in: instruction)
                 else { continue }
                 changes.append((effect.reason == .download, path, effect.range))
             }
-            if !changes.isEmpty { found.append(RunChanges(position: position, script: script, changes: changes)) }
+            guard !changes.isEmpty else { continue }
+            hasStored = hasStored || changes.contains { $0.isDownload }
+            found.append(RunChanges(position: position, script: script, changes: changes))
         }
         return found
     }

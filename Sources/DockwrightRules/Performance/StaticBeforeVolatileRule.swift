@@ -117,8 +117,13 @@ public struct StaticBeforeVolatileRule: Rule {
             // is not itself an install and after `maximumCarriedRuns` installs, so each
             // instruction is passed by a bounded number of walks.
             var installs = RecentInstalls()
-            for (index, run) in stage.instructions.enumerated() where run.kind == .run {
-                guard let install = InstallRun(run, context) else { continue }
+            // An install can only move above a COPY or ADD, and a walk up from a later one
+            // finds its last target at the stage's first COPY or ADD, whatever the RUNs above
+            // it are: the RUNs before it are not read as installs, nor their effects computed.
+            var followsCopy = false
+            for (index, run) in stage.instructions.enumerated() {
+                if run.kind == .copy || run.kind == .add { followsCopy = true }
+                guard run.kind == .run, followsCopy, let install = InstallRun(run, context) else { continue }
                 installs.append(install, at: index)
                 guard let plan = movePlan(for: install, at: index, in: stage, installs: installs,
                                           workingDirectories: workingDirectories, context) else { continue }

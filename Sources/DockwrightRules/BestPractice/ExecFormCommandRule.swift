@@ -76,7 +76,9 @@ public struct ExecFormCommandRule: Rule {
         for stage in context.stages.stages {
             // The shell the model says runs the command: a Windows stage starts with cmd.
             let facts = context.model.stage(stage.index)
-            for instruction in stage.instructions {
+            // Kind first: the arguments are built on each read, a RUN's among them.
+            for instruction in stage.instructions
+            where instruction.kind == .cmd || instruction.kind == .entrypoint || instruction.kind == .healthcheck {
                 switch (instruction.kind, instruction.arguments) {
                 case (.cmd, .shellForm(let token)), (.entrypoint, .shellForm(let token)):
                     if !facts.dialect(at: instruction.range.start).isWindowsShell {

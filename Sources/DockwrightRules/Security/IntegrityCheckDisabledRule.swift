@@ -104,12 +104,13 @@ public struct IntegrityCheckDisabledRule: Rule {
             let instruction = outer.trigger ?? outer
             violations += Self.variableViolations(in: instruction)
         }
-        var scriptMentions: [Int: (sources: Bool, repos: Bool)] = [:]
         let changesApkTrust = Self.changesApkTrust(context)
+        // The commands come script by script: what a script mentions is read at its first.
+        var mentionsScript: (start: Int, mentions: (sources: Bool, repos: Bool))?
         for command in context.model.scriptCommands {
             let start = command.run.instruction.range.start
-            let mentions = scriptMentions[start] ?? Self.mentions(command.script)
-            scriptMentions[start] = mentions
+            if mentionsScript?.start != start { mentionsScript = (start, Self.mentions(command.script)) }
+            let mentions = mentionsScript?.mentions ?? (false, false)
             violations += Self.violations(of: command, mentions: mentions, changesApkTrust: changesApkTrust, context: context)
         }
         return violations.sorted { $0.range.start < $1.range.start }
@@ -133,6 +134,8 @@ private extension IntegrityCheckDisabledRule {
     static let curlShortOptionsWithValues = Set("oHduXxwAebcTCmrEKQyYzFUDtP")
 
     static func variableViolations(in instruction: InstructionSyntax) -> [Violation] {
+        // Kind first: the arguments are built on each read, a RUN's among them.
+        guard instruction.kind == .arg || instruction.kind == .env else { return [] }
         var found: [(name: String, value: String, range: TextRange)] = []
         switch (instruction.kind, instruction.arguments) {
         case (.env, .keyValuePairs(let pairs, _)):
@@ -159,7 +162,8 @@ private extension IntegrityCheckDisabledRule {
 
     /// Whether the script writes apt sources or rpm repository files.
     static func mentions(_ script: ShellScript) -> (sources: Bool, repos: Bool) {
-        let text = String(decoding: script.text.bytes, as: UTF8.self)
+        // Searched in the script's bytes, not in a string copy of them.
+        let text = script.text.bytes
         return (text.containsBytes(of: "sources.list") || text.containsBytes(of: ".sources"),
                 text.containsBytes(of: ".repo") || text.containsBytes(of: "yum.conf") || text.containsBytes(of: "dnf.conf"))
     }
@@ -174,23 +178,9 @@ private extension IntegrityCheckDisabledRule {
                            context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
         let view = command.view
-        let words = Array(view.arguments)
         let name = view.name ?? ""
-        // Read for a few programs only; built per command, it cost more than the rest of the rule.
-        lazy var positionals = view.positionalArguments
-        func previous(_ index: Int) -> ShellWord { index == 0 ? view.nameWord : words[index - 1] }
         func report(_ word: ShellWord, _ message: String, _ fix: Fix?) {
             violations.append(Violation(range: command.range(of: word), message: message, fix: fix))
-        }
-        func removal(_ index: Int, count: Int = 1, title: String, safe: Bool = false) -> Fix? {
-            var edits: [Edit] = []
-            for offset in index..<(index + count) {
-                guard offset < words.count,
-                      let edit = ScriptEdits.removal(of: words[offset], after: previous(offset), in: command.script, context: context)
-                else { return nil }
-                edits.append(edit)
-            }
-            return Fix(title: title, applicability: safe ? .safe : .unsafe, edits: edits)
         }
 
         for assignment in view.command.assignments {
@@ -199,7 +189,7 @@ private extension IntegrityCheckDisabledRule {
             }
         }
         if name == "export" {
-            for word in words {
+            for word in view.arguments {
                 guard let value = word.literalValue, let equals = value.firstIndex(of: "=") else { continue }
                 let variable = String(value[..<equals])
                 if let disables = variables[variable], disables(String(value[value.index(after: equals)...])) {
@@ -216,6 +206,20 @@ private extension IntegrityCheckDisabledRule {
         // skips it. `pipInstall` needs a name starting `pip` or `python`, or `uv`.
         let mayBePip = name.hasPrefix("pip") || name.hasPrefix("python") || name == "uv"
         guard checksFlags || mayBePip || mentions.sources || mentions.repos else { return violations }
+        let words = Array(view.arguments)
+        // Read for a few programs only; built per command, it cost more than the rest of the rule.
+        lazy var positionals = view.positionalArguments
+        func previous(_ index: Int) -> ShellWord { index == 0 ? view.nameWord : words[index - 1] }
+        func removal(_ index: Int, count: Int = 1, title: String, safe: Bool = false) -> Fix? {
+            var edits: [Edit] = []
+            for offset in index..<(index + count) {
+                guard offset < words.count,
+                      let edit = ScriptEdits.removal(of: words[offset], after: previous(offset), in: command.script, context: context)
+                else { return nil }
+                edits.append(edit)
+            }
+            return Fix(title: title, applicability: safe ? .safe : .unsafe, edits: edits)
+        }
         for (index, word) in words.enumerated() {
             guard let value = word.literalValue else { continue }
             if value == "--" { break }

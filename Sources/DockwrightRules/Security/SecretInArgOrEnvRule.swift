@@ -99,6 +99,8 @@ public struct SecretInArgOrEnvRule: Rule {
 extension SecretInArgOrEnvRule {
     /// The names an ARG or ENV declares, with where each is written.
     static func names(in instruction: InstructionSyntax) -> [(String, TextRange)] {
+        // Kind first: the arguments are built on each read, a RUN's among them.
+        guard instruction.kind == .arg || instruction.kind == .env else { return [] }
         switch (instruction.kind, instruction.arguments) {
         case (.arg, .words(let tokens)):
             return tokens.map { token in

@@ -111,6 +111,10 @@ public struct PreferSmallBaseRule: Rule {
         let root = graph.stages[rootIndex]
         guard let reference = root.baseImage, reference.isValid, reference.isOfficialImage,
               let variants = ImageVariants.official[reference.familiarName], let token = root.baseToken else { return [] }
+        // What the stages do only narrows the suggestions: a tag with none even when they
+        // do nothing (already small, or unknown words) needs no walk of their commands.
+        guard !variants.smallerTags(than: reference.tag, usesApt: false, buildsNativeCode: false, mayNeedGlibc: false)
+            .isEmpty else { return [] }
         // Root first: the order the instructions run in.
         let stages = chain.reversed().map { graph.stages[$0] }
         let use = StageToolUse(stages: stages, context: context)

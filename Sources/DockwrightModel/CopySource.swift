@@ -16,6 +16,12 @@ public enum CopySource: Hashable, Sendable {
 
     /// The kind of `source` as written after unquoting; letter case does not matter.
     public init(_ source: String) {
+        // Most sources are paths: without `://` and a `git@` start they are local, told
+        // from the bytes before the lowercase copy and its character-by-character scans.
+        guard source.containsBytes(of: "://") || Self.startsWithGitAt(source) else {
+            self = .local
+            return
+        }
         let lowered = source.lowercased()
         let path = lowered.prefix { $0 != "#" && $0 != "?" }
         if lowered.hasPrefix("git@") || lowered.hasPrefix("git://") {
@@ -35,4 +41,16 @@ public enum CopySource: Hashable, Sendable {
 
     /// Whether the source comes from outside the build context's files (a URL or git).
     public var isRemote: Bool { self != .local }
+
+    /// Whether `source` starts with `git@` in any letter case: only ASCII letters lowercase
+    /// to `g`, `i` and `t`, so the first four bytes tell what the lowercased text would.
+    private static func startsWithGitAt(_ source: String) -> Bool {
+        var bytes = source.utf8.makeIterator()
+        for expected in "git@".utf8 {
+            guard let byte = bytes.next() else { return false }
+            let lowered = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            guard lowered == expected else { return false }
+        }
+        return true
+    }
 }

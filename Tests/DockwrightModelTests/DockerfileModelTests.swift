@@ -89,6 +89,7 @@ import Testing
         ("app/", CopySource.local), ("HTTPS://example.com/a.tar.gz", .httpFile), ("http://x/y?z=1", .httpFile),
         ("https://github.com/moby/buildkit.git#v0.12", .git), ("git@github.com:moby/buildkit.git", .git),
         ("git://example.com/r", .git), ("ftp://example.com/f", .otherURL), ("repo.git", .local),
+        ("GIT@github.com:moby/buildkit.git", .git), ("git", .local), ("git`x", .local), ("gi@t", .local),
     ])
     func oneAnswerForWhereACopySourceComesFrom(source: String, expected: CopySource) {
         #expect(CopySource(source) == expected)

@@ -100,8 +100,13 @@ public struct DeclareVariablesBeforeUseRule: Rule {
             let knowsWholeEnvironment = !scope.inheritsImageEnvironment(stageIndex: stage.index)
             let evidence = Evidence(stage: stage, file: file, context: context)
             for instruction in stage.instructions {
-                guard var environment = context.model.variables(before: instruction) else { continue }
-                for word in Self.words(of: instruction) {
+                // Only a word with a `$` can name a variable; an ARG word without one only
+                // changes what the instruction's later words see. An instruction with no
+                // such word needs no environment.
+                let words = Self.words(of: instruction)
+                guard words.contains(where: { $0.text.utf8.contains(UInt8(ascii: "$")) }),
+                      var environment = context.model.variables(before: instruction) else { continue }
+                for word in words {
                     // A word with no `$` names no variable; only an ARG declaration needs its value.
                     guard word.declaresArgument != nil || word.text.utf8.contains(UInt8(ascii: "$")) else { continue }
                     let expansion = scope.expander.evaluate(word.text, environment: environment)

@@ -149,6 +149,11 @@ public struct DepsBeforeSourceRule: Rule {
         let workingDirectories = LayerOrdering.workingDirectories(context)
         var violations: [Violation] = []
         for stage in context.stages.stages {
+            // Only a RUN after a COPY of the whole context reports: a stage without one
+            // needs no reading of its RUNs' installs.
+            guard stage.instructions.contains(where: {
+                ($0.kind == .copy || $0.kind == .add) && isFullContextCopy($0)
+            }) else { continue }
             var fullCopy: (instruction: InstructionSyntax, index: Int)?
             var preparedBeforeFullCopy: Set<DependencyEcosystem> = []
             var prepared: Set<DependencyEcosystem> = []

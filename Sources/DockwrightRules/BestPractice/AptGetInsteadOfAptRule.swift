@@ -63,9 +63,11 @@ public struct AptGetInsteadOfAptRule: Rule {
         var violations: [Violation] = []
         for run in context.runAndTriggerScripts {
             guard let script = run.script else { continue }
-            let commands = context.model.packageManagerCommands(of: run)
+            let commands = context.model.packageManagerCommands(of: run).filter { $0.manager == .apt }
+            // Read only for a script that runs `apt`: it walks every command of the script.
+            guard !commands.isEmpty else { continue }
             let emptiesDownloadCache = Self.emptiesDownloadCache(script: script, run: run)
-            for command in commands where command.manager == .apt {
+            for command in commands {
                 let range = command.range(of: command.view.nameWord)
                 let subcommand = command.subcommand ?? ""
                 violations.append(Violation(

@@ -59,18 +59,17 @@ public struct WorldWritableModeRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         var violations: [Violation] = []
-        for run in context.runAndTriggerScripts {
-            guard let script = run.script else { continue }
-            for view in script.commands {
-                guard let word = Self.modeWord(of: view), let mode = Self.modeText(of: word, command: view),
-                      Self.isWorldWritable(mode)
-                else { continue }
-                let command = view.name == "chmod" ? "chmod \(mode)" : "\(view.name ?? "mkdir") -m \(mode)"
-                violations.append(Violation(
-                    range: script.sourceRange(word.range),
-                    message: "`\(command)` lets every user write the path; give it to the user that needs it "
-                        + "(`chown`) and use a mode like `755` or `775`"))
-            }
+        // The commands of the programs that set a mode, found by name in the model's index.
+        for command in context.model.scriptCommands(named: Self.programs) {
+            let view = command.view
+            guard let word = Self.modeWord(of: view), let mode = Self.modeText(of: word, command: view),
+                  Self.isWorldWritable(mode)
+            else { continue }
+            let text = view.name == "chmod" ? "chmod \(mode)" : "\(view.name ?? "mkdir") -m \(mode)"
+            violations.append(Violation(
+                range: command.script.sourceRange(word.range),
+                message: "`\(text)` lets every user write the path; give it to the user that needs it "
+                    + "(`chown`) and use a mode like `755` or `775`"))
         }
         return violations
     }
@@ -129,6 +128,9 @@ extension WorldWritableModeRule {
 
     /// The word holding the mode: chmod's first non-option argument, or the value of
     /// `-m`/`--mode` for mkdir and install.
+    /// The programs ``modeWord(of:)`` reads a mode from.
+    static let programs = ["chmod", "mkdir", "install"]
+
     static func modeWord(of view: CommandView) -> ShellWord? {
         let arguments = Array(view.arguments)
         switch view.name {

@@ -134,12 +134,14 @@ extension SecretInArgOrEnvRule {
     static func looksSecret(_ name: String) -> Bool {
         let upper = name.uppercased()
         if knownSensitiveNames.contains(upper) { return true }
+        // Most names hold no sensitive word: the exceptions below are read only for those that do.
+        let lower = name.lowercased()
+        guard sensitiveSubstrings.contains(where: { lower.containsBytes(of: $0) }) else { return false }
         if knownHarmlessNames.contains(upper) { return false }
         if let lastWord = upper.split(separator: "_").last, harmlessLastWords.contains(String(lastWord)) {
             return false
         }
-        let lower = name.lowercased()
-        return sensitiveSubstrings.contains { lower.containsBytes(of: $0) }
+        return true
     }
 
     /// hadolint's `suspiciousSubstrings` without `username`, plus BuildKit's `apikey`,

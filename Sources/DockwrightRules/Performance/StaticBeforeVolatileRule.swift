@@ -107,10 +107,13 @@ public struct StaticBeforeVolatileRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         let workingDirectories = LayerOrdering.workingDirectories(context)
-        // At most one finding per RUN, and a file of installs after copies has nearly one
-        // each: sized once, the array never holds its old and its doubled copy at once.
+        // At most one finding per RUN that has a COPY or ADD above it in its stage (a move
+        // needs one to cross), and a file of installs after copies has nearly one each:
+        // sized once, the array never holds its old and its doubled copy at once. Sized
+        // for every RUN, a file of installs and no copy held a finding's room per RUN
+        // while the rule ran, at the lint's peak (issue 13).
         var violations: [Violation] = []
-        violations.reserveCapacity(context.syntax.instructions.count { $0.kind == .run })
+        violations.reserveCapacity(Self.runsBelowACopy(in: context.stages.stages))
         for stage in context.stages.stages {
             // Each stage's instructions are walked upward from each install RUN, never past
             // the first instruction the RUN depends on: the walk stops at every RUN that
@@ -213,6 +216,16 @@ private struct MovePlan {
 }
 
 private extension StaticBeforeVolatileRule {
+    /// How many RUNs have a COPY or ADD above them in their stage: the most findings the
+    /// rule can make, as every move crosses one.
+    static func runsBelowACopy(in stages: [Stage]) -> Int {
+        stages.reduce(0) { total, stage in
+            guard let copy = stage.instructions.firstIndex(where: { $0.kind == .copy || $0.kind == .add })
+            else { return total }
+            return total + stage.instructions[copy...].count { $0.kind == .run }
+        }
+    }
+
     /// Instructions a RUN does not depend on, which it may move across.
     static let inertKinds: Set<InstructionKind> = [
         .label, .expose, .cmd, .entrypoint, .healthcheck, .stopsignal, .maintainer, .onbuild,

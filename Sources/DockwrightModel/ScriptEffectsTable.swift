@@ -10,19 +10,19 @@ import DockwrightShell
 /// two neighbours keep the check a constant cost per script, and most values differ in
 /// their counts, which are compared first.
 struct ScriptEffectsTable: Sendable {
-    /// How many values a chunk holds: the values are kept in chunks, so keeping one more
-    /// never copies those kept, and a chunk's spare room is bounded.
-    private static let chunkCapacity = 256
-
-    /// Per script, 1 + the position of its value among the values kept; 0 while not computed.
+    /// Per script, 1 + the position of its value in ``values``; 0 while not computed.
     private var slots: [UInt32]
-    /// The values kept, in order, in chunks of ``chunkCapacity``.
-    private var chunks: [[ScriptEffects]] = []
-    private var valueCount = 0
+    /// The values kept, in order, in one block with room for a value per script, so
+    /// keeping one more never copies those kept. The room no value is written to is
+    /// never touched, and costs the process no memory, only address space: a file of
+    /// alike scripts uses a few values of it. (Values kept in small blocks instead grew
+    /// the peak of a file of thousands of stages by the blocks' scatter in the heap.)
+    private var values: [ScriptEffects] = []
 
     /// A table for `scriptCount` scripts, none computed.
     init(scriptCount: Int) {
         slots = Array(repeating: 0, count: scriptCount)
+        values.reserveCapacity(scriptCount)
     }
 
     /// How many scripts the table has a slot for.
@@ -44,24 +44,14 @@ struct ScriptEffectsTable: Sendable {
                 return earlier
             }
         }
-        if valueCount % Self.chunkCapacity == 0 {
-            // Never more room than the scripts still without a value could take: a small
-            // file's table is as small as its scripts.
-            var chunk: [ScriptEffects] = []
-            chunk.reserveCapacity(min(Self.chunkCapacity, slots.count - valueCount))
-            chunks.append(chunk)
-        }
-        chunks[chunks.count - 1].append(effects)
-        valueCount += 1
-        slots[index] = UInt32(valueCount)
+        values.append(effects)
+        slots[index] = UInt32(values.count)
         return effects
     }
 
     /// How many distinct values the table keeps (what sharing saved is the scripts
     /// computed less this).
-    var keptValueCount: Int { valueCount }
+    var keptValueCount: Int { values.count }
 
-    private func value(at position: Int) -> ScriptEffects {
-        chunks[position / Self.chunkCapacity][position % Self.chunkCapacity]
-    }
+    private func value(at position: Int) -> ScriptEffects { values[position] }
 }

@@ -31,7 +31,7 @@ import Testing
         #expect(table[6] == nil)
     }
 
-    @Test func valuesBeyondOneChunkStayInPlace() {
+    @Test func everyDistinctValueIsKeptInOrder() {
         var table = ScriptEffectsTable(scriptCount: 1000)
         let all = (0..<1000).map { Self.effects(programs: ["p\($0)"]) }
         for (index, effects) in all.enumerated() { _ = table.keep(effects, forScript: index) }

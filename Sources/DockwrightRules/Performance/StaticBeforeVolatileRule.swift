@@ -109,11 +109,10 @@ public struct StaticBeforeVolatileRule: Rule {
         let workingDirectories = LayerOrdering.workingDirectories(context)
         // At most one finding per RUN that has a COPY or ADD above it in its stage (a move
         // needs one to cross), and a file of installs after copies has nearly one each:
-        // sized once, the array never holds its old and its doubled copy at once. Sized
-        // for every RUN, a file of installs and no copy held a finding's room per RUN
-        // while the rule ran, at the lint's peak (issue 13).
+        // sized once, at the first finding, the array never holds its old and its doubled
+        // copy at once. Sized for every RUN up front, a file with no finding held a
+        // finding's room per RUN while the rule ran, at the lint's peak (issue 13).
         var violations: [Violation] = []
-        violations.reserveCapacity(Self.runsBelowACopy(in: context.stages.stages))
         for stage in context.stages.stages {
             // Each stage's instructions are walked upward from each install RUN, never past
             // the first instruction the RUN depends on: the walk stops at every RUN that
@@ -127,6 +126,7 @@ public struct StaticBeforeVolatileRule: Rule {
                                           workingDirectories: workingDirectories, context) else { continue }
                 let target = plan.target
                 let copyText = ([target.keyword.text] + target.values).joined(separator: " ")
+                if violations.isEmpty { violations.reserveCapacity(Self.runsBelowACopy(in: context.stages.stages)) }
                 violations.append(Violation(
                     range: run.keyword.range, message: Self.runsAfterCopy, with: [install.firstProgram, copyText],
                     fix: context.fix(.unsafe, title: Self.moveTitle(plan)) { moveEdits(plan, context) }))

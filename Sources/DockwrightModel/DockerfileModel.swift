@@ -21,8 +21,8 @@ public final class DockerfileModel: Sendable {
     private let leadingCommentsFact = LazyFact<[Int: LeadingComments]>()
     private let workingDirectoriesFact = LazyFact<WorkingDirectoryTable>()
     /// ``effects(of:)`` of each script of ``runAndTriggerScripts``, by index, as computed:
-    /// one array for the file rather than a lazy box per script.
-    private let effectsByScript = Mutex<[ScriptEffects?]>([])
+    /// one table for the file rather than a lazy box per script, alike scripts sharing a value.
+    private let effectsByScript = Mutex(ScriptEffectsTable(scriptCount: 0))
     private let baseImagesFact = LazyFact<[BaseImage]>()
     private let stagesReachingAnImageFact = LazyFact<Set<Int>>()
     private let stageUsersFact = LazyFact<StageUsers>()
@@ -104,16 +104,15 @@ public final class DockerfileModel: Sendable {
     /// not a POSIX shell script, gets ``ScriptEffects/unknown``.
     public func effects(of script: RunScript) -> ScriptEffects {
         guard let index = scriptIndex(of: script.instruction) else { return Self.computeEffects(of: script, in: self) }
-        if let known = effectsByScript.withLock({ $0.isEmpty ? nil : $0[index] }) { return known }
-        // Computed outside the lock, which guards only the array; when two threads race,
+        if let known = effectsByScript.withLock({ $0[index] }) { return known }
+        // Computed outside the lock, which guards only the table; when two threads race,
         // the first value stored is the one every caller gets.
         let computed = Self.computeEffects(of: script, in: self)
         let scriptCount = runAndTriggerScripts.count
-        return effectsByScript.withLock { stored in
-            if stored.isEmpty { stored = Array(repeating: nil, count: scriptCount) }
-            if let known = stored[index] { return known }
-            stored[index] = computed
-            return computed
+        return effectsByScript.withLock { table in
+            if table.scriptCount == 0 { table = ScriptEffectsTable(scriptCount: scriptCount) }
+            if let known = table[index] { return known }
+            return table.keep(computed, forScript: index)
         }
     }
 

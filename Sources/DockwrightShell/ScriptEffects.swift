@@ -136,7 +136,11 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
         return copy
     }
 
-    public static func == (left: PathEffects, right: PathEffects) -> Bool { left.elementsEqual(right) }
+    /// Equal when they list the same effects, however they are stored; the counts first,
+    /// as the model compares each RUN's effects with its neighbours' (most differ).
+    public static func == (left: PathEffects, right: PathEffects) -> Bool {
+        left.count == right.count && left.elementsEqual(right)
+    }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(count)

@@ -138,6 +138,37 @@ import Testing
         #expect(model.workingDirectory(before: scripts[1].instruction) == .absolute("/srv/web"))
     }
 
+    /// RUNs written alike have equal effects, and the model keeps one set of their lists
+    /// (issue 13's memory budget); a RUN that differs keeps its own, and the answers are
+    /// the same whatever order the scripts are asked in.
+    @Test func alikeNeighbouringScriptsShareTheirEffectsLists() {
+        let text = """
+            FROM debian:12
+            RUN apt-get install -y p1
+            RUN apt-get install -y p2
+            RUN curl -o /tmp/x https://example.com/x
+            RUN apt-get install -y p3
+            """
+        let model = DockerfileModelTests.model(text)
+        let scripts = model.runScripts
+        let effects = scripts.map { model.effects(of: $0) }
+        func programsBuffer(_ effects: ScriptEffects) -> UnsafeRawPointer? {
+            effects.programs.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) }
+        }
+        #expect(effects[0] == effects[1])
+        #expect(programsBuffer(effects[0]) != nil)
+        #expect(programsBuffer(effects[0]) == programsBuffer(effects[1]))
+        #expect(effects[2] != effects[1])
+        #expect(programsBuffer(effects[2]) != programsBuffer(effects[1]))
+        // Two scripts back is a neighbour too: an install between two other commands.
+        #expect(effects[3] != effects[2])
+        #expect(programsBuffer(effects[3]) == programsBuffer(effects[1]))
+
+        let askedBackwards = DockerfileModelTests.model(text)
+        let backwards = askedBackwards.runScripts.reversed().map { askedBackwards.effects(of: $0) }
+        #expect(Array(backwards.reversed()) == effects)
+    }
+
     @Test func aScriptThatDidNotParseHasUnknownEffects() {
         let model = DockerfileModelTests.model("FROM alpine\nRUN echo \"unterminated\n")
         #expect(model.effects(of: model.runScripts[0]) == .unknown)

@@ -107,10 +107,12 @@ public struct StaticBeforeVolatileRule: Rule {
 
     public func check(_ context: RuleContext) -> [Violation] {
         let workingDirectories = LayerOrdering.workingDirectories(context)
-        // At most one finding per RUN, and a file of installs after copies has nearly one
-        // each: sized once, the array never holds its old and its doubled copy at once.
+        // At most one finding per RUN that has a COPY or ADD above it in its stage (a move
+        // needs one to cross), and a file of installs after copies has nearly one each:
+        // sized once, at the first finding, the array never holds its old and its doubled
+        // copy at once. Sized for every RUN up front, a file with no finding held a
+        // finding's room per RUN while the rule ran, at the lint's peak (issue 13).
         var violations: [Violation] = []
-        violations.reserveCapacity(context.syntax.instructions.count { $0.kind == .run })
         for stage in context.stages.stages {
             // Each stage's instructions are walked upward from each install RUN, never past
             // the first instruction the RUN depends on: the walk stops at every RUN that
@@ -129,6 +131,7 @@ public struct StaticBeforeVolatileRule: Rule {
                                           workingDirectories: workingDirectories, context) else { continue }
                 let target = plan.target
                 let copyText = ([target.keyword.text] + target.values).joined(separator: " ")
+                if violations.isEmpty { violations.reserveCapacity(Self.runsBelowACopy(in: context.stages.stages)) }
                 violations.append(Violation(
                     range: run.keyword.range, message: Self.runsAfterCopy, with: [install.firstProgram, copyText],
                     fix: context.fix(.unsafe, title: Self.moveTitle(plan)) { moveEdits(plan, context) }))
@@ -218,6 +221,16 @@ private struct MovePlan {
 }
 
 private extension StaticBeforeVolatileRule {
+    /// How many RUNs have a COPY or ADD above them in their stage: the most findings the
+    /// rule can make, as every move crosses one.
+    static func runsBelowACopy(in stages: [Stage]) -> Int {
+        stages.reduce(0) { total, stage in
+            guard let copy = stage.instructions.firstIndex(where: { $0.kind == .copy || $0.kind == .add })
+            else { return total }
+            return total + stage.instructions[copy...].count { $0.kind == .run }
+        }
+    }
+
     /// Instructions a RUN does not depend on, which it may move across.
     static let inertKinds: Set<InstructionKind> = [
         .label, .expose, .cmd, .entrypoint, .healthcheck, .stopsignal, .maintainer, .onbuild,

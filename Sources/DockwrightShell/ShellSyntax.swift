@@ -488,20 +488,48 @@ public struct ShellCaseArm: Hashable, Sendable {
 
 /// A simple command: assignments, words and redirections.
 public struct SimpleCommand: Hashable, Sendable {
-    /// `NAME=value` prefixes.
-    public var assignments: [ShellAssignment]
+    /// The assignments and redirections in one reference: most commands have neither, and
+    /// few have both. Two arrays took 16 bytes of every command, and every command view
+    /// holds one (issue 13). One case for each combination, so equal commands compare
+    /// equal case by case.
+    private enum Extras: Hashable, Sendable {
+        case none
+        case assignments([ShellAssignment])
+        case redirects([ShellRedirect])
+        indirect case both([ShellAssignment], [ShellRedirect])
+    }
+
     /// The command name and its arguments, as written.
     public var words: [ShellWord]
-    /// Redirections anywhere in the command.
-    public var redirects: [ShellRedirect]
+    private let extras: Extras
     /// Stored in 32 bits: every command view holds a copy.
     private var span: ScriptSpan
 
     init(assignments: [ShellAssignment], words: [ShellWord], redirects: [ShellRedirect], range: Range<Int>) {
-        self.assignments = assignments
         self.words = words
-        self.redirects = redirects
+        switch (assignments.isEmpty, redirects.isEmpty) {
+        case (true, true): extras = .none
+        case (false, true): extras = .assignments(assignments)
+        case (true, false): extras = .redirects(redirects)
+        case (false, false): extras = .both(assignments, redirects)
+        }
         span = ScriptSpan(range)
+    }
+
+    /// `NAME=value` prefixes.
+    public var assignments: [ShellAssignment] {
+        switch extras {
+        case .assignments(let assignments), .both(let assignments, _): return assignments
+        case .none, .redirects: return []
+        }
+    }
+
+    /// Redirections anywhere in the command.
+    public var redirects: [ShellRedirect] {
+        switch extras {
+        case .redirects(let redirects), .both(_, let redirects): return redirects
+        case .none, .assignments: return []
+        }
     }
 
     /// The bytes of the command.

@@ -143,6 +143,22 @@ import Testing
         // A parsed script keeps its RUN's fields in its own block: they fit the 32 bytes
         // the script's header gives them.
         #expect(MemoryLayout<RunScript.Fields>.size <= 32)
+        // A script keeps a view per command after its header: a command is three words of
+        // memory, its view nine.
+        #expect(MemoryLayout<SimpleCommand>.size == 24)
+        #expect(MemoryLayout<CommandView>.stride <= 72)
+    }
+
+    @Test func assignmentsAndRedirectionsReadBackInEveryCombination() throws {
+        let script = try #require(parseScript("a; A=1 b; c >x; B=2 d 2>&1 <y; C=3"))
+        let commands: [SimpleCommand] = script.body.items.compactMap { item in
+            guard case .simple(let command) = item.andOr.pipelines[0].commands[0].kind else { return nil }
+            return command
+        }
+        #expect(commands.map { $0.assignments.map(\.name) } == [[], ["A"], [], ["B"], ["C"]])
+        #expect(commands.map { $0.redirects.map(\.operatorText) } == [[], [], [">"], [">&", "<"], []])
+        #expect(commands.map { $0.words.count } == [1, 1, 1, 1, 0])
+        #expect(commands[0] != commands[1] && commands[3] == commands[3])
     }
 
     @Test func packedRedirectionsReadBackWhatWasWritten() throws {

@@ -70,9 +70,15 @@ public struct ScriptCommands: RandomAccessCollection, Sendable {
     /// A RUN with at least one command.
     struct Run: Sendable {
         let run: RunScript
-        let script: ShellScript
         /// The position of the RUN's first command in the collection.
         let firstCommand: Int
+
+        /// The parsed script, read from the RUN rather than kept beside it: one reference
+        /// less for every RUN of the file, for the whole lint (issue 13).
+        var script: ShellScript {
+            guard let script = run.script else { preconditionFailure("a RUN has an entry only when its script parsed") }
+            return script
+        }
     }
 
     private let runs: [Run]
@@ -194,7 +200,7 @@ extension ScriptCommands {
         var count = 0
         for run in scripts {
             guard let script = run.script, !script.commands.isEmpty else { continue }
-            runs.append(Run(run: run, script: script, firstCommand: count))
+            runs.append(Run(run: run, firstCommand: count))
             count += script.commands.count
         }
         self.init(runs: runs, argScope: model.stages.argScope, count: count)

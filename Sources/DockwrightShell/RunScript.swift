@@ -22,82 +22,104 @@ public struct RunScript: Hashable, Sendable {
         case opaque(ShellDialect)
     }
 
-    /// The fields, stored once: rules copy scripts into every command they look at, and
-    /// a copy of one reference retains once instead of once per field. Packed, as a file
-    /// of one-line RUNs keeps one per line: the text lives in the parsed script, and only
-    /// a script that did not parse keeps it here.
-    private final class Storage: Sendable {
+    /// The RUN's own fields, which a parsed script keeps in its block
+    /// (``ShellScript/run``): a file of one-line RUNs kept a box of these beside every
+    /// script, 64 bytes a RUN (issue 13). Laid out references first, then the dialect
+    /// (17 bytes) and the small fields in the bytes after it: 32 bytes.
+    struct Fields: Sendable {
         let instruction: InstructionSyntax
         let dialect: ShellDialect
-        let storedStageIndex: UInt32
         let isOnbuildTrigger: Bool
         let origin: Origin
-        let reading: Reading
+        let storedStageIndex: UInt32
 
-        init(
-            instruction: InstructionSyntax, isOnbuildTrigger: Bool, stageIndex: Int, origin: Origin,
-            dialect: ShellDialect, text: LogicalText, outcome: Outcome
-        ) {
+        init(instruction: InstructionSyntax, isOnbuildTrigger: Bool, stageIndex: Int, origin: Origin, dialect: ShellDialect) {
             self.instruction = instruction
-            self.isOnbuildTrigger = isOnbuildTrigger
-            storedStageIndex = UInt32(clamping: stageIndex)
-            self.origin = origin
             self.dialect = dialect
-            if case .parsed(let script) = outcome, script.text == text {
-                reading = .parsed(script)
-            } else {
-                reading = .unparsed(text: text, outcome: outcome)
-            }
+            self.isOnbuildTrigger = isOnbuildTrigger
+            self.origin = origin
+            storedStageIndex = UInt32(clamping: stageIndex)
+        }
+    }
+
+    /// The fields and the text of a script that did not parse, stored once: rules copy
+    /// scripts into every command they look at, and a copy of one reference retains
+    /// once instead of once per field.
+    private final class Unparsed: Sendable {
+        let fields: Fields
+        let text: LogicalText
+        let outcome: Outcome
+
+        init(fields: Fields, text: LogicalText, outcome: Outcome) {
+            self.fields = fields
+            self.text = text
+            self.outcome = outcome
         }
     }
 
     /// What reading the text gave, in one reference.
     private enum Reading: Sendable {
-        /// The script holds the text.
+        /// The script holds the text and the RUN's fields.
         case parsed(ShellScript)
         /// Any other outcome, with the text it was read from.
-        indirect case unparsed(text: LogicalText, outcome: Outcome)
+        case unparsed(Unparsed)
     }
 
-    private let storage: Storage
+    private let reading: Reading
 
-    init(
-        instruction: InstructionSyntax, isOnbuildTrigger: Bool, stageIndex: Int, origin: Origin,
-        dialect: ShellDialect, text: LogicalText, outcome: Outcome
-    ) {
-        storage = Storage(
-            instruction: instruction, isOnbuildTrigger: isOnbuildTrigger, stageIndex: stageIndex, origin: origin,
-            dialect: dialect, text: text, outcome: outcome)
+    init(fields: Fields, text: LogicalText, outcome: Outcome) {
+        if case .parsed(let script) = outcome, script.text == text, script.run != nil {
+            reading = .parsed(script)
+        } else {
+            reading = .unparsed(Unparsed(fields: fields, text: text, outcome: outcome))
+        }
+    }
+
+    /// Read from the parsed script's block or from the box of a script that did not parse.
+    private func field<Value>(_ read: (Fields) -> Value) -> Value {
+        switch reading {
+        case .parsed(let script):
+            guard let value = script.readRun(read) else {
+                preconditionFailure("a RUN's parsed script keeps the RUN's fields")
+            }
+            return value
+        case .unparsed(let unparsed):
+            return read(unparsed.fields)
+        }
     }
 
     /// The RUN instruction (for a trigger, the RUN inside the ONBUILD).
-    public var instruction: InstructionSyntax { storage.instruction }
+    public var instruction: InstructionSyntax { field(\.instruction) }
     /// Whether the RUN is an ONBUILD trigger, which runs in the builds that use this
     /// image as their base rather than in this one.
-    public var isOnbuildTrigger: Bool { storage.isOnbuildTrigger }
+    public var isOnbuildTrigger: Bool { field(\.isOnbuildTrigger) }
     /// The index of the stage the RUN belongs to.
-    public var stageIndex: Int { Int(storage.storedStageIndex) }
+    public var stageIndex: Int { field { Int($0.storedStageIndex) } }
     /// Where the script comes from.
-    public var origin: Origin { storage.origin }
+    public var origin: Origin { field(\.origin) }
     /// The shell that runs it.
-    public var dialect: ShellDialect { storage.dialect }
+    public var dialect: ShellDialect { field(\.dialect) }
     /// The script text, mapped to the Dockerfile.
     public var text: LogicalText {
-        switch storage.reading {
+        switch reading {
         case .parsed(let script): return script.text
-        case .unparsed(let text, _): return text
+        case .unparsed(let unparsed): return unparsed.text
         }
     }
     /// What reading it gave.
     public var outcome: Outcome {
-        switch storage.reading {
+        switch reading {
         case .parsed(let script): return .parsed(script)
-        case .unparsed(_, let outcome): return outcome
+        case .unparsed(let unparsed): return unparsed.outcome
         }
     }
 
     public static func == (lhs: RunScript, rhs: RunScript) -> Bool {
-        if lhs.storage === rhs.storage { return true }
+        switch (lhs.reading, rhs.reading) {
+        case (.parsed(let left), .parsed(let right)) where left.isSameStorage(as: right): return true
+        case (.unparsed(let left), .unparsed(let right)) where left === right: return true
+        default: break
+        }
         return lhs.instruction == rhs.instruction && lhs.isOnbuildTrigger == rhs.isOnbuildTrigger
             && lhs.stageIndex == rhs.stageIndex && lhs.origin == rhs.origin && lhs.dialect == rhs.dialect
             && lhs.text == rhs.text && lhs.outcome == rhs.outcome
@@ -113,7 +135,7 @@ public struct RunScript: Hashable, Sendable {
 
     /// The parsed script, when there is one.
     public var script: ShellScript? {
-        if case .parsed(let script) = storage.reading { return script }
+        if case .parsed(let script) = reading { return script }
         return nil
     }
 
@@ -207,18 +229,18 @@ public struct RunScript: Hashable, Sendable {
                 text = text.appending(contiguousText(Array(heredoc.name.utf8), at: terminatorStart))
             }
         }
+        let fields = Fields(
+            instruction: run, isOnbuildTrigger: isTrigger, stageIndex: stageIndex, origin: origin, dialect: scriptDialect)
         let outcome: Outcome
         if scriptDialect.isPOSIX {
-            switch ShellParser.parse(text, sharing: &sharedWords) {
+            switch ShellParser.parse(text, run: fields, sharing: &sharedWords) {
             case .success(let script): outcome = .parsed(script)
             case .failure(let error): outcome = .invalid(error)
             }
         } else {
             outcome = .opaque(scriptDialect)
         }
-        return RunScript(
-            instruction: run, isOnbuildTrigger: isTrigger, stageIndex: stageIndex, origin: origin, dialect: scriptDialect, text: text,
-            outcome: outcome)
+        return RunScript(fields: fields, text: text, outcome: outcome)
     }
 
     /// Whether the whole command is one heredoc marker (`parser.MustParseHeredoc`).

@@ -12,7 +12,7 @@ public struct ShellParser {
     /// Parses `text` as a shell script.
     public static func parse(_ text: LogicalText) -> Result<ShellScript, ShellParseError> {
         var sharedWords = SharedWords()
-        return parse(text, sharing: &sharedWords)
+        return parse(text, run: nil, sharing: &sharedWords)
     }
 
     /// The part lists of short literal words, by text, that the scripts of one file
@@ -21,16 +21,19 @@ public struct ShellParser {
         fileprivate var parts: [String: [ShellWordPart]] = [:]
     }
 
-    /// Parses `text`, sharing the part lists of its common words with the other
-    /// scripts parsed with `sharedWords`.
-    static func parse(_ text: LogicalText, sharing sharedWords: inout SharedWords) -> Result<ShellScript, ShellParseError> {
+    /// Parses `text`, the script of `run` when it is a RUN's, sharing the part lists of
+    /// its common words with the other scripts parsed with `sharedWords`.
+    static func parse(
+        _ text: LogicalText, run: RunScript.Fields?, sharing sharedWords: inout SharedWords
+    ) -> Result<ShellScript, ShellParseError> {
         var parser = ShellParser(bytes: text.bytes)
         // Moved, not copied: the parser holds the only reference while it adds words.
         swap(&parser.sharedWords, &sharedWords)
         defer { swap(&parser.sharedWords, &sharedWords) }
         do {
             let body = try parser.parseProgram()
-            return .success(ShellScript(text: text, body: body, comments: parser.comments, commandCount: parser.commandCount))
+            return .success(ShellScript(
+                text: text, body: body, comments: parser.comments, commandCount: parser.commandCount, run: run))
         } catch {
             return .failure(error)
         }

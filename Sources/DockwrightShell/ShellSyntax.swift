@@ -6,11 +6,15 @@ import DockwrightSyntax
 /// maps them back to the Dockerfile, across continuations and heredoc bodies.
 public struct ShellScript: Hashable, Sendable {
     /// The fields besides the commands.
+    ///
+    /// 80 bytes: a file of one-line RUNs keeps one per line.
     private struct Header {
         let text: LogicalText
+        let run: RunScript.Fields?
+        /// The body and the comments (one reference, or none).
         let storedBody: StoredBody
-        let comments: [Range<Int>]
-        let commandCount: Int
+        /// In 32 bits, in the room the body leaves before the next 8-byte boundary.
+        let storedCommandCount: UInt32
     }
 
     /// The fields, then the commands, in one allocation, stored once: a script is copied
@@ -19,25 +23,31 @@ public struct ShellScript: Hashable, Sendable {
     /// command and context, so a second list of (command, context) pairs would copy both
     /// for every command; kept after the fields rather than in an array of their own, a
     /// file of one-line RUNs holds one block per script instead of two (issue 13).
-    /// Never changed after ``make(text:body:comments:commandCount:)`` fills it, hence
+    /// Never changed after ``make(text:body:comments:commandCount:run:)`` fills it, hence
     /// safe to share between threads (``SharedStorage``).
     private final class Storage: ManagedBuffer<Header, CommandView> {
-        static func make(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) -> Storage {
-            let storedBody: StoredBody
-            if body.items.count == 1, let item = body.items.first {
-                storedBody = .one(item, ScriptSpan(body.range))
-            } else {
-                storedBody = .list(body)
-            }
+        static func make(
+            text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int, run: RunScript.Fields?
+        ) -> Storage {
             let commands = CommandCollector.commands(in: body, expectedCount: commandCount)
+            let storedBody: StoredBody
+            if comments.isEmpty, StoredBody.isMadeOfTopLevelViews(body, commands: commands) {
+                storedBody = .topLevelViews
+            } else if body.items.count == 1, let item = body.items.first {
+                storedBody = .one(item, ScriptSpan(body.range), comments: comments)
+            } else {
+                storedBody = .list(body, comments: comments)
+            }
             return make(
-                header: Header(text: text, storedBody: storedBody, comments: comments, commandCount: commands.count),
+                header: Header(
+                    text: text, run: run, storedBody: storedBody,
+                    storedCommandCount: UInt32(clamping: commands.count)),
                 copying: commands)
         }
 
         deinit {
             _ = withUnsafeMutablePointers { header, elements in
-                elements.deinitialize(count: header.pointee.commandCount)
+                elements.deinitialize(count: Int(header.pointee.storedCommandCount))
             }
         }
     }
@@ -47,11 +57,38 @@ public struct ShellScript: Hashable, Sendable {
         let buffer: Storage
     }
 
-    /// The body, with a lone and-or list kept in place: most RUNs are one, and a file
-    /// of one-line RUNs would otherwise keep an array buffer for each.
+    /// The body, kept without repeating what the views hold where it can be.
+    ///
+    /// Most RUNs are one and-or list of plain simple commands (`apt-get update`, `a && b`)
+    /// without comments: every command of it is already in a view, with the operator
+    /// before it, and the list spans its commands' bytes, so the body is read back from
+    /// the views and nothing is kept (a file of one-line RUNs kept the command twice, and
+    /// a box for every `a && b`: issue 13). Any other body is boxed with the comments,
+    /// which keeps every script's header 24 bytes smaller.
     private enum StoredBody: Sendable {
-        case one(ShellListItem, ScriptSpan)
-        case list(ShellList)
+        /// One and-or list, not in the background, of plain simple commands with words:
+        /// the views outside any enclosure, in order (``isMadeOfTopLevelViews(_:commands:)``).
+        case topLevelViews
+        /// A lone and-or list, kept without an array around it.
+        indirect case one(ShellListItem, ScriptSpan, comments: [Range<Int>])
+        indirect case list(ShellList, comments: [Range<Int>])
+
+        /// Whether `body` is one and-or list, not in the background, whose pipelines are
+        /// plain simple commands that are, in order, exactly the `commands` outside any
+        /// enclosure: the views of nested commands (in substitutions) all have one.
+        static func isMadeOfTopLevelViews(_ body: ShellList, commands: [CommandView]) -> Bool {
+            guard body.items.count == 1, let item = body.items.first, !item.isBackground, body.range == item.range
+            else { return false }
+            let pipelines = item.andOr.pipelines
+            var viewIndex = 0
+            for pipeline in pipelines {
+                guard let simple = pipeline.plainCommand else { return false }
+                while viewIndex < commands.count && !commands[viewIndex].context.enclosures.isEmpty { viewIndex += 1 }
+                guard viewIndex < commands.count, commands[viewIndex].command.range == simple.range else { return false }
+                viewIndex += 1
+            }
+            return !commands[viewIndex...].contains { $0.context.enclosures.isEmpty }
+        }
     }
 
     private let shared: SharedStorage
@@ -65,31 +102,60 @@ public struct ShellScript: Hashable, Sendable {
     /// The commands of the script.
     public var body: ShellList {
         switch storage.withUnsafeMutablePointerToHeader({ $0.pointee.storedBody }) {
-        case .one(let item, let span): return ShellList(items: [item], range: span.range)
-        case .list(let list): return list
+        case .topLevelViews:
+            var plainCommands: [SimpleCommand] = []
+            var operators: [ShellAndOrOperator] = []
+            for view in commands where view.context.enclosures.isEmpty {
+                if let operatorBefore = view.context.operatorBefore { operators.append(operatorBefore) }
+                plainCommands.append(view.command)
+            }
+            let andOr = ShellAndOrList(plainCommands: plainCommands, operators: operators)
+            // A list of one item spans the item, as the parser makes it.
+            return ShellList(items: [ShellListItem(andOr: andOr, isBackground: false)], range: andOr.range)
+        case .one(let item, let span, _): return ShellList(items: [item], range: span.range)
+        case .list(let list, _): return list
         }
     }
     /// Where each `#` comment is, in script offsets.
-    public var comments: [Range<Int>] { storage.withUnsafeMutablePointerToHeader { $0.pointee.comments } }
+    public var comments: [Range<Int>] {
+        switch storage.withUnsafeMutablePointerToHeader({ $0.pointee.storedBody }) {
+        case .topLevelViews: return []
+        case .one(_, _, let comments), .list(_, let comments): return comments
+        }
+    }
     /// Every simple command as a ``CommandView`` (the command and its context), in
     /// pre-order, computed once for all rules.
     public var commands: CommandViews { CommandViews(script: self) }
 
     /// How many views ``commands`` has.
-    fileprivate var commandCount: Int { storage.withUnsafeMutablePointerToHeader { $0.pointee.commandCount } }
+    fileprivate var commandCount: Int { storage.withUnsafeMutablePointerToHeader { Int($0.pointee.storedCommandCount) } }
 
     /// The view at `position` of ``commands``.
     fileprivate func command(at position: Int) -> CommandView {
         storage.withUnsafeMutablePointers { header, elements in
-            precondition(position >= 0 && position < header.pointee.commandCount, "command index out of range")
+            precondition(position >= 0 && position < Int(header.pointee.storedCommandCount), "command index out of range")
             return elements[position]
         }
     }
 
-    /// `commandCount` is how many simple commands with words the parser made.
-    init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int) {
-        shared = SharedStorage(buffer: Storage.make(text: text, body: body, comments: comments, commandCount: commandCount))
+    /// `commandCount` is how many simple commands with words the parser made; `run`, the
+    /// fields of the RUN the script is read from, if any.
+    init(text: LogicalText, body: ShellList, comments: [Range<Int>], commandCount: Int, run: RunScript.Fields?) {
+        shared = SharedStorage(
+            buffer: Storage.make(text: text, body: body, comments: comments, commandCount: commandCount, run: run))
     }
+
+    /// The fields of the RUN the script was read from, kept here rather than in a box of
+    /// the RUN's own (``RunScript``); nil for a script parsed alone.
+    var run: RunScript.Fields? { storage.withUnsafeMutablePointerToHeader { $0.pointee.run } }
+
+    /// One of the RUN's fields, read in place without copying the others.
+    func readRun<Value>(_ read: (RunScript.Fields) -> Value) -> Value? {
+        storage.withUnsafeMutablePointerToHeader { header in header.pointee.run.map(read) }
+    }
+
+    /// Whether both scripts are one block, so certainly equal.
+    func isSameStorage(as other: ShellScript) -> Bool { storage === other.storage }
 
     public static func == (lhs: ShellScript, rhs: ShellScript) -> Bool {
         if lhs.storage === rhs.storage { return true }
@@ -207,6 +273,18 @@ public struct ShellAndOrList: Hashable, Sendable {
             storage = .chain(commands: plainCommands, operators: operators)
         } else {
             storage = .general(pipelines: pipelines, operators: operators, span: ScriptSpan(range))
+        }
+    }
+
+    /// The list of plain simple commands `commands` joined by `operators`, kept as the
+    /// parser keeps it (``init(pipelines:operators:range:)`` of their plain pipelines).
+    init(plainCommands commands: [SimpleCommand], operators: [ShellAndOrOperator]) {
+        if commands.count == 1, let only = commands.first {
+            storage = .plain(only)
+        } else if commands.count == 2, operators.count == 1, let first = commands.first, let second = commands.last {
+            storage = .pair(first, operators[0], second)
+        } else {
+            storage = .chain(commands: commands, operators: operators)
         }
     }
 
@@ -410,20 +488,48 @@ public struct ShellCaseArm: Hashable, Sendable {
 
 /// A simple command: assignments, words and redirections.
 public struct SimpleCommand: Hashable, Sendable {
-    /// `NAME=value` prefixes.
-    public var assignments: [ShellAssignment]
+    /// The assignments and redirections in one reference: most commands have neither, and
+    /// few have both. Two arrays took 16 bytes of every command, and every command view
+    /// holds one (issue 13). One case for each combination, so equal commands compare
+    /// equal case by case.
+    private enum Extras: Hashable, Sendable {
+        case none
+        case assignments([ShellAssignment])
+        case redirects([ShellRedirect])
+        indirect case both([ShellAssignment], [ShellRedirect])
+    }
+
     /// The command name and its arguments, as written.
     public var words: [ShellWord]
-    /// Redirections anywhere in the command.
-    public var redirects: [ShellRedirect]
+    private let extras: Extras
     /// Stored in 32 bits: every command view holds a copy.
     private var span: ScriptSpan
 
     init(assignments: [ShellAssignment], words: [ShellWord], redirects: [ShellRedirect], range: Range<Int>) {
-        self.assignments = assignments
         self.words = words
-        self.redirects = redirects
+        switch (assignments.isEmpty, redirects.isEmpty) {
+        case (true, true): extras = .none
+        case (false, true): extras = .assignments(assignments)
+        case (true, false): extras = .redirects(redirects)
+        case (false, false): extras = .both(assignments, redirects)
+        }
         span = ScriptSpan(range)
+    }
+
+    /// `NAME=value` prefixes.
+    public var assignments: [ShellAssignment] {
+        switch extras {
+        case .assignments(let assignments), .both(let assignments, _): return assignments
+        case .none, .redirects: return []
+        }
+    }
+
+    /// Redirections anywhere in the command.
+    public var redirects: [ShellRedirect] {
+        switch extras {
+        case .redirects(let redirects), .both(_, let redirects): return redirects
+        case .none, .assignments: return []
+        }
     }
 
     /// The bytes of the command.

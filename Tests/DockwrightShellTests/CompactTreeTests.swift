@@ -92,6 +92,47 @@ import Testing
         #expect(script.body.items.map(\.range) == [0..<15, 17..<20, 22..<23, 25..<26])
     }
 
+    /// A script of one and-or list of plain commands keeps no body of its own: it is read
+    /// back from the command views. Each must read back as the same list parsed as the
+    /// first item of a longer script, which keeps its items as the parser made them.
+    @Test func bodiesReadBackFromTheViewsEqualTheParsedList() throws {
+        let samples = [
+            "apt-get install -y p0", "a && b x", "a || b && c 1 2 && d", "echo $(date) && b `c` x",
+            "A=$(x) cmd && b", "cmd <(sort a) | wc", "A=1 && b", "a >out && b", "! a && b", "a &",
+            "f() { a; } && b", "  a   &&   b  ", "x=$(a && b) y && c",
+        ]
+        for sample in samples {
+            let alone = try #require(parseScript(sample))
+            let followed = try #require(parseScript(sample + "\n:"))
+            #expect(alone.body.items.count == 1, "\(sample)")
+            #expect(alone.body.items == Array(followed.body.items.prefix(1)), "\(sample)")
+            #expect(alone.body.range == (followed.body.items.first?.range ?? 0..<0), "\(sample)")
+            #expect(alone.commands.map(\.command) == Array(followed.commands.dropLast()).map(\.command), "\(sample)")
+            #expect(alone == (try #require(parseScript(sample))))
+        }
+        let commented = try #require(parseScript("a && b # why"))
+        #expect(commented.comments == [7..<12])
+        #expect(commented.body.items.map(\.range) == [0..<6])
+    }
+
+    /// A RUN's fields are kept in its parsed script's block, and a script that did not
+    /// parse keeps them beside its text: both read back what the RUN says.
+    @Test func runFieldsReadBackFromTheScriptOrTheirBox() throws {
+        let syntax = DockerfileSyntax.parse("FROM alpine\nRUN apk add curl && echo ok\nRUN if then\nONBUILD RUN make\n")
+        let scripts = RunScript.scriptsIncludingTriggers(in: StageGraph(syntax: syntax))
+        // The trigger's RUN is the instruction inside the ONBUILD, which has no line of its own.
+        #expect(scripts.map(\.instruction.startLine) == [2, 3, 0])
+        #expect(scripts.map(\.instruction.kind) == [.run, .run, .run])
+        #expect(scripts.map(\.isOnbuildTrigger) == [false, false, true])
+        #expect(scripts.map(\.stageIndex) == [0, 0, 0])
+        #expect(scripts.map(\.dialect) == [.defaultLinux, .defaultLinux, .defaultLinux])
+        #expect(scripts.map(\.origin) == [.shellForm, .shellForm, .shellForm])
+        #expect(scripts.map { $0.script != nil } == [true, false, true])
+        #expect(scripts.map(\.text.string) == ["apk add curl && echo ok", "if then", "make"])
+        #expect(scripts[0] == scripts[0] && scripts[0] != scripts[2] && scripts[1] == scripts[1])
+        #expect(try #require(parseScript("make")).run == nil)
+    }
+
     /// The sizes the compaction rests on: a list item of a plain command is the
     /// command in place, and a word is two words of memory.
     @Test func nodeSizes() {
@@ -99,6 +140,25 @@ import Testing
         #expect(MemoryLayout<ShellListItem>.stride <= 40)
         #expect(MemoryLayout<LogicalText>.size <= 32)
         #expect(MemoryLayout<ShellRedirect>.stride <= 40)
+        // A parsed script keeps its RUN's fields in its own block: they fit the 32 bytes
+        // the script's header gives them.
+        #expect(MemoryLayout<RunScript.Fields>.size <= 32)
+        // A script keeps a view per command after its header: a command is three words of
+        // memory, its view nine.
+        #expect(MemoryLayout<SimpleCommand>.size == 24)
+        #expect(MemoryLayout<CommandView>.stride <= 72)
+    }
+
+    @Test func assignmentsAndRedirectionsReadBackInEveryCombination() throws {
+        let script = try #require(parseScript("a; A=1 b; c >x; B=2 d 2>&1 <y; C=3"))
+        let commands: [SimpleCommand] = script.body.items.compactMap { item in
+            guard case .simple(let command) = item.andOr.pipelines[0].commands[0].kind else { return nil }
+            return command
+        }
+        #expect(commands.map { $0.assignments.map(\.name) } == [[], ["A"], [], ["B"], ["C"]])
+        #expect(commands.map { $0.redirects.map(\.operatorText) } == [[], [], [">"], [">&", "<"], []])
+        #expect(commands.map { $0.words.count } == [1, 1, 1, 1, 0])
+        #expect(commands[0] != commands[1] && commands[3] == commands[3])
     }
 
     @Test func packedRedirectionsReadBackWhatWasWritten() throws {

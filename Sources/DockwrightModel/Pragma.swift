@@ -44,8 +44,14 @@ public struct Pragma: Hashable, Sendable {
     /// `# <tool> [global] ignore=A,B`: spaces are allowed around each word and entry,
     /// and an entry ends at its first space (hadolint's pragma parser).
     public init?(comment: some StringProtocol) {
+        self.init(line: Substring(comment))
+    }
+
+    /// ``init(comment:)`` on one concrete type: called from other modules, the generic
+    /// initializer ran unspecialized, a witness call per byte, for every comment line.
+    private init?(line comment: Substring) {
         guard Self.mayAddressATool(comment.utf8) else { return nil }
-        var text = Substring(comment).drop { Self.isSpace($0) }
+        var text = comment.drop { Self.isSpace($0) }
         guard text.hasPrefix("#") else { return nil }
         text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
         guard let tool = [Tool.dockwright, .hadolint].first(where: { text.hasPrefix($0.rawValue) }) else { return nil }

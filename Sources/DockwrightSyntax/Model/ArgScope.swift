@@ -472,7 +472,11 @@ private struct Builder {
         // Sized once: growing it kept the old and the new table at once, a file of
         // global ARGs' peak.
         var environment = predefined
-        environment.reserveCapacity(predefined.count + global.assignmentCount(in: recorder))
+        // Most files have no global ARG: their environment is the predefined table itself,
+        // shared, not a copy sized for nothing.
+        if global.assignmentCount(in: recorder) > 0 {
+            environment.reserveCapacity(predefined.count + global.assignmentCount(in: recorder))
+        }
         global.forEachOwn(in: recorder) { name, binding in
             if let value = binding.value { environment[name] = value }
         }

@@ -9,20 +9,30 @@ enum MachineFormats {
     /// editor plug-ins built for hadolint keep working, plus end positions, the
     /// rule name, its documentation and the fix: one object per finding of a file.
     ///
-    /// The objects come joined by `separator`, appended as UTF-8 bytes into one buffer
-    /// for the whole file, quoted strings in place, and made a String once: a report has
-    /// a line per finding, and a String per object, joined through a lazy sequence, cost
-    /// as much again as writing the objects.
+    /// The objects come joined by `separator`, appended as UTF-8 bytes into a buffer,
+    /// quoted strings in place, and made Strings a chunk at a time: a report has a line
+    /// per finding, and a String per object, joined through a lazy sequence, cost as
+    /// much again as writing the objects.
     static func jsonElements(_ result: LintResult, separator: String) -> String {
-        var output: [UInt8] = []
-        // About what an object with a short message takes (a message is built from its
-        // template on each read, so it is not measured ahead); longer ones grow the buffer.
-        output.reserveCapacity(result.diagnostics.count * 384)
+        // Written in chunks of at most about 64 KiB, each made a String and appended:
+        // the report is held once, as the joined Strings were, never beside a byte copy
+        // of itself.
+        let chunkSize = 1 << 16
+        var text = ""
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(Swift.min(chunkSize, result.diagnostics.count * 512))
         for (index, diagnostic) in result.diagnostics.enumerated() {
-            if index > 0 { output.append(contentsOf: separator.utf8) }
-            appendJSONObject(diagnostic, to: &output)
+            if index > 0 { chunk.append(contentsOf: separator.utf8) }
+            appendJSONObject(diagnostic, to: &chunk)
+            if chunk.count >= chunkSize {
+                text += String(decoding: chunk, as: UTF8.self)
+                chunk.removeAll(keepingCapacity: true)
+            }
         }
-        return String(decoding: output, as: UTF8.self)
+        let last = String(decoding: chunk, as: UTF8.self)
+        if text.isEmpty { return last }
+        text += last
+        return text
     }
 
     private static func appendJSONObject(_ diagnostic: Diagnostic, to object: inout [UInt8]) {

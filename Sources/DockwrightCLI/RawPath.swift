@@ -22,7 +22,10 @@ enum RawPath {
 
     /// The path for the bytes of a name or path (from `readdir`, `argv`, `getcwd`).
     static func string(_ bytes: some Collection<UInt8>) -> String {
-        // Nearly every path is valid UTF-8 with no character in the escape block.
+        // Nearly every name is ASCII, which needs no check for escapes (a listed
+        // folder decodes one name per file); other paths are nearly always valid
+        // UTF-8 with no character in the escape block.
+        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         if let text = String(validating: bytes, as: UTF8.self),
            !text.unicodeScalars.contains(where: { escapes.contains($0.value) }) {
             return text

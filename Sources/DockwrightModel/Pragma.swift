@@ -44,11 +44,22 @@ public struct Pragma: Hashable, Sendable {
     /// `# <tool> [global] ignore=A,B`: spaces are allowed around each word and entry,
     /// and an entry ends at its first space (hadolint's pragma parser).
     public init?(comment: some StringProtocol) {
+        self.init(line: Substring(comment))
+    }
+
+    /// ``init(comment:)`` on one concrete type: called from other modules, the generic
+    /// initializer ran unspecialized, a witness call per byte, for every comment line.
+    private init?(line comment: Substring) {
         guard Self.mayAddressATool(comment.utf8) else { return nil }
-        var text = Substring(comment).drop { Self.isSpace($0) }
+        var text = comment.drop { Self.isSpace($0) }
         guard text.hasPrefix("#") else { return nil }
         text = text.dropFirst().drop { $0 == " " || $0 == "\t" }
-        guard let tool = [Tool.dockwright, .hadolint].first(where: { text.hasPrefix($0.rawValue) }) else { return nil }
+        // The bytes first: a comment that does not start with a tool's name in bytes does
+        // not by Character either (no character is canonically equivalent to these ASCII
+        // letters), and most comments that get here name neither.
+        guard let tool = [Tool.dockwright, .hadolint].first(where: {
+            text.utf8.starts(with: $0.rawValue.utf8) && text.hasPrefix($0.rawValue)
+        }) else { return nil }
         self.tool = tool
         text = text.dropFirst(tool.rawValue.count).drop { $0 == " " || $0 == "\t" }
         self.directive = Self.directive(in: text) ?? .other
@@ -83,11 +94,16 @@ public struct Pragma: Hashable, Sendable {
     /// mark is neither there nor here.
     private static func mayAddressATool(_ bytes: some Collection<UInt8>) -> Bool {
         var index = bytes.startIndex
-        while index != bytes.endIndex, [0x20, 0x09, 0x0D, 0x0A].contains(bytes[index]) { index = bytes.index(after: index) }
+        while index != bytes.endIndex, isSpaceByte(bytes[index]) { index = bytes.index(after: index) }
         guard index != bytes.endIndex, bytes[index] == UInt8(ascii: "#") else { return false }
         index = bytes.index(after: index)
         while index != bytes.endIndex, bytes[index] == 0x20 || bytes[index] == 0x09 { index = bytes.index(after: index) }
         return index != bytes.endIndex && (bytes[index] == UInt8(ascii: "d") || bytes[index] == UInt8(ascii: "h"))
+    }
+
+    /// A space, tab, CR or LF, tested without the array a literal list would build per byte.
+    private static func isSpaceByte(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }
 
     private static func isSpace(_ character: Character) -> Bool {

@@ -181,6 +181,9 @@ extension ScriptCommands {
     /// ``ScriptCommand`` for each.
     func positionsByName() -> [String: [Int]] {
         var positions: [String: [Int]] = [:]
+        // Room for the few dozen programs a file usually runs, so the table is not
+        // rehashed as it grows; bounded, as it is kept for the whole lint of the file.
+        positions.reserveCapacity(Swift.min(count, 64))
         for run in runs {
             for (offset, view) in run.script.commands.enumerated() {
                 guard let name = view.name else { continue }

@@ -8,55 +8,75 @@ enum MachineFormats {
     /// hadolint's `--format json` array (`file line column code level message`), so
     /// editor plug-ins built for hadolint keep working, plus end positions, the
     /// rule name, its documentation and the fix: one object per finding of a file.
-    static func jsonObjects(_ result: LintResult) -> some Sequence<String> {
-        result.diagnostics.lazy.map { diagnostic -> String in
-            // Appended as UTF-8 bytes into one buffer, quoted strings in place, and made a
-            // String once: a report has a line per finding, and String's own appends (about
-            // 360 instructions each, a dozen per finding) cost more than most rules.
-            let message = diagnostic.message
-            var object: [UInt8] = []
-            object.reserveCapacity(256 + message.utf8.count + diagnostic.path.utf8.count)
-            append("{\"file\": ", to: &object)
-            appendString(diagnostic.path, to: &object)
-            append(", \"line\": ", to: &object)
-            appendDecimal(diagnostic.start.line, to: &object)
-            append(", \"column\": ", to: &object)
-            appendDecimal(diagnostic.start.column, to: &object)
-            append(", \"endLine\": ", to: &object)
-            appendDecimal(diagnostic.end.line, to: &object)
-            append(", \"endColumn\": ", to: &object)
-            appendDecimal(diagnostic.end.column, to: &object)
-            append(", \"code\": ", to: &object)
-            appendString(diagnostic.code, to: &object)
-            append(", \"name\": ", to: &object)
-            appendString(diagnostic.name, to: &object)
-            append(", \"level\": ", to: &object)
-            appendString(diagnostic.severity.rawValue, to: &object)
-            append(", \"message\": ", to: &object)
-            appendString(message, to: &object)
-            append(", \"url\": ", to: &object)
-            appendString(diagnostic.url, to: &object)
-            if let fix = diagnostic.fix {
-                append(", \"fix\": {\"title\": ", to: &object)
-                appendString(fix.title, to: &object)
-                append(", \"applicability\": ", to: &object)
-                appendString(fix.applicability.rawValue, to: &object)
-                append(", \"edits\": [", to: &object)
-                for (index, edit) in fix.edits.enumerated() {
-                    if index > 0 { append(", ", to: &object) }
-                    append("{\"start\": ", to: &object)
-                    appendDecimal(edit.range.start, to: &object)
-                    append(", \"end\": ", to: &object)
-                    appendDecimal(edit.range.end, to: &object)
-                    append(", \"content\": ", to: &object)
-                    appendString(edit.replacement, to: &object)
-                    append("}", to: &object)
-                }
-                append("]}}", to: &object)
-            } else {
-                append(", \"fix\": null}", to: &object)
+    ///
+    /// The objects come joined by `separator`, appended as UTF-8 bytes into a buffer,
+    /// quoted strings in place, and made Strings a chunk at a time: a report has a line
+    /// per finding, and a String per object, joined through a lazy sequence, cost as
+    /// much again as writing the objects.
+    static func jsonElements(_ result: LintResult, separator: String) -> String {
+        // Written in chunks of at most about 64 KiB, each made a String and appended:
+        // the report is held once, as the joined Strings were, never beside a byte copy
+        // of itself.
+        let chunkSize = 1 << 16
+        var text = ""
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(Swift.min(chunkSize, result.diagnostics.count * 512))
+        for (index, diagnostic) in result.diagnostics.enumerated() {
+            if index > 0 { chunk.append(contentsOf: separator.utf8) }
+            appendJSONObject(diagnostic, to: &chunk)
+            if chunk.count >= chunkSize {
+                text += String(decoding: chunk, as: UTF8.self)
+                chunk.removeAll(keepingCapacity: true)
             }
-            return String(decoding: object, as: UTF8.self)
+        }
+        let last = String(decoding: chunk, as: UTF8.self)
+        if text.isEmpty { return last }
+        text += last
+        return text
+    }
+
+    private static func appendJSONObject(_ diagnostic: Diagnostic, to object: inout [UInt8]) {
+        let start = diagnostic.start
+        let end = diagnostic.end
+        append("{\"file\": ", to: &object)
+        appendString(diagnostic.path, to: &object)
+        append(", \"line\": ", to: &object)
+        appendDecimal(start.line, to: &object)
+        append(", \"column\": ", to: &object)
+        appendDecimal(start.column, to: &object)
+        append(", \"endLine\": ", to: &object)
+        appendDecimal(end.line, to: &object)
+        append(", \"endColumn\": ", to: &object)
+        appendDecimal(end.column, to: &object)
+        append(", \"code\": ", to: &object)
+        appendString(diagnostic.code, to: &object)
+        append(", \"name\": ", to: &object)
+        appendString(diagnostic.name, to: &object)
+        append(", \"level\": ", to: &object)
+        appendString(diagnostic.severity.rawValue, to: &object)
+        append(", \"message\": ", to: &object)
+        appendString(diagnostic.message, to: &object)
+        append(", \"url\": ", to: &object)
+        appendString(diagnostic.url, to: &object)
+        if let fix = diagnostic.fix {
+            append(", \"fix\": {\"title\": ", to: &object)
+            appendString(fix.title, to: &object)
+            append(", \"applicability\": ", to: &object)
+            appendString(fix.applicability.rawValue, to: &object)
+            append(", \"edits\": [", to: &object)
+            for (index, edit) in fix.edits.enumerated() {
+                if index > 0 { append(", ", to: &object) }
+                append("{\"start\": ", to: &object)
+                appendDecimal(edit.range.start, to: &object)
+                append(", \"end\": ", to: &object)
+                appendDecimal(edit.range.end, to: &object)
+                append(", \"content\": ", to: &object)
+                appendString(edit.replacement, to: &object)
+                append("}", to: &object)
+            }
+            append("]}}", to: &object)
+        } else {
+            append(", \"fix\": null}", to: &object)
         }
     }
 
@@ -263,18 +283,20 @@ enum MachineFormats {
     /// (the common case), else ``string(_:)``'s escaped form.
     static func appendString(_ text: String, to output: inout [UInt8]) {
         var text = text
+        // Copied from the contiguous bytes in one go: appending the UTF-8 view went
+        // through the generic sequence path.
         let isPlain = text.withUTF8 { bytes in
-            !bytes.contains { byte in
+            let isPlain = !bytes.contains { byte in
                 byte < 0x20 || byte == 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
             }
+            if isPlain {
+                output.append(UInt8(ascii: "\""))
+                output.append(contentsOf: bytes)
+                output.append(UInt8(ascii: "\""))
+            }
+            return isPlain
         }
-        guard isPlain else {
-            output.append(contentsOf: string(text).utf8)
-            return
-        }
-        output.append(UInt8(ascii: "\""))
-        output.append(contentsOf: text.utf8)
-        output.append(UInt8(ascii: "\""))
+        if !isPlain { output.append(contentsOf: string(text).utf8) }
     }
 
     private static func append(_ text: StaticString, to output: inout [UInt8]) {
@@ -287,14 +309,20 @@ enum MachineFormats {
             output.append(contentsOf: String(value).utf8)
             return
         }
-        // The digits come out last first: written so, then turned around in place.
-        let start = output.count
+        // The digits come out last first: written so, then swapped into order by index
+        // (reversing a slice of the array copied the whole buffer).
+        var low = output.count
         var rest = value
         while rest > 0 {
             output.append(UInt8(ascii: "0") + UInt8(rest % 10))
             rest /= 10
         }
-        output[start...].reverse()
+        var high = output.count - 1
+        while low < high {
+            output.swapAt(low, high)
+            low += 1
+            high -= 1
+        }
     }
 
     static func xml(_ text: String) -> String {

@@ -99,7 +99,9 @@ public struct ReportStream: Sendable {
             var fileTally = TextFormatter.Tally()
             let text = TextFormatter(usesColor: usesColor).format(result, tally: &fileTally)
             return RenderedFile(content: .findings(text, fileTally))
-        case .json: return .elements(MachineFormats.jsonObjects(result), separator: MachineFormats.arraySeparator)
+        case .json:
+            let separator = MachineFormats.arraySeparator
+            return RenderedFile(content: .elements(MachineFormats.jsonElements(result, separator: separator), separator: separator))
         case .gitlab: return .elements(MachineFormats.gitlabObjects(result), separator: MachineFormats.arraySeparator)
         case .sarif: return .elements(MachineFormats.sarifResults(result, ruleIndices: sarifRuleIndices), separator: ", ")
         case .checkstyle: return RenderedFile(content: .text(MachineFormats.checkstyle(result)))

@@ -153,6 +153,9 @@ public struct Linter: Sendable {
         for (rule, description) in zip(rules, stamps) {
             let checkName = description.buildKitCheckName
             if let checkName, checks.skips(checkName) { continue }
+            let violations = rule.check(context)
+            // Most rules find nothing in most files: nothing below is set up for them.
+            if violations.isEmpty { continue }
             // `error=true` fails BuildKit's build on the check, whatever a re-grade says.
             let severity = checkName != nil && checks.isError ? .error : description.severity
             // One origin for the rule's findings in this file, made at its first finding,
@@ -161,7 +164,6 @@ public struct Linter: Sendable {
             var templatedOrigins: [Diagnostic.Origin] = []
             // The edit-less stand-ins of the rule's fixes below `level`, one per title.
             var standIns: [FixStandInKey: Fix] = [:]
-            let violations = rule.check(context)
             var findings: [Diagnostic] = []
             findings.reserveCapacity(violations.count)
             for violation in violations

@@ -21,9 +21,17 @@ public struct BuildContextListing: Hashable, Sendable {
     private let facts = FactStore()
 
     /// Creates a listing from file paths relative to the context root.
-    public init(files: some Sequence<String>, dockerignore: String? = nil, unlistedFolders: some Sequence<String> = [],
+    ///
+    /// Arrays, not generic sequences: the CLI calls this from another module, where a
+    /// generic initializer ran unspecialized over every file of the context.
+    public init(files: [String], dockerignore: String? = nil, unlistedFolders: [String] = [],
                 dockerignoreName: String = ".dockerignore") {
-        self.files = Set(files.map(Self.normalized).filter { !$0.isEmpty })
+        var normalizedFiles = Set<String>(minimumCapacity: files.count)
+        for file in files {
+            let path = Self.normalized(file)
+            if !path.isEmpty { normalizedFiles.insert(path) }
+        }
+        self.files = normalizedFiles
         self.dockerignore = dockerignore
         self.unlistedFolders = Set(unlistedFolders.map(Self.normalized).filter { !$0.isEmpty })
         self.dockerignoreName = dockerignoreName
@@ -89,11 +97,14 @@ public struct BuildContextListing: Hashable, Sendable {
     static func normalized(_ path: String) -> String {
         // Most paths, and every path a folder walk lists, are already normal: no empty
         // or `.` segment. Checked on bytes first, as a context can list many thousand files.
-        if isNormalized(path.utf8) { return path }
+        var text = path
+        if text.withUTF8(isNormalized) { return path }
         return path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
     }
 
-    private static func isNormalized(_ path: String.UTF8View) -> Bool {
+    /// Read from the contiguous bytes: iterating the UTF-8 view cost about thirty
+    /// instructions a byte.
+    private static func isNormalized(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         let slash = UInt8(ascii: "/")
         let dot = UInt8(ascii: ".")
         var segmentLength = 0

@@ -3,6 +3,14 @@
 public enum InstructionText {
     /// `text` without one pair of surrounding double or single quotes.
     public static func unquoted(_ text: String) -> String {
+        // ASCII text, nearly all, is read from its bytes, each one Character: counting
+        // Characters walked the whole string, for every path of every COPY and WORKDIR.
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            guard utf8.count >= 2, let first = utf8.first, first == utf8.last,
+                  first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") else { return text }
+            return String(Substring(utf8.dropFirst().dropLast()))
+        }
         if text.count >= 2, let first = text.first, first == text.last, first == "\"" || first == "'" {
             return String(text.dropFirst().dropLast())
         }

@@ -5,7 +5,35 @@ public enum InstructionKind: String, CaseIterable, Hashable, Sendable {
 
     /// Looks up a keyword in any letter case, as BuildKit's dispatch does.
     public init?(keyword: String) {
-        self.init(rawValue: keyword.lowercased())
+        var text = keyword
+        // An ASCII keyword, nearly every one, is matched on its bytes: lowering built a
+        // String and the raw-value switch hashed it, for every instruction of every file.
+        // Other text keeps Unicode lowering, as Go's `strings.ToLower` maps, say, the
+        // Kelvin sign to `k`.
+        let match = text.withUTF8 { bytes -> (isASCII: Bool, kind: InstructionKind?) in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return (false, nil) }
+            return (true, Self.keywordBytes.firstIndex { Self.equalsIgnoringASCIICase($0, bytes) }.map { Self.allCases[$0] })
+        }
+        if match.isASCII {
+            guard let kind = match.kind else { return nil }
+            self = kind
+        } else {
+            self.init(rawValue: keyword.lowercased())
+        }
+    }
+
+    /// The lower-case keyword of each case, in the order of ``allCases``.
+    private static let keywordBytes: [[UInt8]] = allCases.map { Array($0.rawValue.utf8) }
+
+    /// Whether ASCII `text` equals the lower-case `keyword` in any letter case.
+    private static func equalsIgnoringASCIICase(_ keyword: [UInt8], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard keyword.count == text.count else { return false }
+        for index in keyword.indices {
+            let byte = text[index]
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            if lowered != keyword[index] { return false }
+        }
+        return true
     }
 
     /// The keyword in upper case, as written in documentation.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The conventions of one file, detected once, so generated text matches it.
 public struct DockerfileStyle: Hashable, Sendable {
     /// The line ending most lines use: `\n` or `\r\n`.
@@ -14,8 +20,17 @@ public struct DockerfileStyle: Hashable, Sendable {
         let bytes = syntax.source.bytes
         var crlf = 0
         var lf = 0
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            if index > 0 && bytes[index - 1] == UInt8(ascii: "\r") { crlf += 1 } else { lf += 1 }
+        // `memchr` from one line end to the next: a loop cost a few instructions a byte,
+        // and every file linted detects its style.
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            while offset < buffer.count,
+                  let found = memchr(base + offset, Int32(UInt8(ascii: "\n")), buffer.count - offset) {
+                let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                if index > 0 && buffer[index - 1] == UInt8(ascii: "\r") { crlf += 1 } else { lf += 1 }
+                offset = index + 1
+            }
         }
         lineEnding = crlf > lf ? "\r\n" : "\n"
         escapeCharacter = syntax.escapeCharacter
@@ -23,7 +38,12 @@ public struct DockerfileStyle: Hashable, Sendable {
         var upper = 0
         for instruction in syntax.instructions {
             let keyword = instruction.keyword.text
-            if keyword == keyword.uppercased() { upper += 1 }
+            // An ASCII keyword is its upper case when it has no lower-case letter, read
+            // from its bytes; upper-casing built a String per instruction.
+            let isUppercase = keyword.utf8.allSatisfy { $0 < 0x80 }
+                ? !keyword.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+                : keyword == keyword.uppercased()
+            if isUppercase { upper += 1 }
         }
         usesUppercaseKeywords = upper * 2 >= syntax.instructions.count
         var indent = "    "

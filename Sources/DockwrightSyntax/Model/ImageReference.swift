@@ -248,19 +248,28 @@ public struct ImageReference: Hashable, Sendable {
         let path: String
         let tag: String?
         let digest: String?
+
+        init(domain: String, parts: (path: ArraySlice<UInt8>, tag: ArraySlice<UInt8>?, digest: ArraySlice<UInt8>?)) {
+            self.domain = domain
+            path = ImageReference.string(parts.path)
+            tag = parts.tag.map(ImageReference.string)
+            digest = parts.digest.map(ImageReference.string)
+        }
     }
 
     /// distribution's `Parse` on `domain/remainder`: the anchored reference grammar,
     /// then the length limit and the digest check.
     private static func parseFull(_ text: String) -> Result<ParsedReference, ImageReferenceError> {
-        guard let parsed = matchReference(text[...]) else {
-            if matchReference(text.lowercased()[...]) != nil {
+        guard let parsed = matchReference(text) else {
+            if matchReference(text.lowercased()) != nil {
                 return .failure(ImageReferenceError(.uppercaseRepository, message: "repository name must be lowercase"))
             }
             return .failure(ImageReferenceError(.invalidFormat, message: "invalid reference format"))
         }
-        let name = parsed.domain.isEmpty ? parsed.path : parsed.domain + "/" + parsed.path
-        if name.utf8.count > 255 {
+        // The length of `domain/path`, or of the path alone without a domain.
+        let nameLength = parsed.domain.isEmpty
+            ? parsed.path.utf8.count : parsed.domain.utf8.count + 1 + parsed.path.utf8.count
+        if nameLength > 255 {
             return .failure(ImageReferenceError(
                 .nameTooLong, message: "repository name must not be more than 255 characters"))
         }
@@ -272,48 +281,78 @@ public struct ImageReference: Hashable, Sendable {
 
     /// `ReferenceRegexp`: `[domain/]path[:tag][@digest]`. Like the regular expression,
     /// it first tries the first component as the domain, then the whole name as a path.
-    private static func matchReference(_ text: Substring) -> ParsedReference? {
-        if let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")), isDomainAndPort(text[..<slash]) {
-            let parts = splitRemainder(text[text.utf8.index(after: slash)...])
+    ///
+    /// Matched on one copy of the bytes, slices of it all the way down: a String per
+    /// part and an array per path component cost more than the grammar itself, for
+    /// every FROM of every file.
+    private static func matchReference(_ text: String) -> ParsedReference? {
+        let bytes = Array(text.utf8)
+        let all = bytes[...]
+        if let slash = all.firstIndex(of: UInt8(ascii: "/")), isDomainAndPort(all[..<slash]) {
+            let parts = splitRemainder(bytes: all[(slash + 1)...])
             if isValid(parts) {
-                return ParsedReference(
-                    domain: String(text[..<slash]), path: parts.path, tag: parts.tag, digest: parts.digest)
+                return ParsedReference(domain: string(all[..<slash]), parts: parts)
             }
         }
-        let parts = splitRemainder(text)
+        let parts = splitRemainder(bytes: all)
         guard isValid(parts) else { return nil }
-        return ParsedReference(domain: "", path: parts.path, tag: parts.tag, digest: parts.digest)
+        return ParsedReference(domain: "", parts: parts)
     }
 
-    private static func isValid(_ parts: (path: String, tag: String?, digest: String?)) -> Bool {
-        let components = parts.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard components.allSatisfy({ isPathComponent(Array($0)) }) else { return false }
-        if let tag = parts.tag, !isTag(Array(tag.utf8)) { return false }
-        if let digest = parts.digest, !isDigestPattern(Array(digest.utf8)) { return false }
+    /// ``splitRemainder(_:)`` on bytes.
+    private static func splitRemainder(
+        bytes text: ArraySlice<UInt8>
+    ) -> (path: ArraySlice<UInt8>, tag: ArraySlice<UInt8>?, digest: ArraySlice<UInt8>?) {
+        var nameAndTag = text
+        var digest: ArraySlice<UInt8>?
+        if let at = text.firstIndex(of: UInt8(ascii: "@")) {
+            nameAndTag = text[..<at]
+            digest = text[(at + 1)...]
+        }
+        guard let colon = nameAndTag.firstIndex(of: UInt8(ascii: ":")) else { return (nameAndTag, nil, digest) }
+        return (nameAndTag[..<colon], nameAndTag[(colon + 1)...], digest)
+    }
+
+    private static func isValid(
+        _ parts: (path: ArraySlice<UInt8>, tag: ArraySlice<UInt8>?, digest: ArraySlice<UInt8>?)
+    ) -> Bool {
+        var componentStart = parts.path.startIndex
+        for index in parts.path.indices where parts.path[index] == UInt8(ascii: "/") {
+            guard isPathComponent(parts.path[componentStart..<index]) else { return false }
+            componentStart = index + 1
+        }
+        guard isPathComponent(parts.path[componentStart...]) else { return false }
+        if let tag = parts.tag, !isTag(tag) { return false }
+        if let digest = parts.digest, !isDigestPattern(digest) { return false }
         return true
+    }
+
+    private static func string(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: - Grammar
 
     /// `alpha-numeric (separator alpha-numeric)*`, where alpha-numeric is `[a-z0-9]+`
     /// and a separator is `.`, `_`, `__` or a run of `-`.
-    private static func isPathComponent(_ bytes: [UInt8]) -> Bool {
-        var index = 0
+    private static func isPathComponent(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        let end = bytes.endIndex
         func skipAlphanumerics() -> Bool {
             let start = index
-            while index < bytes.count && isLowerAlphanumeric(bytes[index]) { index += 1 }
+            while index < end && isLowerAlphanumeric(bytes[index]) { index += 1 }
             return index > start
         }
         guard skipAlphanumerics() else { return false }
-        while index < bytes.count {
+        while index < end {
             switch bytes[index] {
             case UInt8(ascii: "."):
                 index += 1
             case UInt8(ascii: "_"):
                 index += 1
-                if index < bytes.count && bytes[index] == UInt8(ascii: "_") { index += 1 }
+                if index < end && bytes[index] == UInt8(ascii: "_") { index += 1 }
             case UInt8(ascii: "-"):
-                while index < bytes.count && bytes[index] == UInt8(ascii: "-") { index += 1 }
+                while index < end && bytes[index] == UInt8(ascii: "-") { index += 1 }
             default:
                 return false
             }
@@ -323,7 +362,7 @@ public struct ImageReference: Hashable, Sendable {
     }
 
     /// `[\w][\w.-]{0,127}`.
-    private static func isTag(_ bytes: [UInt8]) -> Bool {
+    private static func isTag(_ bytes: ArraySlice<UInt8>) -> Bool {
         guard let first = bytes.first, isWordCharacter(first), bytes.count <= 128 else { return false }
         return bytes.dropFirst().allSatisfy {
             isWordCharacter($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
@@ -331,7 +370,7 @@ public struct ImageReference: Hashable, Sendable {
     }
 
     /// `[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[[:xdigit:]]{32,}`.
-    private static func isDigestPattern(_ bytes: [UInt8]) -> Bool {
+    private static func isDigestPattern(_ bytes: ArraySlice<UInt8>) -> Bool {
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return false }
         let encoded = bytes[(colon + 1)...]
         guard encoded.count >= 32, encoded.allSatisfy(isHexDigit) else { return false }
@@ -355,20 +394,24 @@ public struct ImageReference: Hashable, Sendable {
 
     /// `host [':' port]`, where host is a domain name (`[a-zA-Z0-9]` components with
     /// inner `-`, joined by `.`) or a bracketed IPv6 address.
-    private static func isDomainAndPort(_ text: Substring) -> Bool {
-        let bytes = Array(text.utf8)
-        var hostEnd = bytes.count
+    private static func isDomainAndPort(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let start = bytes.startIndex
+        var hostEnd = bytes.endIndex
         if bytes.first == UInt8(ascii: "[") {
-            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > 1 else { return false }
-            let inner = bytes[1..<close]
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")), close > start + 1 else { return false }
+            let inner = bytes[(start + 1)..<close]
             guard inner.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") }) else { return false }
             hostEnd = close + 1
         } else {
-            hostEnd = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.count
-            let components = bytes[..<hostEnd].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-            guard components.allSatisfy(isDomainComponent) else { return false }
+            hostEnd = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.endIndex
+            var componentStart = start
+            for index in start..<hostEnd where bytes[index] == UInt8(ascii: ".") {
+                guard isDomainComponent(bytes[componentStart..<index]) else { return false }
+                componentStart = index + 1
+            }
+            guard isDomainComponent(bytes[componentStart..<hostEnd]) else { return false }
         }
-        if hostEnd == bytes.count { return true }
+        if hostEnd == bytes.endIndex { return true }
         guard bytes[hostEnd] == UInt8(ascii: ":") else { return false }
         let port = bytes[(hostEnd + 1)...]
         return !port.isEmpty && port.allSatisfy(GoText.isASCIIDigit)

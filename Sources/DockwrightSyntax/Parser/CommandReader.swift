@@ -175,7 +175,13 @@ struct CommandReader {
         logical.sourceRange(of: range)
     }
 
-    private func string<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
-        String(decoding: Array(bytes), as: UTF8.self)
+    /// Decoded straight from the array's storage: copying the bytes into a new array
+    /// first cost an allocation per token.
+    private func string(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    private func string(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self)
     }
 }

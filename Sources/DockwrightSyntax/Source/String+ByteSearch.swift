@@ -4,10 +4,15 @@ import Glibc
 import Darwin
 #endif
 
+// The generic searches below are `@inlinable`: rules and the shell model call them from
+// other modules, where a plain public generic runs unspecialized, through witness tables
+// and closure contexts, which cost more than the searches themselves.
+
 extension StringProtocol {
     /// Whether the string holds `byte`, searched in its contiguous bytes when it has them
     /// rather than through the generic UTF-8 view (a hot test: every program name is asked
     /// whether it holds a `/`).
+    @inlinable
     public func containsByte(_ byte: UInt8) -> Bool {
         utf8.withContiguousStorageIfAvailable { $0.contains(byte) } ?? utf8.contains(byte)
     }
@@ -17,6 +22,7 @@ extension StringProtocol {
     /// For the ASCII markers rules look for, this is what `contains(_:)` answers, without
     /// the searcher state the standard library builds on each call (a hash table per
     /// search: on a corpus run, several percent of the time).
+    @inlinable
     public func containsBytes(of needle: some StringProtocol) -> Bool {
         // In place where both are stored contiguously (native strings), else copied.
         let inPlace = utf8.withContiguousStorageIfAvailable { haystack in
@@ -35,6 +41,7 @@ extension Array where Element == UInt8 {
     /// Whether the UTF-8 bytes of `needle` occur in these bytes: for an ASCII needle,
     /// what `containsBytes(of:)` answers on `String(decoding:as:)` of them (invalid
     /// bytes become non-ASCII ones), without the copy of the whole file that string is.
+    @inlinable
     public func containsBytes(of needle: some StringProtocol) -> Bool {
         let needleBytes = Array(needle.utf8)
         return withUnsafeBufferPointer { haystack in
@@ -46,7 +53,8 @@ extension Array where Element == UInt8 {
 /// Whether `needle` occurs in `haystack`: `memchr` to each occurrence of the first
 /// byte, then a compare. Rules search whole files and scripts for markers that are
 /// mostly absent, and `memchr` passes over absent bytes many at a time.
-private func byteSearch(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+@usableFromInline
+func byteSearch(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let first = needle.first else { return true }
     guard haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
     var start = 0

@@ -77,8 +77,6 @@ public struct PipefailForPipesRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        var scripts: [Int: RunScript] = [:]
-        for run in context.runScripts { scripts[run.instruction.range.start] = run }
         var violations: [Violation] = []
         for stage in context.stages.stages {
             let facts = context.model.stage(stage.index)
@@ -91,7 +89,7 @@ public struct PipefailForPipesRule: Rule {
                     continue
                 }
                 guard instruction.kind == .run, !facts.shell.options(at: instruction.range.start).pipefail,
-                      let run = scripts[instruction.range.start],
+                      let run = context.runScript(of: instruction),
                       let script = run.script, let pipe = Self.firstUnprotectedPipe(in: script) else { continue }
                 // Every finding of the stage carries the same edit, before its first piped
                 // RUN, so applying several of them inserts one SHELL.

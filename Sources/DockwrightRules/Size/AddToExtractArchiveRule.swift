@@ -50,8 +50,6 @@ public struct AddToExtractArchiveRule: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Violation] {
-        var scripts: [Int: RunScript] = [:]
-        for run in context.runScripts { scripts[run.instruction.range.start] = run }
         var violations: [Violation] = []
         for stage in context.stages.stages {
             // Archive file name → the COPY tokens that brought a file of that name.
@@ -65,7 +63,8 @@ public struct AddToExtractArchiveRule: Rule {
                     }
                     continue
                 }
-                guard instruction.kind == .run, !copied.isEmpty, let run = scripts[instruction.range.start] else { continue }
+                guard instruction.kind == .run, !copied.isEmpty, let run = context.runScript(of: instruction)
+                else { continue }
                 for command in context.model.scriptCommands(of: run) where Self.extracts(command) {
                     for argument in command.expandedArguments {
                         var value = argument.value

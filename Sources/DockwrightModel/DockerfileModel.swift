@@ -130,9 +130,9 @@ public final class DockerfileModel: Sendable {
     /// when it does not, its ``effects(of:)`` hold no download.
     ///
     /// This and ``mayDelete(_:)`` let a rule that reads only downloads and deletions pass
-    /// a RUN by without walking it: the effects of every RUN, computed for those alone,
-    /// were a fourteenth of a corpus lint, most of it for RUNs that only install packages
-    /// (issue 13). One look-up per program name for the whole file.
+    /// a RUN of this file by without walking it: the effects of nearly every RUN, computed
+    /// for those alone, were an eighth of a corpus lint, most of it for RUNs that only
+    /// install packages (issue 13). One look-up per program name for the whole file.
     public func mayDownload(_ run: RunScript) -> Bool {
         runStarts(calling: ScriptEffects.programsThatMayDownload, in: downloadingRunsFact)
             .contains(run.instruction.range.start)

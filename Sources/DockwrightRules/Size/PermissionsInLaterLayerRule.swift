@@ -331,8 +331,8 @@ private extension PermissionsInLaterLayerRule {
         _ run: RunScript, position: Int, lastRun: Int, stage: Stage, copies: StoredCopies,
         followsWritesNear: (StoredCopy) -> Bool, context: RuleContext
     ) -> [Violation] {
-        // Before the stage's first COPY or ADD there is nothing to store twice, and the
-        // RUN's effects are not worth computing.
+        // Until a COPY or ADD of the stage has stored something at a known place there is
+        // nothing to store twice, and the RUN's effects are not worth computing.
         guard !copies.copies.isEmpty, let script = run.script,
               script.commands.contains(where: { $0.name.map(Self.programs.contains) ?? false }) else { return [] }
         let effects = context.model.effects(of: run)

@@ -47,9 +47,7 @@ public enum CopySource: Hashable, Sendable {
     private static func startsWithGitAt(_ source: String) -> Bool {
         var bytes = source.utf8.makeIterator()
         for expected in "git@".utf8 {
-            guard let byte = bytes.next() else { return false }
-            let lowered = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-            guard lowered == expected else { return false }
+            guard let byte = bytes.next(), byte.asciiLowercased == expected else { return false }
         }
         return true
     }

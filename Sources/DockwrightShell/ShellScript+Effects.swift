@@ -1588,9 +1588,7 @@ enum ASCIIBytes {
         guard bytes.count >= suffixBytes.count else { return false }
         var index = bytes.count - suffixBytes.count
         for expected in suffixBytes {
-            var byte = bytes[index]
-            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 0x20 }
-            if byte != expected { return false }
+            if bytes[index].asciiLowercased != expected { return false }
             index += 1
         }
         return true

@@ -29,9 +29,7 @@ public enum InstructionKind: String, CaseIterable, Hashable, Sendable {
     private static func equalsIgnoringASCIICase(_ keyword: [UInt8], _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard keyword.count == text.count else { return false }
         for index in keyword.indices {
-            let byte = text[index]
-            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            if lowered != keyword[index] { return false }
+            if text[index].asciiLowercased != keyword[index] { return false }
         }
         return true
     }

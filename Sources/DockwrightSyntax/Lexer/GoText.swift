@@ -133,6 +133,6 @@ enum GoText {
 
     /// `s` with ASCII letters lowered; non-ASCII bytes are kept.
     static func asciiLowercased(_ bytes: ArraySlice<UInt8>) -> String {
-        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        String(decoding: bytes.map(\.asciiLowercased), as: UTF8.self)
     }
 }

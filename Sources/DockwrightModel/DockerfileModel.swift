@@ -103,27 +103,36 @@ public final class DockerfileModel: Sendable {
     /// its folder is unknown and no variable is known. A script that did not parse, or is
     /// not a POSIX shell script, gets ``ScriptEffects/unknown``.
     public func effects(of script: RunScript) -> ScriptEffects {
-        guard let index = scriptIndex(of: script.instruction) else { return Self.computeEffects(of: script, in: self) }
+        guard let index = scriptIndex(of: script.instruction) else { return Self.computeEffects(of: script, in: self).effects }
         if let known = effectsByScript.withLock({ $0[index] }) { return known }
         // Computed outside the lock, which guards only the table; when two threads race,
         // the first value stored is the one every caller gets.
-        let computed = Self.computeEffects(of: script, in: self)
+        let (computed, anchor) = Self.computeEffects(of: script, in: self)
         let scriptCount = runAndTriggerScripts.count
         return effectsByScript.withLock { table in
             if table.scriptCount == 0 { table = ScriptEffectsTable(scriptCount: scriptCount) }
             if let known = table[index] { return known }
-            return table.keep(computed, forScript: index)
+            return table.keep(computed, anchoredAt: anchor, forScript: index)
         }
     }
 
-    private static func computeEffects(of script: RunScript, in model: DockerfileModel) -> ScriptEffects {
-        guard let parsed = script.script else { return .unknown }
+    /// How many distinct ``effects(of:)`` values the model keeps for the scripts asked so far.
+    var keptEffectsValueCount: Int { effectsByScript.withLock { $0.keptValueCount } }
+
+    /// The effects of `script`, and the anchor of the unknown folder it starts in when
+    /// it starts in one (what ``ScriptEffectsTable`` moves between alike stages).
+    private static func computeEffects(of script: RunScript, in model: DockerfileModel) -> (effects: ScriptEffects, anchor: Int?) {
+        guard let parsed = script.script else { return (.unknown, nil) }
         let instruction = script.instruction
         if script.isOnbuildTrigger {
-            return parsed.effects(workingDirectory: .relative(anchor: instruction.range.start, path: ""))
+            let anchor = instruction.range.start
+            return (parsed.effects(workingDirectory: .relative(anchor: anchor, path: "")), anchor)
         }
         let variables = model.variables(before: instruction) ?? [:]
-        return parsed.effects(workingDirectory: model.workingDirectory(before: instruction), variables: variables)
+        let folder = model.workingDirectory(before: instruction)
+        let anchor: Int?
+        if case .relative(let folderAnchor, _) = folder { anchor = folderAnchor } else { anchor = nil }
+        return (parsed.effects(workingDirectory: folder, variables: variables), anchor)
     }
 
     /// Whether the script of `run` calls a program of ``ScriptEffects/programsThatMayDownload``:

@@ -13,6 +13,19 @@ public enum ImagePath: Hashable, Sendable {
     /// A path below the home folder of the user running the command, when `HOME` is not known.
     case home(String)
 
+    /// Whether the path lies below the unknown folder anchored at `anchor`.
+    public func isAnchored(at anchor: Int) -> Bool {
+        if case .relative(anchor, _) = self { return true }
+        return false
+    }
+
+    /// The same path below the folder anchored at `new` when it lies below the one
+    /// anchored at `old`; otherwise the path itself.
+    public func reanchored(from old: Int, to new: Int) -> ImagePath {
+        guard case .relative(old, let path) = self else { return self }
+        return .relative(anchor: new, path: path)
+    }
+
     /// `path` resolved against this folder (Dockerfile paths do not expand `~`).
     public func appending(_ path: String) -> ImagePath {
         if path.hasPrefix("/") { return .absolute(Self.normalizedPath(path)) }

@@ -47,6 +47,28 @@ public struct ScriptEffects: Hashable, Sendable {
 
     /// Whether some write may lie in `folder` or contain it.
     public func mayWrite(_ folder: ImagePath) -> Bool { writes.contains { $0.mayOverlap(folder) } }
+
+    /// These effects with every path below the unknown folder anchored at `old` (see
+    /// ``ImagePath/relative(anchor:path:)``) anchored at `new` instead: the effects the
+    /// same script has in a stage whose base image's folder is anchored at `new`. The
+    /// value itself, without a copy, when no path is anchored at `old`.
+    ///
+    /// What lets the model keep one value for the alike RUNs of many stages (`RUN
+    /// apt-get update` in each), whose effects differ only in that anchor (issue 13).
+    public func reanchored(from old: Int, to new: Int) -> ScriptEffects {
+        guard old != new, mentions(anchor: old) else { return self }
+        return ScriptEffects(
+            stateLeaks: stateLeaks, reads: reads.reanchored(from: old, to: new),
+            writes: writes.reanchored(from: old, to: new),
+            programs: programs.map { $0.reanchored(from: old, to: new) },
+            environmentReads: environmentReads, isComplete: isComplete)
+    }
+
+    /// Whether a path or a program's folder is anchored at `anchor`.
+    func mentions(anchor: Int) -> Bool {
+        programs.contains { $0.workingDirectory.isAnchored(at: anchor) }
+            || reads.mentions(anchor: anchor) || writes.mentions(anchor: anchor)
+    }
 }
 
 /// The files and folders a script reads or writes, in source order.
@@ -125,6 +147,30 @@ public struct PathEffects: RandomAccessCollection, Hashable, Sendable, Expressib
         placements.append(Placement(
             table: table, span: ScriptSpan(range), start: Int32(singles.count + placedEffectCount),
             singlesBefore: Int32(singles.count)))
+    }
+
+    /// Whether a path is anchored at `anchor`.
+    func mentions(anchor: Int) -> Bool {
+        contains { $0.path?.isAnchored(at: anchor) ?? false }
+    }
+
+    /// The same effects, each path anchored at `old` anchored at `new` instead
+    /// (``ScriptEffects/reanchored(from:to:)``); the shared tables are copied only when
+    /// one of their paths is.
+    func reanchored(from old: Int, to new: Int) -> PathEffects {
+        func moved(_ effects: [PathEffect]) -> [PathEffect] {
+            guard effects.contains(where: { $0.path?.isAnchored(at: old) ?? false }) else { return effects }
+            return effects.map { $0.reanchored(from: old, to: new) }
+        }
+        var copy = self
+        copy.leadingTable = moved(leadingTable)
+        copy.singles = moved(singles)
+        copy.placements = placements.map { placement in
+            Placement(
+                table: moved(placement.table), span: placement.span, start: placement.start,
+                singlesBefore: placement.singlesBefore)
+        }
+        return copy
     }
 
     /// The same effects without the spare room their lists grew with: the model keeps
@@ -221,6 +267,14 @@ public struct PathEffect: Hashable, Sendable {
 
     /// Whether the path may be `folder`, lie in it or contain it; true when unknown.
     public func mayOverlap(_ folder: ImagePath) -> Bool { path?.mayOverlap(folder) ?? true }
+
+    /// The same effect with its path anchored at `new` when it was anchored at `old`.
+    func reanchored(from old: Int, to new: Int) -> PathEffect {
+        guard let path, path.isAnchored(at: old) else { return self }
+        return PathEffect(
+            reason: reason, path: path.reanchored(from: old, to: new), pattern: pattern, isResolved: isResolved,
+            range: range)
+    }
 }
 
 /// A program a script runs.
@@ -249,6 +303,14 @@ public struct ProgramCall: Hashable, Sendable {
         self.wrappers = wrappers
         self.workingDirectory = workingDirectory
         span = ScriptSpan(range)
+    }
+
+    /// The same call, run in a folder anchored at `new` when its folder was anchored at `old`.
+    func reanchored(from old: Int, to new: Int) -> ProgramCall {
+        guard workingDirectory.isAnchored(at: old) else { return self }
+        return ProgramCall(
+            name: name, isResolved: isResolved, wrappers: wrappers,
+            workingDirectory: workingDirectory.reanchored(from: old, to: new), range: range)
     }
 
     /// The program's name without its folder (`/usr/bin/apt-get` → `apt-get`).

@@ -1,4 +1,4 @@
-import DockwrightModel
+@testable import DockwrightModel
 import DockwrightShell
 import DockwrightSyntax
 import Testing
@@ -167,6 +167,30 @@ import Testing
         let askedBackwards = DockerfileModelTests.model(text)
         let backwards = askedBackwards.runScripts.reversed().map { askedBackwards.effects(of: $0) }
         #expect(Array(backwards.reversed()) == effects)
+    }
+
+    /// The same RUN in stage after stage runs in each stage's own unknown base folder:
+    /// the model keeps one value for all of them, and each stage reads its own folder,
+    /// as a walk of that script alone gives it. A stage with a WORKDIR, whose folder is
+    /// known, keeps a value of its own.
+    @Test func alikeScriptsOfManyStagesShareOneValueAnchoredAtEachStage() throws {
+        var text = ""
+        for index in 0..<5 { text += "FROM ubuntu:24.04 AS s\(index)\nADD f\(index) /f\nRUN apt-get update\nRUN echo \(index)\n" }
+        text += "FROM ubuntu:24.04\nWORKDIR /app\nRUN apt-get update\n"
+        let model = DockerfileModelTests.model(text)
+        let updates = model.runScripts.filter { $0.text.string == "apt-get update" }
+        #expect(updates.count == 6)
+        let effects = updates.map { model.effects(of: $0) }
+        #expect(model.keptEffectsValueCount == 2)
+        for (stage, update) in updates.enumerated() {
+            let folder = model.workingDirectory(before: update.instruction)
+            let alone = try #require(update.script).effects(workingDirectory: folder, variables: [:])
+            #expect(effects[stage] == alone)
+            #expect(model.effects(of: update) == alone)
+            let expectedFolder = stage < 5
+                ? ImagePath.relative(anchor: model.stages.stages[stage].from.range.start, path: "") : .absolute("/app")
+            #expect(effects[stage].programs.map(\.workingDirectory) == [expectedFolder])
+        }
     }
 
     @Test func aScriptThatDidNotParseHasUnknownEffects() {

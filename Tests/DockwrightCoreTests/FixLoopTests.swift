@@ -1,5 +1,6 @@
 import DockwrightCore
 import DockwrightSyntax
+import Synchronization
 import Testing
 
 /// A rule for tests: flags every `MARK` word in LABEL values and proposes a fix.
@@ -67,6 +68,49 @@ private struct LevelAwareMarkerRule: Rule {
     }
 }
 
+/// The label values each pass of a fix showed the observing rules below, by code.
+private let labelValuesSeen = Mutex<[String: [[String]]]>([:])
+
+/// The label values of a file, as a rule sees them.
+private func labelValues(_ context: RuleContext) -> [String] {
+    context.syntax.instructions.compactMap { instruction in
+        guard instruction.kind == .label, case .keyValuePairs(let pairs, _) = instruction.arguments else { return nil }
+        return pairs.first?.value.text
+    }
+}
+
+/// A rule without fixes that flags every LABEL and records what each run saw.
+private struct ObservingLabelRule: Rule {
+    static let description = RuleDescription(
+        code: "DW906", name: "test-observer", category: .style, summary: "Test observer", severity: .info, fix: .none,
+        rationale: "## Why\ntest", triggering: [], nonTriggering: [])
+
+    init() {}
+
+    func check(_ context: RuleContext) -> [Violation] {
+        labelValuesSeen.withLock { $0[Self.description.code, default: []].append(labelValues(context)) }
+        return context.syntax.instructions.filter { $0.kind == .label }.map { Violation(range: $0.keyword.range) }
+    }
+}
+
+/// A rule whose only fixes, as its example shows, are unsafe; it records what each run saw.
+private struct ObservingUnsafeRule: Rule {
+    static let description = RuleDescription(
+        code: "DW907", name: "test-unsafe-observer", category: .style, summary: "Test unsafe observer", severity: .info,
+        fix: .always, rationale: "## Why\ntest", triggering: [], nonTriggering: [],
+        fixes: [FixExample("FROM a\nLABEL x=MARK\n", "FROM a\nLABEL x=MARK # seen\n", .unsafe)])
+
+    init() {}
+
+    func check(_ context: RuleContext) -> [Violation] {
+        labelValuesSeen.withLock { $0[Self.description.code, default: []].append(labelValues(context)) }
+        return context.syntax.instructions.filter { $0.kind == .label }.map { label in
+            Violation(range: label.keyword.range, fix: Fix(
+                title: "Mark it seen", applicability: .unsafe, edits: [Edit.insert(" # seen", at: label.range.end - 1)]))
+        }
+    }
+}
+
 /// A rule whose fix always breaks the file.
 private struct BreakingRule: Rule {
     static let description = RuleDescription(
@@ -103,6 +147,30 @@ private struct SharedTitleRule: Rule {
 }
 
 @Suite struct FixLoopTests {
+    /// The passes a fix applies fixes from run only the rules that may make a fix at its
+    /// level; the others run once, on the pass that applies nothing, and report on the
+    /// fixed file as a lint of it would.
+    @Test func rulesWithoutFixesAtTheLevelRunOnlyOnTheLastPass() {
+        let text = "FROM a\nLABEL x=MARK\nLABEL y=MARK\n"
+        let linter = Linter(rules: [ObservingLabelRule(), ObservingUnsafeRule(), ReplaceMarkerRule()])
+        let result = linter.fix(SourceFile(path: "D", text: text), level: .safe)
+        let seen = labelValuesSeen.withLock { seen in
+            defer { seen = [:] }
+            return seen
+        }
+        #expect(String(decoding: result.output, as: UTF8.self) == "FROM a\nLABEL x=done\nLABEL y=done\n")
+        #expect(seen["DW906"] == [["done", "done"]])
+        #expect(seen["DW907"] == [["done", "done"]])
+        // As a lint of the output says, each unsafe fix kept as its title alone.
+        let whole = linter.lint(SourceFile(path: "D", bytes: result.output))
+        func summary(_ diagnostics: [Diagnostic]) -> [String] {
+            diagnostics.map { "\($0.code) \($0.range) \($0.message) \($0.fix?.title ?? "-")" }
+        }
+        #expect(summary(result.remaining.diagnostics) == summary(whole.diagnostics))
+        #expect(result.remaining.diagnostics.map(\.code) == ["DW906", "DW907", "DW906", "DW907"])
+        #expect(!result.didNotConverge)
+    }
+
     @Test func aRejectedFixDoesNotDisableTheOtherFixesOfItsRule() {
         // Pass one applies the first good fix after rejecting the broken one; the second good
         // fix, with the same code and title, is applied in pass two: rejection is by identity.

@@ -91,6 +91,17 @@ import Testing
                 if let fix = diagnostic.fix { #expect(!fix.title.isEmpty, sourceLocation: at) }
             }
         }
+        // The fix loop runs a rule on the passes it applies fixes from only when its fix
+        // examples show a fix that safe: no fix of the rule may be safer.
+        let greatest = description.fixes.map(\.applicability).max()
+        let examples = description.triggering.map { ($0.strippedCodeAndMarkers.code, $0.buildContext, $0.file, $0.line) }
+            + description.fixes.map { ($0.before, $0.buildContext, $0.file, $0.line) }
+        for (code, buildContext, file, line) in examples {
+            for fix in rule.diagnostics(code, context: buildContext).compactMap(\.fix) {
+                let at = location(file: file, line: line)
+                #expect(greatest.map { fix.applicability <= $0 } ?? false, "a fix safer than its examples show", sourceLocation: at)
+            }
+        }
     }
 
     /// Puts `# dockwright ignore=CODE` on the line above each marked line.

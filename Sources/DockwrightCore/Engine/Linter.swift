@@ -54,7 +54,9 @@ public struct Linter: Sendable {
             return Stamp(
                 code: description.code, name: description.name,
                 severity: severityOverrides[description.code] ?? description.severity, summary: description.summary,
-                url: description.url, buildKitCheckName: description.buildKitCheckName)
+                url: description.url, buildKitCheckName: description.buildKitCheckName,
+                greatestFixApplicability: description.fixAvailability == .none
+                    ? nil : description.fixes.map(\.applicability).max() ?? .safe)
         }
     }
 
@@ -70,14 +72,27 @@ public struct Linter: Sendable {
         let summary: String
         let url: String
         let buildKitCheckName: String?
+        /// The safest fix the rule makes, as its fix examples show (any, without examples;
+        /// nil for none): the fix loop defers the rules whose fixes it would not apply.
+        let greatestFixApplicability: Applicability?
 
-        init(code: String, name: String, severity: Severity, summary: String, url: String, buildKitCheckName: String?) {
+        init(
+            code: String, name: String, severity: Severity, summary: String, url: String, buildKitCheckName: String?,
+            greatestFixApplicability: Applicability?
+        ) {
             self.code = code
             self.name = name
             self.severity = severity
             self.summary = summary
             self.url = url
             self.buildKitCheckName = buildKitCheckName
+            self.greatestFixApplicability = greatestFixApplicability
+        }
+
+        /// Whether the rule may make a fix the fix loop applies at `level` (any fix when nil).
+        func makesFixes(appliedAt level: Applicability?) -> Bool {
+            guard let greatest = greatestFixApplicability, greatest != .displayOnly else { return false }
+            return level.map { greatest >= $0 } ?? true
         }
     }
 
@@ -99,6 +114,21 @@ public struct Linter: Sendable {
     /// it keeps its title and applicability but not its edits: in `fix` at the safe level,
     /// a file with an unsafe fix on every install otherwise held all of them per pass.
     func lint(_ syntax: DockerfileSyntax, applyingFixesFrom level: Applicability?) -> LintResult {
+        var started = start(syntax, applyingFixesFrom: level, deferringRulesWithoutFixesToApply: false)
+        return finish(&started)
+    }
+
+    /// The first step of a lint: the syntax errors, the `# check=` directive and the
+    /// rules, or when `deferringRulesWithoutFixesToApply` only the rules that may make a fix
+    /// applied at `level` (their fix examples show the safest fix each makes).
+    ///
+    /// The fix loop lints each pass this way and runs the other rules (and the external
+    /// checkers) only on the pass that applies nothing, the one whose findings it reports:
+    /// the findings of the passes it applies fixes from are dropped unread but for their
+    /// fixes, and on a large file they were most of a pass's peak memory (issue 13).
+    func start(
+        _ syntax: DockerfileSyntax, applyingFixesFrom level: Applicability?, deferringRulesWithoutFixesToApply: Bool
+    ) -> LintInProgress {
         let source = syntax.source
         // One error per cause. BuildKit stops at its parser's first error, so what the
         // instruction stage finds after it is a consequence (an unterminated heredoc's
@@ -116,41 +146,70 @@ public struct Linter: Sendable {
                 start: source.location(of: error.range.start), end: source.location(of: error.range.end), fix: nil,
                 url: "")
         }
-        // Rules see a tree BuildKit accepts; on a file it rejects, only the errors are reported.
         // A file with no stage and an instruction error (`FORM alpine`) gets only that
         // error: every rule finding would restate that no FROM was read.
         let hasNoStage = !errors.isEmpty && !syntax.instructions.contains { $0.kind == .from }
-        if !syntax.hasParserErrors && !hasNoStage {
-            let checks = checkDirective(of: syntax, into: &diagnostics)
-            var findingsByRule = findings(of: syntax, checks: checks, applyingFixesFrom: level)
-            // Gathered once the rules are done and the file's model is gone, into an array
-            // of exactly the right size, each rule's findings freed as soon as they are
-            // copied: appending tens of thousands of findings to one array while the rules
-            // ran held up to three times their size when it grew.
-            diagnostics.reserveCapacity(diagnostics.count + findingsByRule.reduce(0) { $0 + $1.count })
-            for index in findingsByRule.indices {
-                diagnostics.append(contentsOf: findingsByRule[index])
-                findingsByRule[index] = []
-            }
+        guard !syntax.hasParserErrors && !hasNoStage else {
+            return LintInProgress(syntax: syntax, level: level, diagnostics: diagnostics, findingsByRule: [], rules: nil)
         }
-        diagnostics = Self.withoutRestatedErrors(diagnostics)
-        diagnostics.sort { ($0.range.start, $0.code, $0.range.end) < ($1.range.start, $1.code, $1.range.end) }
-        return LintResult(syntax: syntax, diagnostics: diagnostics)
+        let checks = checkDirective(of: syntax, into: &diagnostics)
+        let rules = LintInProgress.Rules(
+            context: RuleContext(
+                syntax: syntax, buildContext: buildContext, options: options, buildsFixes: keepsFixes,
+                appliedFixLevel: level),
+            checks: checks, suppressions: honorsPragmas ? Suppressions(syntax) : Suppressions())
+        let findingsByRule = findings(
+            in: rules, ofRulesWithFixesToApply: deferringRulesWithoutFixesToApply ? true : nil, applyingFixesFrom: level)
+        return LintInProgress(
+            syntax: syntax, level: level, diagnostics: diagnostics, findingsByRule: findingsByRule,
+            rules: deferringRulesWithoutFixesToApply ? rules : nil)
     }
 
-    /// The findings of each rule, then of each external checker, in arrays of exactly
-    /// their size. The rules' context, with every fact of the file's model, lives only
-    /// while this runs.
+    /// The lint `started` finished: the rules it deferred run, on its file's model, which
+    /// is released before the findings are gathered in order. `started` is left empty.
+    func finish(_ started: inout LintInProgress) -> LintResult {
+        precondition(started.canFinish, "a lint whose findings were taken cannot be finished")
+        var diagnostics = started.diagnostics
+        var findingsByRule = started.findingsByRule
+        started.diagnostics = []
+        started.findingsByRule = []
+        if let rules = started.rules {
+            started.rules = nil
+            findingsByRule += findings(in: rules, ofRulesWithFixesToApply: false, applyingFixesFrom: started.level)
+        }
+        // Gathered once the rules are done and the file's model is gone, into an array
+        // of exactly the right size, each rule's findings freed as soon as they are
+        // copied: appending tens of thousands of findings to one array while the rules
+        // ran held up to three times their size when it grew.
+        diagnostics.reserveCapacity(diagnostics.count + findingsByRule.reduce(0) { $0 + $1.count })
+        for index in findingsByRule.indices {
+            diagnostics.append(contentsOf: findingsByRule[index])
+            findingsByRule[index] = []
+        }
+        diagnostics = Self.withoutRestatedErrors(diagnostics)
+        Self.order(&diagnostics)
+        return LintResult(syntax: started.syntax, diagnostics: diagnostics)
+    }
+
+    /// Puts findings in report order: by position, then code.
+    static func order(_ diagnostics: inout [Diagnostic]) {
+        diagnostics.sort { ($0.range.start, $0.code, $0.range.end) < ($1.range.start, $1.code, $1.range.end) }
+    }
+
+    /// The findings of the rules, those with fixes only or those without only when
+    /// `withFixes` says so, then (unless only those with fixes) of each external checker,
+    /// in arrays of exactly their size.
     private func findings(
-        of syntax: DockerfileSyntax, checks: CheckDirective, applyingFixesFrom level: Applicability?
+        in rules: LintInProgress.Rules, ofRulesWithFixesToApply withFixes: Bool?, applyingFixesFrom level: Applicability?
     ) -> [[Diagnostic]] {
-        let source = syntax.source
-        let context = RuleContext(
-            syntax: syntax, buildContext: buildContext, options: options, buildsFixes: keepsFixes, appliedFixLevel: level)
-        let suppressions = honorsPragmas ? Suppressions(syntax) : Suppressions()
+        let context = rules.context
+        let checks = rules.checks
+        let suppressions = rules.suppressions
+        let source = context.syntax.source
         let placement = Diagnostic.Placement.located(in: source)
         var findingsByRule: [[Diagnostic]] = []
-        for (rule, description) in zip(rules, stamps) {
+        for (rule, description) in zip(self.rules, stamps)
+        where withFixes.map({ $0 == description.makesFixes(appliedAt: level) }) ?? true {
             let checkName = description.buildKitCheckName
             if let checkName, checks.skips(checkName) { continue }
             let violations = rule.check(context)
@@ -197,6 +256,7 @@ public struct Linter: Sendable {
             }
             if !findings.isEmpty { findingsByRule.append(findings) }
         }
+        guard withFixes != true else { return findingsByRule }
         for checker in externalCheckers {
             let found = checker.findings(in: context).filter { finding in
                 !suppressions.suppresses(code: finding.code, name: finding.name, at: finding.range.start)

@@ -43,11 +43,11 @@ extension Linter {
         return result
     }
 
-    /// The file edits of the fixes `result` offers at `level`, once each. The build
+    /// The file edits of the fixes `findings` offer at `level`, once each. The build
     /// context does not change while the loop runs, so the first pass finds them all.
-    private func fileEdits(in result: LintResult, level: Applicability) -> [(code: String, edit: FileEdit)] {
+    private func fileEdits(in findings: [Diagnostic], level: Applicability) -> [(code: String, edit: FileEdit)] {
         var found: [(code: String, edit: FileEdit)] = []
-        for diagnostic in result.diagnostics {
+        for diagnostic in findings {
             guard let fix = diagnostic.fix, fix.applicability >= level, fix.applicability != .displayOnly else { continue }
             for edit in fix.fileEdits where !found.contains(where: { $0.code == diagnostic.code && $0.edit == edit }) {
                 found.append((diagnostic.code, edit))
@@ -58,12 +58,38 @@ extension Linter {
 
     private func fixPasses(_ source: SourceFile, level: Applicability, maximumPasses: Int) -> FixResult {
         var current = source
-        var result = lint(DockerfileSyntax.parse(source), applyingFixesFrom: level)
-        let sideEdits = fileEdits(in: result, level: level)
+        // Each pass runs the rules with fixes first (``Linter/start(_:applyingFixesFrom:deferringRulesWithoutFixesToApply:)``).
+        // A pass with fixes to apply gives up its tree, model and other findings before
+        // the output is parsed, so a large file is held once, not twice, at the peak; the
+        // pass that applies nothing is finished on its model and its findings are the result.
+        var pass: LintInProgress?
+        // The findings of the pass when it has fixes to apply, in report order: the order
+        // its fixes are applied in.
+        var findings: [Diagnostic] = []
+        func startPass(_ syntax: DockerfileSyntax) {
+            var started = start(syntax, applyingFixesFrom: level, deferringRulesWithoutFixesToApply: true)
+            findings = started.hasFix(appliedAt: level) ? started.takeFindings() : []
+            pass = started
+        }
+        startPass(DockerfileSyntax.parse(source))
+        let startedWithErrors = pass?.syntax.hasParserErrors ?? false
+        let sideEdits = fileEdits(in: findings, level: level)
         func finished(_ fixed: FixResult) -> FixResult {
             var fixed = fixed
             fixed.fileEdits = sideEdits
             return fixed
+        }
+        /// The whole lint of the current file: the pass finished on its model, or when it
+        /// gave that up, a new lint (only after a pass whose every fix broke the file, or
+        /// at the pass limit).
+        func remaining() -> LintResult {
+            if var started = pass, started.canFinish {
+                pass = nil
+                return finish(&started)
+            }
+            pass = nil
+            var whole = start(DockerfileSyntax.parse(current), applyingFixesFrom: level, deferringRulesWithoutFixesToApply: false)
+            return finish(&whole)
         }
         var applied: [(code: String, fix: Fix)] = []
         var appliedStandIns: [AppliedFixKey: Fix] = [:]
@@ -71,18 +97,19 @@ extension Linter {
         // Keyed by identity, not by code and title: titles are often constants, and one
         // broken fix must not disable every other fix of its rule in the file.
         var rejectedFixes: Set<FixIdentity> = []
-        let startedWithErrors = result.syntax.hasParserErrors
-        /// Applies the fixes of `result` at `level` to `current` and parses the output; nil
+        /// Applies the fixes of the pass at `level` to `current` and parses the output; nil
         /// when nothing changed. Records what it applied and rejected.
         func applyPass() -> DockerfileSyntax? {
             let bytes = current.bytes
-            let candidates = result.diagnostics.compactMap { diagnostic -> (code: String, fix: Fix)? in
+            let candidates = findings.compactMap { diagnostic -> (code: String, fix: Fix)? in
                 guard let fix = diagnostic.fix, fix.applicability >= level, fix.applicability != .displayOnly,
                       rejectedFixes.isEmpty || !rejectedFixes.contains(FixIdentity(code: diagnostic.code, fix: fix, in: bytes))
                 else { return nil }
                 return (diagnostic.code, fix)
             }
             guard !candidates.isEmpty, !startedWithErrors else { return nil }
+            findings = []
+            pass = nil
             var (output, appliedIndices) = FixApplier.applyIndexed(candidates.map(\.fix), to: bytes)
             var reparsed = DockerfileSyntax.parse(SourceFile(path: source.path, bytes: output))
             if reparsed.hasParserErrors {
@@ -119,20 +146,20 @@ extension Linter {
         }
 
         for _ in 0..<maximumPasses {
-            // The pass's candidate fixes live only inside `applyPass`: the next lint runs
-            // without them.
             guard let reparsed = applyPass() else {
-                return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: false))
+                return finished(FixResult(
+                    output: current.bytes, applied: applied, remaining: remaining(), rejected: rejected,
+                    didNotConverge: false))
             }
             current = reparsed.source
-            // The previous pass's tree and findings are dropped before the new pass is
-            // linted, so a large file is held once, not twice, at the peak.
-            result = LintResult(syntax: reparsed, diagnostics: [])
-            result = lint(reparsed, applyingFixesFrom: level)
+            startPass(reparsed)
         }
 
-        let pending = result.diagnostics.contains { ($0.fix?.applicability ?? .displayOnly) >= level && $0.fix?.applicability != .displayOnly }
-        return finished(FixResult(output: current.bytes, applied: applied, remaining: result, rejected: rejected, didNotConverge: pending))
+        // At the pass limit, fixes still pending.
+        let pending = !findings.isEmpty
+        findings = []
+        return finished(FixResult(
+            output: current.bytes, applied: applied, remaining: remaining(), rejected: rejected, didNotConverge: pending))
     }
 
     /// What tells the edit-less stand-ins of applied fixes apart.

@@ -14,7 +14,6 @@ public final class DockerfileModel: Sendable {
     public let stages: StageGraph
 
     private let shellsFact = LazyFact<StageShells>()
-    private let stageFactsFact = LazyFact<[StageFacts]>()
     private let scriptsFact = LazyFact<[RunScript]>()
     private let runScriptsFact = LazyFact<[RunScript]>()
     private let scriptStartsFact = LazyFact<[Int]>()
@@ -41,18 +40,15 @@ public final class DockerfileModel: Sendable {
     /// Which shell runs each instruction, and which stages are Windows.
     public var shells: StageShells { shellsFact.value { StageShells(stages) } }
 
-    /// The facts of every stage, in order.
-    public var stageFacts: [StageFacts] {
-        stageFactsFact.value {
-            let shells = self.shells
-            return stages.stages.indices.map { index in
-                StageFacts(index: index, baseChain: stages.baseChain(ofStage: index), shell: shells.stages[index])
-            }
-        }
-    }
+    /// The facts of every stage, in order, made on each read (see ``stage(_:)``).
+    public var stageFacts: [StageFacts] { stages.stages.indices.map(stage) }
 
-    /// The facts of stage `index`.
-    public func stage(_ index: Int) -> StageFacts { stageFacts[index] }
+    /// The facts of stage `index`, made from the stage graph and ``shells`` on each read
+    /// rather than kept: both are kept already, and a file of thousands of stages held
+    /// a copy of each stage's shells for the whole lint (issue 13).
+    public func stage(_ index: Int) -> StageFacts {
+        StageFacts(index: index, in: stages, shell: shells.stages[index])
+    }
 
     /// The scripts of the RUN instructions and of the `ONBUILD RUN` triggers, in
     /// source order (hadolint's `onbuild` combinator): parsed on first use only.

@@ -12,10 +12,17 @@ public struct StageFacts: Sendable {
     /// The shells its instructions run under.
     public let shell: StageShells.StageShell
 
-    /// The facts of stage `index`, built on the stages of `baseChain` after it.
-    init(index: Int, baseChain: [Int], shell: StageShells.StageShell) {
+    /// The facts of stage `index` of `graph`, whose instructions run under `shell`.
+    init(index: Int, in graph: StageGraph, shell: StageShells.StageShell) {
         self.index = index
-        longerChain = baseChain == [index] ? nil : baseChain
+        // Only a stage built on another has a longer chain than itself; no list is made
+        // for the others, as the facts are made on each read.
+        if graph.stages[index].baseStageIndex == nil {
+            longerChain = nil
+        } else {
+            let chain = graph.baseChain(ofStage: index)
+            longerChain = chain.count > 1 ? chain : nil
+        }
         self.shell = shell
     }
 

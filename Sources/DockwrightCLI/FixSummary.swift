@@ -13,7 +13,7 @@ struct FixSummary {
     /// Counts one file's result.
     mutating func add(_ result: FixResult, changed: Bool, level: Applicability) {
         if changed {
-            fixed += result.applied.count
+            fixed += result.appliedCount
             files += 1
         }
         remaining += result.remaining.diagnostics.count
@@ -28,7 +28,7 @@ struct FixSummary {
 
     /// Takes back a file that could not be written: its fixes did not happen.
     mutating func unwritten(_ result: FixResult) {
-        fixed -= result.applied.count
+        fixed -= result.appliedCount
         files -= 1
     }
 

@@ -8,7 +8,15 @@ public struct FixResult: Sendable {
     /// keeps its title and applicability only (one shared edit-less fix per title): its
     /// edits are in ``output`` already, and a file with a fix on every line would hold
     /// all of them through every later pass.
-    public let applied: [(code: String, fix: Fix)]
+    public var applied: [(code: String, fix: Fix)] {
+        appliedRuns.flatMap { run in repeatElement((code: run.code, fix: run.fix), count: run.count) }
+    }
+    /// How many fixes were applied, without listing them.
+    public var appliedCount: Int { appliedRuns.reduce(0) { $0 + $1.count } }
+    /// ``applied`` with each run of the same code and stand-in kept once, with its
+    /// length: a file of thousands of RUNs merged in one pass listed one fix per RUN
+    /// through every later pass (issue 13).
+    let appliedRuns: [AppliedRun]
     /// The findings left in the output. Their fixes below the loop's level, which it
     /// never applies, keep only their title and applicability, not their edits.
     public let remaining: LintResult
@@ -19,6 +27,24 @@ public struct FixResult: Sendable {
     /// The changes to files beside the Dockerfile that the fixes at the level ask for,
     /// with the code of the rule that asked; the caller decides whether to write them.
     public var fileEdits: [(code: String, edit: FileEdit)] = []
+}
+
+/// A run of the same applied fix (``FixResult/appliedRuns``): one rule's stand-in, applied `count` times in a row.
+struct AppliedRun: Sendable {
+    let code: String
+    let fix: Fix
+    var count: Int
+}
+
+extension [AppliedRun] {
+    /// Records one more application of `fix`, proposed by rule `code`.
+    mutating func append(code: String, fix: Fix) {
+        if let last = indices.last, self[last].code == code, self[last].fix == fix {
+            self[last].count += 1
+        } else {
+            append(AppliedRun(code: code, fix: fix, count: 1))
+        }
+    }
 }
 
 extension Linter {
@@ -35,7 +61,7 @@ extension Linter {
         guard !safe.didNotConverge, !safe.remaining.syntax.hasParserErrors else { return safe }
         let unsafe = fixPasses(SourceFile(path: source.path, bytes: safe.output), level: .unsafe, maximumPasses: maximumPasses)
         var result = FixResult(
-            output: unsafe.output, applied: safe.applied + unsafe.applied, remaining: unsafe.remaining,
+            output: unsafe.output, appliedRuns: safe.appliedRuns + unsafe.appliedRuns, remaining: unsafe.remaining,
             rejected: safe.rejected + unsafe.rejected, didNotConverge: unsafe.didNotConverge)
         result.fileEdits = safe.fileEdits + unsafe.fileEdits.filter { edit in
             !safe.fileEdits.contains { $0.code == edit.code && $0.edit == edit.edit }
@@ -91,7 +117,7 @@ extension Linter {
             var whole = start(DockerfileSyntax.parse(current), applyingFixesFrom: level, deferringRulesWithoutFixesToApply: false)
             return finish(&whole)
         }
-        var applied: [(code: String, fix: Fix)] = []
+        var applied: [AppliedRun] = []
         var appliedStandIns: [AppliedFixKey: Fix] = [:]
         var rejected: [(code: String, title: String)] = []
         // Keyed by identity, not by code and title: titles are often constants, and one
@@ -134,13 +160,12 @@ extension Linter {
                 }
             }
             guard output != bytes else { return nil }
-            applied.reserveCapacity(applied.count + appliedIndices.count)
             for index in appliedIndices {
                 let (code, fix) = candidates[index]
                 let key = AppliedFixKey(title: fix.title, applicability: fix.applicability)
                 let standIn = appliedStandIns[key] ?? Fix(title: fix.title, applicability: fix.applicability, edits: [])
                 appliedStandIns[key] = standIn
-                applied.append((code, standIn))
+                applied.append(code: code, fix: standIn)
             }
             return reparsed
         }
@@ -148,7 +173,7 @@ extension Linter {
         for _ in 0..<maximumPasses {
             guard let reparsed = applyPass() else {
                 return finished(FixResult(
-                    output: current.bytes, applied: applied, remaining: remaining(), rejected: rejected,
+                    output: current.bytes, appliedRuns: applied, remaining: remaining(), rejected: rejected,
                     didNotConverge: false))
             }
             current = reparsed.source
@@ -159,7 +184,7 @@ extension Linter {
         let pending = !findings.isEmpty
         findings = []
         return finished(FixResult(
-            output: current.bytes, applied: applied, remaining: remaining(), rejected: rejected, didNotConverge: pending))
+            output: current.bytes, appliedRuns: applied, remaining: remaining(), rejected: rejected, didNotConverge: pending))
     }
 
     /// What tells the edit-less stand-ins of applied fixes apart.

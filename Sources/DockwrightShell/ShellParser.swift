@@ -15,10 +15,45 @@ public struct ShellParser {
         return parse(text, run: nil, sharing: &sharedWords)
     }
 
-    /// The part lists of short literal words, by text, that the scripts of one file
-    /// share; see ``sharedIfCommon(_:)``.
+    /// The part lists of short literal words, by text, and the word lists of short
+    /// commands, by offset and text, that the scripts of one file share; see
+    /// ``sharedIfCommon(_:)`` and ``sharedIfCommon(_:from:to:)``.
     struct SharedWords {
         fileprivate var parts: [String: [ShellWordPart]] = [:]
+        fileprivate var commands: [CommandKey: [ShellWord]] = [:]
+
+        /// Where a command starts in its script, and its bytes (at most 16), packed.
+        fileprivate struct CommandKey: Hashable {
+            let start: Int
+            let length: Int
+            let packed: (UInt64, UInt64)
+
+            init(start: Int, bytes: ArraySlice<UInt8>) {
+                self.start = start
+                length = bytes.count
+                var low: UInt64 = 0
+                var high: UInt64 = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index < 8 {
+                        low |= UInt64(byte) << (8 * UInt64(index))
+                    } else {
+                        high |= UInt64(byte) << (8 * UInt64(index - 8))
+                    }
+                }
+                packed = (low, high)
+            }
+
+            static func == (lhs: CommandKey, rhs: CommandKey) -> Bool {
+                lhs.start == rhs.start && lhs.length == rhs.length && lhs.packed == rhs.packed
+            }
+
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(start)
+                hasher.combine(length)
+                hasher.combine(packed.0)
+                hasher.combine(packed.1)
+            }
+        }
     }
 
     /// Parses `text`, the script of `run` when it is a RUN's, sharing the part lists of
@@ -262,6 +297,7 @@ public struct ShellParser {
         guard !(assignments.isEmpty && words.isEmpty && redirects.isEmpty) else {
             throw ShellParseError("expected a command, found \(describe(at: position))", at: position)
         }
+        if assignments.isEmpty && redirects.isEmpty { words = sharedIfCommon(words, from: start, to: lastEnd) }
         let command = SimpleCommand(assignments: assignments, words: words, redirects: redirects, range: start..<lastEnd)
         if !words.isEmpty { commandCount += 1 }
         return ShellCommand(kind: .simple(command), redirects: [], range: start..<lastEnd)
@@ -727,6 +763,23 @@ public struct ShellParser {
         if sharedWords.parts.isEmpty { sharedWords.parts.reserveCapacity(Self.sharedLiteralLimit) }
         // Found or added with one hash of the word.
         return (Self.value(of: &sharedWords.parts[text, default: parts]), true)
+    }
+
+    /// `words`, the words of the command at `start..<end`, or the list of an earlier
+    /// command of the file's scripts with the same text at the same offset: a file runs
+    /// the same short commands (`apt-get update`) in RUN after RUN, and each kept a list
+    /// of its words (issue 13). Only words their bytes tell (``ShellWord/isToldByItsBytes``)
+    /// qualify, so equal keys mean equal lists; at most ``sharedLiteralLimit`` commands are kept,
+    /// each of at most 16 bytes, packed into the key without an allocation.
+    private mutating func sharedIfCommon(_ words: [ShellWord], from start: Int, to end: Int) -> [ShellWord] {
+        guard !words.isEmpty, end - start <= 16, words.allSatisfy(\.isToldByItsBytes) else { return words }
+        let key = SharedWords.CommandKey(start: start, bytes: bytes[start..<end])
+        if let shared = sharedWords.commands[key] {
+            if shared.count == words.count && zip(shared, words).allSatisfy({ $0.range == $1.range }) { return shared }
+            return words
+        }
+        if sharedWords.commands.count < Self.sharedLiteralLimit { sharedWords.commands[key] = words }
+        return words
     }
 
     /// The value behind a dictionary entry reached in place.

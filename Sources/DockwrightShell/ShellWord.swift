@@ -69,6 +69,15 @@ public struct ShellWord: Hashable, Sendable {
         return true
     }
 
+    /// Whether the word's bytes alone tell its parts: kept as its bytes, or one literal
+    /// part (a short word whose part list the file's scripts share). Two such words of
+    /// the same bytes at the same offset are equal.
+    var isToldByItsBytes: Bool {
+        guard case .parsed(let parts) = storage else { return true }
+        guard parts.count == 1, case .literal = parts[0] else { return false }
+        return true
+    }
+
     /// The word's value with quotes removed, or nil when it contains an expansion
     /// whose value is only known at run time.
     public var literalValue: String? {

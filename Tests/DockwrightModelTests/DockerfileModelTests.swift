@@ -193,6 +193,36 @@ import Testing
         }
     }
 
+    /// The same short command at the same place in many RUNs keeps one list of words;
+    /// a command that differs in a byte, or starts elsewhere, keeps its own.
+    @Test func alikeShortCommandsShareTheirWordList() throws {
+        let text = """
+            FROM ubuntu:24.04
+            RUN apt-get update
+            RUN echo 1
+            RUN apt-get update
+            RUN apt-get updatE
+            RUN  apt-get update
+            RUN apt-get update
+            """
+        let model = DockerfileModelTests.model(text)
+        func wordsBuffer(_ index: Int) throws -> UInt {
+            let words = try #require(model.runScripts[index].script?.commands.first?.command.words)
+            return words.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } ?? 0 }
+        }
+        #expect(try wordsBuffer(0) == wordsBuffer(2))
+        #expect(try wordsBuffer(0) == wordsBuffer(5))
+        #expect(try wordsBuffer(0) != wordsBuffer(3))
+        #expect(try wordsBuffer(0) != wordsBuffer(1))
+        // Shared or not, each script reads its own words.
+        let words = model.runScripts.map { $0.script?.commands.first?.command.words.map(\.literalValue) }
+        #expect(words == [
+            ["apt-get", "update"], ["echo", "1"], ["apt-get", "update"], ["apt-get", "updatE"], ["apt-get", "update"],
+            ["apt-get", "update"],
+        ])
+        #expect(model.runScripts[4].script?.commands.first?.command.words.map(\.range) == [0..<7, 8..<14])
+    }
+
     @Test func aScriptThatDidNotParseHasUnknownEffects() {
         let model = DockerfileModelTests.model("FROM alpine\nRUN echo \"unterminated\n")
         #expect(model.effects(of: model.runScripts[0]) == .unknown)

@@ -9,14 +9,12 @@ public struct FixResult: Sendable {
     /// edits are in ``output`` already, and a file with a fix on every line would hold
     /// all of them through every later pass.
     public var applied: [(code: String, fix: Fix)] {
-        appliedRuns.flatMap { run in repeatElement((code: run.code, fix: run.fix), count: run.count) }
+        appliedFixes.order.map { appliedFixes.kinds[Int($0)] }
     }
     /// How many fixes were applied, without listing them.
-    public var appliedCount: Int { appliedRuns.reduce(0) { $0 + $1.count } }
-    /// ``applied`` with each run of the same code and stand-in kept once, with its
-    /// length: a file of thousands of RUNs merged in one pass listed one fix per RUN
-    /// through every later pass (issue 13).
-    let appliedRuns: [AppliedRun]
+    public var appliedCount: Int { appliedFixes.order.count }
+    /// ``applied``, each distinct code and stand-in kept once.
+    let appliedFixes: AppliedFixes
     /// The findings left in the output. Their fixes below the loop's level, which it
     /// never applies, keep only their title and applicability, not their edits.
     public let remaining: LintResult
@@ -29,21 +27,43 @@ public struct FixResult: Sendable {
     public var fileEdits: [(code: String, edit: FileEdit)] = []
 }
 
-/// A run of the same applied fix (``FixResult/appliedRuns``): one rule's stand-in, applied `count` times in a row.
-struct AppliedRun: Sendable {
-    let code: String
-    let fix: Fix
-    var count: Int
-}
+/// The fixes a loop applied, in order: each distinct code and stand-in once, and a
+/// 32-bit index into them per application. A pass that merges thousands of RUNs
+/// applies a fix per pair, and a code and a fix per application were kept through
+/// every later pass (issue 13).
+struct AppliedFixes: Sendable {
+    private(set) var kinds: [(code: String, fix: Fix)] = []
+    private(set) var order: [UInt32] = []
+    /// The position in ``kinds`` of each code, title and applicability (a stand-in has no edits).
+    private var kindIndices: [Kind: UInt32] = [:]
 
-extension [AppliedRun] {
-    /// Records one more application of `fix`, proposed by rule `code`.
+    private struct Kind: Hashable {
+        let code: String
+        let title: String
+        let applicability: Applicability
+    }
+
+    /// Records one more application of `fix`, an edit-less stand-in proposed by rule `code`.
     mutating func append(code: String, fix: Fix) {
-        if let last = indices.last, self[last].code == code, self[last].fix == fix {
-            self[last].count += 1
+        let kind = Kind(code: code, title: fix.title, applicability: fix.applicability)
+        if let index = kindIndices[kind] {
+            order.append(index)
         } else {
-            append(AppliedRun(code: code, fix: fix, count: 1))
+            let index = UInt32(kinds.count)
+            kinds.append((code, fix))
+            kindIndices[kind] = index
+            order.append(index)
         }
+    }
+
+    /// These applications, then those of `later`.
+    static func + (earlier: AppliedFixes, later: AppliedFixes) -> AppliedFixes {
+        var both = earlier
+        for index in later.order {
+            let (code, fix) = later.kinds[Int(index)]
+            both.append(code: code, fix: fix)
+        }
+        return both
     }
 }
 
@@ -61,7 +81,7 @@ extension Linter {
         guard !safe.didNotConverge, !safe.remaining.syntax.hasParserErrors else { return safe }
         let unsafe = fixPasses(SourceFile(path: source.path, bytes: safe.output), level: .unsafe, maximumPasses: maximumPasses)
         var result = FixResult(
-            output: unsafe.output, appliedRuns: safe.appliedRuns + unsafe.appliedRuns, remaining: unsafe.remaining,
+            output: unsafe.output, appliedFixes: safe.appliedFixes + unsafe.appliedFixes, remaining: unsafe.remaining,
             rejected: safe.rejected + unsafe.rejected, didNotConverge: unsafe.didNotConverge)
         result.fileEdits = safe.fileEdits + unsafe.fileEdits.filter { edit in
             !safe.fileEdits.contains { $0.code == edit.code && $0.edit == edit.edit }
@@ -117,7 +137,7 @@ extension Linter {
             var whole = start(DockerfileSyntax.parse(current), applyingFixesFrom: level, deferringRulesWithoutFixesToApply: false)
             return finish(&whole)
         }
-        var applied: [AppliedRun] = []
+        var applied = AppliedFixes()
         var appliedStandIns: [AppliedFixKey: Fix] = [:]
         var rejected: [(code: String, title: String)] = []
         // Keyed by identity, not by code and title: titles are often constants, and one
@@ -173,7 +193,7 @@ extension Linter {
         for _ in 0..<maximumPasses {
             guard let reparsed = applyPass() else {
                 return finished(FixResult(
-                    output: current.bytes, appliedRuns: applied, remaining: remaining(), rejected: rejected,
+                    output: current.bytes, appliedFixes: applied, remaining: remaining(), rejected: rejected,
                     didNotConverge: false))
             }
             current = reparsed.source
@@ -184,7 +204,7 @@ extension Linter {
         let pending = !findings.isEmpty
         findings = []
         return finished(FixResult(
-            output: current.bytes, appliedRuns: applied, remaining: remaining(), rejected: rejected, didNotConverge: pending))
+            output: current.bytes, appliedFixes: applied, remaining: remaining(), rejected: rejected, didNotConverge: pending))
     }
 
     /// What tells the edit-less stand-ins of applied fixes apart.

@@ -99,6 +99,11 @@ public struct InstructionSyntax: Hashable, Sendable {
         let start: UInt32
         let end: UInt32
 
+        init(start: UInt32, end: UInt32) {
+            self.start = start
+            self.end = end
+        }
+
         init?(_ token: Token, source: [UInt8]?, maximumLength: Int = 15) {
             let range = token.range
             guard let source, range.end - range.start <= maximumLength, range.end <= source.count,
@@ -156,8 +161,16 @@ public struct InstructionSyntax: Hashable, Sendable {
         /// A shell-form command written on the keyword's line as it reads: a file of
         /// one-line RUNs held a heap string per RUN for the whole lint (issue 13).
         case shellFormInSource(ShortSourceToken)
+        /// A shell-form command over several lines, spelled by the bytes `logical` of the
+        /// instruction's joined text and written at `source`: merged RUNs are such.
+        case shellFormInJoinedText(logical: ShortSourceToken, source: ShortSourceToken)
 
-        init(_ arguments: InstructionArguments, source: [UInt8]?) {
+        init(_ arguments: InstructionArguments, source: [UInt8]?, joinedText: LogicalText?) {
+            if case .shellForm(let command) = arguments, command.text.utf8.count > 15, let joinedText,
+               let stored = Self.inJoinedText(command, joinedText) {
+                self = stored
+                return
+            }
             switch arguments {
             case .keyValuePairs(let pairs, let isLegacyForm) where pairs.count == 1:
                 if let key = ShortSourceToken(pairs[0].key, source: source),
@@ -196,7 +209,20 @@ public struct InstructionSyntax: Hashable, Sendable {
             self = .asParsed(arguments)
         }
 
-        func arguments(in source: [UInt8]?) -> InstructionArguments {
+        /// `command` as offsets into `joinedText` when those bytes spell it exactly.
+        private static func inJoinedText(_ command: Token, _ joinedText: LogicalText) -> StoredArguments? {
+            let range = command.range
+            guard range.end <= Int(UInt32.max),
+                  let start = joinedText.logicalOffset(ofSource: range.start),
+                  let end = joinedText.logicalOffset(ofSource: range.end), start <= end, end <= joinedText.bytes.count,
+                  joinedText.bytes[start..<end].elementsEqual(command.text.utf8)
+            else { return nil }
+            return .shellFormInJoinedText(
+                logical: ShortSourceToken(start: UInt32(start), end: UInt32(end)),
+                source: ShortSourceToken(start: UInt32(range.start), end: UInt32(range.end)))
+        }
+
+        func arguments(in source: [UInt8]?, joinedText: LogicalText?) -> InstructionArguments {
             switch self {
             case .asParsed(let arguments):
                 return arguments
@@ -210,6 +236,10 @@ public struct InstructionSyntax: Hashable, Sendable {
                 return .words([first.token(in: source), second.token(in: source)])
             case .shellFormInSource(let command):
                 return .shellForm(command.token(in: source))
+            case .shellFormInJoinedText(let logical, let written):
+                let text = joinedText.map { String(decoding: $0.bytes[Int(logical.start)..<Int(logical.end)], as: UTF8.self) }
+                return .shellForm(Token(
+                    text: text ?? "", range: TextRange(start: Int(written.start), end: Int(written.end))))
             case .threeWords(let first, let second, let third):
                 return .words([first.token(in: source), second.token(in: source), third.token(in: source)])
             }
@@ -249,7 +279,7 @@ public struct InstructionSyntax: Hashable, Sendable {
         storage = Storage(
             source: source, extras: extras, keyword: shortKeyword ?? (0, 0), range: range,
             textStart: textStart, textLength: textLength, startLine: startLine,
-            arguments: StoredArguments(arguments, source: source), kind: kind)
+            arguments: StoredArguments(arguments, source: source, joinedText: joinedText), kind: kind)
     }
 
     /// The keyword as its offset from the instruction's start and its length, when it is a
@@ -276,7 +306,9 @@ public struct InstructionSyntax: Hashable, Sendable {
     /// Flags before the arguments.
     public var flags: [FlagSyntax] { storage.extras?.flags ?? [] }
     /// The arguments as BuildKit splits them.
-    public var arguments: InstructionArguments { storage.arguments.arguments(in: storage.source) }
+    public var arguments: InstructionArguments {
+        storage.arguments.arguments(in: storage.source, joinedText: storage.extras?.joinedText)
+    }
     /// Heredocs, in the order their bodies follow the instruction.
     public var heredocs: [HeredocSyntax] { storage.extras?.heredocs ?? [] }
     /// The instruction's text with continuations joined (BuildKit's `Original`).

@@ -127,14 +127,14 @@ public struct InstructionSyntax: Hashable, Sendable {
         /// The physical lines; nil for the one line that is the instruction's range.
         let lines: [Line]?
         /// The joined text; nil when it is the source slice the storage records.
-        let joinedText: LogicalText?
+        let joinedText: JoinedText?
         /// The keyword; nil when the storage keeps it as an offset and a length.
         let keyword: Token?
         /// The line where the instruction, heredocs included, ends.
         let endLine: Int
 
         init(
-            flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: LogicalText?, keyword: Token?,
+            flags: [FlagSyntax], heredocs: [HeredocSyntax], lines: [Line]?, joinedText: JoinedText?, keyword: Token?,
             endLine: Int
         ) {
             self.flags = flags
@@ -143,6 +143,38 @@ public struct InstructionSyntax: Hashable, Sendable {
             self.joinedText = joinedText
             self.keyword = keyword
             self.endLine = endLine
+        }
+    }
+
+    /// The joined text of an instruction over several lines.
+    private enum JoinedText: Sendable {
+        /// The slices of the source it joins, its bytes being theirs: spelled again on
+        /// each read, as a one-line instruction's text is. A RUN over two lines (every RUN
+        /// a merge leaves) kept its joined bytes and slices in two more blocks (issue 13).
+        case segments([LogicalText.Segment])
+        /// Text that is not its slices' source bytes, kept whole.
+        indirect case kept(LogicalText)
+
+        /// The text, spelled from `source` when it keeps only its slices.
+        func text(in source: [UInt8]?) -> LogicalText {
+            switch self {
+            case .kept(let text):
+                return text
+            case .segments(let segments):
+                return LogicalText(bytes: source.flatMap { Self.spell(segments, in: $0) } ?? [], segments: segments)
+            }
+        }
+
+        /// The bytes `segments` join in `source`, when they are in order and in it.
+        static func spell(_ segments: [LogicalText.Segment], in source: [UInt8]) -> [UInt8]? {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(segments.reduce(0) { $0 + $1.length })
+            for segment in segments {
+                let end = segment.sourceStart + segment.length
+                guard segment.logicalStart == bytes.count, end <= source.count else { return nil }
+                bytes.append(contentsOf: source[segment.sourceStart..<end])
+            }
+            return bytes
         }
     }
 
@@ -222,7 +254,7 @@ public struct InstructionSyntax: Hashable, Sendable {
                 source: ShortSourceToken(start: UInt32(range.start), end: UInt32(range.end)))
         }
 
-        func arguments(in source: [UInt8]?, joinedText: LogicalText?) -> InstructionArguments {
+        func arguments(in source: [UInt8]?, joinedText: () -> LogicalText?) -> InstructionArguments {
             switch self {
             case .asParsed(let arguments):
                 return arguments
@@ -237,7 +269,7 @@ public struct InstructionSyntax: Hashable, Sendable {
             case .shellFormInSource(let command):
                 return .shellForm(command.token(in: source))
             case .shellFormInJoinedText(let logical, let written):
-                let text = joinedText.map { String(decoding: $0.bytes[Int(logical.start)..<Int(logical.end)], as: UTF8.self) }
+                let text = joinedText().map { String(decoding: $0.bytes[Int(logical.start)..<Int(logical.end)], as: UTF8.self) }
                 return .shellForm(Token(
                     text: text ?? "", range: TextRange(start: Int(written.start), end: Int(written.end))))
             case .threeWords(let first, let second, let third):
@@ -271,10 +303,15 @@ public struct InstructionSyntax: Hashable, Sendable {
             storedLines = nil
         }
         let shortKeyword = Self.compactKeyword(keyword, range: range, source: source)
+        // Kept as its slices when the source spells it, as it does for what the parser reads.
+        let storedJoinedText = joinedText.map { text -> JoinedText in
+            guard let source, JoinedText.spell(text.segments, in: source) == text.bytes else { return .kept(text) }
+            return .segments(text.segments)
+        }
         let extras = flags.isEmpty && heredocs.isEmpty && storedLines == nil && joinedText == nil
             && shortKeyword != nil && endLine == startLine
             ? nil
-            : Extras(flags: flags, heredocs: heredocs, lines: storedLines, joinedText: joinedText,
+            : Extras(flags: flags, heredocs: heredocs, lines: storedLines, joinedText: storedJoinedText,
                      keyword: shortKeyword == nil ? keyword : nil, endLine: endLine)
         storage = Storage(
             source: source, extras: extras, keyword: shortKeyword ?? (0, 0), range: range,
@@ -307,13 +344,13 @@ public struct InstructionSyntax: Hashable, Sendable {
     public var flags: [FlagSyntax] { storage.extras?.flags ?? [] }
     /// The arguments as BuildKit splits them.
     public var arguments: InstructionArguments {
-        storage.arguments.arguments(in: storage.source, joinedText: storage.extras?.joinedText)
+        storage.arguments.arguments(in: storage.source) { storage.extras?.joinedText?.text(in: storage.source) }
     }
     /// Heredocs, in the order their bodies follow the instruction.
     public var heredocs: [HeredocSyntax] { storage.extras?.heredocs ?? [] }
     /// The instruction's text with continuations joined (BuildKit's `Original`).
     public var logicalText: LogicalText {
-        if let joined = storage.extras?.joinedText { return joined }
+        if let joined = storage.extras?.joinedText { return joined.text(in: storage.source) }
         let start = Int(storage.textStart)
         let length = Int(storage.textLength)
         return LogicalText(

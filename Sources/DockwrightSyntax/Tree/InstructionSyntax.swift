@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One instruction: every physical line it spans, its keyword, flags, arguments
 /// and heredocs, each with its source range.
 ///
@@ -165,6 +171,30 @@ public struct InstructionSyntax: Hashable, Sendable {
             }
         }
 
+        /// The bytes `logicalRange` of the text, as a string: only those of the slices.
+        func string(_ logicalRange: Range<Int>, in source: [UInt8]?) -> String {
+            switch self {
+            case .kept(let text):
+                return String(decoding: text.bytes[logicalRange], as: UTF8.self)
+            case .segments(let segments):
+                guard let source else { return "" }
+                var bytes = [UInt8](repeating: 0, count: logicalRange.count)
+                bytes.withUnsafeMutableBytes { output in
+                    source.withUnsafeBytes { input in
+                        for segment in segments {
+                            let start = Swift.max(segment.logicalStart, logicalRange.lowerBound)
+                            let end = Swift.min(segment.logicalStart + segment.length, logicalRange.upperBound)
+                            guard start < end, segment.sourceStart + end - segment.logicalStart <= input.count else { continue }
+                            let from = segment.sourceStart + start - segment.logicalStart
+                            UnsafeMutableRawBufferPointer(rebasing: output[(start - logicalRange.lowerBound)...])
+                                .copyMemory(from: UnsafeRawBufferPointer(rebasing: input[from..<from + end - start]))
+                        }
+                    }
+                }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+        }
+
         /// The bytes `segments` join in `source`, when they are in order and in it.
         static func spell(_ segments: [LogicalText.Segment], in source: [UInt8]) -> [UInt8]? {
             var bytes: [UInt8] = []
@@ -175,6 +205,31 @@ public struct InstructionSyntax: Hashable, Sendable {
                 bytes.append(contentsOf: source[segment.sourceStart..<end])
             }
             return bytes
+        }
+
+        /// Whether `segments` of `source`, joined in order, are `text`; read in place.
+        static func spell(_ segments: [LogicalText.Segment], in source: [UInt8], equals text: [UInt8]) -> Bool {
+            var offset = 0
+            for segment in segments {
+                let end = segment.sourceStart + segment.length
+                guard segment.logicalStart == offset, end <= source.count, offset + segment.length <= text.count,
+                      bytesEqual(source, segment.sourceStart, text, offset, count: segment.length)
+                else { return false }
+                offset += segment.length
+            }
+            return offset == text.count
+        }
+    }
+
+    /// Whether `count` bytes of `left` from `leftStart` equal those of `right` from
+    /// `rightStart`, compared as memory (the parser checks every continued instruction so).
+    private static func bytesEqual(_ left: [UInt8], _ leftStart: Int, _ right: [UInt8], _ rightStart: Int, count: Int) -> Bool {
+        guard count > 0 else { return true }
+        return left.withUnsafeBytes { leftBytes in
+            right.withUnsafeBytes { rightBytes in
+                guard let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress else { return false }
+                return memcmp(leftBase + leftStart, rightBase + rightStart, count) == 0
+            }
         }
     }
 
@@ -246,15 +301,23 @@ public struct InstructionSyntax: Hashable, Sendable {
             let range = command.range
             guard range.end <= Int(UInt32.max),
                   let start = joinedText.logicalOffset(ofSource: range.start),
-                  let end = joinedText.logicalOffset(ofSource: range.end), start <= end, end <= joinedText.bytes.count,
-                  joinedText.bytes[start..<end].elementsEqual(command.text.utf8)
+                  let end = joinedText.logicalOffset(ofSource: range.end), start <= end, end <= joinedText.bytes.count
             else { return nil }
+            var text = command.text
+            let spellsIt = text.withUTF8 { utf8 in
+                guard utf8.count == end - start else { return false }
+                guard let textBase = utf8.baseAddress else { return true }
+                return joinedText.bytes.withUnsafeBytes { bytes in
+                    bytes.baseAddress.map { memcmp($0 + start, textBase, end - start) == 0 } ?? false
+                }
+            }
+            guard spellsIt else { return nil }
             return .shellFormInJoinedText(
                 logical: ShortSourceToken(start: UInt32(start), end: UInt32(end)),
                 source: ShortSourceToken(start: UInt32(range.start), end: UInt32(range.end)))
         }
 
-        func arguments(in source: [UInt8]?, joinedText: () -> LogicalText?) -> InstructionArguments {
+        func arguments(in source: [UInt8]?, joinedText: JoinedText?) -> InstructionArguments {
             switch self {
             case .asParsed(let arguments):
                 return arguments
@@ -269,7 +332,7 @@ public struct InstructionSyntax: Hashable, Sendable {
             case .shellFormInSource(let command):
                 return .shellForm(command.token(in: source))
             case .shellFormInJoinedText(let logical, let written):
-                let text = joinedText().map { String(decoding: $0.bytes[Int(logical.start)..<Int(logical.end)], as: UTF8.self) }
+                let text = joinedText?.string(Int(logical.start)..<Int(logical.end), in: source)
                 return .shellForm(Token(
                     text: text ?? "", range: TextRange(start: Int(written.start), end: Int(written.end))))
             case .threeWords(let first, let second, let third):
@@ -305,7 +368,7 @@ public struct InstructionSyntax: Hashable, Sendable {
         let shortKeyword = Self.compactKeyword(keyword, range: range, source: source)
         // Kept as its slices when the source spells it, as it does for what the parser reads.
         let storedJoinedText = joinedText.map { text -> JoinedText in
-            guard let source, JoinedText.spell(text.segments, in: source) == text.bytes else { return .kept(text) }
+            guard let source, JoinedText.spell(text.segments, in: source, equals: text.bytes) else { return .kept(text) }
             return .segments(text.segments)
         }
         let extras = flags.isEmpty && heredocs.isEmpty && storedLines == nil && joinedText == nil
@@ -344,7 +407,7 @@ public struct InstructionSyntax: Hashable, Sendable {
     public var flags: [FlagSyntax] { storage.extras?.flags ?? [] }
     /// The arguments as BuildKit splits them.
     public var arguments: InstructionArguments {
-        storage.arguments.arguments(in: storage.source) { storage.extras?.joinedText?.text(in: storage.source) }
+        storage.arguments.arguments(in: storage.source, joinedText: storage.extras?.joinedText)
     }
     /// Heredocs, in the order their bodies follow the instruction.
     public var heredocs: [HeredocSyntax] { storage.extras?.heredocs ?? [] }

@@ -146,6 +146,7 @@ public struct Linter: Sendable {
                 start: source.location(of: error.range.start), end: source.location(of: error.range.end), fix: nil,
                 url: "")
         }
+        // Rules see a tree BuildKit accepts; on a file it rejects, only the errors are reported.
         // A file with no stage and an instruction error (`FORM alpine`) gets only that
         // error: every rule finding would restate that no FROM was read.
         let hasNoStage = !errors.isEmpty && !syntax.instructions.contains { $0.kind == .from }

@@ -170,24 +170,12 @@ public struct Linter: Sendable {
     /// is released before the findings are gathered in order. `started` is left empty.
     func finish(_ started: inout LintInProgress) -> LintResult {
         precondition(started.canFinish, "a lint whose findings were taken cannot be finished")
-        var diagnostics = started.diagnostics
-        var findingsByRule = started.findingsByRule
-        started.diagnostics = []
-        started.findingsByRule = []
         if let rules = started.rules {
             started.rules = nil
-            findingsByRule += findings(in: rules, ofRulesWithFixesToApply: false, applyingFixesFrom: started.level)
+            started.findingsByRule += findings(in: rules, ofRulesWithFixesToApply: false, applyingFixesFrom: started.level)
         }
-        // Gathered once the rules are done and the file's model is gone, into an array
-        // of exactly the right size, each rule's findings freed as soon as they are
-        // copied: appending tens of thousands of findings to one array while the rules
-        // ran held up to three times their size when it grew.
-        diagnostics.reserveCapacity(diagnostics.count + findingsByRule.reduce(0) { $0 + $1.count })
-        for index in findingsByRule.indices {
-            diagnostics.append(contentsOf: findingsByRule[index])
-            findingsByRule[index] = []
-        }
-        diagnostics = Self.withoutRestatedErrors(diagnostics)
+        // Gathered once the rules are done and the file's model is gone.
+        var diagnostics = Self.withoutRestatedErrors(started.takeGathered())
         Self.order(&diagnostics)
         return LintResult(syntax: started.syntax, diagnostics: diagnostics)
     }

@@ -5,7 +5,7 @@ public struct FixResult: Sendable {
     /// The fixed bytes.
     public let output: [UInt8]
     /// The fixes applied, in order, with the code of the rule that proposed each. Each
-    /// keeps its title and applicability only (one shared edit-less fix per title): its
+    /// keeps its title and applicability only (one shared edit-less fix per rule and title): its
     /// edits are in ``output`` already, and a file with a fix on every line would hold
     /// all of them through every later pass.
     public var applied: [(code: String, fix: Fix)] {
@@ -43,14 +43,15 @@ struct AppliedFixes: Sendable {
         let applicability: Applicability
     }
 
-    /// Records one more application of `fix`, an edit-less stand-in proposed by rule `code`.
+    /// Records one more application of `fix`, proposed by rule `code`. A kind's first
+    /// application keeps an edit-less stand-in of it: the edits are in the output already.
     mutating func append(code: String, fix: Fix) {
         let kind = Kind(code: code, title: fix.title, applicability: fix.applicability)
         if let index = kindIndices[kind] {
             order.append(index)
         } else {
             let index = UInt32(kinds.count)
-            kinds.append((code, fix))
+            kinds.append((code, Fix(title: fix.title, applicability: fix.applicability, edits: [])))
             kindIndices[kind] = index
             order.append(index)
         }
@@ -138,7 +139,6 @@ extension Linter {
             return finish(&whole)
         }
         var applied = AppliedFixes()
-        var appliedStandIns: [AppliedFixKey: Fix] = [:]
         var rejected: [(code: String, title: String)] = []
         // Keyed by identity, not by code and title: titles are often constants, and one
         // broken fix must not disable every other fix of its rule in the file.
@@ -182,10 +182,7 @@ extension Linter {
             guard output != bytes else { return nil }
             for index in appliedIndices {
                 let (code, fix) = candidates[index]
-                let key = AppliedFixKey(title: fix.title, applicability: fix.applicability)
-                let standIn = appliedStandIns[key] ?? Fix(title: fix.title, applicability: fix.applicability, edits: [])
-                appliedStandIns[key] = standIn
-                applied.append(code: code, fix: standIn)
+                applied.append(code: code, fix: fix)
             }
             return reparsed
         }
@@ -205,11 +202,5 @@ extension Linter {
         findings = []
         return finished(FixResult(
             output: current.bytes, appliedFixes: applied, remaining: remaining(), rejected: rejected, didNotConverge: pending))
-    }
-
-    /// What tells the edit-less stand-ins of applied fixes apart.
-    private struct AppliedFixKey: Hashable {
-        let title: String
-        let applicability: Applicability
     }
 }

@@ -26,7 +26,9 @@ public struct ShellParser {
         fileprivate struct CommandKey: Hashable {
             let start: Int
             let length: Int
-            let packed: (UInt64, UInt64)
+            /// Bytes 0–7 and 8–15, the first in the lowest byte.
+            let low: UInt64
+            let high: UInt64
 
             init(start: Int, bytes: ArraySlice<UInt8>) {
                 self.start = start
@@ -40,18 +42,8 @@ public struct ShellParser {
                         high |= UInt64(byte) << (8 * UInt64(index - 8))
                     }
                 }
-                packed = (low, high)
-            }
-
-            static func == (lhs: CommandKey, rhs: CommandKey) -> Bool {
-                lhs.start == rhs.start && lhs.length == rhs.length && lhs.packed == rhs.packed
-            }
-
-            func hash(into hasher: inout Hasher) {
-                hasher.combine(start)
-                hasher.combine(length)
-                hasher.combine(packed.0)
-                hasher.combine(packed.1)
+                self.low = low
+                self.high = high
             }
         }
     }

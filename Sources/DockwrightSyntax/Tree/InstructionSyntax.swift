@@ -167,7 +167,8 @@ public struct InstructionSyntax: Hashable, Sendable {
             case .kept(let text):
                 return text
             case .segments(let segments):
-                return LogicalText(bytes: source.flatMap { Self.spell(segments, in: $0) } ?? [], segments: segments)
+                let length = segments.last.map { $0.logicalStart + $0.length } ?? 0
+                return LogicalText(bytes: Self.bytes(0..<length, of: segments, in: source), segments: segments)
             }
         }
 
@@ -177,32 +178,28 @@ public struct InstructionSyntax: Hashable, Sendable {
             case .kept(let text):
                 return String(decoding: text.bytes[logicalRange], as: UTF8.self)
             case .segments(let segments):
-                guard let source else { return "" }
-                var bytes = [UInt8](repeating: 0, count: logicalRange.count)
-                bytes.withUnsafeMutableBytes { output in
-                    source.withUnsafeBytes { input in
-                        for segment in segments {
-                            let start = Swift.max(segment.logicalStart, logicalRange.lowerBound)
-                            let end = Swift.min(segment.logicalStart + segment.length, logicalRange.upperBound)
-                            guard start < end, segment.sourceStart + end - segment.logicalStart <= input.count else { continue }
-                            let from = segment.sourceStart + start - segment.logicalStart
-                            UnsafeMutableRawBufferPointer(rebasing: output[(start - logicalRange.lowerBound)...])
-                                .copyMemory(from: UnsafeRawBufferPointer(rebasing: input[from..<from + end - start]))
-                        }
-                    }
-                }
-                return String(decoding: bytes, as: UTF8.self)
+                return String(decoding: Self.bytes(logicalRange, of: segments, in: source), as: UTF8.self)
             }
         }
 
-        /// The bytes `segments` join in `source`, when they are in order and in it.
-        static func spell(_ segments: [LogicalText.Segment], in source: [UInt8]) -> [UInt8]? {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(segments.reduce(0) { $0 + $1.length })
-            for segment in segments {
-                let end = segment.sourceStart + segment.length
-                guard segment.logicalStart == bytes.count, end <= source.count else { return nil }
-                bytes.append(contentsOf: source[segment.sourceStart..<end])
+        /// The bytes `logicalRange` of the text `segments` join in `source`, copied slice
+        /// by slice (empty without the source; the slices were checked when kept).
+        private static func bytes(
+            _ logicalRange: Range<Int>, of segments: [LogicalText.Segment], in source: [UInt8]?
+        ) -> [UInt8] {
+            guard let source else { return [] }
+            var bytes = [UInt8](repeating: 0, count: logicalRange.count)
+            bytes.withUnsafeMutableBytes { output in
+                source.withUnsafeBytes { input in
+                    for segment in segments {
+                        let start = Swift.max(segment.logicalStart, logicalRange.lowerBound)
+                        let end = Swift.min(segment.logicalStart + segment.length, logicalRange.upperBound)
+                        guard start < end, segment.sourceStart + end - segment.logicalStart <= input.count else { continue }
+                        let from = segment.sourceStart + start - segment.logicalStart
+                        UnsafeMutableRawBufferPointer(rebasing: output[(start - logicalRange.lowerBound)...])
+                            .copyMemory(from: UnsafeRawBufferPointer(rebasing: input[from..<from + end - start]))
+                    }
+                }
             }
             return bytes
         }
